@@ -1,0 +1,156 @@
+//! The command line: clap's description of every command and option.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report;
+
+/// OKRs as code: initiatives proposed in pull requests, checked, ranked and rendered.
+#[derive(Debug, Parser)]
+#[command(name = "okr", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Run as if okr was started in DIR.
+    #[arg(short = 'C', id = "change_dir", value_name = "DIR", global = true)]
+    pub dir: Option<PathBuf>,
+
+    /// When to use colour (`NO_COLOR` is honoured with `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    /// Print only findings and errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Say more about what okr is doing.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a team repository: okr.toml, an example initiative and theme, the CI workflow.
+    Init(InitArgs),
+    /// Write a new initiative, `initiatives/<slug>.toml`.
+    New(NewArgs),
+    /// Validate every file; report every finding.
+    Check(CheckArgs),
+    /// Initiatives with their score and rank.
+    List(ListArgs),
+    /// Themes with their members, score and progress.
+    Themes(ThemesArgs),
+    /// Render the Markdown objective documents.
+    Render(RenderArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to create the repository in.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Team name for okr.toml (default: the folder's name).
+    #[arg(long)]
+    pub team: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The initiative's title; its slug becomes the id and file name.
+    pub title: String,
+    /// A tag (repeat for more).
+    #[arg(long = "tag", short = 't', value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Impact level, from `[scales].impact`.
+    #[arg(long)]
+    pub impact: Option<String>,
+    /// Cost level, from `[scales].cost`.
+    #[arg(long)]
+    pub cost: Option<String>,
+    /// Confidence level, from `[scales].confidence`.
+    #[arg(long)]
+    pub confidence: Option<String>,
+    /// Owner (default: git's `user.name`).
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// The problem it solves.
+    #[arg(long)]
+    pub problem: Option<String>,
+    /// Planning period (default: `[team].period`).
+    #[arg(long)]
+    pub period: Option<String>,
+}
+
+/// Read the repository as it was at a git revision, from git objects.
+#[derive(Debug, Args)]
+pub struct RevArgs {
+    /// A git revision (commit, branch, tag) to read instead of the working tree.
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[arg(long, value_enum, default_value_t = report::Format::Human)]
+    pub format: report::Format,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    #[command(flatten)]
+    pub rev: RevArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only initiatives with this tag.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only members of this theme.
+    #[arg(long)]
+    pub theme: Option<String>,
+    /// Only initiatives with this status.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Only initiatives of this owner.
+    #[arg(long)]
+    pub owner: Option<String>,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+    #[command(flatten)]
+    pub rev: RevArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ThemesArgs {
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+    /// Propose themes for orphan initiatives from the tags they share.
+    #[arg(long)]
+    pub suggest: bool,
+    #[command(flatten)]
+    pub rev: RevArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Output folder (default: `[paths].output`, relative to the repository root).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub rev: RevArgs,
+}

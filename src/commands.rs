@@ -1,0 +1,260 @@
+//! What each command does: open the repository, call the library, print the result.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::cli::{
+    self, CheckArgs, ColorChoice, Command, ListArgs, RevArgs, TableFormat, ThemesArgs,
+};
+use crate::error::{Error, Result};
+use crate::finding::Severity;
+use crate::load::{self, Workspace};
+use crate::portfolio::Portfolio;
+use crate::report::{self, Format};
+use crate::source::{Source, WorkTree, find_root};
+use crate::validate::{self, Checked};
+use crate::{git, render, scaffold, table, themes};
+
+/// Settings every command shares.
+pub struct Context {
+    pub dir: PathBuf,
+    pub color_out: bool,
+    pub color_err: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+fn use_color(choice: ColorChoice, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+impl Context {
+    pub fn new(cli: &cli::Cli) -> Context {
+        Context {
+            dir: cli.dir.clone().unwrap_or_else(|| PathBuf::from(".")),
+            color_out: use_color(cli.color, std::io::stdout().is_terminal()),
+            color_err: use_color(cli.color, std::io::stderr().is_terminal()),
+            quiet: cli.quiet,
+            verbose: cli.verbose,
+        }
+    }
+
+    /// Prints an error that stops the command, with okr.toml's findings where it has them.
+    pub fn print_error(&self, error: &Error) {
+        let mut err = std::io::stderr().lock();
+        if let Error::Config { findings, texts } = error {
+            let _ = report::findings(&mut err, Format::Human, findings, texts, self.color_err);
+        }
+        let prefix = if self.color_err {
+            "\x1b[1;31merror\x1b[0m"
+        } else {
+            "error"
+        };
+        let _ = writeln!(err, "{prefix}: {error}");
+    }
+
+    /// A line for people, on stderr, unless `-q`.
+    pub fn say(&self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            let _ = writeln!(std::io::stderr(), "{message}");
+        }
+    }
+}
+
+/// Writes to stdout; a failure (a closed pipe) becomes [`Error::Output`].
+pub fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(Error::Output)
+}
+
+pub fn dispatch(context: &Context, command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Init(args) => scaffold::init(context, &args),
+        Command::New(args) => scaffold::new(context, &args),
+        Command::Check(args) => check(context, &args),
+        Command::List(args) => list(context, &args),
+        Command::Themes(args) => themes_command(context, &args),
+        Command::Render(args) => render::command(context, &args),
+    }
+}
+
+/// An opened team repository: where it is, and the files to read (working tree or a revision).
+pub struct Opened {
+    pub root: PathBuf,
+    pub source: Box<dyn Source>,
+}
+
+pub fn open(context: &Context, rev: &RevArgs) -> Result<Opened> {
+    let root = find_root(&context.dir)?;
+    let source: Box<dyn Source> = match &rev.rev {
+        Some(rev) => Box::new(git::Repo::open(&root)?.tree_source(rev)?),
+        None => Box::new(WorkTree::new(&root)?),
+    };
+    Ok(Opened { root, source })
+}
+
+/// Loads and checks a repository.
+pub fn checked(opened: &Opened) -> Result<(Workspace, Checked)> {
+    let workspace = load::load(opened.source.as_ref())?;
+    let checked = validate::check(&workspace, None::<&BTreeMap<String, u64>>);
+    Ok((workspace, checked))
+}
+
+/// The portfolio of a sound repository; with error findings, prints them and gives exit 1.
+pub fn portfolio(
+    context: &Context,
+    opened: &Opened,
+) -> Result<std::result::Result<(Workspace, Portfolio), ExitCode>> {
+    let (workspace, checked) = checked(opened)?;
+    let errors: Vec<_> = checked
+        .findings
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    if !errors.is_empty() {
+        let mut err = std::io::stderr().lock();
+        let _ = report::findings(
+            &mut err,
+            Format::Human,
+            &errors,
+            &workspace.texts,
+            context.color_err,
+        );
+        let _ = writeln!(
+            err,
+            "error: {} error finding(s); fix them (see `okr check`) before this command can run",
+            errors.len()
+        );
+        return Ok(Err(ExitCode::from(1)));
+    }
+    let portfolio = Portfolio::build(&workspace.config, checked.model)?;
+    Ok(Ok((workspace, portfolio)))
+}
+
+fn check(context: &Context, args: &CheckArgs) -> Result<ExitCode> {
+    let opened = open(context, &args.rev)?;
+    let (workspace, checked) = match checked(&opened) {
+        Ok(result) => result,
+        Err(Error::Config { findings, texts }) => {
+            // Annotate okr.toml in the format asked for, then fail as a configuration error.
+            let findings = crate::finding::RuleLevels::default().apply(findings);
+            if args.format != Format::Human {
+                let mut out = Vec::new();
+                report::findings(&mut out, args.format, &findings, &texts, false)
+                    .map_err(Error::Output)?;
+                print(&String::from_utf8_lossy(&out))?;
+                return Err(Error::usage(
+                    "okr.toml has problems; see the findings above",
+                ));
+            }
+            return Err(Error::Config { findings, texts });
+        }
+        Err(error) => return Err(error),
+    };
+    let mut out = Vec::new();
+    report::findings(
+        &mut out,
+        args.format,
+        &checked.findings,
+        &workspace.texts,
+        context.color_out,
+    )
+    .map_err(Error::Output)?;
+    print(&String::from_utf8_lossy(&out))?;
+    let (errors, warnings) = report::counts(&checked.findings);
+    if args.format == Format::Human && !context.quiet {
+        let summary = format!(
+            "checked {} initiative(s) and {} theme(s): {} error(s), {} warning(s)\n",
+            workspace.initiative_files, workspace.theme_files, errors, warnings
+        );
+        print(&summary)?;
+    }
+    let failed = errors > 0 || (args.deny_warnings && warnings > 0);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn list(context: &Context, args: &ListArgs) -> Result<ExitCode> {
+    let opened = open(context, &args.rev)?;
+    let (_, portfolio) = match portfolio(context, &opened)? {
+        Ok(result) => result,
+        Err(code) => return Ok(code),
+    };
+    if let Some(theme) = &args.theme
+        && portfolio.theme(theme).is_none()
+    {
+        let ids = portfolio.themes.iter().map(|t| t.theme.id.as_str());
+        let help = crate::finding::suggestion(theme, ids)
+            .map(|s| format!("; {s}"))
+            .unwrap_or_default();
+        return Err(Error::usage(format!("no theme `{theme}`{help}")));
+    }
+    if let Some(status) = &args.status
+        && crate::model::Status::parse(status).is_none()
+    {
+        return Err(Error::usage(format!(
+            "unknown status `{status}`; use proposed, accepted, active, done or dropped"
+        )));
+    }
+    let rows: Vec<_> = portfolio
+        .initiatives
+        .iter()
+        .filter(|r| {
+            let i = &r.initiative;
+            args.tag.as_ref().is_none_or(|t| {
+                i.tags
+                    .contains(&portfolio.config.canonical_tag(t).to_owned())
+            }) && args.theme.as_ref().is_none_or(|t| r.themes.contains(t))
+                && args.status.as_ref().is_none_or(|s| i.status.as_str() == s)
+                && args.owner.as_ref().is_none_or(|o| &i.owner == o)
+        })
+        .collect();
+    let text = match args.format {
+        TableFormat::Json => table::initiatives_json(&rows)?,
+        TableFormat::Table => table::initiatives(&rows),
+    };
+    print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn themes_command(context: &Context, args: &ThemesArgs) -> Result<ExitCode> {
+    let opened = open(context, &args.rev)?;
+    let (_, portfolio) = match portfolio(context, &opened)? {
+        Ok(result) => result,
+        Err(code) => return Ok(code),
+    };
+    let text = if args.suggest {
+        let suggestions = themes::suggest(&portfolio);
+        match args.format {
+            TableFormat::Json => themes::suggestions_json(&suggestions)?,
+            TableFormat::Table => themes::suggestions_text(&portfolio, &suggestions),
+        }
+    } else {
+        match args.format {
+            TableFormat::Json => table::themes_json(&portfolio)?,
+            TableFormat::Table => table::themes(&portfolio),
+        }
+    };
+    print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A path from the command line, relative to where okr was started.
+pub fn user_path(context: &Context, path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        context.dir.join(path)
+    }
+}

@@ -1,0 +1,262 @@
+//! Parsing one TOML file into its serde type while collecting every problem, not just the first.
+//!
+//! serde stops at the first error. To report them all, the text is parsed once into a spanned
+//! TOML tree; then the typed document is deserialized from that tree, and each time serde
+//! complains the offending key is removed and the document tried again. Required fields are
+//! `Option`s in the types and checked by the rules, so one missing key never hides another.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::finding::{Finding, Rule, suggestion};
+
+/// A parsed document, with the keys that had to be dropped to parse it.
+#[derive(Debug, Clone)]
+pub struct Parsed<T> {
+    pub doc: T,
+    /// Dotted paths (`impact`, `key_results.1.baseline`) of keys removed because of a finding,
+    /// so rules do not report them a second time as missing.
+    pub removed: BTreeSet<String>,
+}
+
+impl<T> Parsed<T> {
+    pub fn was_removed(&self, path: &str) -> bool {
+        self.removed.contains(path)
+    }
+}
+
+/// Parses `text` (the contents of `file`) as a `T`, returning the findings it produced.
+/// `None` when the TOML itself does not parse.
+pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> (Option<Parsed<T>>, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let (root, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        for error in errors {
+            findings.push(Finding::new(
+                Rule::TomlSyntax,
+                file,
+                error.span(),
+                format!("invalid TOML: {}", first_line(error.message())),
+            ));
+        }
+        return (None, findings);
+    }
+    let span = root.span();
+    let mut table = root.into_inner();
+    let mut removed = BTreeSet::new();
+    // Each round removes one key, so the loop ends; the bound is a guard against a serde error
+    // whose span we cannot place.
+    for _ in 0..=count_keys(&table) {
+        let value = Spanned::new(span.clone(), DeValue::Table(table.clone()));
+        match T::deserialize(toml::de::ValueDeserializer::from(value)) {
+            Ok(doc) => return (Some(Parsed { doc, removed }), findings),
+            Err(error) => {
+                let message = error.message().to_owned();
+                let Some(error_span) = error.span() else {
+                    findings.push(serde_finding(file, &message, None));
+                    return (None, findings);
+                };
+                let path = remove_innermost(&mut table, &error_span, "");
+                let mut finding = serde_finding(file, &message, Some(error_span));
+                if let (Rule::WrongType, Some(path)) = (finding.rule, &path) {
+                    finding.message = format!(
+                        "wrong type for `{path}`: {}",
+                        finding.message.trim_start_matches("wrong type: ")
+                    );
+                }
+                findings.push(finding);
+                match path {
+                    Some(path) => {
+                        removed.insert(path);
+                    }
+                    None => return (None, findings),
+                }
+            }
+        }
+    }
+    (None, findings)
+}
+
+fn first_line(message: &str) -> &str {
+    message.lines().next().unwrap_or(message).trim()
+}
+
+/// Turns a serde message into a finding with a rule and, for typos, a suggestion.
+fn serde_finding(file: &str, message: &str, span: Option<Range<usize>>) -> Finding {
+    let message = first_line(message);
+    if let Some((name, expected)) = backticked_list(message, "unknown field `") {
+        let help = suggestion(&name, expected.iter().map(String::as_str)).or_else(|| {
+            Some(format!(
+                "the keys allowed here are {}",
+                expected
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        });
+        return Finding::new(
+            Rule::UnknownField,
+            file,
+            span,
+            format!("unknown field `{name}`"),
+        )
+        .with_help(help);
+    }
+    if let Some((name, expected)) = backticked_list(message, "unknown variant `") {
+        let allowed = expected
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let help = suggestion(&name, expected.iter().map(String::as_str))
+            .unwrap_or_else(|| format!("use one of {allowed}"));
+        return Finding::new(
+            Rule::UnknownLevel,
+            file,
+            span,
+            format!("unknown value `{name}`"),
+        )
+        .with_help(help);
+    }
+    Finding::new(
+        Rule::WrongType,
+        file,
+        span,
+        message.replace("invalid type: ", "wrong type: "),
+    )
+}
+
+/// For serde messages like "unknown field `x`, expected one of `a`, `b`": the name and the list.
+fn backticked_list(message: &str, prefix: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.strip_prefix(prefix)?;
+    let (name, rest) = rest.split_once('`')?;
+    let expected = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect();
+    Some((name.to_owned(), expected))
+}
+
+fn count_keys(table: &DeTable<'_>) -> usize {
+    table
+        .values()
+        .map(|value| 1 + count_value_keys(value.get_ref()))
+        .sum()
+}
+
+fn count_value_keys(value: &DeValue<'_>) -> usize {
+    match value {
+        DeValue::Table(table) => count_keys(table),
+        DeValue::Array(items) => items.iter().map(|v| count_value_keys(v.get_ref())).sum(),
+        _ => 0,
+    }
+}
+
+fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end.max(outer.start + 1)
+}
+
+/// Removes the innermost key whose key or value span holds `span`; returns its dotted path.
+/// Nested tables are searched first: a table's own span need not cover its keys (`[section]`).
+fn remove_innermost(table: &mut DeTable<'_>, span: &Range<usize>, prefix: &str) -> Option<String> {
+    let join = |key: &str| {
+        if prefix.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{prefix}.{key}")
+        }
+    };
+    for (key, value) in table.iter_mut() {
+        let path = join(key.get_ref());
+        let found = match value.get_mut() {
+            DeValue::Table(inner) => remove_innermost(inner, span, &path),
+            DeValue::Array(items) => {
+                items
+                    .iter_mut()
+                    .enumerate()
+                    .find_map(|(index, item)| match item.get_mut() {
+                        DeValue::Table(inner) => {
+                            remove_innermost(inner, span, &format!("{path}.{index}"))
+                        }
+                        _ => None,
+                    })
+            }
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    let key = table
+        .iter()
+        .find(|(key, value)| contains(&key.span(), span) || contains(&value.span(), span))
+        .map(|(key, _)| key.get_ref().to_string())?;
+    table.remove(key.as_str());
+    Some(join(&key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Doc {
+        title: Option<String>,
+        count: Option<u32>,
+        #[serde(default)]
+        items: Vec<Item>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Item {
+        value: Option<f64>,
+    }
+
+    #[test]
+    fn every_problem_is_reported_and_the_rest_still_parses() {
+        let text = "titel = \"x\"\ncount = \"three\"\n[[items]]\nvalue = 1\n[[items]]\nvalue = true\nextra = 1\n";
+        let (parsed, findings) = parse::<Doc>("a.toml", text);
+        let rules: Vec<_> = findings.iter().map(|f| f.rule).collect();
+        assert_eq!(
+            rules,
+            [
+                Rule::UnknownField,
+                Rule::WrongType,
+                Rule::WrongType,
+                Rule::UnknownField
+            ]
+        );
+        assert_eq!(findings[0].help.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(&text[findings[0].span.clone().unwrap()], "titel");
+        let parsed = parsed.expect("the rest parses");
+        assert_eq!((&parsed.doc.title, parsed.doc.count), (&None, None));
+        assert_eq!(parsed.doc.items.len(), 2);
+        assert_eq!(parsed.doc.items[0].value, Some(1.0));
+        assert!(parsed.was_removed("count"));
+        assert!(parsed.was_removed("items.1.value"));
+        assert!(parsed.was_removed("items.1.extra"));
+    }
+
+    #[test]
+    fn syntax_errors_are_all_reported_with_the_parser_location() {
+        let text = "a = \nb = \"ok\"\nc = [1,\n";
+        let (parsed, findings) = parse::<toml::Table>("a.toml", text);
+        assert!(parsed.is_none());
+        assert!(!findings.is_empty());
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.rule == Rule::TomlSyntax && f.span.is_some())
+        );
+    }
+}

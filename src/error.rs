@@ -1,0 +1,65 @@
+//! Operational errors: the ones that stop a command and exit 2. Problems in the team's files
+//! are findings instead (see `finding`), except in `okr.toml`, which nothing can be read without.
+
+use std::path::PathBuf;
+
+use crate::finding::{Finding, Texts};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("not an okr repository: no okr.toml in `{}` or any folder above it", .0.display())]
+    #[allow(clippy::doc_markdown)]
+    NoRepository(PathBuf),
+
+    #[error("okr.toml has {} problem(s); nothing else can be checked until it is fixed", .findings.len())]
+    Config {
+        findings: Vec<Finding>,
+        texts: Texts,
+    },
+
+    #[error("the scoring formula `{formula}` does not give a score: {reason}")]
+    Formula { formula: String, reason: String },
+
+    #[error("{message}")]
+    Usage { message: String },
+
+    #[error("cannot {action} `{}`: {source}", .path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("cannot write output: {0}")]
+    Output(#[source] std::io::Error),
+
+    #[error("{message}")]
+    Git { message: String },
+
+    #[error("template `{name}`: {message}")]
+    Template { name: String, message: String },
+}
+
+impl Error {
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Error {
+        Error::Usage {
+            message: message.into(),
+        }
+    }
+
+    /// A closed pipe on stdout (`okr list | head`) is not an error.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,220 @@
+//! Reading a team repository from a [`Source`] into parsed documents and file-level findings.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::config::{self, Config};
+use crate::document::{self, Parsed};
+use crate::error::{Error, Result};
+use crate::finding::{Finding, Rule, Texts};
+use crate::model::{InitiativeFile, ThemeFile};
+use crate::source::{Content, Source, SourceFile};
+
+/// One parsed file.
+#[derive(Debug, Clone)]
+pub struct Document<T> {
+    /// The file stem.
+    pub id: String,
+    pub file: String,
+    pub parsed: Parsed<T>,
+}
+
+/// Everything read from a repository, before the rules that span files run.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub config: Config,
+    pub initiatives: Vec<Document<InitiativeFile>>,
+    pub themes: Vec<Document<ThemeFile>>,
+    /// Every file read, including ones that did not parse, so findings can quote them.
+    pub texts: Texts,
+    /// Problems found while reading and parsing single files.
+    pub findings: Vec<Finding>,
+    /// How many files were read in each folder, parsed or not.
+    pub initiative_files: usize,
+    pub theme_files: usize,
+}
+
+/// Reads okr.toml, then every initiative and theme, reporting each file's problems.
+pub fn load(source: &dyn Source) -> Result<Workspace> {
+    let config = load_config(source)?;
+    let (initiatives, mut texts, mut findings, initiative_files) =
+        load_folder::<InitiativeFile>(source, &config.paths.initiatives)?;
+    let (themes, theme_texts, theme_findings, theme_files) =
+        load_folder::<ThemeFile>(source, &config.paths.themes)?;
+    texts.extend(theme_texts);
+    findings.extend(theme_findings);
+    Ok(Workspace {
+        config,
+        initiatives,
+        themes,
+        texts,
+        findings,
+        initiative_files,
+        theme_files,
+    })
+}
+
+/// Reads and resolves okr.toml; any problem in it is a configuration error.
+pub fn load_config(source: &dyn Source) -> Result<Config> {
+    let Some(file) = source.read(config::FILE)? else {
+        return Err(Error::usage(
+            "okr.toml is missing; run `okr init` to create a team repository",
+        ));
+    };
+    let mut texts = Texts::new();
+    let result = decode(&file).and_then(|text| {
+        texts.insert(file.path.clone(), text.clone());
+        Config::parse(&text)
+    });
+    result.map_err(|findings| Error::Config { findings, texts })
+}
+
+type Folder<T> = (Vec<Document<T>>, Texts, Vec<Finding>, usize);
+
+fn load_folder<T: DeserializeOwned + Send>(source: &dyn Source, dir: &str) -> Result<Folder<T>> {
+    let files = source.toml_files(dir)?;
+    let count = files.len();
+    let results: Vec<_> = files.par_iter().map(|file| parse_file::<T>(file)).collect();
+    let mut documents = Vec::new();
+    let mut texts = Texts::new();
+    let mut findings = Vec::new();
+    for (document, text, file_findings) in results {
+        documents.extend(document);
+        if let Some((path, text)) = text {
+            texts.insert(path, text);
+        }
+        findings.extend(file_findings);
+    }
+    Ok((documents, texts, findings, count))
+}
+
+type ParsedFile<T> = (
+    Option<Document<T>>,
+    Option<(String, Arc<str>)>,
+    Vec<Finding>,
+);
+
+fn parse_file<T: DeserializeOwned>(file: &SourceFile) -> ParsedFile<T> {
+    let text = match decode(file) {
+        Ok(text) => text,
+        Err(findings) => {
+            // Keep what text there is, so the finding can show the line.
+            let lossy = match &file.content {
+                Content::Bytes(bytes) => Some((
+                    file.path.clone(),
+                    Arc::from(String::from_utf8_lossy(bytes).as_ref()),
+                )),
+                _ => None,
+            };
+            return (None, lossy, findings);
+        }
+    };
+    let (parsed, mut findings) = document::parse::<T>(&file.path, &text);
+    findings.extend(crate::validate::check_id(&file.path));
+    let document = parsed.map(|parsed| Document {
+        id: stem(&file.path).to_owned(),
+        file: file.path.clone(),
+        parsed,
+    });
+    (document, Some((file.path.clone(), text)), findings)
+}
+
+/// The id of a file: its name without `.toml`.
+pub fn stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".toml").unwrap_or(name)
+}
+
+/// The text of a file: UTF-8, with a byte-order mark dropped; anything else is a finding.
+pub fn decode(file: &SourceFile) -> Result<Arc<str>, Vec<Finding>> {
+    let path = file.path.as_str();
+    let bytes = match &file.content {
+        Content::Bytes(bytes) => bytes,
+        Content::TooLarge(size) => {
+            return Err(vec![
+                Finding::new(
+                    Rule::FileTooLarge,
+                    path,
+                    None,
+                    format!("file is {size} bytes; okr reads files of at most 1 MiB"),
+                )
+                .with_help(
+                    "keep one initiative or theme per file, and long text in linked documents"
+                        .to_owned(),
+                ),
+            ]);
+        }
+        Content::SymlinkOutside(target) => {
+            return Err(vec![
+                Finding::new(
+                    Rule::SymlinkOutside,
+                    path,
+                    None,
+                    format!("symlink leads outside the repository, to `{target}`"),
+                )
+                .with_help("replace the link with the file itself".to_owned()),
+            ]);
+        }
+    };
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(vec![
+            Finding::new(
+                Rule::Encoding,
+                path,
+                None,
+                "file is UTF-16, not UTF-8".into(),
+            )
+            .with_help("save the file as UTF-8".to_owned()),
+        ]);
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(Arc::from(text)),
+        Err(error) => {
+            let at = error.valid_up_to();
+            Err(vec![
+                Finding::new(
+                    Rule::Encoding,
+                    path,
+                    Some(at..at + 1),
+                    format!("file is not UTF-8: invalid byte `0x{:02X}`", bytes[at]),
+                )
+                .with_help("save the file as UTF-8".to_owned()),
+            ])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes(content: &[u8]) -> SourceFile {
+        SourceFile {
+            path: "initiatives/a.toml".into(),
+            content: Content::Bytes(content.to_vec()),
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped() {
+        assert_eq!(&*decode(&bytes(b"\xEF\xBB\xBFa = 1")).unwrap(), "a = 1");
+    }
+
+    #[test]
+    fn other_encodings_are_findings_with_a_place() {
+        let findings = decode(&bytes(b"title = \"caf\xE9\"")).unwrap_err();
+        assert_eq!(findings[0].rule, Rule::Encoding);
+        assert_eq!(findings[0].span, Some(12..13));
+        assert!(findings[0].message.contains("0xE9"));
+        let findings = decode(&bytes(b"\xFF\xFEt\0")).unwrap_err();
+        assert!(findings[0].message.contains("UTF-16"));
+    }
+
+    #[test]
+    fn stems_are_ids() {
+        assert_eq!(stem("initiatives/2026-Q1/upgrade-pg.toml"), "upgrade-pg");
+    }
+}

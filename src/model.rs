@@ -1,0 +1,287 @@
+//! The file formats of initiatives and themes, and the checked model built from them.
+//!
+//! The `*File` types are what serde parses and what `okr schema` describes, so the two cannot
+//! drift. Required keys are `Option`s there (the rules report them, all at once); the checked
+//! types below have every required value present and every level resolved to its number.
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+/// `initiatives/**/<id>.toml`.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "okr initiative", description = "One proposed piece of work.")]
+pub struct InitiativeFile {
+    /// One line, at most 100 characters.
+    #[schemars(with = "String", required, length(min = 1, max = 100))]
+    pub title: Option<Spanned<String>>,
+    /// The problem this solves, and why now.
+    #[schemars(with = "String", required, length(min = 1))]
+    pub problem: Option<Spanned<String>>,
+    /// What is true once it is done.
+    pub outcome: Option<String>,
+    /// Who drives it.
+    #[schemars(with = "String", required, length(min = 1))]
+    pub owner: Option<Spanned<String>>,
+    /// Engineers who back it: the bottom-up signal.
+    #[serde(default)]
+    pub supporters: Vec<String>,
+    /// An initiative joins every theme that lists one of its tags.
+    #[schemars(with = "Vec<String>", required, length(min = 1))]
+    pub tags: Option<Spanned<Vec<Spanned<String>>>>,
+    /// A level of `[scales].impact`.
+    #[schemars(with = "String", required)]
+    pub impact: Option<Spanned<String>>,
+    /// A level of `[scales].cost`.
+    #[schemars(with = "String", required)]
+    pub cost: Option<Spanned<String>>,
+    /// A level of `[scales].confidence`; the middle level when absent.
+    #[schemars(with = "String")]
+    pub confidence: Option<Spanned<String>>,
+    /// Where the initiative stands; `proposed` when absent.
+    #[schemars(with = "Status")]
+    pub status: Option<Spanned<String>>,
+    /// A planning period: `2026`, `2026-H2` or `2026-Q1`.
+    #[schemars(with = "String", regex(pattern = r"^\d{4}(-[QH][1-4])?$"))]
+    pub period: Option<Spanned<String>>,
+    /// Ids of initiatives that must be done first.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub depends_on: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub links: Vec<String>,
+    #[serde(default)]
+    #[schemars(with = "Vec<KeyResultFile>")]
+    pub key_results: Vec<Spanned<KeyResultFile>>,
+}
+
+/// `themes/<id>.toml`.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "okr theme",
+    description = "A group of initiatives by tag; its title is the objective."
+)]
+pub struct ThemeFile {
+    /// The objective: the future in which the problem is solved.
+    #[schemars(with = "String", required, length(min = 1, max = 100))]
+    pub title: Option<Spanned<String>>,
+    /// The problem, as people feel it today.
+    pub why: Option<String>,
+    pub owner: Option<String>,
+    /// An initiative with any of these tags joins the theme.
+    #[schemars(with = "Vec<String>", required, length(min = 1))]
+    pub tags: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    #[schemars(with = "Vec<KeyResultFile>")]
+    pub key_results: Vec<Spanned<KeyResultFile>>,
+}
+
+/// A measurable outcome: numeric (`baseline`, `target`, `current`) or a milestone (`done`).
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KeyResultFile {
+    #[schemars(with = "String", required, length(min = 1))]
+    pub title: Option<Spanned<String>>,
+    pub unit: Option<String>,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    /// Defaults to the baseline.
+    pub current: Option<f64>,
+    /// A milestone instead of numbers.
+    pub done: Option<bool>,
+}
+
+/// Where an initiative stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Proposed,
+    Accepted,
+    Active,
+    Done,
+    Dropped,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Proposed,
+        Status::Accepted,
+        Status::Active,
+        Status::Done,
+        Status::Dropped,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Proposed => "proposed",
+            Status::Accepted => "accepted",
+            Status::Active => "active",
+            Status::Done => "done",
+            Status::Dropped => "dropped",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// Done and dropped work no longer counts towards a theme's score.
+    pub fn is_open(self) -> bool {
+        !matches!(self, Status::Done | Status::Dropped)
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A named level and the number `[scales]` gives it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Level {
+    pub name: String,
+    pub value: f64,
+}
+
+/// A checked initiative.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Initiative {
+    pub id: String,
+    /// Repo-relative path.
+    pub file: String,
+    pub title: String,
+    pub problem: String,
+    pub outcome: Option<String>,
+    pub owner: String,
+    pub supporters: Vec<String>,
+    /// After `[tags].aliases`, without duplicates, in file order.
+    pub tags: Vec<String>,
+    pub impact: Level,
+    pub cost: Level,
+    pub confidence: Level,
+    pub status: Status,
+    pub period: Option<String>,
+    pub depends_on: Vec<String>,
+    pub links: Vec<String>,
+    pub key_results: Vec<KeyResult>,
+}
+
+/// A checked theme.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Theme {
+    pub id: String,
+    pub file: String,
+    pub title: String,
+    pub why: Option<String>,
+    pub owner: Option<String>,
+    pub tags: Vec<String>,
+    pub key_results: Vec<KeyResult>,
+}
+
+/// A checked key result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyResult {
+    pub title: String,
+    pub unit: Option<String>,
+    #[serde(flatten)]
+    pub measure: Measure,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Measure {
+    Numeric {
+        baseline: f64,
+        target: f64,
+        current: f64,
+    },
+    Milestone {
+        done: bool,
+    },
+}
+
+impl KeyResult {
+    /// (current − baseline) / (target − baseline), clamped to 0..1; a milestone is 0 or 1.
+    pub fn progress(&self) -> f64 {
+        match self.measure {
+            Measure::Numeric {
+                baseline,
+                target,
+                current,
+            } => {
+                let span = target - baseline;
+                if span == 0.0 {
+                    return 0.0;
+                }
+                ((current - baseline) / span).clamp(0.0, 1.0)
+            }
+            Measure::Milestone { done } => f64::from(u8::from(done)),
+        }
+    }
+}
+
+/// The mean progress of some key results; `None` when there are none.
+pub fn mean_progress(key_results: &[KeyResult]) -> Option<f64> {
+    if key_results.is_empty() {
+        return None;
+    }
+    Some(key_results.iter().map(KeyResult::progress).sum::<f64>() / key_results.len() as f64)
+}
+
+/// The checked initiatives and themes of a repository, sorted by id.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Model {
+    pub initiatives: Vec<Initiative>,
+    pub themes: Vec<Theme>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numeric(baseline: f64, target: f64, current: f64) -> KeyResult {
+        KeyResult {
+            title: "kr".into(),
+            unit: None,
+            measure: Measure::Numeric {
+                baseline,
+                target,
+                current,
+            },
+        }
+    }
+
+    #[test]
+    fn progress_works_both_ways_and_clamps() {
+        assert_eq!(numeric(120.0, 50.0, 90.0).progress(), 30.0 / 70.0);
+        assert_eq!(numeric(0.0, 10.0, 5.0).progress(), 0.5);
+        assert_eq!(numeric(0.0, 10.0, 15.0).progress(), 1.0);
+        assert_eq!(numeric(0.0, 10.0, -3.0).progress(), 0.0);
+    }
+
+    #[test]
+    fn milestones_and_means() {
+        let done = KeyResult {
+            title: "m".into(),
+            unit: None,
+            measure: Measure::Milestone { done: true },
+        };
+        assert_eq!(done.progress(), 1.0);
+        assert_eq!(mean_progress(&[done, numeric(0.0, 10.0, 0.0)]), Some(0.5));
+        assert_eq!(mean_progress(&[]), None);
+    }
+}

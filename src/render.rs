@@ -1,0 +1,578 @@
+//! Rendering the objective documents: a minijinja environment with okr's filters, the built-in
+//! templates compiled in, and a team's own templates (by file name) taking their place.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use minijinja::value::{Serde, Value};
+use minijinja::{Environment, ErrorKind, UndefinedBehavior};
+use serde::Serialize;
+
+use crate::cli::RenderArgs;
+use crate::commands::{self, Context};
+use crate::error::{Error, Result};
+use crate::load::decode;
+use crate::model::{KeyResult, Measure};
+use crate::output;
+use crate::portfolio::{Portfolio, Ranked, RankedTheme};
+use crate::source::Source;
+
+/// The built-in templates, by the file name a team uses to replace one.
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("index.md.j2", include_str!("../templates/index.md.j2")),
+    (
+        "objective.md.j2",
+        include_str!("../templates/objective.md.j2"),
+    ),
+];
+
+/// Instructions a template may spend; a template that loops for ever stops with an error.
+const FUEL: u64 = 50_000_000;
+/// Charts show the highest-ranked initiatives only, so they stay readable at any scale.
+pub const CHART_LIMIT: usize = 30;
+/// Chart labels are cut to about this many characters.
+pub const LABEL_LIMIT: usize = 40;
+/// The list of files okr wrote last time, kept in the output folder.
+pub const MANIFEST: &str = ".okr-rendered";
+
+/// Escapes text for one line of Markdown: a table cell, a heading, a paragraph, link text.
+/// Newlines become spaces; characters that Markdown or HTML would act on are backslash-escaped.
+pub fn markdown_inline(text: &str) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '!' | '$' | '&'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    // A cell or line that starts with these would become a list or a heading rule.
+    if out.starts_with(['-', '+', '='])
+        || out.starts_with(|c: char| c.is_ascii_digit()) && out.contains(". ")
+    {
+        out.insert(0, '\\');
+    }
+    out
+}
+
+/// A label Mermaid reads as plain text: letters, digits and a little punctuation, cut short.
+pub fn mermaid_label(text: &str) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '/' | '+') {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    let words = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cut = crate::table::cut(&words, LABEL_LIMIT).replace('…', "...");
+    if cut.is_empty() {
+        "untitled".to_owned()
+    } else {
+        cut
+    }
+}
+
+/// A progress bar of ten cells and a percentage, e.g. `▓▓▓▓░░░░░░ 40%`.
+pub fn progress_bar(progress: Option<f64>) -> String {
+    match progress {
+        None => "no key results".to_owned(),
+        Some(p) => {
+            let p = p.clamp(0.0, 1.0);
+            let filled = (p * 10.0).round() as usize;
+            format!(
+                "{}{} {:.0}%",
+                "▓".repeat(filled),
+                "░".repeat(10 - filled),
+                p * 100.0
+            )
+        }
+    }
+}
+
+/// A number as a person writes it: no `.0` on whole numbers, at most three decimals.
+pub fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value:.0}")
+    } else {
+        let text = format!("{value:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
+}
+
+/// An inline code span that no backtick in the text can close early.
+pub fn code(text: &str) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let longest = line.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    if line.starts_with('`') || line.ends_with('`') {
+        format!("{fence} {line} {fence}")
+    } else {
+        format!("{fence}{line}{fence}")
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct KeyResultView {
+    title: String,
+    unit: Option<String>,
+    kind: &'static str,
+    baseline: Option<f64>,
+    target: Option<f64>,
+    current: Option<f64>,
+    done: Option<bool>,
+    progress: f64,
+}
+
+fn key_result_view(kr: &KeyResult) -> KeyResultView {
+    let (kind, baseline, target, current, done) = match kr.measure {
+        Measure::Numeric {
+            baseline,
+            target,
+            current,
+        } => ("numeric", Some(baseline), Some(target), Some(current), None),
+        Measure::Milestone { done } => ("milestone", None, None, None, Some(done)),
+    };
+    KeyResultView {
+        title: kr.title.clone(),
+        unit: kr.unit.clone(),
+        kind,
+        baseline,
+        target,
+        current,
+        done,
+        progress: kr.progress(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct InitiativeView {
+    id: String,
+    title: String,
+    problem: String,
+    outcome: Option<String>,
+    owner: String,
+    supporters: Vec<String>,
+    tags: Vec<String>,
+    impact: String,
+    impact_value: f64,
+    cost: String,
+    cost_value: f64,
+    confidence: String,
+    confidence_value: f64,
+    status: String,
+    period: Option<String>,
+    depends_on: Vec<String>,
+    links: Vec<String>,
+    key_results: Vec<KeyResultView>,
+    score: f64,
+    rank: usize,
+    themes: Vec<String>,
+    progress: Option<f64>,
+    file: String,
+}
+
+fn initiative_view(r: &Ranked) -> InitiativeView {
+    let i = &r.initiative;
+    InitiativeView {
+        id: i.id.clone(),
+        title: i.title.clone(),
+        problem: i.problem.clone(),
+        outcome: i.outcome.clone(),
+        owner: i.owner.clone(),
+        supporters: i.supporters.clone(),
+        tags: i.tags.clone(),
+        impact: i.impact.name.clone(),
+        impact_value: i.impact.value,
+        cost: i.cost.name.clone(),
+        cost_value: i.cost.value,
+        confidence: i.confidence.name.clone(),
+        confidence_value: i.confidence.value,
+        status: i.status.to_string(),
+        period: i.period.clone(),
+        depends_on: i.depends_on.clone(),
+        links: i.links.clone(),
+        key_results: i.key_results.iter().map(key_result_view).collect(),
+        score: r.score,
+        rank: r.rank,
+        themes: r.themes.clone(),
+        progress: r.progress,
+        file: i.file.clone(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ObjectiveView {
+    id: String,
+    title: String,
+    why: Option<String>,
+    owner: Option<String>,
+    tags: Vec<String>,
+    score: f64,
+    rank: usize,
+    progress: Option<f64>,
+    key_results: Vec<KeyResultView>,
+    /// Member initiatives in rank order.
+    initiatives: Vec<InitiativeView>,
+    file: String,
+}
+
+fn objective_view(theme: &RankedTheme, portfolio: &Portfolio) -> ObjectiveView {
+    ObjectiveView {
+        id: theme.theme.id.clone(),
+        title: theme.theme.title.clone(),
+        why: theme.theme.why.clone(),
+        owner: theme.theme.owner.clone(),
+        tags: theme.theme.tags.clone(),
+        score: theme.score,
+        rank: theme.rank,
+        progress: theme.progress,
+        key_results: theme
+            .theme
+            .key_results
+            .iter()
+            .map(key_result_view)
+            .collect(),
+        initiatives: theme
+            .initiatives
+            .iter()
+            .filter_map(|id| portfolio.initiative(id))
+            .map(initiative_view)
+            .collect(),
+        file: theme.theme.file.clone(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct TeamView {
+    name: String,
+    period: Option<String>,
+    formula: String,
+}
+
+/// The Mermaid `quadrantChart` of impact against cost for the highest-ranked initiatives.
+fn quadrant_chart(initiatives: &[Value], max_impact: f64, max_cost: f64) -> String {
+    let mut out = String::from(
+        "quadrantChart\n    x-axis Low cost --> High cost\n    y-axis Low impact --> High impact\n    \
+         quadrant-1 Big bets\n    quadrant-2 Quick wins\n    quadrant-3 Fill-ins\n    quadrant-4 Money pits\n",
+    );
+    let mut taken: BTreeMap<(i64, i64), usize> = BTreeMap::new();
+    for item in initiatives.iter().take(CHART_LIMIT) {
+        let get = |key: &str| {
+            item.get_attr(key)
+                .ok()
+                .and_then(|v| f64::try_from(v).ok())
+                .unwrap_or(0.0)
+        };
+        let rank = item
+            .get_attr("rank")
+            .map(|v| v.to_string())
+            .unwrap_or_default();
+        let title = item
+            .get_attr("title")
+            .map(|v| v.to_string())
+            .unwrap_or_default();
+        // Points share a spot when levels are equal; spread them a little so each stays legible.
+        let x = 0.05 + 0.9 * (get("cost_value") / max_cost.max(f64::MIN_POSITIVE)).clamp(0.0, 1.0);
+        let y =
+            0.05 + 0.9 * (get("impact_value") / max_impact.max(f64::MIN_POSITIVE)).clamp(0.0, 1.0);
+        let spot = ((x * 1000.0) as i64, (y * 1000.0) as i64);
+        let count = taken.entry(spot).or_default();
+        let angle = *count as f64 * 2.399_963;
+        let radius = if *count == 0 {
+            0.0
+        } else {
+            0.03 * (*count as f64).sqrt()
+        };
+        *count += 1;
+        let x = (x + radius * angle.cos()).clamp(0.0, 1.0);
+        let y = (y + radius * angle.sin()).clamp(0.0, 1.0);
+        out.push_str(&format!(
+            "    {}: [{x:.3}, {y:.3}]\n",
+            mermaid_label(&format!("{rank} {title}"))
+        ));
+    }
+    out.trim_end().to_owned()
+}
+
+/// Templates by name: the team's files, else the built-ins. Names never leave the folder.
+#[derive(Debug, Clone, Default)]
+pub struct Templates {
+    team: BTreeMap<String, String>,
+}
+
+/// A template name okr will serve: a plain file name, no folders, not hidden.
+pub fn safe_template_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', ':', '\0'])
+        && name != ".."
+}
+
+impl Templates {
+    /// Reads the team's templates folder through `source` (so `--rev` renders that revision's).
+    pub fn load(source: &dyn Source, dir: &str) -> Result<Templates> {
+        let mut team = BTreeMap::new();
+        for name in source.file_names(dir)? {
+            if !safe_template_name(&name) {
+                continue;
+            }
+            let path = format!("{dir}/{name}");
+            let Some(file) = source.read(&path)? else {
+                continue;
+            };
+            let text = decode(&file).map_err(|findings| Error::Template {
+                name: path.clone(),
+                message: findings
+                    .first()
+                    .map_or_else(String::new, |f| f.message.clone()),
+            })?;
+            team.insert(name, text.to_string());
+        }
+        Ok(Templates { team })
+    }
+
+    fn get(&self, name: &str) -> Option<String> {
+        if !safe_template_name(name) {
+            return None;
+        }
+        self.team.get(name).cloned().or_else(|| {
+            BUILT_IN
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, t)| (*t).to_owned())
+        })
+    }
+}
+
+fn environment(templates: Templates, portfolio: &Portfolio) -> Environment<'static> {
+    let mut env = Environment::new();
+    let mut syntax = minijinja::syntax::SyntaxConfig::builder();
+    syntax
+        .keep_trailing_newline(true)
+        .trim_blocks(true)
+        .lstrip_blocks(true);
+    env.set_syntax(syntax.build().expect("the default delimiters are valid"));
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(FUEL));
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    env.set_loader(move |name| Ok(templates.get(name)));
+    let text = |value: &Value| {
+        if value.is_none() || value.is_undefined() {
+            String::new()
+        } else {
+            value.to_string()
+        }
+    };
+    env.add_filter("md", move |value: Value| markdown_inline(&text(&value)));
+    env.add_filter("cell", move |value: Value| {
+        let cell = markdown_inline(&text(&value));
+        if cell.is_empty() {
+            "-".to_owned()
+        } else {
+            cell
+        }
+    });
+    env.add_filter("code", move |value: Value| code(&text(&value)));
+    env.add_filter("mermaid_label", move |value: Value| {
+        mermaid_label(&text(&value))
+    });
+    env.add_filter("bar", |value: Value| {
+        progress_bar(f64::try_from(value).ok())
+    });
+    env.add_filter("percent", |value: Value| {
+        crate::table::percent(f64::try_from(value).ok())
+    });
+    env.add_filter("score", |value: Value| {
+        crate::table::score(f64::try_from(value).unwrap_or(0.0))
+    });
+    env.add_filter("num", move |value: Value| {
+        f64::try_from(value.clone()).map_or_else(|_| text(&value), number)
+    });
+    let (max_impact, max_cost) = (
+        portfolio.config.scales.impact.max(),
+        portfolio.config.scales.cost.max(),
+    );
+    env.add_filter("quadrant_chart", move |items: Vec<Value>| {
+        quadrant_chart(&items, max_impact, max_cost)
+    });
+    env
+}
+
+fn template_error(name: &str, error: &minijinja::Error) -> Error {
+    let mut message = match error.kind() {
+        ErrorKind::UndefinedError => format!("undefined value: {}", error.detail().unwrap_or("")),
+        ErrorKind::OutOfFuel => "the template does too much work; it may loop for ever".to_owned(),
+        _ => error.to_string(),
+    };
+    let at = error.name().unwrap_or(name);
+    if let Some(line) = error.line() {
+        message = format!("line {line} of `{at}`: {message}");
+    }
+    Error::Template {
+        name: name.to_owned(),
+        message,
+    }
+}
+
+/// Renders every document in memory: (file name, contents), `README.md` first.
+pub fn render(portfolio: &Portfolio, templates: Templates) -> Result<Vec<(String, String)>> {
+    let env = environment(templates, portfolio);
+    let initiatives: Vec<InitiativeView> =
+        portfolio.initiatives.iter().map(initiative_view).collect();
+    let objectives: Vec<ObjectiveView> = portfolio
+        .themes
+        .iter()
+        .map(|t| objective_view(t, portfolio))
+        .collect();
+    let orphans: Vec<&InitiativeView> =
+        initiatives.iter().filter(|i| i.themes.is_empty()).collect();
+    let team = TeamView {
+        name: portfolio.config.team.clone(),
+        period: portfolio.config.period.clone(),
+        formula: portfolio.config.formula.source().to_owned(),
+    };
+    let render = |name: &str, context: Value| -> Result<String> {
+        let template = env
+            .get_template(name)
+            .map_err(|e| template_error(name, &e))?;
+        template
+            .render(context)
+            .map_err(|e| template_error(name, &e))
+    };
+    let mut documents = vec![(
+        "README.md".to_owned(),
+        render(
+            "index.md.j2",
+            minijinja::context! {
+                team => Value::from(Serde(&team)),
+                objectives => Value::from(Serde(&objectives)),
+                initiatives => Value::from(Serde(&initiatives)),
+                orphans => Value::from(Serde(&orphans)),
+            },
+        )?,
+    )];
+    for objective in &objectives {
+        documents.push((
+            format!("{}.md", objective.id),
+            render(
+                "objective.md.j2",
+                minijinja::context! {
+                    team => Value::from(Serde(&team)),
+                    objective => Value::from(Serde(objective)),
+                    objectives_count => objectives.len(),
+                },
+            )?,
+        ));
+    }
+    Ok(documents)
+}
+
+/// Writes rendered documents into `dir` atomically, and removes documents that okr wrote there
+/// before (listed in its manifest) whose theme is gone. Other files are never touched.
+pub fn write(dir: &Path, documents: &[(String, String)]) -> Result<Vec<String>> {
+    fs::create_dir_all(dir).map_err(|e| Error::io("create folder", dir, e))?;
+    let manifest_path = dir.join(MANIFEST);
+    let previous: BTreeSet<String> = fs::read_to_string(&manifest_path)
+        .map(|text| text.lines().map(str::to_owned).collect())
+        .unwrap_or_default();
+    for (name, text) in documents {
+        output::write_atomic(&dir.join(name), text.as_bytes())?;
+    }
+    let current: BTreeSet<String> = documents.iter().map(|(n, _)| n.clone()).collect();
+    let mut removed = Vec::new();
+    for name in previous.difference(&current) {
+        if !safe_template_name(name) || !name.ends_with(".md") {
+            continue;
+        }
+        let path = dir.join(name);
+        match fs::remove_file(&path) {
+            Ok(()) => removed.push(name.clone()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io("remove", &path, e)),
+        }
+    }
+    let mut manifest = String::new();
+    for name in &current {
+        manifest.push_str(name);
+        manifest.push('\n');
+    }
+    output::write_atomic(&manifest_path, manifest.as_bytes())?;
+    Ok(removed)
+}
+
+pub fn command(context: &Context, args: &RenderArgs) -> Result<ExitCode> {
+    let opened = commands::open(context, &args.rev)?;
+    let (workspace, portfolio) = match commands::portfolio(context, &opened)? {
+        Ok(result) => result,
+        Err(code) => return Ok(code),
+    };
+    let templates = Templates::load(opened.source.as_ref(), &workspace.config.paths.templates)?;
+    let documents = render(&portfolio, templates)?;
+    let dir: PathBuf = match &args.out {
+        Some(out) => commands::user_path(context, out),
+        None => opened.root.join(&workspace.config.paths.output),
+    };
+    let removed = write(&dir, &documents)?;
+    context.say(format!(
+        "rendered {} document(s) into {}",
+        documents.len(),
+        dir.display()
+    ));
+    for name in removed {
+        context.say(format!("removed {name}: its theme is gone"));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_text_cannot_break_a_table_or_inject_html() {
+        assert_eq!(markdown_inline("a | b\nc"), "a \\| b c");
+        assert_eq!(
+            markdown_inline("<script>x</script>"),
+            "\\<script\\>x\\</script\\>"
+        );
+        assert_eq!(markdown_inline("[x](y)"), "\\[x\\](y)");
+        assert_eq!(markdown_inline("- item"), "\\- item");
+        assert_eq!(markdown_inline("# h"), "\\# h");
+    }
+
+    #[test]
+    fn mermaid_labels_are_plain() {
+        assert_eq!(mermaid_label("Say \"hi\": [x] {y} (z); %%"), "Say hi x y z");
+        assert_eq!(mermaid_label(""), "untitled");
+        assert!(mermaid_label(&"word ".repeat(30)).chars().count() <= LABEL_LIMIT + 2);
+    }
+
+    #[test]
+    fn bars_numbers_and_code() {
+        assert_eq!(progress_bar(Some(0.43)), "▓▓▓▓░░░░░░ 43%");
+        assert_eq!(progress_bar(None), "no key results");
+        assert_eq!(number(120.0), "120");
+        assert_eq!(number(0.8), "0.8");
+        assert_eq!(number(1.0 / 3.0), "0.333");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x"), "`` `x ``");
+    }
+
+    #[test]
+    fn template_names_stay_in_the_folder() {
+        let templates = Templates::default();
+        assert!(templates.get("index.md.j2").is_some());
+        for name in ["../index.md.j2", "/etc/passwd", "a/b", ".hidden", "..", ""] {
+            assert!(templates.get(name).is_none(), "{name}");
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! Where a repository's files come from: the working tree, or a git tree (`--rev`, see `git`).
+//!
+//! Both faces give the same thing, repo-relative paths and bytes, so loading and checking never
+//! fork on where the files came from.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+
+/// Files larger than this are reported, not parsed.
+pub const MAX_FILE_SIZE: u64 = 1 << 20;
+
+/// A file's bytes, or why they were not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    Bytes(Vec<u8>),
+    TooLarge(u64),
+    /// A symlink whose target (as written) resolves outside the repository.
+    SymlinkOutside(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Repo-relative, `/`-separated.
+    pub path: String,
+    pub content: Content,
+}
+
+/// A read-only view of a team repository.
+pub trait Source: Sync {
+    /// One file; `None` when it does not exist.
+    fn read(&self, path: &str) -> Result<Option<SourceFile>>;
+
+    /// Every `*.toml` file below the folder `dir`, at any depth, sorted by path; none when the
+    /// folder does not exist. Hidden files and folders are skipped.
+    fn toml_files(&self, dir: &str) -> Result<Vec<SourceFile>>;
+
+    /// The names of the files directly in `dir` (for templates), sorted.
+    fn file_names(&self, dir: &str) -> Result<Vec<String>>;
+}
+
+/// The files on disk below the repository root.
+#[derive(Debug, Clone)]
+pub struct WorkTree {
+    root: PathBuf,
+}
+
+impl WorkTree {
+    pub fn new(root: &Path) -> Result<WorkTree> {
+        let root = root
+            .canonicalize()
+            .map_err(|e| Error::io("open", root, e))?;
+        Ok(WorkTree { root })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn absolute(&self, path: &str) -> PathBuf {
+        self.root.join(path)
+    }
+
+    fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// Reads one file that the walk found, applying the size and symlink limits.
+    fn load(&self, path: &Path) -> Result<Content> {
+        let link = fs::symlink_metadata(path).map_err(|e| Error::io("read", path, e))?;
+        if link.file_type().is_symlink() {
+            let inside = path
+                .canonicalize()
+                .is_ok_and(|target| target.starts_with(&self.root));
+            if !inside {
+                let target = fs::read_link(path).map_err(|e| Error::io("read", path, e))?;
+                return Ok(Content::SymlinkOutside(target.display().to_string()));
+            }
+        }
+        let size = fs::metadata(path)
+            .map_err(|e| Error::io("read", path, e))?
+            .len();
+        if size > MAX_FILE_SIZE {
+            return Ok(Content::TooLarge(size));
+        }
+        fs::read(path)
+            .map(Content::Bytes)
+            .map_err(|e| Error::io("read", path, e))
+    }
+
+    fn walk(&self, dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<PathBuf>) -> Result<()> {
+        let entries = match fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(Error::io("read folder", dir, e)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io("read folder", dir, e))?;
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let file_type = entry.file_type().map_err(|e| Error::io("read", &path, e))?;
+            let is_dir = if file_type.is_symlink() {
+                // A link to a folder inside the repository is followed once; one that leaves it
+                // is reported by `load` like any other outside link.
+                match path.canonicalize() {
+                    Ok(target) if target.is_dir() && target.starts_with(&self.root) => {
+                        if seen.insert(target) {
+                            self.walk(&path, seen, out)?;
+                        }
+                        continue;
+                    }
+                    Ok(target) if target.is_dir() => {
+                        out.push(path);
+                        continue;
+                    }
+                    _ => false,
+                }
+            } else {
+                file_type.is_dir()
+            };
+            if is_dir {
+                if let Ok(real) = path.canonicalize()
+                    && seen.insert(real)
+                {
+                    self.walk(&path, seen, out)?;
+                }
+            } else if file_type.is_symlink() || path.extension().is_some_and(|e| e == "toml") {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Source for WorkTree {
+    fn read(&self, path: &str) -> Result<Option<SourceFile>> {
+        let absolute = self.absolute(path);
+        if fs::symlink_metadata(&absolute).is_err() {
+            return Ok(None);
+        }
+        Ok(Some(SourceFile {
+            path: path.to_owned(),
+            content: self.load(&absolute)?,
+        }))
+    }
+
+    fn toml_files(&self, dir: &str) -> Result<Vec<SourceFile>> {
+        let mut paths = Vec::new();
+        let start = self.absolute(dir);
+        let mut seen = HashSet::new();
+        if let Ok(real) = start.canonicalize() {
+            seen.insert(real);
+        }
+        self.walk(&start, &mut seen, &mut paths)?;
+        // A link inside the repository to something that is not TOML is not ours to read.
+        paths.retain(|p| {
+            p.extension().is_some_and(|e| e == "toml")
+                || !p.canonicalize().is_ok_and(|t| t.starts_with(&self.root))
+        });
+        let mut files = paths
+            .par_iter()
+            .map(|path| {
+                Ok(SourceFile {
+                    path: self.relative(path),
+                    content: self.load(path)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
+    }
+
+    fn file_names(&self, dir: &str) -> Result<Vec<String>> {
+        let path = self.absolute(dir);
+        let entries = match fs::read_dir(&path) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io("read folder", &path, e)),
+        };
+        let mut names = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io("read folder", &path, e))?;
+            if entry.file_type().is_ok_and(|t| !t.is_dir()) {
+                names.push(entry.file_name().to_string_lossy().into_owned());
+            }
+        }
+        names.sort();
+        Ok(names)
+    }
+}
+
+/// The folder that holds okr.toml: `start` or the nearest folder above it.
+pub fn find_root(start: &Path) -> Result<PathBuf> {
+    let start = start
+        .canonicalize()
+        .map_err(|e| Error::io("open", start, e))?;
+    start
+        .ancestors()
+        .find(|dir| dir.join(crate::config::FILE).is_file())
+        .map(Path::to_path_buf)
+        .ok_or(Error::NoRepository(start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_nested_toml_files_and_skips_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("initiatives/2026-Q1")).unwrap();
+        fs::create_dir_all(root.join("initiatives/.hidden")).unwrap();
+        fs::write(root.join("initiatives/b.toml"), "b").unwrap();
+        fs::write(root.join("initiatives/2026-Q1/a.toml"), "a").unwrap();
+        fs::write(root.join("initiatives/README.md"), "no").unwrap();
+        fs::write(root.join("initiatives/.hidden/c.toml"), "no").unwrap();
+        let tree = WorkTree::new(root).unwrap();
+        let files = tree.toml_files("initiatives").unwrap();
+        let paths: Vec<_> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["initiatives/2026-Q1/a.toml", "initiatives/b.toml"]);
+        assert_eq!(files[0].content, Content::Bytes(b"a".to_vec()));
+        assert!(tree.toml_files("missing").unwrap().is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_out_of_the_repository_are_not_read() {
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret.toml"), "secret").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("initiatives")).unwrap();
+        fs::write(root.join("real.toml"), "real").unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.toml"),
+            root.join("initiatives/out.toml"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(root.join("real.toml"), root.join("initiatives/in.toml"))
+            .unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("initiatives/dir")).unwrap();
+        let files = WorkTree::new(root)
+            .unwrap()
+            .toml_files("initiatives")
+            .unwrap();
+        let summary: Vec<_> = files
+            .iter()
+            .map(|f| {
+                (
+                    f.path.as_str(),
+                    matches!(f.content, Content::SymlinkOutside(_)),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("initiatives/dir", true),
+                ("initiatives/in.toml", false),
+                ("initiatives/out.toml", true)
+            ]
+        );
+    }
+
+    #[test]
+    fn large_files_are_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("big.toml"),
+            vec![b'#'; MAX_FILE_SIZE as usize + 1],
+        )
+        .unwrap();
+        let file = WorkTree::new(dir.path())
+            .unwrap()
+            .read("big.toml")
+            .unwrap()
+            .unwrap();
+        assert_eq!(file.content, Content::TooLarge(MAX_FILE_SIZE + 1));
+    }
+}

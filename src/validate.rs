@@ -1,0 +1,739 @@
+//! The rules: from parsed documents to findings and the checked [`Model`].
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use toml::Spanned;
+
+use crate::config::{Config, Scale};
+use crate::finding::{Finding, Rule, suggestion};
+use crate::load::{Document, Workspace};
+use crate::model::{
+    Initiative, InitiativeFile, KeyResult, KeyResultFile, Level, Measure, Model, Status, Theme,
+    ThemeFile,
+};
+use crate::period::Period;
+
+/// The longest title that fits a table row and a chart label.
+pub const MAX_TITLE: usize = 100;
+
+/// What the rules found, and the model of everything that could be built.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub model: Model,
+    /// Every finding, with `[rules]` levels applied and in a stable order.
+    pub findings: Vec<Finding>,
+}
+
+/// Runs every rule over a loaded workspace. `last_changed` gives, per file, the age in days of
+/// its last commit (the `stale` rule); `None` when there is no history to ask.
+pub fn check(workspace: &Workspace, ages: Option<&BTreeMap<String, u64>>) -> Checked {
+    let config = &workspace.config;
+    let mut findings = workspace.findings.clone();
+    let mut model = Model::default();
+
+    let mut seen_initiatives: BTreeMap<&str, &str> = BTreeMap::new();
+    for document in &workspace.initiatives {
+        check_duplicate(document, "initiative", &mut seen_initiatives, &mut findings);
+        if let Some(initiative) = initiative(document, config, &mut findings)
+            && seen_initiatives.get(document.id.as_str()) == Some(&document.file.as_str())
+        {
+            model.initiatives.push(initiative);
+        }
+    }
+    let mut seen_themes: BTreeMap<&str, &str> = BTreeMap::new();
+    for document in &workspace.themes {
+        check_duplicate(document, "theme", &mut seen_themes, &mut findings);
+        if let Some(theme) = theme(document, config, &mut findings)
+            && seen_themes.get(document.id.as_str()) == Some(&document.file.as_str())
+        {
+            model.themes.push(theme);
+        }
+    }
+    model.initiatives.sort_by(|a, b| a.id.cmp(&b.id));
+    model.themes.sort_by(|a, b| a.id.cmp(&b.id));
+
+    dependencies(workspace, &mut findings);
+    orphans(workspace, &model, &mut findings);
+    if let Some(ages) = ages {
+        stale(workspace, &model, ages, &mut findings);
+    }
+
+    Checked {
+        findings: config.rules.apply(findings),
+        model,
+    }
+}
+
+fn is_kebab(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// A kebab-case spelling of any text, for ids and help.
+pub fn slug(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    // Ids stay short enough to read in a table.
+    let mut cut = String::new();
+    for word in slug.split('-') {
+        if !cut.is_empty() && cut.len() + word.len() + 1 > 60 {
+            break;
+        }
+        if !cut.is_empty() {
+            cut.push('-');
+        }
+        cut.push_str(word);
+    }
+    cut
+}
+
+/// The `bad-id` finding for a file whose stem is not lowercase kebab-case.
+pub fn check_id(file: &str) -> Option<Finding> {
+    let id = crate::load::stem(file);
+    if is_kebab(id) {
+        return None;
+    }
+    let fixed = slug(id);
+    let help = if fixed.is_empty() {
+        "name the file in lowercase letters, digits and `-`".to_owned()
+    } else {
+        format!("rename the file to `{fixed}.toml`")
+    };
+    Some(
+        Finding::new(
+            Rule::BadId,
+            file,
+            None,
+            format!("id `{id}` (the file name) is not lowercase kebab-case"),
+        )
+        .with_help(help),
+    )
+}
+
+fn check_duplicate<'a, T>(
+    document: &'a Document<T>,
+    kind: &str,
+    seen: &mut BTreeMap<&'a str, &'a str>,
+    findings: &mut Vec<Finding>,
+) {
+    match seen.get(document.id.as_str()) {
+        Some(first) => findings.push(
+            Finding::new(
+                Rule::DuplicateId,
+                &document.file,
+                None,
+                format!("{kind} id `{}` is also used by `{first}`", document.id),
+            )
+            .with_help(
+                "ids are file names and must be unique across all folders; rename one of the files"
+                    .to_owned(),
+            ),
+        ),
+        None => {
+            seen.insert(&document.id, &document.file);
+        }
+    }
+}
+
+/// Reports a missing required key unless parsing already reported it.
+fn require<'a, T, D>(
+    value: &'a Option<T>,
+    key: &str,
+    document: &Document<D>,
+    findings: &mut Vec<Finding>,
+) -> Option<&'a T> {
+    if value.is_none() && !document.parsed.was_removed(key) {
+        findings.push(
+            Finding::new(
+                Rule::MissingField,
+                &document.file,
+                None,
+                format!("missing required field `{key}`"),
+            )
+            .with_help(format!("add `{key} = ...` to the file")),
+        );
+    }
+    value.as_ref()
+}
+
+fn title(value: &Spanned<String>, file: &str, findings: &mut Vec<Finding>) -> String {
+    let text = value.get_ref();
+    let chars = text.chars().count();
+    let problem = if text.trim().is_empty() {
+        Some("title is empty".to_owned())
+    } else if text.contains('\n') {
+        Some("title is more than one line".to_owned())
+    } else if chars > MAX_TITLE {
+        Some(format!(
+            "title is {chars} characters long; the limit is {MAX_TITLE}"
+        ))
+    } else {
+        None
+    };
+    if let Some(message) = problem {
+        findings.push(
+            Finding::new(Rule::BadTitle, file, Some(value.span()), message)
+                .with_help("say it in one short line; put detail in `problem` or `why`".to_owned()),
+        );
+    }
+    text.trim().to_owned()
+}
+
+fn level(
+    value: &Spanned<String>,
+    scale: &Scale,
+    what: &str,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<Level> {
+    let found = scale.get(value.get_ref());
+    if found.is_none() {
+        let levels: Vec<String> = scale.names().map(|n| format!("`{n}`")).collect();
+        let help = suggestion(value.get_ref(), scale.names())
+            .unwrap_or_else(|| format!("the {what} levels are {}", levels.join(", ")));
+        findings.push(
+            Finding::new(
+                Rule::UnknownLevel,
+                file,
+                Some(value.span()),
+                format!("unknown {what} level `{}`", value.get_ref()),
+            )
+            .with_help(help),
+        );
+    }
+    found
+}
+
+/// Tags after aliases, without duplicates; unknown ones reported.
+fn tags(
+    value: &Spanned<Vec<Spanned<String>>>,
+    config: &Config,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in value.get_ref() {
+        let canonical = config.canonical_tag(tag.get_ref()).to_owned();
+        if !config.known_tags.is_empty() && !config.known_tags.contains(&canonical) {
+            let help = suggestion(&canonical, config.known_tags.iter().map(String::as_str))
+                .unwrap_or_else(|| {
+                    "add it to `[tags].known` in okr.toml, or use a known tag".to_owned()
+                });
+            findings.push(
+                Finding::new(
+                    Rule::UnknownTag,
+                    file,
+                    Some(tag.span()),
+                    format!("unknown tag `{canonical}`"),
+                )
+                .with_help(help),
+            );
+        }
+        if !out.contains(&canonical) {
+            out.push(canonical);
+        }
+    }
+    out
+}
+
+fn key_results(
+    items: &[Spanned<KeyResultFile>],
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<Vec<KeyResult>> {
+    let mut out = Vec::new();
+    let mut sound = true;
+    for item in items {
+        let span = item.span();
+        let kr = item.get_ref();
+        let fail = |message: String, help: &str| {
+            Finding::new(Rule::BadKeyResult, file, Some(span.clone()), message)
+                .with_help(help.to_owned())
+        };
+        let name = kr.title.as_ref().map_or_else(
+            || "key result".to_owned(),
+            |t| format!("key result `{}`", t.get_ref()),
+        );
+        let Some(title) = kr.title.as_ref().filter(|t| !t.get_ref().trim().is_empty()) else {
+            findings.push(fail(
+                "key result has no title".into(),
+                "add `title = \"...\"`: what is measured",
+            ));
+            sound = false;
+            continue;
+        };
+        let has_numbers = kr.baseline.is_some() || kr.target.is_some() || kr.current.is_some();
+        let measure = match (kr.done, has_numbers) {
+            (Some(_), true) => {
+                findings.push(fail(
+                    format!("{name} has both `done` and numbers"),
+                    "a key result is either a milestone (`done`) or a measure (`baseline`, `target`, `current`)",
+                ));
+                None
+            }
+            (Some(done), false) => Some(Measure::Milestone { done }),
+            (None, false) => {
+                findings.push(fail(
+                    format!("{name} has no values"),
+                    "add `baseline`, `target` and `current`, or `done = false` for a milestone",
+                ));
+                None
+            }
+            (None, true) => match (kr.baseline, kr.target) {
+                (Some(baseline), Some(target)) if baseline == target => {
+                    findings.push(fail(
+                        format!("{name} has target equal to baseline (`{target}`)"),
+                        "the target is where the number should move to; it must differ from the baseline",
+                    ));
+                    None
+                }
+                (Some(baseline), Some(target)) => Some(Measure::Numeric {
+                    baseline,
+                    target,
+                    current: kr.current.unwrap_or(baseline),
+                }),
+                (baseline, _) => {
+                    let missing = if baseline.is_none() {
+                        "baseline"
+                    } else {
+                        "target"
+                    };
+                    findings.push(fail(
+                        format!("{name} has no `{missing}`"),
+                        "a measure needs `baseline` (where it started) and `target` (where it should be)",
+                    ));
+                    None
+                }
+            },
+        };
+        match measure {
+            Some(measure) => out.push(KeyResult {
+                title: title.get_ref().trim().to_owned(),
+                unit: kr.unit.clone(),
+                measure,
+            }),
+            None => sound = false,
+        }
+    }
+    sound.then_some(out)
+}
+
+fn initiative(
+    document: &Document<InitiativeFile>,
+    config: &Config,
+    findings: &mut Vec<Finding>,
+) -> Option<Initiative> {
+    let doc = &document.parsed.doc;
+    let file = document.file.as_str();
+    let title_value = require(&doc.title, "title", document, findings);
+    let problem = require(&doc.problem, "problem", document, findings);
+    let owner = require(&doc.owner, "owner", document, findings);
+    let tag_value = require(&doc.tags, "tags", document, findings);
+    let impact = require(&doc.impact, "impact", document, findings);
+    let cost = require(&doc.cost, "cost", document, findings);
+
+    let title = title_value.map(|t| title(t, file, findings));
+    for (value, key) in [(problem, "problem"), (owner, "owner")] {
+        if let Some(value) = value.filter(|v| v.get_ref().trim().is_empty()) {
+            findings.push(Finding::new(
+                Rule::MissingField,
+                file,
+                Some(value.span()),
+                format!("`{key}` is empty"),
+            ));
+        }
+    }
+    let tags = tag_value.map(|t| {
+        if t.get_ref().is_empty() {
+            findings.push(
+                Finding::new(
+                    Rule::MissingField,
+                    file,
+                    Some(t.span()),
+                    "`tags` is empty".into(),
+                )
+                .with_help(
+                    "add at least one tag; it decides which themes the initiative joins".to_owned(),
+                ),
+            );
+        }
+        tags(t, config, file, findings)
+    });
+    let scales = &config.scales;
+    let impact = impact.and_then(|v| level(v, &scales.impact, "impact", file, findings));
+    let cost = cost.and_then(|v| level(v, &scales.cost, "cost", file, findings));
+    let confidence = match &doc.confidence {
+        Some(v) => level(v, &scales.confidence, "confidence", file, findings),
+        None => Some(scales.confidence.middle()),
+    };
+    let status = match &doc.status {
+        Some(value) => {
+            let status = Status::parse(value.get_ref());
+            if status.is_none() {
+                let names = Status::ALL.map(Status::as_str);
+                let help = suggestion(value.get_ref(), names)
+                    .unwrap_or_else(|| format!("use one of `{}`", names.join("`, `")));
+                findings.push(
+                    Finding::new(
+                        Rule::UnknownStatus,
+                        file,
+                        Some(value.span()),
+                        format!("unknown status `{}`", value.get_ref()),
+                    )
+                    .with_help(help),
+                );
+            }
+            status
+        }
+        None => Some(Status::Proposed),
+    };
+    let period = doc
+        .period
+        .as_ref()
+        .and_then(|p| match Period::parse(p.get_ref()) {
+            Some(_) => Some(p.get_ref().clone()),
+            None => {
+                findings.push(Period::finding(file, p));
+                None
+            }
+        });
+    let key_results = key_results(&doc.key_results, file, findings);
+
+    Some(Initiative {
+        id: document.id.clone(),
+        file: document.file.clone(),
+        title: title?,
+        problem: problem?.get_ref().trim().to_owned(),
+        outcome: doc.outcome.clone(),
+        owner: owner?.get_ref().trim().to_owned(),
+        supporters: doc.supporters.clone(),
+        tags: tags.filter(|t| !t.is_empty())?,
+        impact: impact?,
+        cost: cost?,
+        confidence: confidence?,
+        status: status?,
+        period,
+        depends_on: doc.depends_on.iter().map(|d| d.get_ref().clone()).collect(),
+        links: doc.links.clone(),
+        key_results: key_results?,
+    })
+}
+
+fn theme(
+    document: &Document<ThemeFile>,
+    config: &Config,
+    findings: &mut Vec<Finding>,
+) -> Option<Theme> {
+    let doc = &document.parsed.doc;
+    let file = document.file.as_str();
+    let title = require(&doc.title, "title", document, findings).map(|t| title(t, file, findings));
+    let tags = match &doc.tags {
+        Some(value) if !value.get_ref().is_empty() => Some(tags(value, config, file, findings)),
+        Some(value) => {
+            findings.push(empty_theme(document, Some(value.span())));
+            None
+        }
+        None if document.parsed.was_removed("tags") => None,
+        None => {
+            findings.push(empty_theme(document, None));
+            None
+        }
+    };
+    let key_results = key_results(&doc.key_results, file, findings);
+    Some(Theme {
+        id: document.id.clone(),
+        file: document.file.clone(),
+        title: title?,
+        why: doc.why.clone(),
+        owner: doc.owner.clone(),
+        tags: tags?,
+        key_results: key_results?,
+    })
+}
+
+fn empty_theme(document: &Document<ThemeFile>, span: Option<Range<usize>>) -> Finding {
+    Finding::new(
+        Rule::EmptyTheme,
+        &document.file,
+        span,
+        format!(
+            "theme `{}` has no tags, so no initiative can join it",
+            document.id
+        ),
+    )
+    .with_help(
+        "add `tags = [\"...\"]`: an initiative with any of these tags joins the theme".to_owned(),
+    )
+}
+
+/// Unknown dependencies and dependency cycles, against every initiative that parsed.
+fn dependencies(workspace: &Workspace, findings: &mut Vec<Finding>) {
+    let ids: BTreeSet<&str> = workspace
+        .initiatives
+        .iter()
+        .map(|d| d.id.as_str())
+        .collect();
+    let mut graph: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut spans: BTreeMap<(&str, &str), (&str, Range<usize>)> = BTreeMap::new();
+    for document in &workspace.initiatives {
+        for dependency in &document.parsed.doc.depends_on {
+            let target = dependency.get_ref().as_str();
+            if ids.contains(target) {
+                graph.entry(document.id.as_str()).or_default().push(target);
+                spans.insert((&document.id, target), (&document.file, dependency.span()));
+            } else {
+                let help = suggestion(target, ids.iter().copied()).unwrap_or_else(|| {
+                    "`depends_on` lists ids, the file names of initiatives".to_owned()
+                });
+                findings.push(
+                    Finding::new(
+                        Rule::UnknownDependency,
+                        &document.file,
+                        Some(dependency.span()),
+                        format!(
+                            "`{}` depends on `{target}`, which does not exist",
+                            document.id
+                        ),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+    for cycle in cycles(&graph) {
+        let (file, span) = spans[&(cycle[0], cycle[1])].clone();
+        let path = cycle
+            .iter()
+            .map(|id| format!("`{id}`"))
+            .collect::<Vec<_>>()
+            .join(" → ");
+        findings.push(
+            Finding::new(
+                Rule::DependencyCycle,
+                file,
+                Some(span),
+                format!("dependency cycle: {path}"),
+            )
+            .with_help("remove one of these dependencies; a cycle can never start".to_owned()),
+        );
+    }
+}
+
+/// Each elementary cycle once, as found from its smallest id, closed (`a → b → a`).
+fn cycles<'a>(graph: &BTreeMap<&'a str, Vec<&'a str>>) -> Vec<Vec<&'a str>> {
+    // Strongly connected components (Tarjan, iterative), then one cycle through each.
+    let nodes: Vec<&str> = graph.keys().copied().collect();
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut low: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut on_stack: BTreeSet<&str> = BTreeSet::new();
+    let mut stack: Vec<&str> = Vec::new();
+    let mut components: Vec<Vec<&str>> = Vec::new();
+    let mut counter = 0;
+    let empty = Vec::new();
+    for &start in &nodes {
+        if index.contains_key(start) {
+            continue;
+        }
+        let mut work: Vec<(&str, usize)> = vec![(start, 0)];
+        while let Some((node, next)) = work.pop() {
+            if next == 0 {
+                index.insert(node, counter);
+                low.insert(node, counter);
+                counter += 1;
+                stack.push(node);
+                on_stack.insert(node);
+            }
+            let edges = graph.get(node).unwrap_or(&empty);
+            if let Some(&target) = edges.get(next) {
+                work.push((node, next + 1));
+                if !index.contains_key(target) {
+                    work.push((target, 0));
+                } else if on_stack.contains(target) {
+                    let l = low[node].min(index[target]);
+                    low.insert(node, l);
+                }
+                continue;
+            }
+            if low[node] == index[node] {
+                let mut component = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack.remove(member);
+                    component.push(member);
+                    if member == node {
+                        break;
+                    }
+                }
+                components.push(component);
+            }
+            if let Some(&(parent, _)) = work.last() {
+                let l = low[parent].min(low[node]);
+                low.insert(parent, l);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for component in components {
+        let members: BTreeSet<&str> = component.iter().copied().collect();
+        let start = *members.iter().next().expect("components are not empty");
+        let self_loop = graph.get(start).is_some_and(|e| e.contains(&start));
+        if members.len() == 1 && !self_loop {
+            continue;
+        }
+        // Breadth-first from the smallest id back to itself, inside the component.
+        let mut previous: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut queue = std::collections::VecDeque::from([start]);
+        'search: while let Some(node) = queue.pop_front() {
+            for &target in graph.get(node).unwrap_or(&empty) {
+                if !members.contains(target) {
+                    continue;
+                }
+                if target == start {
+                    let mut path = vec![start];
+                    let mut at = node;
+                    while at != start {
+                        path.push(at);
+                        at = previous[at];
+                    }
+                    path[1..].reverse();
+                    path.push(start);
+                    found.push(path);
+                    break 'search;
+                }
+                if !previous.contains_key(target) {
+                    previous.insert(target, node);
+                    queue.push_back(target);
+                }
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+fn orphans(workspace: &Workspace, model: &Model, findings: &mut Vec<Finding>) {
+    let theme_tags: BTreeSet<&str> = model
+        .themes
+        .iter()
+        .flat_map(|t| t.tags.iter().map(String::as_str))
+        .collect();
+    for initiative in &model.initiatives {
+        if initiative.status.is_open()
+            && !initiative
+                .tags
+                .iter()
+                .any(|t| theme_tags.contains(t.as_str()))
+        {
+            let span = workspace
+                .initiatives
+                .iter()
+                .find(|d| d.file == initiative.file)
+                .and_then(|d| d.parsed.doc.tags.as_ref())
+                .map(Spanned::span);
+            findings.push(
+                Finding::new(
+                    Rule::Orphan,
+                    &initiative.file,
+                    span,
+                    format!(
+                        "`{}` joins no theme: no theme has any of its tags",
+                        initiative.id
+                    ),
+                )
+                .with_help(
+                    "add a tag that a theme lists, or propose a theme (`okr themes --suggest`)"
+                        .to_owned(),
+                ),
+            );
+        }
+    }
+}
+
+fn stale(
+    workspace: &Workspace,
+    model: &Model,
+    ages: &BTreeMap<String, u64>,
+    findings: &mut Vec<Finding>,
+) {
+    let limit = u64::from(workspace.config.stale_days);
+    for initiative in &model.initiatives {
+        if !matches!(initiative.status, Status::Accepted | Status::Active) {
+            continue;
+        }
+        if let Some(&age) = ages.get(&initiative.file)
+            && age >= limit
+        {
+            let span = workspace
+                .initiatives
+                .iter()
+                .find(|d| d.file == initiative.file)
+                .and_then(|d| d.parsed.doc.status.as_ref())
+                .map(Spanned::span);
+            findings.push(
+                Finding::new(
+                    Rule::Stale,
+                    &initiative.file,
+                    span,
+                    format!(
+                        "`{}` is {} but has not changed in {age} days",
+                        initiative.id, initiative.status
+                    ),
+                )
+                .with_help(format!(
+                    "update its key results or status; the limit is {limit} days (`[rules].stale_days`)"
+                )),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kebab_ids() {
+        for id in ["a", "upgrade-pg-16", "2026"] {
+            assert!(is_kebab(id), "{id}");
+        }
+        for id in ["", "Upgrade", "a--b", "-a", "a-", "a_b", "a b", "é"] {
+            assert!(!is_kebab(id), "{id}");
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            slug("Upgrade to PostgreSQL 16!"),
+            "upgrade-to-postgresql-16"
+        );
+        assert_eq!(slug("  --Ünïcode  "), "n-code");
+        assert_eq!(slug("???"), "");
+    }
+
+    #[test]
+    fn cycles_are_found_once_from_their_smallest_id() {
+        let graph: BTreeMap<&str, Vec<&str>> = BTreeMap::from([
+            ("c", vec!["a"]),
+            ("a", vec!["b"]),
+            ("b", vec!["c", "d"]),
+            ("d", vec![]),
+            ("e", vec!["e"]),
+        ]);
+        assert_eq!(cycles(&graph), [vec!["a", "b", "c", "a"], vec!["e", "e"]]);
+        let acyclic = BTreeMap::from([("a", vec!["b"]), ("b", vec![])]);
+        assert!(cycles(&acyclic).is_empty());
+    }
+}
