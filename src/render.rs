@@ -28,8 +28,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ),
 ];
 
-/// Instructions a template may spend; a template that loops for ever stops with an error.
-const FUEL: u64 = 50_000_000;
+/// Instructions a template may spend, plus this much per initiative: generous for any real
+/// document, and a template that loops for ever stops with an error instead of hanging CI.
+const FUEL: u64 = 2_000_000;
+const FUEL_PER_INITIATIVE: u64 = 2_000;
 /// Charts show the highest-ranked initiatives only, so they stay readable at any scale.
 pub const CHART_LIMIT: usize = 30;
 /// Chart labels are cut to about this many characters.
@@ -362,7 +364,9 @@ fn environment(templates: Templates, portfolio: &Portfolio) -> Environment<'stat
         .lstrip_blocks(true);
     env.set_syntax(syntax.build().expect("the default delimiters are valid"));
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_fuel(Some(FUEL));
+    env.set_fuel(Some(
+        FUEL + FUEL_PER_INITIATIVE * portfolio.initiatives.len() as u64,
+    ));
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
     env.set_loader(move |name| Ok(templates.get(name)));
     let text = |value: &Value| {

@@ -1,0 +1,361 @@
+//! `okr check`: every finding of every file, in three formats, with the right exit code.
+
+mod common;
+
+use common::{TeamRepo, snapshot_tree, stderr, stdout};
+
+/// A repository with at least one problem of every kind a file can have.
+fn broken() -> TeamRepo {
+    let repo = TeamRepo::example();
+    repo.write(
+        "initiatives/broken.toml",
+        r#"titel = "Broken one"
+problem = "It is broken on purpose."
+owner = "me"
+tags = ["databse", "perf"]
+impact = "hgh"
+cost = 3
+status = "activ"
+period = "2026-q1"
+depends_on = ["nope", "broken"]
+
+[[key_results]]
+title = "flat"
+baseline = 1
+target = 1
+
+[[key_results]]
+title = "both"
+done = true
+current = 3
+
+[[key_results]]
+title = "half"
+baseline = 3
+"#,
+    )
+    .write("initiatives/Bad_Name.toml", "title = \"unterminated\n")
+    .write("initiatives/latin1.toml", b"title = \"caf\xe9\"\n".as_slice())
+    .write("initiatives/utf16.toml", b"\xff\xfet\x00".as_slice())
+    .write("initiatives/2026-Q1/merge-queue.toml", repo_file("initiatives/merge-queue.toml"))
+    .write("initiatives/loop-a.toml", dependent("loop-b"))
+    .write("initiatives/loop-b.toml", dependent("loop-a"))
+    .write(
+        "initiatives/long.toml",
+        format!("title = \"{}\"\nproblem = \"p\"\nowner = \"o\"\ntags = []\nimpact = \"low\"\ncost = \"xs\"\n", "x".repeat(101)),
+    )
+    .write("initiatives/huge.toml", vec![b'#'; (1 << 20) + 1])
+    .write("themes/empty.toml", "title = \"No tags\"\ntags = []\n")
+    .write("themes/untitled.toml", "tags = [\"ci\"]\n");
+    repo
+}
+
+fn repo_file(relative: &str) -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/team")
+            .join(relative),
+    )
+    .unwrap()
+}
+
+fn dependent(on: &str) -> String {
+    format!(
+        "title = \"Loop\"\nproblem = \"p\"\nowner = \"o\"\ntags = [\"ci\"]\nimpact = \"low\"\ncost = \"xs\"\ndepends_on = [\"{on}\"]\n"
+    )
+}
+
+#[test]
+fn a_valid_repository_passes_with_a_summary() {
+    let repo = TeamRepo::example();
+    let output = repo.okr().arg("check").output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let out = stdout(&output);
+    assert!(
+        out.contains("checked 9 initiative(s) and 3 theme(s): 0 error(s), 1 warning(s)"),
+        "{out}"
+    );
+    assert!(out.contains("warning[orphan]"), "{out}");
+    // Warnings fail only when asked.
+    repo.okr()
+        .args(["check", "--deny-warnings"])
+        .assert()
+        .code(1);
+    repo.okr()
+        .args(["check", "-q", "--format", "json"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn every_finding_of_every_file_is_reported() {
+    let repo = broken();
+    let output = repo
+        .okr()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_owned(),
+                f["rule"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("initiatives/Bad_Name.toml", "bad-id"),
+        ("initiatives/Bad_Name.toml", "toml-syntax"),
+        ("initiatives/broken.toml", "unknown-field"),
+        ("initiatives/broken.toml", "missing-field"),
+        ("initiatives/broken.toml", "unknown-tag"),
+        ("initiatives/broken.toml", "unknown-level"),
+        ("initiatives/broken.toml", "wrong-type"),
+        ("initiatives/broken.toml", "unknown-status"),
+        ("initiatives/broken.toml", "bad-period"),
+        ("initiatives/broken.toml", "unknown-dependency"),
+        ("initiatives/broken.toml", "dependency-cycle"),
+        ("initiatives/broken.toml", "bad-key-result"),
+        ("initiatives/huge.toml", "file-too-large"),
+        ("initiatives/latin1.toml", "encoding"),
+        ("initiatives/loop-a.toml", "dependency-cycle"),
+        ("initiatives/long.toml", "bad-title"),
+        ("initiatives/long.toml", "missing-field"),
+        ("initiatives/merge-queue.toml", "duplicate-id"),
+        ("initiatives/utf16.toml", "encoding"),
+        ("themes/empty.toml", "empty-theme"),
+        ("themes/untitled.toml", "missing-field"),
+    ];
+    for (file, rule) in expected {
+        assert!(
+            found.iter().any(|(f, r)| f == file && r == rule),
+            "missing {rule} in {file}; found {found:#?}"
+        );
+    }
+    assert_eq!(
+        report["errors"].as_u64().unwrap() as usize,
+        found.iter().filter(|(_, r)| r != "orphan").count()
+    );
+    // The cycle is named, and both halves of the duplicate are.
+    let messages = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        messages.contains("dependency cycle: `loop-a` → `loop-b` → `loop-a`"),
+        "{messages}"
+    );
+    assert!(
+        messages.contains("also used by `initiatives/2026-Q1/merge-queue.toml`"),
+        "{messages}"
+    );
+}
+
+#[test]
+fn check_writes_nothing() {
+    let repo = broken();
+    let before = snapshot_tree(repo.path());
+    repo.okr().arg("check").assert().code(1);
+    assert_eq!(before, snapshot_tree(repo.path()));
+}
+
+/// One small broken repository, shown in each format.
+fn small() -> TeamRepo {
+    let repo = TeamRepo::empty();
+    repo.write("themes/ci.toml", "title = \"Green builds\"\ntags = [\"ci\"]\n").write(
+        "initiatives/fast-ci.toml",
+        "title = \"Faster CI\"\nproblem = \"Slow.\"\nowner = \"erin\"\ntags = [\"ci\"]\nimpact = \"hgh\"\ncost = \"m\"\nconfidance = \"high\"\n",
+    );
+    repo.write("initiatives/lonely.toml", "title = \"Lonely\"\nproblem = \"p\"\nowner = \"o\"\ntags = [\"x\"]\nimpact = \"low\"\ncost = \"xs\"\n");
+    repo
+}
+
+#[test]
+fn human_format_snapshot() {
+    let output = small()
+        .okr()
+        .args(["check", "--color", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn github_format_snapshot() {
+    let output = small()
+        .okr()
+        .args(["check", "--format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn json_format_snapshot() {
+    let output = small()
+        .okr()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    insta::assert_json_snapshot!(value);
+}
+
+#[test]
+fn colour_follows_the_flag() {
+    let repo = small();
+    let plain = stdout(
+        &repo
+            .okr()
+            .args(["check", "--color", "never"])
+            .output()
+            .unwrap(),
+    );
+    let styled = stdout(
+        &repo
+            .okr()
+            .args(["check", "--color", "always"])
+            .output()
+            .unwrap(),
+    );
+    assert!(!plain.contains('\x1b'));
+    assert!(styled.contains('\x1b'));
+}
+
+#[test]
+fn a_broken_okr_toml_is_a_configuration_error_with_its_place() {
+    let repo = TeamRepo::example();
+    repo.write(
+        "okr.toml",
+        "[team]\nname = \"x\"\n[scoring]\nformula = \"impact *\"\n[rules]\norphn = \"off\"\n",
+    );
+    let output = repo.okr().arg("check").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("okr.toml:4:11"), "{err}");
+    assert!(err.contains("formula `impact *` does not compile"), "{err}");
+    assert!(err.contains("did you mean `orphan`?"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // In GitHub format the problems become annotations too.
+    let output = repo
+        .okr()
+        .args(["check", "--format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stdout(&output).contains("::error file=okr.toml,line=4"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn a_formula_without_a_finite_score_names_the_formula() {
+    let repo = TeamRepo::example();
+    let config = repo.read("okr.toml").replace(
+        "formula = \"impact * confidence / cost * (1 + supporters / 10)\"",
+        "formula = \"impact / (cost - cost)\"",
+    );
+    repo.write("okr.toml", config);
+    let output = repo.okr().arg("list").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output)
+            .contains("the scoring formula `impact / (cost - cost)` does not give a score")
+    );
+}
+
+#[test]
+fn outside_a_repository_the_error_says_how_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = common::okr(dir.path()).arg("check").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no okr.toml"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stderr(&output).contains("okr init"), "{}", stderr(&output));
+}
+
+#[test]
+fn paths_in_okr_toml_stay_inside_the_repository() {
+    let repo = TeamRepo::example();
+    repo.write(
+        "okr.toml",
+        "[team]\nname = \"x\"\n[paths]\ninitiatives = \"../../etc\"\n",
+    );
+    let output = repo.okr().arg("check").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("path `../../etc` leaves the repository"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_repository_are_findings() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.toml"), "title = \"secret\"\n").unwrap();
+    let repo = TeamRepo::example();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.toml"),
+        repo.file("initiatives/secret.toml"),
+    )
+    .unwrap();
+    let output = repo
+        .okr()
+        .args(["check", "--format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let out = stdout(&output);
+    assert!(out.contains("file=initiatives/secret.toml"), "{out}");
+    assert!(out.contains("symlink-outside"), "{out}");
+    assert!(!out.contains("\"secret\""), "{out}");
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let repo = TeamRepo::example();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("okr"))
+        .args(["list", "--format", "json"])
+        .current_dir(repo.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.code() == Some(0), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("panicked"));
+}
+
+#[test]
+fn rules_can_be_turned_down() {
+    let repo = small();
+    let config = "[team]\nname = \"Test\"\n[rules]\norphan = \"off\"\nunknown-field = \"warn\"\n";
+    repo.write("okr.toml", config);
+    let output = repo
+        .okr()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["unknown-level", "unknown-field"]);
+    assert_eq!(report["findings"][1]["severity"], "warning");
+}

@@ -1,0 +1,108 @@
+//! Helpers for the integration tests: team repositories in temp folders and the built binary.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The `okr` binary, with an environment that makes output stable.
+pub fn okr(dir: &Path) -> Command {
+    let mut command = Command::cargo_bin("okr").expect("the binary is built");
+    command
+        .current_dir(dir)
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("NO_COLOR")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir);
+    command
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() != "okrs" {
+                copy_dir(&entry.path(), &target);
+            }
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A temp folder holding a copy of `examples/team`.
+pub struct TeamRepo {
+    pub dir: tempfile::TempDir,
+}
+
+impl TeamRepo {
+    pub fn example() -> TeamRepo {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/team"),
+            dir.path(),
+        );
+        TeamRepo { dir }
+    }
+
+    /// A minimal valid repository: okr.toml and nothing else.
+    pub fn empty() -> TeamRepo {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("okr.toml"), "[team]\nname = \"Test\"\n").unwrap();
+        TeamRepo { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn file(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    pub fn write(&self, relative: &str, text: impl AsRef<[u8]>) -> &TeamRepo {
+        let path = self.file(relative);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+        self
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        fs::read_to_string(self.file(relative)).unwrap()
+    }
+
+    pub fn okr(&self) -> Command {
+        okr(self.path())
+    }
+}
+
+/// Every file below `dir` with its bytes, to prove a command wrote nothing.
+pub fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in fs::read_dir(&folder).unwrap() {
+            let entry = entry.unwrap();
+            let file_type = entry.file_type().unwrap();
+            if file_type.is_dir() {
+                stack.push(entry.path());
+            } else if file_type.is_file() {
+                out.push((entry.path(), fs::read(entry.path()).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+pub fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+pub fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}

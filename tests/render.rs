@@ -1,0 +1,176 @@
+//! `okr render`: the objective documents, deterministic, safe against any text, never deleting
+//! what it did not write.
+
+mod common;
+
+use common::{TeamRepo, snapshot_tree, stderr};
+
+fn rendered(repo: &TeamRepo, out: &str) -> Vec<(String, String)> {
+    let output = repo.okr().args(["render", "--out", out]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let mut files: Vec<(String, String)> = std::fs::read_dir(repo.file(out))
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read_to_string(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn the_example_renders_an_overview_and_one_document_per_objective() {
+    let repo = TeamRepo::example();
+    let files = rendered(&repo, "okrs");
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            ".okr-rendered",
+            "README.md",
+            "boring-deploys.md",
+            "data-we-trust.md",
+            "see-it-first.md"
+        ]
+    );
+    for (name, text) in &files {
+        if name.ends_with(".md") {
+            insta::assert_snapshot!(name.clone(), text);
+        }
+    }
+    let readme = &files[1].1;
+    assert!(
+        readme.contains("| 1 | [Every deploy is boring](boring-deploys.md) | 3.02 |"),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("rotate-secrets") || readme.contains("Rotate every service credential")
+    );
+    assert!(readme.contains("```mermaid\nquadrantChart"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let repo = TeamRepo::example();
+    let first = rendered(&repo, "a");
+    let second = rendered(&repo, "b");
+    assert_eq!(first, second);
+    // Rendering again over the same folder changes nothing.
+    let before = snapshot_tree(&repo.file("a"));
+    rendered(&repo, "a");
+    assert_eq!(before, snapshot_tree(&repo.file("a")));
+}
+
+#[test]
+fn render_removes_only_documents_it_wrote() {
+    let repo = TeamRepo::example();
+    rendered(&repo, "okrs");
+    repo.write("okrs/notes.md", "mine\n");
+    std::fs::remove_file(repo.file("themes/see-it-first.toml")).unwrap();
+    repo.write(
+        "themes/see-it-first-again.toml",
+        "title = \"We see problems first\"\ntags = [\"observability\"]\n",
+    );
+    let output = repo.okr().arg("render").output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("removed see-it-first.md"));
+    assert!(!repo.file("okrs/see-it-first.md").exists());
+    assert!(repo.file("okrs/see-it-first-again.md").exists());
+    assert_eq!(repo.read("okrs/notes.md"), "mine\n");
+}
+
+#[test]
+fn a_team_template_replaces_the_built_in_one() {
+    let repo = TeamRepo::example();
+    repo.write(
+        "templates/index.md.j2",
+        "# {{ team.name }}\n\n{% for o in objectives %}- {{ o.title | md }}: {{ o.progress | bar }}\n{% endfor %}",
+    );
+    let files = rendered(&repo, "okrs");
+    let readme = &files.iter().find(|(n, _)| n == "README.md").unwrap().1;
+    assert!(
+        readme.starts_with("# Platform\n\n- Every deploy is boring: ▓▓▓▓▓░░░░░ 53%\n"),
+        "{readme}"
+    );
+    // The other template is still the built-in one.
+    assert!(
+        files
+            .iter()
+            .find(|(n, _)| n == "boring-deploys.md")
+            .unwrap()
+            .1
+            .contains("## Key results")
+    );
+}
+
+#[test]
+fn a_typo_in_a_team_template_names_the_template_and_line() {
+    let repo = TeamRepo::example();
+    repo.write(
+        "templates/objective.md.j2",
+        "# {{ objective.title }}\n\n{{ objective.titel }}\n",
+    );
+    let output = repo.okr().arg("render").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("objective.md.j2"), "{err}");
+    assert!(err.contains("line 3"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // Nothing was written when a document failed.
+    assert!(!repo.file("okrs").exists());
+}
+
+#[test]
+fn a_template_that_never_ends_is_stopped() {
+    let repo = TeamRepo::example();
+    repo.write(
+        "templates/index.md.j2",
+        "{% for a in range(100000) %}{% for b in range(100000) %}{{ a }}{% endfor %}{% endfor %}",
+    );
+    let output = repo.okr().arg("render").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("index.md.j2"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn text_from_files_cannot_break_the_documents() {
+    let repo = TeamRepo::empty();
+    repo.write(
+        "themes/evil.toml",
+        "title = \"Pipes | and <b>html</b> and [links](x)\"\nwhy = \"\"\"\nline one\n# not a heading\n| not | a table |\n```\n\"\"\"\nowner = \"a|b\"\ntags = [\"t\"]\n",
+    )
+    .write(
+        "initiatives/evil.toml",
+        "title = 'Quotes \" and ] brackets [ and : colons %% and `ticks`'\nproblem = \"p\"\nowner = \"<script>alert(1)</script>\"\ntags = [\"t\"]\nimpact = \"low\"\ncost = \"xs\"\n",
+    );
+    let files = rendered(&repo, "okrs");
+    let doc = &files.iter().find(|(n, _)| n == "evil.md").unwrap().1;
+    assert!(
+        doc.starts_with("# Pipes \\| and \\<b\\>html\\</b\\> and \\[links\\](x)\n"),
+        "{doc}"
+    );
+    assert!(!doc.contains("<script>"), "{doc}");
+    assert!(
+        doc.contains("line one \\# not a heading \\| not \\| a table \\| \\`\\`\\`"),
+        "{doc}"
+    );
+    // Every table row keeps its column count.
+    for line in doc.lines().filter(|l| l.starts_with("| ")) {
+        let cells = line.replace("\\|", "").matches('|').count();
+        assert!(cells == 6 || cells == 11, "{line}");
+    }
+    // The chart label is plain text.
+    let chart_line = doc.lines().find(|l| l.contains(": [")).unwrap();
+    assert_eq!(
+        chart_line,
+        "    1 Quotes and brackets and colons and ti...: [0.163, 0.230]"
+    );
+}

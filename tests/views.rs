@@ -1,0 +1,196 @@
+//! `okr list` and `okr themes`: ranks, filters and JSON for scripts.
+
+mod common;
+
+use common::{TeamRepo, stderr, stdout};
+use serde_json::Value;
+
+fn json(repo: &TeamRepo, args: &[&str]) -> Value {
+    let output = repo.okr().args(args).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn list_ranks_by_score_with_ties_by_id() {
+    let repo = TeamRepo::example();
+    let list = json(&repo, &["list", "--format", "json"]);
+    let rows = list.as_array().unwrap();
+    let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "merge-queue",
+            "trace-everything",
+            "migrate-replicas",
+            "upgrade-postgres",
+            "canary-deploys",
+            "rotate-secrets",
+            "slo-alerts",
+            "feature-flags",
+            "hermetic-builds"
+        ]
+    );
+    let first = &rows[0];
+    for key in [
+        "id",
+        "title",
+        "owner",
+        "tags",
+        "impact",
+        "cost",
+        "confidence",
+        "status",
+        "score",
+        "rank",
+        "themes",
+        "file",
+    ] {
+        assert!(first.get(key).is_some(), "{key}");
+    }
+    assert_eq!(first["rank"], 1);
+    assert_eq!(first["file"], "initiatives/merge-queue.toml");
+    // 3 * 1.0 / 2 * (1 + 3 / 10)
+    assert!((first["score"].as_f64().unwrap() - 1.95).abs() < 1e-9);
+    // The `dx` alias joins `developer-experience`.
+    let hermetic = rows.iter().find(|r| r["id"] == "hermetic-builds").unwrap();
+    assert_eq!(
+        hermetic["tags"],
+        serde_json::json!(["ci", "developer-experience"])
+    );
+    // A missing confidence is the middle level.
+    let slo = rows.iter().find(|r| r["id"] == "slo-alerts").unwrap();
+    assert_eq!(slo["confidence"], "medium");
+}
+
+#[test]
+fn list_filters() {
+    let repo = TeamRepo::example();
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["list", "--format", "json"];
+        all.extend_from_slice(args);
+        json(&repo, &all)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        ids(&["--tag", "database"]),
+        ["migrate-replicas", "upgrade-postgres"]
+    );
+    assert_eq!(
+        ids(&["--tag", "perf"]),
+        ["upgrade-postgres", "canary-deploys", "slo-alerts"]
+    );
+    assert_eq!(
+        ids(&["--theme", "see-it-first"]),
+        ["trace-everything", "slo-alerts"]
+    );
+    assert_eq!(
+        ids(&["--status", "active"]),
+        ["trace-everything", "upgrade-postgres"]
+    );
+    assert_eq!(
+        ids(&["--owner", "erin", "--status", "proposed"]),
+        ["hermetic-builds"]
+    );
+    let output = repo
+        .okr()
+        .args(["list", "--theme", "boring-deploy"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("did you mean `boring-deploys`?"));
+}
+
+#[test]
+fn list_table_snapshot() {
+    let repo = TeamRepo::example();
+    let output = repo.okr().arg("list").output().unwrap();
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn themes_json_has_scores_progress_members_and_orphans() {
+    let repo = TeamRepo::example();
+    let themes = json(&repo, &["themes", "--format", "json"]);
+    let list = themes["themes"].as_array().unwrap();
+    let ids: Vec<&str> = list.iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["boring-deploys", "data-we-trust", "see-it-first"]);
+    let deploys = &list[0];
+    // Open members only: merge-queue 1.95 + canary-deploys 0.88 + hermetic-builds 0.1875.
+    assert!((deploys["score"].as_f64().unwrap() - (1.95 + 0.88 + 0.1875)).abs() < 1e-9);
+    assert_eq!(
+        deploys["initiatives"],
+        serde_json::json!([
+            "merge-queue",
+            "canary-deploys",
+            "feature-flags",
+            "hermetic-builds"
+        ])
+    );
+    // (95 - 60) / 80 and (9 - 4) / 8.
+    let expected = ((35.0 / 80.0) + (5.0 / 8.0)) / 2.0;
+    assert!((deploys["progress"].as_f64().unwrap() - expected).abs() < 1e-9);
+    assert_eq!(themes["orphans"], serde_json::json!(["rotate-secrets"]));
+    for key in [
+        "id",
+        "title",
+        "owner",
+        "tags",
+        "score",
+        "progress",
+        "initiatives",
+    ] {
+        assert!(deploys.get(key).is_some(), "{key}");
+    }
+}
+
+#[test]
+fn themes_without_key_results_have_null_progress() {
+    let repo = TeamRepo::empty();
+    repo.write("themes/a.toml", "title = \"A\"\ntags = [\"a\"]\n");
+    let themes = json(&repo, &["themes", "--format", "json"]);
+    assert_eq!(themes["themes"][0]["progress"], Value::Null);
+}
+
+#[test]
+fn suggestions_propose_themes_for_orphans() {
+    let repo = TeamRepo::example();
+    repo.write(
+        "initiatives/sso.toml",
+        "title = \"SSO\"\nproblem = \"p\"\nowner = \"grace\"\ntags = [\"security\", \"cost\"]\nimpact = \"low\"\ncost = \"xs\"\n",
+    );
+    let output = repo.okr().args(["themes", "--suggest"]).output().unwrap();
+    let text = stdout(&output);
+    assert!(
+        text.contains("themes/security.toml: would take in rotate-secrets, sso"),
+        "{text}"
+    );
+    assert!(text.contains("tags = [\"security\", \"cost\"]"), "{text}");
+    // The proposed TOML passes check once pasted.
+    let toml: String = text.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    repo.write("themes/security.toml", toml);
+    repo.okr()
+        .args(["check", "--deny-warnings"])
+        .assert()
+        .code(0);
+    let suggestions = json(&repo, &["themes", "--suggest", "--format", "json"]);
+    assert_eq!(suggestions, serde_json::json!([]));
+}
+
+#[test]
+fn views_refuse_a_repository_with_errors() {
+    let repo = TeamRepo::example();
+    repo.write("initiatives/bad.toml", "title = 3\n");
+    for command in ["list", "themes", "render"] {
+        let output = repo.okr().arg(command).output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{command}");
+        let err = stderr(&output);
+        assert!(err.contains("initiatives/bad.toml"), "{err}");
+        assert!(stdout(&output).is_empty());
+    }
+    assert!(!repo.file("okrs").exists());
+}
