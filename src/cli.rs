@@ -51,6 +51,12 @@ pub enum Command {
     Themes(ThemesArgs),
     /// Render the Markdown objective documents.
     Render(RenderArgs),
+    /// The semantic diff of two revisions, for review.
+    Diff(DiffArgs),
+    /// When and by whom each initiative was created and changed; key results over time.
+    History(HistoryArgs),
+    /// Commit the rendered documents to a branch, without touching the working tree.
+    Publish(PublishArgs),
 }
 
 #[derive(Debug, Args)]
@@ -153,4 +159,46 @@ pub struct RenderArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub rev: RevArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For a pull-request comment.
+    Markdown,
+    Json,
+    /// For a terminal.
+    Human,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The revision to compare from (e.g. the pull request's base).
+    pub base: String,
+    /// The revision to compare to (default: the working tree).
+    pub head: Option<String>,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only this initiative.
+    pub id: Option<String>,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+    #[command(flatten)]
+    pub rev: RevArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// The branch to commit the documents to (created when missing).
+    #[arg(long)]
+    pub branch: String,
+    /// The commit message.
+    #[arg(long, short)]
+    pub message: Option<String>,
+    /// Render the repository as it is at this revision (default: HEAD).
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
 }

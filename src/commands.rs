@@ -83,6 +83,9 @@ pub fn dispatch(context: &Context, command: Command) -> Result<ExitCode> {
         Command::List(args) => list(context, &args),
         Command::Themes(args) => themes_command(context, &args),
         Command::Render(args) => render::command(context, &args),
+        Command::Diff(args) => crate::diff::command(context, &args),
+        Command::History(args) => crate::history::command(context, &args),
+        Command::Publish(args) => crate::publish::command(context, &args),
     }
 }
 
@@ -139,9 +142,57 @@ pub fn portfolio(
     Ok(Ok((workspace, portfolio)))
 }
 
+/// Days since each accepted or active initiative changed, for the `stale` rule; `None` (with a
+/// note) where there is no history to ask.
+fn stale_ages(
+    context: &Context,
+    opened: &Opened,
+    rev: Option<&str>,
+    workspace: &Workspace,
+) -> Option<BTreeMap<String, u64>> {
+    if workspace.config.rules.level(crate::finding::Rule::Stale) == crate::finding::RuleLevel::Off {
+        return None;
+    }
+    let files: Vec<String> = workspace
+        .initiatives
+        .iter()
+        .filter(|d| {
+            d.parsed
+                .doc
+                .status
+                .as_ref()
+                .is_some_and(|s| matches!(s.get_ref().as_str(), "accepted" | "active"))
+        })
+        .map(|d| d.file.clone())
+        .collect();
+    if files.is_empty() {
+        return None;
+    }
+    let skipped = |why: &str| {
+        context.say(format!("note: rule `stale` skipped: {why}"));
+        None
+    };
+    let repo = match git::Repo::open(&opened.root) {
+        Ok(repo) => repo,
+        Err(_) => return skipped("not a git repository, so there is no history"),
+    };
+    if rev.is_none() && repo.head().is_none() {
+        return skipped("the repository has no commits yet");
+    }
+    match crate::history::ages(&repo, rev, &workspace.config, &files) {
+        Ok(ages) => Some(ages),
+        Err(why) => skipped(&why),
+    }
+}
+
 fn check(context: &Context, args: &CheckArgs) -> Result<ExitCode> {
     let opened = open(context, &args.rev)?;
-    let (workspace, checked) = match checked(&opened) {
+    let loaded = load::load(opened.source.as_ref()).map(|workspace| {
+        let ages = stale_ages(context, &opened, args.rev.rev.as_deref(), &workspace);
+        let checked = validate::check(&workspace, ages.as_ref());
+        (workspace, checked)
+    });
+    let (workspace, checked) = match loaded {
         Ok(result) => result,
         Err(Error::Config { findings, texts }) => {
             // Annotate okr.toml in the format asked for, then fail as a configuration error.

@@ -62,7 +62,7 @@ impl Repo {
     }
 
     /// The commit a revision names, with a message that says how to fix a miss.
-    pub fn resolve(&self, rev: &str) -> Result<Oid> {
+    fn resolve(&self, rev: &str) -> Result<Oid> {
         if self.repo.head().is_err() && self.repo.is_empty().unwrap_or(false) {
             return Err(git_error(format!(
                 "cannot read revision `{rev}`: the repository has no commits yet; commit first"
@@ -96,6 +96,281 @@ impl Repo {
             prefix: self.prefix,
             repo: Mutex::new(self.repo),
         })
+    }
+}
+
+/// A commit as history reports it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CommitInfo {
+    /// The full hex id.
+    pub commit: String,
+    pub author: String,
+    /// Author time, seconds since the Unix epoch.
+    pub time: i64,
+    pub summary: String,
+}
+
+/// What one commit did to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeKind {
+    Added,
+    Modified,
+    Deleted,
+    /// Moved from this path (relative to the team repository).
+    Renamed(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Relative to the team repository; for a deletion, the path that was deleted.
+    pub path: String,
+    pub kind: ChangeKind,
+    /// The file's contents after the commit (`None` for a deletion).
+    pub blob: Option<String>,
+}
+
+/// One commit and its changes below the folders asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitChanges {
+    pub commit: CommitInfo,
+    pub changes: Vec<Change>,
+}
+
+impl Repo {
+    /// The commit HEAD points at; `None` in a repository without commits.
+    pub fn head(&self) -> Option<String> {
+        self.repo
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_commit().ok())
+            .map(|c| c.id().to_string())
+    }
+
+    /// The commit a revision names, as a hex id.
+    pub fn resolve_id(&self, rev: &str) -> Result<String> {
+        self.resolve(rev).map(|id| id.to_string())
+    }
+
+    pub fn commit_info(&self, id: &str) -> Result<CommitInfo> {
+        let oid = Oid::from_str(id).map_err(|e| git_error(e.message()))?;
+        let commit = self
+            .repo
+            .find_commit(oid)
+            .map_err(|e| git_error(format!("cannot read commit `{id}`: {}", e.message())))?;
+        Ok(info(&commit))
+    }
+
+    fn full(&self, path: &str) -> String {
+        if self.prefix.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{}/{path}", self.prefix)
+        }
+    }
+
+    fn relative<'a>(&self, full: &'a str) -> &'a str {
+        if self.prefix.is_empty() {
+            full
+        } else {
+            full.strip_prefix(&self.prefix)
+                .map_or(full, |p| p.trim_start_matches('/'))
+        }
+    }
+
+    /// Every commit reachable from `from` that changed a file below `dirs`, newest first,
+    /// with renames detected. Merge commits are skipped, as `git log` does by default.
+    pub fn history(&self, from: &str, dirs: &[&str]) -> Result<Vec<CommitChanges>> {
+        // libgit2 re-hashes every object it reads; history only reads, and this halves its cost.
+        git2::opts::strict_hash_verification(false);
+        let from = Oid::from_str(from).map_err(|e| git_error(e.message()))?;
+        let mut walk = self.repo.revwalk().map_err(|e| git_error(e.message()))?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)
+            .map_err(|e| git_error(e.message()))?;
+        walk.push(from).map_err(|e| git_error(e.message()))?;
+        let prefixes: Vec<String> = dirs.iter().map(|d| format!("{}/", self.full(d))).collect();
+        let mut options = git2::DiffOptions::new();
+        for prefix in &prefixes {
+            options.pathspec(prefix);
+        }
+        let mut out = Vec::new();
+        for id in walk {
+            let id = id.map_err(|e| git_error(e.message()))?;
+            let commit = self
+                .repo
+                .find_commit(id)
+                .map_err(|e| git_error(e.message()))?;
+            if commit.parent_count() > 1 {
+                continue;
+            }
+            let tree = commit.tree().map_err(|e| git_error(e.message()))?;
+            let parent = match commit.parent(0) {
+                Ok(parent) => Some(parent.tree().map_err(|e| git_error(e.message()))?),
+                Err(_) => None,
+            };
+            let mut diff = self
+                .repo
+                .diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut options))
+                .map_err(|e| git_error(e.message()))?;
+            if diff.deltas().len() == 0 {
+                continue;
+            }
+            let has = |status| diff.deltas().any(|d| d.status() == status);
+            if has(git2::Delta::Added) && has(git2::Delta::Deleted) {
+                diff.find_similar(Some(git2::DiffFindOptions::new().renames(true)))
+                    .map_err(|e| git_error(e.message()))?;
+            }
+            let mut changes = Vec::new();
+            for delta in diff.deltas() {
+                let path_of = |file: git2::DiffFile<'_>| {
+                    file.path()
+                        .map(|p| p.to_string_lossy().replace('\\', "/"))
+                        .unwrap_or_default()
+                };
+                let new_path = path_of(delta.new_file());
+                let old_path = path_of(delta.old_file());
+                let (path, kind, blob) = match delta.status() {
+                    git2::Delta::Added | git2::Delta::Copied => {
+                        (new_path, ChangeKind::Added, Some(delta.new_file().id()))
+                    }
+                    git2::Delta::Deleted => (old_path, ChangeKind::Deleted, None),
+                    git2::Delta::Renamed => (
+                        new_path,
+                        ChangeKind::Renamed(self.relative(&old_path).to_owned()),
+                        Some(delta.new_file().id()),
+                    ),
+                    _ => (new_path, ChangeKind::Modified, Some(delta.new_file().id())),
+                };
+                if !path.ends_with(".toml") {
+                    continue;
+                }
+                changes.push(Change {
+                    path: self.relative(&path).to_owned(),
+                    kind,
+                    blob: blob.map(|b| b.to_string()),
+                });
+            }
+            if !changes.is_empty() {
+                out.push(CommitChanges {
+                    commit: info(&commit),
+                    changes,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The bytes of a blob named by [`Change::blob`].
+    pub fn blob(&self, id: &str) -> Result<Vec<u8>> {
+        let oid = Oid::from_str(id).map_err(|e| git_error(e.message()))?;
+        self.repo
+            .find_blob(oid)
+            .map(|b| b.content().to_vec())
+            .map_err(|e| {
+                git_error(format!(
+                    "cannot read blob `{id}`: {}; the clone may be partial",
+                    e.message()
+                ))
+            })
+    }
+
+    /// Team-repository paths that differ between HEAD and the working tree (or are new).
+    pub fn uncommitted(&self) -> Result<std::collections::BTreeSet<String>> {
+        let mut options = git2::StatusOptions::new();
+        options.include_untracked(true).recurse_untracked_dirs(true);
+        if !self.prefix.is_empty() {
+            options.pathspec(&self.prefix);
+        }
+        let statuses = self
+            .repo
+            .statuses(Some(&mut options))
+            .map_err(|e| git_error(e.message()))?;
+        Ok(statuses
+            .iter()
+            .filter(|s| s.status() != git2::Status::CURRENT && !s.status().is_ignored())
+            .filter_map(|s| s.path().ok().map(|p| self.relative(p).to_owned()))
+            .collect())
+    }
+
+    /// Commits `files` (name, contents) as the whole tree of a commit on `branch`, with the
+    /// branch's tip as parent. The branch moves only if it still points where it did when okr
+    /// read it. `Ok((id, false))` when the tree is the same as the tip's: no commit is made.
+    pub fn commit_files(
+        &self,
+        branch: &str,
+        files: &[(String, String)],
+        message: &str,
+    ) -> Result<(String, bool)> {
+        let refname = format!("refs/heads/{branch}");
+        if !git2::Reference::is_valid_name(&refname) {
+            return Err(git_error(format!("`{branch}` is not a valid branch name")));
+        }
+        let tip = match self.repo.find_reference(&refname) {
+            Ok(reference) => Some(reference.peel_to_commit().map_err(|e| {
+                git_error(format!(
+                    "branch `{branch}` does not point at a commit: {}",
+                    e.message()
+                ))
+            })?),
+            Err(e) if e.code() == ErrorCode::NotFound => None,
+            Err(e) => return Err(git_error(e.message())),
+        };
+        let mut builder = self
+            .repo
+            .treebuilder(None)
+            .map_err(|e| git_error(e.message()))?;
+        for (name, text) in files {
+            let blob = self
+                .repo
+                .blob(text.as_bytes())
+                .map_err(|e| git_error(e.message()))?;
+            builder
+                .insert(name, blob, 0o100_644)
+                .map_err(|e| git_error(format!("cannot add `{name}`: {}", e.message())))?;
+        }
+        let tree_id = builder.write().map_err(|e| git_error(e.message()))?;
+        if let Some(tip) = &tip
+            && tip.tree_id() == tree_id
+        {
+            return Ok((tip.id().to_string(), false));
+        }
+        let tree = self
+            .repo
+            .find_tree(tree_id)
+            .map_err(|e| git_error(e.message()))?;
+        let signature = self
+            .repo
+            .signature()
+            .or_else(|_| git2::Signature::now("okr", "okr@localhost"))
+            .map_err(|e| git_error(e.message()))?;
+        let parents: Vec<&git2::Commit<'_>> = tip.iter().collect();
+        let commit = self
+            .repo
+            .commit(None, &signature, &signature, message, &tree, &parents)
+            .map_err(|e| git_error(e.message()))?;
+        let log = format!("okr publish: {message}");
+        let updated = match &tip {
+            Some(tip) => self
+                .repo
+                .reference_matching(&refname, commit, true, tip.id(), &log),
+            None => self.repo.reference(&refname, commit, false, &log),
+        };
+        updated.map_err(|e| {
+            git_error(format!(
+                "branch `{branch}` moved while okr was publishing ({}); run okr publish again",
+                e.message()
+            ))
+        })?;
+        Ok((commit.to_string(), true))
+    }
+}
+
+fn info(commit: &git2::Commit<'_>) -> CommitInfo {
+    let author = commit.author();
+    CommitInfo {
+        commit: commit.id().to_string(),
+        author: author.name().unwrap_or("unknown").to_owned(),
+        time: author.when().seconds(),
+        summary: commit.summary().ok().flatten().unwrap_or("").to_owned(),
     }
 }
 

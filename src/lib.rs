@@ -8,15 +8,18 @@
 pub mod cli;
 mod commands;
 pub mod config;
+pub mod diff;
 pub mod document;
 pub mod error;
 pub mod finding;
 pub mod git;
+pub mod history;
 pub mod load;
 pub mod model;
 pub mod output;
 pub mod period;
 pub mod portfolio;
+pub mod publish;
 pub mod render;
 pub mod report;
 pub mod scaffold;

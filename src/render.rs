@@ -13,6 +13,8 @@ use serde::Serialize;
 use crate::cli::RenderArgs;
 use crate::commands::{self, Context};
 use crate::error::{Error, Result};
+use crate::git::Repo;
+use crate::history::{self, History, Series};
 use crate::load::decode;
 use crate::model::{KeyResult, Measure};
 use crate::output;
@@ -123,6 +125,12 @@ pub fn code(text: &str) -> String {
 }
 
 #[derive(Debug, Clone, Serialize)]
+struct PointView {
+    date: String,
+    value: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
 struct KeyResultView {
     title: String,
     unit: Option<String>,
@@ -132,9 +140,48 @@ struct KeyResultView {
     current: Option<f64>,
     done: Option<bool>,
     progress: f64,
+    /// `current` over time from git history, oldest first; empty without history.
+    history: Vec<PointView>,
+    /// A Mermaid `xychart-beta` of `history`, when it has two points or more.
+    chart: Option<String>,
 }
 
-fn key_result_view(kr: &KeyResult) -> KeyResultView {
+/// Charts show at most this many points, the most recent.
+pub const CHART_POINTS: usize = 30;
+
+/// The Mermaid `xychart-beta` of a key result's values over time.
+fn xychart(title: &str, unit: Option<&str>, points: &[PointView], bounds: &[f64]) -> String {
+    let values: Vec<f64> = points
+        .iter()
+        .map(|p| p.value)
+        .chain(bounds.iter().copied())
+        .collect();
+    let low = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let pad = ((high - low) * 0.1).max(1.0);
+    let low = if low >= 0.0 && low - pad < 0.0 {
+        0.0
+    } else {
+        (low - pad).floor()
+    };
+    let high = (high + pad).ceil();
+    let dates: Vec<String> = points
+        .iter()
+        .map(|p| format!("\"{}\"", mermaid_label(&p.date)))
+        .collect();
+    let line: Vec<String> = points.iter().map(|p| number(p.value)).collect();
+    let axis = unit.map_or_else(String::new, |u| format!("\"{}\" ", mermaid_label(u)));
+    format!(
+        "xychart-beta\n    title \"{}\"\n    x-axis [{}]\n    y-axis {axis}{} --> {}\n    line [{}]",
+        mermaid_label(title),
+        dates.join(", "),
+        number(low),
+        number(high),
+        line.join(", ")
+    )
+}
+
+fn key_result_view(kr: &KeyResult, history: Option<&[Series]>) -> KeyResultView {
     let (kind, baseline, target, current, done) = match kr.measure {
         Measure::Numeric {
             baseline,
@@ -143,6 +190,33 @@ fn key_result_view(kr: &KeyResult) -> KeyResultView {
         } => ("numeric", Some(baseline), Some(target), Some(current), None),
         Measure::Milestone { done } => ("milestone", None, None, None, Some(done)),
     };
+    let mut points: Vec<PointView> = history
+        .and_then(|series| series.iter().find(|s| s.title == kr.title))
+        .map(|s| {
+            s.values
+                .iter()
+                .map(|p| PointView {
+                    date: p.date.clone(),
+                    value: p.value,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if let (Some(current), Some(last)) = (current, points.last())
+        && last.value != current
+    {
+        // The working tree holds a value that is not committed yet.
+        points.push(PointView {
+            date: "now".to_owned(),
+            value: current,
+        });
+    }
+    let start = points.len().saturating_sub(CHART_POINTS);
+    let points = points.split_off(start);
+    let chart = (points.len() >= 2 && kind == "numeric").then(|| {
+        let bounds: Vec<f64> = baseline.into_iter().chain(target).collect();
+        xychart(&kr.title, kr.unit.as_deref(), &points, &bounds)
+    });
     KeyResultView {
         title: kr.title.clone(),
         unit: kr.unit.clone(),
@@ -152,6 +226,8 @@ fn key_result_view(kr: &KeyResult) -> KeyResultView {
         current,
         done,
         progress: kr.progress(),
+        history: points,
+        chart,
     }
 }
 
@@ -202,7 +278,11 @@ fn initiative_view(r: &Ranked) -> InitiativeView {
         period: i.period.clone(),
         depends_on: i.depends_on.clone(),
         links: i.links.clone(),
-        key_results: i.key_results.iter().map(key_result_view).collect(),
+        key_results: i
+            .key_results
+            .iter()
+            .map(|kr| key_result_view(kr, None))
+            .collect(),
         score: r.score,
         rank: r.rank,
         themes: r.themes.clone(),
@@ -227,7 +307,14 @@ struct ObjectiveView {
     file: String,
 }
 
-fn objective_view(theme: &RankedTheme, portfolio: &Portfolio) -> ObjectiveView {
+fn objective_view(
+    theme: &RankedTheme,
+    portfolio: &Portfolio,
+    history: Option<&History>,
+) -> ObjectiveView {
+    let series = history
+        .and_then(|h| h.files.get(&theme.theme.file))
+        .map(|f| f.key_results.as_slice());
     ObjectiveView {
         id: theme.theme.id.clone(),
         title: theme.theme.title.clone(),
@@ -241,7 +328,7 @@ fn objective_view(theme: &RankedTheme, portfolio: &Portfolio) -> ObjectiveView {
             .theme
             .key_results
             .iter()
-            .map(key_result_view)
+            .map(|kr| key_result_view(kr, series))
             .collect(),
         initiatives: theme
             .initiatives
@@ -428,14 +515,18 @@ fn template_error(name: &str, error: &minijinja::Error) -> Error {
 }
 
 /// Renders every document in memory: (file name, contents), `README.md` first.
-pub fn render(portfolio: &Portfolio, templates: Templates) -> Result<Vec<(String, String)>> {
+pub fn render(
+    portfolio: &Portfolio,
+    templates: Templates,
+    history: Option<&History>,
+) -> Result<Vec<(String, String)>> {
     let env = environment(templates, portfolio);
     let initiatives: Vec<InitiativeView> =
         portfolio.initiatives.iter().map(initiative_view).collect();
     let objectives: Vec<ObjectiveView> = portfolio
         .themes
         .iter()
-        .map(|t| objective_view(t, portfolio))
+        .map(|t| objective_view(t, portfolio, history))
         .collect();
     let orphans: Vec<&InitiativeView> =
         initiatives.iter().filter(|i| i.themes.is_empty()).collect();
@@ -513,6 +604,26 @@ pub fn write(dir: &Path, documents: &[(String, String)]) -> Result<Vec<String>> 
     Ok(removed)
 }
 
+/// History for the key-result charts; without it (no commits, a shallow clone) the documents
+/// are rendered without charts and a note says why.
+pub fn history_for_charts(
+    context: &Context,
+    repo: &Repo,
+    rev: Option<&str>,
+    config: &crate::config::Config,
+) -> Option<History> {
+    if rev.is_none() && repo.head().is_none() {
+        return None;
+    }
+    match history::load(repo, rev, config) {
+        Ok(history) => Some(history),
+        Err(error) => {
+            context.say(format!("note: key-result charts left out: {error}"));
+            None
+        }
+    }
+}
+
 pub fn command(context: &Context, args: &RenderArgs) -> Result<ExitCode> {
     let opened = commands::open(context, &args.rev)?;
     let (workspace, portfolio) = match commands::portfolio(context, &opened)? {
@@ -520,7 +631,11 @@ pub fn command(context: &Context, args: &RenderArgs) -> Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let templates = Templates::load(opened.source.as_ref(), &workspace.config.paths.templates)?;
-    let documents = render(&portfolio, templates)?;
+    let history = match Repo::open(&opened.root) {
+        Ok(repo) => history_for_charts(context, &repo, args.rev.rev.as_deref(), &workspace.config),
+        Err(_) => None,
+    };
+    let documents = render(&portfolio, templates, history.as_ref())?;
     let dir: PathBuf = match &args.out {
         Some(out) => commands::user_path(context, out),
         None => opened.root.join(&workspace.config.paths.output),

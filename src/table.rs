@@ -26,7 +26,7 @@ pub fn cut(text: &str, max: usize) -> String {
 }
 
 /// Left-aligned columns, numbers right-aligned, two spaces apart.
-fn layout(header: &[&str], numeric: &[bool], rows: &[Vec<String>]) -> String {
+pub fn layout(header: &[&str], numeric: &[bool], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {

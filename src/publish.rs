@@ -1,0 +1,54 @@
+//! `okr publish`: the rendered documents as a commit on a branch, made from git objects alone,
+//! so the working tree, the index and HEAD are never touched.
+
+use std::process::ExitCode;
+
+use crate::cli::PublishArgs;
+use crate::commands::{self, Context, Opened};
+use crate::error::{Error, Result};
+use crate::git::Repo;
+use crate::render::{self, Templates};
+use crate::source::find_root;
+
+pub fn command(context: &Context, args: &PublishArgs) -> Result<ExitCode> {
+    let root = find_root(&context.dir)?;
+    let repo = Repo::open(&root)?;
+    if repo.head().is_none() && args.rev.is_none() {
+        return Err(Error::Git {
+            message: "the repository has no commits yet; commit the team files, then publish"
+                .to_owned(),
+        });
+    }
+    let rev = args.rev.clone().unwrap_or_else(|| "HEAD".to_owned());
+    let commit = repo.resolve_id(&rev)?;
+    let opened = Opened {
+        root: root.clone(),
+        source: Box::new(Repo::open(&root)?.tree_source(&commit)?),
+    };
+    let (workspace, portfolio) = match commands::portfolio(context, &opened)? {
+        Ok(result) => result,
+        Err(code) => return Ok(code),
+    };
+    let templates = Templates::load(opened.source.as_ref(), &workspace.config.paths.templates)?;
+    let history = render::history_for_charts(context, &repo, Some(&commit), &workspace.config);
+    let documents = render::render(&portfolio, templates, history.as_ref())?;
+    let message = args
+        .message
+        .clone()
+        .unwrap_or_else(|| format!("Publish objectives from {}", &commit[..12]));
+    let (id, created) = repo.commit_files(&args.branch, &documents, &message)?;
+    if created {
+        context.say(format!(
+            "published {} document(s) to `{}`",
+            documents.len(),
+            args.branch
+        ));
+    } else {
+        context.say(format!(
+            "`{}` already has these documents; no commit made",
+            args.branch
+        ));
+    }
+    commands::print(&format!("{id}\n"))?;
+    Ok(ExitCode::SUCCESS)
+}

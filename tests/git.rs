@@ -1,0 +1,608 @@
+//! Git-native behaviour: `--rev`, `diff`, `history`, `stale`, `publish`, and the errors of
+//! shallow, partial, unborn and missing repositories. Repositories are built with git2, with
+//! fixed authors and dates.
+
+mod common;
+
+use std::path::Path;
+
+use common::{TeamRepo, stderr, stdout};
+use git2::{Repository, Signature, Time};
+use serde_json::Value;
+
+/// 2026-01-05, 2026-02-01 and so on: fixed dates, a day apart per step.
+const START: i64 = 1_767_571_200;
+const DAY: i64 = 86_400;
+
+fn init(repo: &TeamRepo) -> Repository {
+    let git = Repository::init(repo.path()).unwrap();
+    git.config().unwrap().set_str("user.name", "Test").unwrap();
+    git.config()
+        .unwrap()
+        .set_str("user.email", "test@example.com")
+        .unwrap();
+    git
+}
+
+/// Commits the whole working tree as `author` at `time`.
+fn commit(git: &Repository, author: &str, time: i64, message: &str) -> git2::Oid {
+    let mut index = git.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.update_all(["*"], None).unwrap();
+    index.write().unwrap();
+    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
+    let signature = Signature::new(
+        author,
+        &format!("{author}@example.com"),
+        &Time::new(time, 0),
+    )
+    .unwrap();
+    let parents: Vec<git2::Commit<'_>> = git
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_commit().ok())
+        .into_iter()
+        .collect();
+    let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+    git.commit(
+        Some("HEAD"),
+        &signature,
+        &signature,
+        message,
+        &tree,
+        &parents,
+    )
+    .unwrap()
+}
+
+fn json(output: &std::process::Output) -> Value {
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(output));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn set(repo: &TeamRepo, file: &str, from: &str, to: &str) {
+    let text = repo.read(file);
+    assert!(text.contains(from), "{from} in {file}");
+    repo.write(file, text.replacen(from, to, 1));
+}
+
+#[test]
+fn rev_reads_the_repository_as_it_was() {
+    let repo = TeamRepo::example();
+    let git = init(&repo);
+    commit(&git, "alice", START, "first");
+    set(
+        &repo,
+        "initiatives/merge-queue.toml",
+        "impact = \"high\"",
+        "impact = \"low\"",
+    );
+    commit(&git, "bob", START + DAY, "lower merge queue");
+    repo.write("initiatives/broken.toml", "title = 3\n");
+
+    repo.okr().arg("check").assert().code(1);
+    repo.okr().args(["check", "--rev", "HEAD"]).assert().code(0);
+    let before = json(
+        &repo
+            .okr()
+            .args(["list", "--format", "json", "--rev", "HEAD~1"])
+            .output()
+            .unwrap(),
+    );
+    let after = json(
+        &repo
+            .okr()
+            .args(["list", "--format", "json", "--rev", "HEAD"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(before[0]["id"], "merge-queue");
+    assert_ne!(after[0]["id"], "merge-queue");
+    let themes = json(
+        &repo
+            .okr()
+            .args(["themes", "--format", "json", "--rev", "HEAD~1"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(themes["orphans"], serde_json::json!(["rotate-secrets"]));
+    // Rendering a revision reads its files too, and nothing else changes.
+    repo.okr()
+        .args(["render", "--rev", "HEAD~1", "--out", "old"])
+        .assert()
+        .code(0);
+    assert!(
+        repo.read("old/boring-deploys.md")
+            .contains("| 1 | Adopt a merge queue")
+    );
+    assert!(
+        git.statuses(None)
+            .unwrap()
+            .iter()
+            .all(|s| s.path().unwrap() != "okr.toml")
+    );
+}
+
+#[test]
+fn rev_errors_name_the_fix() {
+    let repo = TeamRepo::example();
+    let output = repo
+        .okr()
+        .args(["check", "--rev", "HEAD"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("not in a git repository"),
+        "{}",
+        stderr(&output)
+    );
+
+    let git = init(&repo);
+    let output = repo
+        .okr()
+        .args(["check", "--rev", "HEAD"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no commits yet"),
+        "{}",
+        stderr(&output)
+    );
+
+    commit(&git, "alice", START, "first");
+    let output = repo.okr().args(["list", "--rev", "nope"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("unknown revision `nope`"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!stderr(&output).contains("panicked"));
+}
+
+/// A base commit and a pull request that adds an initiative and raises another's impact.
+fn pull_request() -> (TeamRepo, Repository) {
+    let repo = TeamRepo::example();
+    let git = init(&repo);
+    commit(&git, "alice", START, "base");
+    repo.write(
+        "initiatives/pg-bouncer.toml",
+        "title = \"Pool connections with PgBouncer\"\nproblem = \"Connection storms take the primary down.\"\nowner = \"carol\"\ntags = [\"database\"]\nimpact = \"high\"\ncost = \"xs\"\nconfidence = \"high\"\n",
+    );
+    set(
+        &repo,
+        "initiatives/hermetic-builds.toml",
+        "impact = \"high\"",
+        "impact = \"huge\"",
+    );
+    commit(&git, "carol", START + DAY, "propose pgbouncer");
+    (repo, git)
+}
+
+#[test]
+fn diff_reports_additions_changes_moves_and_themes() {
+    let (repo, _git) = pull_request();
+    let diff = json(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(diff["added"][0]["id"], "pg-bouncer");
+    assert_eq!(diff["added"][0]["rank"], 1);
+    assert_eq!(diff["removed"], serde_json::json!([]));
+    let changed = diff["changed"].as_array().unwrap();
+    let hermetic = changed
+        .iter()
+        .find(|c| c["id"] == "hermetic-builds")
+        .unwrap();
+    assert_eq!(
+        hermetic["changes"],
+        serde_json::json!([{"field": "impact", "before": "high", "after": "huge"}])
+    );
+    assert_eq!(
+        hermetic["rank"],
+        serde_json::json!({"before": 9, "after": 10})
+    );
+    assert!(
+        hermetic["score"]["after"].as_f64().unwrap()
+            > hermetic["score"]["before"].as_f64().unwrap()
+    );
+    // Everything below the new first place moved down one rank without changing.
+    let merge = changed.iter().find(|c| c["id"] == "merge-queue").unwrap();
+    assert_eq!(merge["changes"], serde_json::json!([]));
+    assert_eq!(merge["rank"], serde_json::json!({"before": 1, "after": 2}));
+    let data = diff["themes_changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "data-we-trust")
+        .unwrap();
+    assert_eq!(data["joined"], serde_json::json!(["pg-bouncer"]));
+    assert_eq!(diff["findings"], serde_json::json!([]));
+
+    let markdown = stdout(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD", "--format", "markdown"])
+            .output()
+            .unwrap(),
+    );
+    insta::assert_snapshot!(markdown);
+    let human = stdout(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD"])
+            .output()
+            .unwrap(),
+    );
+    assert!(human.contains("+ pg-bouncer (rank 1"), "{human}");
+}
+
+#[test]
+fn diff_against_the_working_tree_reports_new_findings_and_renames() {
+    let (repo, _git) = pull_request();
+    std::fs::rename(
+        repo.file("initiatives/pg-bouncer.toml"),
+        repo.file("initiatives/connection-pooling.toml"),
+    )
+    .unwrap();
+    repo.write("initiatives/typo.toml", "title = \"x\"\nproblem = \"p\"\nowner = \"o\"\ntags = [\"ci\"]\nimpact = \"hgh\"\ncost = \"xs\"\n");
+    let diff = json(
+        &repo
+            .okr()
+            .args(["diff", "HEAD", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(diff["head"], "working tree");
+    assert_eq!(
+        diff["renamed"],
+        serde_json::json!([{"from": "pg-bouncer", "to": "connection-pooling", "title": "Pool connections with PgBouncer"}])
+    );
+    let findings = diff["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["rule"], "unknown-level");
+    assert_eq!(findings[0]["file"], "initiatives/typo.toml");
+    assert_eq!(findings[0]["line"], 5);
+}
+
+#[test]
+fn history_follows_renames_and_key_results_over_time() {
+    let repo = TeamRepo::example();
+    let git = init(&repo);
+    commit(&git, "alice", START, "base");
+    set(
+        &repo,
+        "initiatives/trace-everything.toml",
+        "current = 19",
+        "current = 24",
+    );
+    commit(&git, "erin", START + DAY, "more traces");
+    std::fs::create_dir_all(repo.file("initiatives/2026-Q2")).unwrap();
+    std::fs::rename(
+        repo.file("initiatives/trace-everything.toml"),
+        repo.file("initiatives/2026-Q2/trace-everything.toml"),
+    )
+    .unwrap();
+    commit(&git, "frank", START + 2 * DAY, "plan for Q2");
+    set(
+        &repo,
+        "initiatives/2026-Q2/trace-everything.toml",
+        "current = 24",
+        "current = 31",
+    );
+    commit(&git, "erin", START + 3 * DAY, "all traced");
+
+    let history = json(
+        &repo
+            .okr()
+            .args(["history", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    let rows = history.as_array().unwrap();
+    assert_eq!(rows.len(), 9);
+    let trace = rows.iter().find(|r| r["id"] == "trace-everything").unwrap();
+    assert_eq!(trace["file"], "initiatives/2026-Q2/trace-everything.toml");
+    assert_eq!(trace["created"]["author"], "alice");
+    assert_eq!(trace["created"]["date"], "2026-01-05");
+    assert_eq!(trace["updated"]["author"], "erin");
+    assert_eq!(trace["updated"]["date"], "2026-01-08");
+    assert_eq!(trace["changes"], 4);
+    let values: Vec<f64> = trace["key_results"][0]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["value"].as_f64().unwrap())
+        .collect();
+    assert_eq!(values, [19.0, 24.0, 31.0]);
+    let merge = rows.iter().find(|r| r["id"] == "merge-queue").unwrap();
+    assert_eq!(merge["changes"], 1);
+
+    let table = stdout(
+        &repo
+            .okr()
+            .args(["history", "trace-everything"])
+            .output()
+            .unwrap(),
+    );
+    insta::assert_snapshot!(table);
+    let output = repo
+        .okr()
+        .args(["history", "trace-everything-else"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn objective_documents_chart_key_results_from_history() {
+    let repo = TeamRepo::example();
+    let git = init(&repo);
+    commit(&git, "dana", START, "base");
+    set(
+        &repo,
+        "themes/boring-deploys.toml",
+        "current = 60",
+        "current = 45",
+    );
+    commit(&git, "dana", START + DAY, "faster");
+    set(
+        &repo,
+        "themes/boring-deploys.toml",
+        "current = 45",
+        "current = 30",
+    );
+    repo.okr().arg("render").assert().code(0);
+    let doc = repo.read("okrs/boring-deploys.md");
+    assert!(doc.contains("## Key results over time"), "{doc}");
+    assert!(doc.contains(
+        "xychart-beta\n    title \"Median merge-to-production time\"\n    x-axis [\"2026-01-05\", \"2026-01-06\", \"now\"]\n    y-axis \"min\" 7 --> 103\n    line [60, 45, 30]"
+    ), "{doc}");
+    // Without history there are no charts, and no error.
+    let plain = TeamRepo::example();
+    plain.okr().arg("render").assert().code(0);
+    assert!(!plain.read("okrs/boring-deploys.md").contains("xychart"));
+}
+
+#[test]
+fn stale_initiatives_are_warned_about() {
+    let repo = TeamRepo::example();
+    let git = init(&repo);
+    // Long ago: everything accepted or active is stale now.
+    commit(&git, "alice", START - 400 * DAY, "old");
+    set(
+        &repo,
+        "initiatives/trace-everything.toml",
+        "current = 19",
+        "current = 20",
+    );
+    let output = repo
+        .okr()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let stale: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "stale")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    // trace-everything changed in the working tree; the other two have not moved in 400+ days.
+    assert_eq!(
+        stale,
+        [
+            "initiatives/2026-Q1/migrate-replicas.toml",
+            "initiatives/2026-Q1/upgrade-postgres.toml"
+        ]
+    );
+    // At the old revision itself nothing was stale yet.
+    let output = repo
+        .okr()
+        .args(["check", "--format", "json", "--rev", "HEAD"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule"] != "stale")
+    );
+    // Without git the rule is skipped with a note, not an error.
+    let plain = TeamRepo::example();
+    let output = plain.okr().arg("check").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stderr(&output).contains("rule `stale` skipped"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+fn git_cli(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+#[test]
+fn shallow_and_partial_clones_say_how_to_fetch_history() {
+    let (repo, _git) = pull_request();
+    let clones = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", repo.path().display());
+    git_cli(
+        clones.path(),
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+    );
+    let shallow = clones.path().join("shallow");
+    let output = common::okr(&shallow).arg("history").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("fetch-depth: 0"),
+        "{}",
+        stderr(&output)
+    );
+    let output = common::okr(&shallow)
+        .args(["diff", "HEAD~1"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("fetch-depth: 0"),
+        "{}",
+        stderr(&output)
+    );
+    let output = common::okr(&shallow).arg("check").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stderr(&output).contains("shallow clone"),
+        "{}",
+        stderr(&output)
+    );
+
+    git_cli(
+        clones.path(),
+        &[
+            "-c",
+            "uploadpack.allowFilter=true",
+            "clone",
+            "-q",
+            "--filter=blob:none",
+            &url,
+            "partial",
+        ],
+    );
+    let partial = clones.path().join("partial");
+    let output = common::okr(&partial)
+        .args(["check", "--rev", "HEAD~1"])
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    if output.status.code() == Some(2) {
+        assert!(err.contains("partial"), "{err}");
+    } else {
+        // git fetched the blobs on demand; the result must still be right.
+        assert_eq!(output.status.code(), Some(0), "{err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn publish_commits_only_the_documents_and_touches_nothing_else() {
+    let (repo, git) = pull_request();
+    // A broken file that is not committed does not stop publishing what is.
+    repo.write("initiatives/uncommitted.toml", "not even toml");
+    let output = repo
+        .okr()
+        .args(["publish", "--branch", "okr-docs", "--message", "Publish"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let first = stdout(&output).trim().to_owned();
+    let published = git
+        .find_commit(git2::Oid::from_str(&first).unwrap())
+        .unwrap();
+    assert_eq!(published.parent_count(), 0);
+    assert_eq!(published.message().unwrap(), "Publish");
+    let names: Vec<String> = published
+        .tree()
+        .unwrap()
+        .iter()
+        .map(|e| e.name().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "README.md",
+            "boring-deploys.md",
+            "data-we-trust.md",
+            "see-it-first.md"
+        ]
+    );
+
+    // Nothing changed: no new commit.
+    let output = repo
+        .okr()
+        .args(["publish", "--branch", "okr-docs"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&output).trim(), first);
+    assert!(stderr(&output).contains("no commit made"));
+
+    // A new commit on the source branch publishes on top of the previous one.
+    std::fs::remove_file(repo.file("initiatives/uncommitted.toml")).unwrap();
+    set(
+        &repo,
+        "initiatives/merge-queue.toml",
+        "status = \"proposed\"",
+        "status = \"accepted\"",
+    );
+    commit(&git, "dana", START + 2 * DAY, "accept merge queue");
+    let output = repo
+        .okr()
+        .args(["publish", "--branch", "okr-docs"])
+        .output()
+        .unwrap();
+    let second = stdout(&output).trim().to_owned();
+    let published = git
+        .find_commit(git2::Oid::from_str(&second).unwrap())
+        .unwrap();
+    assert_eq!(published.parent_id(0).unwrap().to_string(), first);
+    assert_eq!(
+        git.find_branch("okr-docs", git2::BranchType::Local)
+            .unwrap()
+            .get()
+            .target()
+            .unwrap()
+            .to_string(),
+        second
+    );
+}
+
+#[test]
+fn publish_leaves_the_working_tree_index_and_head_alone() {
+    let (repo, git) = pull_request();
+    repo.write("initiatives/uncommitted.toml", "title = \"draft\"");
+    let head = git.head().unwrap().target().unwrap();
+    let index_before = std::fs::read(repo.file(".git/index")).unwrap();
+    let tree_before = common::snapshot_tree(&repo.file("initiatives"));
+    repo.okr()
+        .args(["publish", "--branch", "okr-docs"])
+        .assert()
+        .code(0);
+    assert_eq!(git.head().unwrap().target().unwrap(), head);
+    assert_eq!(
+        std::fs::read(repo.file(".git/index")).unwrap(),
+        index_before
+    );
+    assert_eq!(
+        common::snapshot_tree(&repo.file("initiatives")),
+        tree_before
+    );
+    assert!(!repo.file("okrs").exists());
+    let output = repo
+        .okr()
+        .args(["publish", "--branch", "bad..name"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
