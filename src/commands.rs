@@ -1,6 +1,6 @@
 //! What each command does: open the repository, call the library, print the result.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -59,6 +59,13 @@ impl Context {
         let _ = writeln!(err, "{prefix}: {error}");
     }
 
+    /// With `-v`: what was done, and the time since `started`.
+    pub fn trace(&self, what: impl std::fmt::Display, started: std::time::Instant) {
+        if self.verbose {
+            let _ = writeln!(std::io::stderr(), "okr: {what} ({:.1?})", started.elapsed());
+        }
+    }
+
     /// A line for people, on stderr, unless `-q`.
     pub fn say(&self, message: impl std::fmt::Display) {
         if !self.quiet {
@@ -107,7 +114,7 @@ pub fn open(context: &Context, rev: &RevArgs) -> Result<Opened> {
 /// Loads and checks a repository.
 pub fn checked(opened: &Opened) -> Result<(Workspace, Checked)> {
     let workspace = load::load(opened.source.as_ref())?;
-    let checked = validate::check(&workspace, None::<&BTreeMap<String, u64>>);
+    let checked = validate::check(&workspace, None);
     Ok((workspace, checked))
 }
 
@@ -142,18 +149,18 @@ pub fn portfolio(
     Ok(Ok((workspace, portfolio)))
 }
 
-/// Days since each accepted or active initiative changed, for the `stale` rule; `None` (with a
-/// note) where there is no history to ask.
-fn stale_ages(
+/// The accepted or active initiatives changed within `stale_days`, for the `stale` rule; `None`
+/// (with a note) where there is no history to ask.
+fn recently_changed(
     context: &Context,
     opened: &Opened,
     rev: Option<&str>,
     workspace: &Workspace,
-) -> Option<BTreeMap<String, u64>> {
+) -> Option<BTreeSet<String>> {
     if workspace.config.rules.level(crate::finding::Rule::Stale) == crate::finding::RuleLevel::Off {
         return None;
     }
-    let files: Vec<String> = workspace
+    let files: Vec<(&str, &[u8])> = workspace
         .initiatives
         .iter()
         .filter(|d| {
@@ -163,7 +170,12 @@ fn stale_ages(
                 .as_ref()
                 .is_some_and(|s| matches!(s.get_ref().as_str(), "accepted" | "active"))
         })
-        .map(|d| d.file.clone())
+        .filter_map(|d| {
+            workspace
+                .texts
+                .get(&d.file)
+                .map(|t| (d.file.as_str(), t.as_bytes()))
+        })
         .collect();
     if files.is_empty() {
         return None;
@@ -179,17 +191,24 @@ fn stale_ages(
     if rev.is_none() && repo.head().is_none() {
         return skipped("the repository has no commits yet");
     }
-    match crate::history::ages(&repo, rev, &workspace.config, &files) {
-        Ok(ages) => Some(ages),
+    match crate::history::recently_changed(&repo, rev, &workspace.config, &files) {
+        Ok(recent) => Some(recent),
         Err(why) => skipped(&why),
     }
 }
 
 fn check(context: &Context, args: &CheckArgs) -> Result<ExitCode> {
     let opened = open(context, &args.rev)?;
+    let started = std::time::Instant::now();
     let loaded = load::load(opened.source.as_ref()).map(|workspace| {
-        let ages = stale_ages(context, &opened, args.rev.rev.as_deref(), &workspace);
-        let checked = validate::check(&workspace, ages.as_ref());
+        context.trace(
+            format_args!("read and parsed {} files", workspace.texts.len()),
+            started,
+        );
+        let recent = recently_changed(context, &opened, args.rev.rev.as_deref(), &workspace);
+        context.trace("asked git for recent changes (rule `stale`)", started);
+        let checked = validate::check(&workspace, recent.as_ref());
+        context.trace("ran the rules", started);
         (workspace, checked)
     });
     let (workspace, checked) = match loaded {
@@ -220,6 +239,10 @@ fn check(context: &Context, args: &CheckArgs) -> Result<ExitCode> {
     )
     .map_err(Error::Output)?;
     print(&String::from_utf8_lossy(&out))?;
+    context.trace(
+        format_args!("reported {} findings", checked.findings.len()),
+        started,
+    );
     let (errors, warnings) = report::counts(&checked.findings);
     if args.format == Format::Human && !context.quiet {
         let summary = format!(

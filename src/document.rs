@@ -45,7 +45,15 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> (Option<Parsed<T>>,
         }
         return (None, findings);
     }
+    // The first try takes the parsed tree as it is; only a file with a problem pays for the
+    // retries, each on a fresh parse with the offending keys removed.
     let span = root.span();
+    let first = Spanned::new(span.clone(), DeValue::Table(root.into_inner()));
+    if let Ok(doc) = T::deserialize(toml::de::ValueDeserializer::from(first)) {
+        let removed = BTreeSet::new();
+        return (Some(Parsed { doc, removed }), findings);
+    }
+    let (root, _) = DeTable::parse_recoverable(text);
     let mut table = root.into_inner();
     let mut removed = BTreeSet::new();
     // Each round removes one key, so the loop ends; the bound is a guard against a serde error

@@ -100,7 +100,7 @@ impl Repo {
 }
 
 /// A commit as history reports it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CommitInfo {
     /// The full hex id.
     pub commit: String,
@@ -111,7 +111,7 @@ pub struct CommitInfo {
 }
 
 /// What one commit did to one file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ChangeKind {
     Added,
     Modified,
@@ -127,6 +127,17 @@ pub struct Change {
     pub kind: ChangeKind,
     /// The file's contents after the commit (`None` for a deletion).
     pub blob: Option<String>,
+}
+
+/// What a walk covers.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Walk<'a> {
+    /// Folders of the team repository to look in.
+    pub dirs: &'a [&'a str],
+    /// Leave out this commit and everything it descends from (a cached walk).
+    pub hide: Option<&'a str>,
+    /// Stop at the first commit older than this (Unix seconds).
+    pub since: Option<i64>,
 }
 
 /// One commit and its changes below the folders asked for.
@@ -177,86 +188,232 @@ impl Repo {
         }
     }
 
-    /// Every commit reachable from `from` that changed a file below `dirs`, newest first,
-    /// with renames detected. Merge commits are skipped, as `git log` does by default.
-    pub fn history(&self, from: &str, dirs: &[&str]) -> Result<Vec<CommitChanges>> {
-        // libgit2 re-hashes every object it reads; history only reads, and this halves its cost.
+    /// Every commit reachable from `from` that changed a `.toml` file below `dirs`, newest
+    /// first. Merge commits are skipped, as `git log` does by default. Renames are a file
+    /// deleted and one added in the same commit with the same contents or the same name (an id
+    /// moved to another folder).
+    pub fn walk(&self, from: &str, options: &Walk<'_>) -> Result<Vec<CommitChanges>> {
+        // libgit2 re-hashes every object it reads; a walk only reads, and this halves its cost.
         git2::opts::strict_hash_verification(false);
-        let from = Oid::from_str(from).map_err(|e| git_error(e.message()))?;
-        let mut walk = self.repo.revwalk().map_err(|e| git_error(e.message()))?;
-        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)
-            .map_err(|e| git_error(e.message()))?;
-        walk.push(from).map_err(|e| git_error(e.message()))?;
-        let prefixes: Vec<String> = dirs.iter().map(|d| format!("{}/", self.full(d))).collect();
-        let mut options = git2::DiffOptions::new();
-        for prefix in &prefixes {
-            options.pathspec(prefix);
+        let fail = |e: git2::Error| git_error(e.message());
+        let from = Oid::from_str(from).map_err(fail)?;
+        let mut walk = self.repo.revwalk().map_err(fail)?;
+        // A time-bounded walk must be able to stop early, which a topological sort cannot.
+        let sorting = if options.since.is_some() {
+            git2::Sort::TIME
+        } else {
+            git2::Sort::TOPOLOGICAL | git2::Sort::TIME
+        };
+        walk.set_sorting(sorting).map_err(fail)?;
+        walk.push(from).map_err(fail)?;
+        if let Some(hide) = options.hide {
+            walk.hide(Oid::from_str(hide).map_err(fail)?)
+                .map_err(fail)?;
         }
+        let dirs: Vec<String> = options.dirs.iter().map(|d| self.full(d)).collect();
         let mut out = Vec::new();
         for id in walk {
-            let id = id.map_err(|e| git_error(e.message()))?;
-            let commit = self
-                .repo
-                .find_commit(id)
-                .map_err(|e| git_error(e.message()))?;
+            let commit = self.repo.find_commit(id.map_err(fail)?).map_err(fail)?;
+            if options
+                .since
+                .is_some_and(|since| commit.time().seconds() < since)
+            {
+                break;
+            }
             if commit.parent_count() > 1 {
                 continue;
             }
-            let tree = commit.tree().map_err(|e| git_error(e.message()))?;
+            let tree = commit.tree().map_err(fail)?;
             let parent = match commit.parent(0) {
-                Ok(parent) => Some(parent.tree().map_err(|e| git_error(e.message()))?),
+                Ok(parent) => Some(parent.tree().map_err(fail)?),
                 Err(_) => None,
             };
-            let mut diff = self
-                .repo
-                .diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut options))
-                .map_err(|e| git_error(e.message()))?;
-            if diff.deltas().len() == 0 {
+            let mut raw = Vec::new();
+            for dir in &dirs {
+                let old = parent
+                    .as_ref()
+                    .map(|t| self.subtree_at(t, dir))
+                    .transpose()?
+                    .flatten();
+                let new = self.subtree_at(&tree, dir)?;
+                self.diff_trees(old.as_ref(), new.as_ref(), dir, &mut raw)?;
+            }
+            if raw.is_empty() {
                 continue;
             }
-            let has = |status| diff.deltas().any(|d| d.status() == status);
-            if has(git2::Delta::Added) && has(git2::Delta::Deleted) {
-                diff.find_similar(Some(git2::DiffFindOptions::new().renames(true)))
-                    .map_err(|e| git_error(e.message()))?;
-            }
-            let mut changes = Vec::new();
-            for delta in diff.deltas() {
-                let path_of = |file: git2::DiffFile<'_>| {
-                    file.path()
-                        .map(|p| p.to_string_lossy().replace('\\', "/"))
-                        .unwrap_or_default()
-                };
-                let new_path = path_of(delta.new_file());
-                let old_path = path_of(delta.old_file());
-                let (path, kind, blob) = match delta.status() {
-                    git2::Delta::Added | git2::Delta::Copied => {
-                        (new_path, ChangeKind::Added, Some(delta.new_file().id()))
-                    }
-                    git2::Delta::Deleted => (old_path, ChangeKind::Deleted, None),
-                    git2::Delta::Renamed => (
-                        new_path,
-                        ChangeKind::Renamed(self.relative(&old_path).to_owned()),
-                        Some(delta.new_file().id()),
-                    ),
-                    _ => (new_path, ChangeKind::Modified, Some(delta.new_file().id())),
-                };
-                if !path.ends_with(".toml") {
-                    continue;
-                }
-                changes.push(Change {
-                    path: self.relative(&path).to_owned(),
-                    kind,
-                    blob: blob.map(|b| b.to_string()),
-                });
-            }
-            if !changes.is_empty() {
-                out.push(CommitChanges {
-                    commit: info(&commit),
-                    changes,
-                });
-            }
+            out.push(CommitChanges {
+                commit: info(&commit),
+                changes: self.changes(raw),
+            });
         }
         Ok(out)
+    }
+
+    fn subtree_at<'r>(
+        &'r self,
+        tree: &git2::Tree<'r>,
+        dir: &str,
+    ) -> Result<Option<git2::Tree<'r>>> {
+        if dir.is_empty() {
+            return Ok(Some(tree.clone()));
+        }
+        match tree.get_path(Path::new(dir)) {
+            Ok(entry) if entry.kind() == Some(ObjectType::Tree) => self
+                .repo
+                .find_tree(entry.id())
+                .map(Some)
+                .map_err(|e| git_error(e.message())),
+            Ok(_) => Ok(None),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(git_error(e.message())),
+        }
+    }
+
+    /// Compares two trees entry by entry, descending only into subtrees whose ids differ.
+    /// Pushes (path, old blob, new blob) for every `.toml` file that differs.
+    fn diff_trees(
+        &self,
+        old: Option<&git2::Tree<'_>>,
+        new: Option<&git2::Tree<'_>>,
+        path: &str,
+        out: &mut Vec<(String, Option<Oid>, Option<Oid>)>,
+    ) -> Result<()> {
+        let entries = |tree: Option<&git2::Tree<'_>>| -> Vec<(Vec<u8>, Oid, bool)> {
+            tree.map(|t| {
+                t.iter()
+                    .map(|e| {
+                        (
+                            e.name_bytes().to_vec(),
+                            e.id(),
+                            e.kind() == Some(ObjectType::Tree),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+        };
+        let (a, b) = (entries(old), entries(new));
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            // git sorts tree entries by name, comparing folders as if they ended in `/`.
+            let key = |e: &(Vec<u8>, Oid, bool)| {
+                let mut k = e.0.clone();
+                if e.2 {
+                    k.push(b'/');
+                }
+                k
+            };
+            let order = match (a.get(i), b.get(j)) {
+                (Some(x), Some(y)) => key(x).cmp(&key(y)),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            let (left, right) = match order {
+                std::cmp::Ordering::Less => {
+                    i += 1;
+                    (a.get(i - 1), None)
+                }
+                std::cmp::Ordering::Greater => {
+                    j += 1;
+                    (None, b.get(j - 1))
+                }
+                std::cmp::Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                    (a.get(i - 1), b.get(j - 1))
+                }
+            };
+            if let (Some(l), Some(r)) = (left, right)
+                && l.1 == r.1
+            {
+                continue;
+            }
+            let name = String::from_utf8_lossy(&left.or(right).expect("one side is present").0)
+                .into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let child = format!("{path}/{name}");
+            let tree_of = |e: Option<&(Vec<u8>, Oid, bool)>| -> Result<Option<git2::Tree<'_>>> {
+                match e {
+                    Some((_, id, true)) => self
+                        .repo
+                        .find_tree(*id)
+                        .map(Some)
+                        .map_err(|e| git_error(e.message())),
+                    _ => Ok(None),
+                }
+            };
+            let blob_of = |e: Option<&(Vec<u8>, Oid, bool)>| e.filter(|e| !e.2).map(|e| e.1);
+            let (old_tree, new_tree) = (tree_of(left)?, tree_of(right)?);
+            if old_tree.is_some() || new_tree.is_some() {
+                self.diff_trees(old_tree.as_ref(), new_tree.as_ref(), &child, out)?;
+            }
+            let (old_blob, new_blob) = (blob_of(left), blob_of(right));
+            if (old_blob.is_some() || new_blob.is_some()) && name.ends_with(".toml") {
+                out.push((child, old_blob, new_blob));
+            }
+        }
+        Ok(())
+    }
+
+    /// Classifies raw differences, pairing deletions with additions into renames.
+    fn changes(&self, raw: Vec<(String, Option<Oid>, Option<Oid>)>) -> Vec<Change> {
+        let stem = |p: &str| crate::load::stem(p).to_owned();
+        let mut deleted: Vec<(String, Oid)> = raw
+            .iter()
+            .filter_map(|(p, old, new)| match (old, new) {
+                (Some(old), None) => Some((p.clone(), *old)),
+                _ => None,
+            })
+            .collect();
+        let mut changes = Vec::new();
+        for (path, old, new) in &raw {
+            let Some(new) = new else { continue };
+            let kind = if old.is_some() {
+                ChangeKind::Modified
+            } else if let Some(index) = deleted
+                .iter()
+                .position(|(_, id)| id == new)
+                .or_else(|| deleted.iter().position(|(p, _)| stem(p) == stem(path)))
+            {
+                let (from, _) = deleted.remove(index);
+                ChangeKind::Renamed(self.relative(&from).to_owned())
+            } else {
+                ChangeKind::Added
+            };
+            changes.push(Change {
+                path: self.relative(path).to_owned(),
+                kind,
+                blob: Some(new.to_string()),
+            });
+        }
+        for (path, _) in deleted {
+            changes.push(Change {
+                path: self.relative(&path).to_owned(),
+                kind: ChangeKind::Deleted,
+                blob: None,
+            });
+        }
+        changes
+    }
+
+    /// Whether `ancestor` is `commit` or one of its ancestors.
+    pub fn is_ancestor(&self, ancestor: &str, commit: &str) -> bool {
+        match (Oid::from_str(ancestor), Oid::from_str(commit)) {
+            (Ok(a), Ok(c)) => a == c || self.repo.graph_descendant_of(c, a).unwrap_or(false),
+            _ => false,
+        }
+    }
+
+    /// A folder inside `.git` for okr's caches.
+    pub fn cache_dir(&self) -> std::path::PathBuf {
+        self.repo.path().join("okr")
+    }
+
+    /// Where the team repository sits in the git work tree (`/`-separated, empty at the top).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
     }
 
     /// The bytes of a blob named by [`Change::blob`].
@@ -273,22 +430,54 @@ impl Repo {
             })
     }
 
-    /// Team-repository paths that differ between HEAD and the working tree (or are new).
-    pub fn uncommitted(&self) -> Result<std::collections::BTreeSet<String>> {
-        let mut options = git2::StatusOptions::new();
-        options.include_untracked(true).recurse_untracked_dirs(true);
-        if !self.prefix.is_empty() {
-            options.pathspec(&self.prefix);
+    /// Which of `files` (path, contents as read from the working tree) differ from HEAD, or are
+    /// not in it. Hashing the bytes okr has already read is far cheaper than a status scan.
+    pub fn differs_from_head(&self, files: &[(&str, &[u8])]) -> std::collections::BTreeSet<String> {
+        // One pass over the folders involved parses each tree once.
+        let mut committed: std::collections::HashMap<String, Oid> =
+            std::collections::HashMap::new();
+        if let Some(tree) = self.repo.head().ok().and_then(|h| h.peel_to_tree().ok()) {
+            let dirs: std::collections::BTreeSet<&str> = files
+                .iter()
+                .filter_map(|(p, _)| p.split('/').next())
+                .collect();
+            for dir in dirs {
+                if let Ok(Some(subtree)) = self.subtree_at(&tree, &self.full(dir)) {
+                    self.blobs(&subtree, dir, &mut committed);
+                }
+            }
         }
-        let statuses = self
-            .repo
-            .statuses(Some(&mut options))
-            .map_err(|e| git_error(e.message()))?;
-        Ok(statuses
+        files
             .iter()
-            .filter(|s| s.status() != git2::Status::CURRENT && !s.status().is_ignored())
-            .filter_map(|s| s.path().ok().map(|p| self.relative(p).to_owned()))
-            .collect())
+            .filter(|(path, bytes)| {
+                let current = Oid::hash_object(ObjectType::Blob, bytes).ok();
+                committed.get(*path).copied() != current
+            })
+            .map(|(path, _)| (*path).to_owned())
+            .collect()
+    }
+
+    fn blobs(
+        &self,
+        tree: &git2::Tree<'_>,
+        dir: &str,
+        out: &mut std::collections::HashMap<String, Oid>,
+    ) {
+        for entry in tree {
+            let Ok(name) = entry.name() else { continue };
+            let path = format!("{dir}/{name}");
+            match entry.kind() {
+                Some(ObjectType::Tree) => {
+                    if let Ok(subtree) = self.repo.find_tree(entry.id()) {
+                        self.blobs(&subtree, &path, out);
+                    }
+                }
+                Some(ObjectType::Blob) => {
+                    out.insert(path, entry.id());
+                }
+                _ => {}
+            }
+        }
     }
 
     /// Commits `files` (name, contents) as the whole tree of a commit on `branch`, with the

@@ -112,8 +112,54 @@ fn key_result_values(text: &[u8]) -> Vec<(String, Option<String>, f64)> {
         .collect()
 }
 
-/// Builds histories from a walk (newest commit first), reading key-result values with `blob`.
-pub fn build(commits: &[CommitChanges], blob: impl Fn(&str) -> Result<Vec<u8>>) -> Result<History> {
+/// One change of one file, with the key-result values the file held after it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Step {
+    pub path: String,
+    pub kind: ChangeKind,
+    pub values: Vec<(String, Option<String>, f64)>,
+}
+
+/// One commit of a walk, ready to build histories from (and to cache).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Steps {
+    pub commit: CommitInfo,
+    pub changes: Vec<Step>,
+}
+
+/// Reads the key-result values of each changed file, turning a walk into steps.
+pub fn steps(
+    commits: Vec<CommitChanges>,
+    blob: impl Fn(&str) -> Result<Vec<u8>>,
+) -> Result<Vec<Steps>> {
+    commits
+        .into_iter()
+        .map(|c| {
+            let changes = c
+                .changes
+                .into_iter()
+                .map(|change| {
+                    let values = match &change.blob {
+                        Some(id) => key_result_values(&blob(id)?),
+                        None => Vec::new(),
+                    };
+                    Ok(Step {
+                        path: change.path,
+                        kind: change.kind,
+                        values,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(Steps {
+                commit: c.commit,
+                changes,
+            })
+        })
+        .collect()
+}
+
+/// Builds histories from a walk's steps, newest commit first.
+pub fn build(commits: &[Steps]) -> History {
     let mut entries: Vec<Building> = Vec::new();
     // Which entry a path belongs to at the point of the walk reached so far.
     let mut alias: HashMap<String, usize> = HashMap::new();
@@ -154,19 +200,17 @@ pub fn build(commits: &[CommitChanges], blob: impl Fn(&str) -> Result<Vec<u8>>) 
                 }
                 ChangeKind::Modified | ChangeKind::Deleted => {}
             }
-            if let Some(id) = &change.blob {
-                for (title, unit, value) in key_result_values(&blob(id)?) {
-                    entry.series.push((
-                        title,
-                        unit,
-                        Point {
-                            commit: event.commit.clone(),
-                            date: event.date.clone(),
-                            time: event.time,
-                            value,
-                        },
-                    ));
-                }
+            for (title, unit, value) in &change.values {
+                entry.series.push((
+                    title.clone(),
+                    unit.clone(),
+                    Point {
+                        commit: event.commit.clone(),
+                        date: event.date.clone(),
+                        time: event.time,
+                        value: *value,
+                    },
+                ));
             }
         }
     }
@@ -211,7 +255,7 @@ pub fn build(commits: &[CommitChanges], blob: impl Fn(&str) -> Result<Vec<u8>>) 
             },
         );
     }
-    Ok(history)
+    history
 }
 
 /// Why history is not available, for a note or an error.
@@ -221,8 +265,32 @@ pub fn shallow_message() -> String {
         .to_owned()
 }
 
+/// The walk of the last run, kept in `.git/okr/`, so the next run walks only new commits.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Cache {
+    version: u32,
+    /// The team repository's place in the work tree and the folders walked.
+    key: String,
+    /// The commit the walk started from.
+    tip: String,
+    steps: Vec<Steps>,
+}
+
+const CACHE_VERSION: u32 = 1;
+
+fn cache_path(repo: &Repo) -> std::path::PathBuf {
+    repo.cache_dir().join("history.json")
+}
+
+fn read_cache(repo: &Repo, key: &str) -> Option<Cache> {
+    let bytes = std::fs::read(cache_path(repo)).ok()?;
+    let cache: Cache = serde_json::from_slice(&bytes).ok()?;
+    (cache.version == CACHE_VERSION && cache.key == key).then_some(cache)
+}
+
 /// Walks the repository from `rev` (HEAD when `None`) and builds the history of every
-/// initiative and theme. Errors when history is missing.
+/// initiative and theme. Errors when history is missing. A cache keyed by commit id makes a
+/// second run read only the commits that are new since the first.
 pub fn load(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<History> {
     if repo.is_shallow() {
         return Err(Error::Git {
@@ -236,19 +304,54 @@ pub fn load(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<History> 
                 .to_owned(),
         })?,
     };
-    let commits = repo.history(&from, &[&config.paths.initiatives, &config.paths.themes])?;
-    build(&commits, |id| repo.blob(id))
+    let dirs = [
+        config.paths.initiatives.as_str(),
+        config.paths.themes.as_str(),
+    ];
+    let key = format!("{}:{}", repo.prefix(), dirs.join(","));
+    let cached = read_cache(repo, &key).filter(|c| repo.is_ancestor(&c.tip, &from));
+    let steps = match cached {
+        Some(cache) if cache.tip == from => cache.steps,
+        cached => {
+            let hide = cached.as_ref().map(|c| c.tip.as_str());
+            let walked = repo.walk(
+                &from,
+                &crate::git::Walk {
+                    dirs: &dirs,
+                    hide,
+                    since: None,
+                },
+            )?;
+            let mut steps = steps(walked, |id| repo.blob(id))?;
+            if let Some(cache) = cached {
+                steps.extend(cache.steps);
+            }
+            let cache = Cache {
+                version: CACHE_VERSION,
+                key,
+                tip: from,
+                steps,
+            };
+            // The cache only saves time: a read-only `.git` is not a reason to fail.
+            if let Ok(bytes) = serde_json::to_vec(&cache) {
+                let _ = crate::output::write_atomic(&cache_path(repo), &bytes);
+            }
+            cache.steps
+        }
+    };
+    Ok(build(&steps))
 }
 
-/// How many days ago each accepted or active initiative last changed, for the `stale` rule.
-/// Files changed in the working tree count as changed today. `Err` carries why there is no
-/// history to ask (a note, not an error).
-pub fn ages(
+/// The accepted and active initiatives (of `files`) that changed in the last `stale_days`
+/// days, for the `stale` rule; files changed in the working tree count. `Err` carries why
+/// there is no history to ask (a note, not an error). The walk stops at the window's start,
+/// so its cost does not grow with the age of the repository.
+pub fn recently_changed(
     repo: &Repo,
     rev: Option<&str>,
     config: &Config,
-    files: &[String],
-) -> std::result::Result<BTreeMap<String, u64>, String> {
+    files: &[(&str, &[u8])],
+) -> std::result::Result<BTreeSet<String>, String> {
     if repo.is_shallow() {
         return Err(shallow_message());
     }
@@ -262,36 +365,44 @@ pub fn ages(
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0)),
     };
-    let commits = repo
-        .history(&from, &[&config.paths.initiatives])
+    let since = now - i64::from(config.stale_days) * 86_400;
+    let dirs = [config.paths.initiatives.as_str()];
+    let walked = repo
+        .walk(
+            &from,
+            &crate::git::Walk {
+                dirs: &dirs,
+                hide: None,
+                since: Some(since),
+            },
+        )
         .map_err(|e| e.to_string())?;
-    let wanted: BTreeSet<&String> = files.iter().collect();
-    let mut ages = BTreeMap::new();
-    if rev.is_none() {
-        let changed = repo.uncommitted().map_err(|e| e.to_string())?;
-        for file in files.iter().filter(|f| changed.contains(*f)) {
-            ages.insert(file.clone(), 0);
-        }
-    }
-    let mut alias: HashMap<String, String> = files.iter().map(|f| (f.clone(), f.clone())).collect();
-    for commit in &commits {
+    let mut recent = BTreeSet::new();
+    // Follow renames back in time: an older change under the old name is a change of the file.
+    let mut alias: HashMap<String, String> = files
+        .iter()
+        .map(|(f, _)| ((*f).to_owned(), (*f).to_owned()))
+        .collect();
+    for commit in &walked {
         for change in &commit.changes {
             let Some(file) = alias.get(&change.path).cloned() else {
                 continue;
             };
-            if wanted.contains(&file) && !ages.contains_key(&file) {
-                let days = u64::try_from((now - commit.commit.time).max(0)).unwrap_or(0) / 86_400;
-                ages.insert(file.clone(), days);
-            }
             if let ChangeKind::Renamed(from) = &change.kind {
-                alias.insert(from.clone(), file);
+                alias.insert(from.clone(), file.clone());
             }
-        }
-        if ages.len() == wanted.len() {
-            break;
+            recent.insert(file);
         }
     }
-    Ok(ages)
+    if rev.is_none() {
+        let unsure: Vec<(&str, &[u8])> = files
+            .iter()
+            .filter(|(f, _)| !recent.contains(*f))
+            .copied()
+            .collect();
+        recent.extend(repo.differs_from_head(&unsure));
+    }
+    Ok(recent)
 }
 
 #[derive(Serialize)]
@@ -477,7 +588,8 @@ mod tests {
                 ],
             ),
         ];
-        let history = build(&commits, |id| Ok(blobs[id].as_bytes().to_vec())).unwrap();
+        let steps = steps(commits, |id| Ok(blobs[id].as_bytes().to_vec())).unwrap();
+        let history = build(&steps);
         assert_eq!(history.files.keys().collect::<Vec<_>>(), ["i/q1/b.toml"]);
         let b = &history.files["i/q1/b.toml"];
         assert_eq!(b.id, "b");

@@ -77,18 +77,41 @@ impl WorkTree {
     /// Reads one file that the walk found, applying the size and symlink limits.
     fn load(&self, path: &Path) -> Result<Content> {
         let link = fs::symlink_metadata(path).map_err(|e| Error::io("read", path, e))?;
-        if link.file_type().is_symlink() {
-            let inside = path
-                .canonicalize()
-                .is_ok_and(|target| target.starts_with(&self.root));
-            if !inside {
-                let target = fs::read_link(path).map_err(|e| Error::io("read", path, e))?;
-                return Ok(Content::SymlinkOutside(target.display().to_string()));
+        self.load_known(path, link.file_type().is_symlink())
+    }
+
+    /// [`WorkTree::load`] when the walk already knows whether `path` is a symlink: a regular
+    /// file costs one open, one stat and its reads.
+    fn load_known(&self, path: &Path, symlink: bool) -> Result<Content> {
+        if !symlink {
+            use std::io::Read;
+            let mut file = fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+            let size = file
+                .metadata()
+                .map_err(|e| Error::io("read", path, e))?
+                .len();
+            if size > MAX_FILE_SIZE {
+                return Ok(Content::TooLarge(size));
             }
+            let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
+            file.read_to_end(&mut bytes)
+                .map_err(|e| Error::io("read", path, e))?;
+            return Ok(Content::Bytes(bytes));
         }
-        let size = fs::metadata(path)
-            .map_err(|e| Error::io("read", path, e))?
-            .len();
+        let inside = path
+            .canonicalize()
+            .is_ok_and(|target| target.starts_with(&self.root));
+        if !inside {
+            let target = fs::read_link(path).map_err(|e| Error::io("read", path, e))?;
+            return Ok(Content::SymlinkOutside(target.display().to_string()));
+        }
+        let metadata = fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
+        if !metadata.is_file() {
+            // A link to a pipe or a device would block or never end.
+            let error = std::io::Error::other("the link does not lead to a regular file");
+            return Err(Error::io("read", path, error));
+        }
+        let size = metadata.len();
         if size > MAX_FILE_SIZE {
             return Ok(Content::TooLarge(size));
         }
@@ -97,7 +120,12 @@ impl WorkTree {
             .map_err(|e| Error::io("read", path, e))
     }
 
-    fn walk(&self, dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<PathBuf>) -> Result<()> {
+    fn walk(
+        &self,
+        dir: &Path,
+        seen: &mut HashSet<PathBuf>,
+        out: &mut Vec<(PathBuf, bool)>,
+    ) -> Result<()> {
         let entries = match fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -121,7 +149,7 @@ impl WorkTree {
                         continue;
                     }
                     Ok(target) if target.is_dir() => {
-                        out.push(path);
+                        out.push((path, true));
                         continue;
                     }
                     _ => false,
@@ -135,8 +163,10 @@ impl WorkTree {
                 {
                     self.walk(&path, seen, out)?;
                 }
-            } else if file_type.is_symlink() || path.extension().is_some_and(|e| e == "toml") {
-                out.push(path);
+            } else if file_type.is_symlink()
+                || (file_type.is_file() && path.extension().is_some_and(|e| e == "toml"))
+            {
+                out.push((path, file_type.is_symlink()));
             }
         }
         Ok(())
@@ -164,16 +194,16 @@ impl Source for WorkTree {
         }
         self.walk(&start, &mut seen, &mut paths)?;
         // A link inside the repository to something that is not TOML is not ours to read.
-        paths.retain(|p| {
+        paths.retain(|(p, _)| {
             p.extension().is_some_and(|e| e == "toml")
                 || !p.canonicalize().is_ok_and(|t| t.starts_with(&self.root))
         });
         let mut files = paths
             .par_iter()
-            .map(|path| {
+            .map(|(path, symlink)| {
                 Ok(SourceFile {
                     path: self.relative(path),
-                    content: self.load(path)?,
+                    content: self.load_known(path, *symlink)?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;

@@ -25,9 +25,9 @@ pub struct Checked {
     pub findings: Vec<Finding>,
 }
 
-/// Runs every rule over a loaded workspace. `last_changed` gives, per file, the age in days of
-/// its last commit (the `stale` rule); `None` when there is no history to ask.
-pub fn check(workspace: &Workspace, ages: Option<&BTreeMap<String, u64>>) -> Checked {
+/// Runs every rule over a loaded workspace. `recent` holds the files changed within
+/// `[rules].stale_days` (the `stale` rule); `None` when there is no history to ask.
+pub fn check(workspace: &Workspace, recent: Option<&BTreeSet<String>>) -> Checked {
     let config = &workspace.config;
     let mut findings = workspace.findings.clone();
     let mut model = Model::default();
@@ -55,8 +55,8 @@ pub fn check(workspace: &Workspace, ages: Option<&BTreeMap<String, u64>>) -> Che
 
     dependencies(workspace, &mut findings);
     orphans(workspace, &model, &mut findings);
-    if let Some(ages) = ages {
-        stale(workspace, &model, ages, &mut findings);
+    if let Some(recent) = recent {
+        stale(workspace, &model, recent, &mut findings);
     }
 
     Checked {
@@ -664,38 +664,40 @@ fn orphans(workspace: &Workspace, model: &Model, findings: &mut Vec<Finding>) {
 fn stale(
     workspace: &Workspace,
     model: &Model,
-    ages: &BTreeMap<String, u64>,
+    recent: &BTreeSet<String>,
     findings: &mut Vec<Finding>,
 ) {
-    let limit = u64::from(workspace.config.stale_days);
+    let limit = workspace.config.stale_days;
+    let documents: BTreeMap<&str, &Document<InitiativeFile>> = workspace
+        .initiatives
+        .iter()
+        .map(|d| (d.file.as_str(), d))
+        .collect();
     for initiative in &model.initiatives {
-        if !matches!(initiative.status, Status::Accepted | Status::Active) {
+        if !matches!(initiative.status, Status::Accepted | Status::Active)
+            || recent.contains(&initiative.file)
+        {
             continue;
         }
-        if let Some(&age) = ages.get(&initiative.file)
-            && age >= limit
-        {
-            let span = workspace
-                .initiatives
-                .iter()
-                .find(|d| d.file == initiative.file)
-                .and_then(|d| d.parsed.doc.status.as_ref())
-                .map(Spanned::span);
-            findings.push(
-                Finding::new(
-                    Rule::Stale,
-                    &initiative.file,
-                    span,
-                    format!(
-                        "`{}` is {} but has not changed in {age} days",
-                        initiative.id, initiative.status
-                    ),
-                )
-                .with_help(format!(
-                    "update its key results or status; the limit is {limit} days (`[rules].stale_days`)"
-                )),
-            );
-        }
+        let span = documents
+            .get(initiative.file.as_str())
+            .and_then(|d| d.parsed.doc.status.as_ref())
+            .map(Spanned::span);
+        findings.push(
+            Finding::new(
+                Rule::Stale,
+                &initiative.file,
+                span,
+                format!(
+                    "`{}` is {} but has not changed in the last {limit} days",
+                    initiative.id, initiative.status
+                ),
+            )
+            .with_help(
+                "update its key results or status, or drop it; the limit is `[rules].stale_days`"
+                    .to_owned(),
+            ),
+        );
     }
 }
 
