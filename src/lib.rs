@@ -7,19 +7,23 @@
 
 pub mod cli;
 mod commands;
+pub mod completions;
 pub mod config;
 pub mod document;
 pub mod error;
 pub mod finding;
+pub mod fmt;
 pub mod git;
 pub mod load;
 pub mod model;
 pub mod output;
 pub mod period;
 pub mod portfolio;
+pub mod prompt;
 pub mod render;
 pub mod report;
 pub mod scaffold;
+pub mod schema;
 pub mod score;
 pub mod source;
 pub mod table;
