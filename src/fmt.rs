@@ -352,7 +352,13 @@ pub fn command(context: &Context, args: &FmtArgs) -> Result<ExitCode> {
     }
     if !problems.is_empty() {
         let mut err = std::io::stderr().lock();
-        let _ = report::findings(&mut err, Format::Human, &problems, &texts, context.color_err);
+        let _ = report::findings(
+            &mut err,
+            Format::Human,
+            &problems,
+            &texts,
+            context.color_err,
+        );
         let _ = writeln!(
             err,
             "error: {} file(s) could not be formatted; they were left as they are",
@@ -445,7 +451,11 @@ done = false
                 p if p.starts_with("themes/") => FileKind::Theme,
                 _ => continue,
             };
-            assert_eq!(format(kind, &text).unwrap(), text, "{path} is not canonical");
+            assert_eq!(
+                format(kind, &text).unwrap(),
+                text,
+                "{path} is not canonical"
+            );
         }
     }
 
@@ -491,7 +501,11 @@ done = false
             let mut expected = properties(&config["properties"][section]);
             expected.sort();
             let path = [(*section).to_owned()];
-            assert_eq!(sorted(order(FileKind::Config, &path)), expected, "[{section}]");
+            assert_eq!(
+                sorted(order(FileKind::Config, &path)),
+                expected,
+                "[{section}]"
+            );
         }
     }
 }

@@ -79,7 +79,12 @@ pub fn complete(
     Ok((args, owner))
 }
 
-fn ask_level(theme: &ColorfulTheme, what: &str, scale: &Scale, default: Option<&str>) -> Result<String> {
+fn ask_level(
+    theme: &ColorfulTheme,
+    what: &str,
+    scale: &Scale,
+    default: Option<&str>,
+) -> Result<String> {
     let names: Vec<&str> = scale.names().collect();
     let items: Vec<String> = scale
         .levels()

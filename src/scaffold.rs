@@ -198,10 +198,7 @@ pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode> {
             existing.path
         )));
     }
-    let owner = args
-        .owner
-        .clone()
-        .or_else(|| crate::git::user_name(&root));
+    let owner = args.owner.clone().or_else(|| crate::git::user_name(&root));
     let (args, owner) = if prompt::interactive(args) {
         let choices = prompt::Choices {
             scales: &config.scales,

@@ -22,7 +22,11 @@ use crate::source::{WorkTree, find_root};
 pub const DIR: &str = ".okr/schema";
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 3] = [SchemaKind::Initiative, SchemaKind::Theme, SchemaKind::Config];
+    pub const ALL: [SchemaKind; 3] = [
+        SchemaKind::Initiative,
+        SchemaKind::Theme,
+        SchemaKind::Config,
+    ];
 
     /// The schema's file name in [`DIR`].
     pub fn file_name(self) -> &'static str {
@@ -205,7 +209,10 @@ mod tests {
         .unwrap();
         let initiative = generate(SchemaKind::Initiative, &config.scales);
         let properties = &initiative["properties"];
-        assert_eq!(properties["impact"]["enum"], serde_json::json!(["small", "big"]));
+        assert_eq!(
+            properties["impact"]["enum"],
+            serde_json::json!(["small", "big"])
+        );
         assert_eq!(
             properties["cost"]["enum"],
             serde_json::json!(["xs", "s", "m", "l", "xl"])

@@ -56,7 +56,11 @@ fn init_writes_schemas_that_its_files_point_to() {
         assert_eq!(json["$schema"], "http://json-schema.org/draft-07/schema#");
     }
     okr(root).arg("check").assert().success();
-    okr(root).args(["fmt", "--check"]).assert().success().stdout("");
+    okr(root)
+        .args(["fmt", "--check"])
+        .assert()
+        .success()
+        .stdout("");
 }
 
 #[test]
@@ -99,8 +103,12 @@ fn new_never_prompts_without_a_terminal() {
         .args(["new", "Cache the builds", "--tag", "planning"])
         .assert()
         .success()
-        .stderr(predicate::str::contains("created initiatives/cache-the-builds.toml"))
-        .stderr(predicate::str::contains("fill in `problem`, `impact`, `cost`"));
+        .stderr(predicate::str::contains(
+            "created initiatives/cache-the-builds.toml",
+        ))
+        .stderr(predicate::str::contains(
+            "fill in `problem`, `impact`, `cost`",
+        ));
     let text = read(root, "initiatives/cache-the-builds.toml");
     assert!(text.starts_with("#:schema ../.okr/schema/initiative.json\n\n"));
     okr(root).args(["fmt", "--check"]).assert().success();
@@ -176,7 +184,11 @@ title = \"Done\"
 done = false
 "
     );
-    okr(root).args(["fmt", "--check"]).assert().success().stdout("");
+    okr(root)
+        .args(["fmt", "--check"])
+        .assert()
+        .success()
+        .stdout("");
     okr(root).arg("check").assert().success();
 }
 
@@ -197,7 +209,11 @@ fn fmt_reports_a_file_it_cannot_parse_and_formats_the_rest() {
     assert_eq!(read(root, "initiatives/broken.toml"), broken);
     assert!(read(root, "initiatives/messy.toml").starts_with("title = \"Messy\"\n"));
     // `--check` cannot say the broken file is formatted: still an error, not a list.
-    okr(root).args(["fmt", "--check"]).assert().code(2).stdout("");
+    okr(root)
+        .args(["fmt", "--check"])
+        .assert()
+        .code(2)
+        .stdout("");
 }
 
 #[test]
@@ -210,7 +226,15 @@ fn completions_know_every_command() {
             .unwrap();
         assert!(output.status.success(), "{shell}");
         let script = String::from_utf8(output.stdout).unwrap();
-        for command in ["init", "new", "check", "render", "fmt", "schema", "completions"] {
+        for command in [
+            "init",
+            "new",
+            "check",
+            "render",
+            "fmt",
+            "schema",
+            "completions",
+        ] {
             assert!(script.contains(command), "{shell} misses {command}");
         }
     }
@@ -230,4 +254,32 @@ fn man_page_is_roff() {
         .stdout(predicate::str::starts_with(".ie"))
         .stdout(predicate::str::contains(".TH okr 1"))
         .stdout(predicate::str::contains("fmt"));
+}
+
+/// The fixtures that the JSON Schemas must reject (`.ci/schema-check.sh`) are rejected by
+/// `okr check` too: the schemas and the parser agree.
+#[test]
+fn okr_check_rejects_the_bad_schema_fixtures() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/schema/bad");
+    let mut seen = 0;
+    for entry in fs::read_dir(&fixtures).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("initiatives")).unwrap();
+        fs::create_dir_all(root.join("themes")).unwrap();
+        fs::write(root.join("okr.toml"), "[team]\nname = \"Bad\"\n").unwrap();
+        let target = match name.split('-').next().unwrap() {
+            "initiative" => "initiatives/bad.toml",
+            "theme" => "themes/bad.toml",
+            "config" => "okr.toml",
+            other => panic!("fixture {name} of unknown kind {other}"),
+        };
+        fs::copy(&path, root.join(target)).unwrap();
+        let code = okr(root).arg("check").output().unwrap().status.code();
+        assert!(matches!(code, Some(1 | 2)), "okr check accepts {name}");
+        seen += 1;
+    }
+    assert!(seen >= 12, "only {seen} fixtures");
 }
