@@ -57,6 +57,14 @@ pub enum Command {
     History(HistoryArgs),
     /// Commit the rendered documents to a branch, without touching the working tree.
     Publish(PublishArgs),
+    /// Rewrite every TOML file in the canonical layout and key order, comments kept.
+    Fmt(FmtArgs),
+    /// Print the JSON Schema of a file format, for editors and checkers.
+    Schema(SchemaArgs),
+    /// Print shell completions.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -69,7 +77,7 @@ pub struct InitArgs {
     pub team: Option<String>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct NewArgs {
     /// The initiative's title; its slug becomes the id and file name.
     pub title: String,
@@ -94,6 +102,9 @@ pub struct NewArgs {
     /// Planning period (default: `[team].period`).
     #[arg(long)]
     pub period: Option<String>,
+    /// Never ask for missing fields, even on a terminal.
+    #[arg(long)]
+    pub no_input: bool,
 }
 
 /// Read the repository as it was at a git revision, from git objects.
@@ -201,4 +212,36 @@ pub struct PublishArgs {
     /// Render the repository as it is at this revision (default: HEAD).
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Change nothing; list the files that are not formatted and exit 1 if there are any.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// The file formats okr reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// `initiatives/**/<id>.toml`
+    Initiative,
+    /// `themes/<id>.toml`
+    Theme,
+    /// `okr.toml`
+    Config,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which file format.
+    #[arg(value_enum, default_value_t = SchemaKind::Initiative)]
+    pub kind: SchemaKind,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }

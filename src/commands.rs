@@ -15,6 +15,7 @@ use crate::portfolio::Portfolio;
 use crate::report::{self, Format};
 use crate::source::{Source, WorkTree, find_root};
 use crate::validate::{self, Checked};
+use crate::{completions, fmt, schema};
 use crate::{git, render, scaffold, table, themes};
 
 /// Settings every command shares.
@@ -93,6 +94,10 @@ pub fn dispatch(context: &Context, command: Command) -> Result<ExitCode> {
         Command::Diff(args) => crate::diff::command(context, &args),
         Command::History(args) => crate::history::command(context, &args),
         Command::Publish(args) => crate::publish::command(context, &args),
+        Command::Fmt(args) => fmt::command(context, &args),
+        Command::Schema(args) => schema::command(context, &args),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man => completions::man_page(),
     }
 }
 

@@ -39,7 +39,7 @@ pub struct TeamSection {
     #[schemars(with = "String", required, length(min = 1))]
     pub name: Option<Spanned<String>>,
     /// The current planning period: `2026`, `2026-H2` or `2026-Q1`.
-    #[schemars(with = "String", regex(pattern = r"^\d{4}(-[QH][1-4])?$"))]
+    #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}(-[QH][1-4])?$"))]
     pub period: Option<Spanned<String>>,
 }
 
@@ -47,13 +47,13 @@ pub struct TeamSection {
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PathsSection {
-    #[schemars(with = "String")]
+    #[schemars(with = "Option<String>")]
     pub initiatives: Option<Spanned<String>>,
-    #[schemars(with = "String")]
+    #[schemars(with = "Option<String>")]
     pub themes: Option<Spanned<String>>,
-    #[schemars(with = "String")]
+    #[schemars(with = "Option<String>")]
     pub templates: Option<Spanned<String>>,
-    #[schemars(with = "String")]
+    #[schemars(with = "Option<String>")]
     pub output: Option<Spanned<String>>,
 }
 
@@ -61,11 +61,11 @@ pub struct PathsSection {
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScalesSection {
-    #[schemars(with = "BTreeMap<String, f64>")]
+    #[schemars(with = "Option<BTreeMap<String, f64>>")]
     pub impact: Option<Spanned<BTreeMap<String, f64>>>,
-    #[schemars(with = "BTreeMap<String, f64>")]
+    #[schemars(with = "Option<BTreeMap<String, f64>>")]
     pub cost: Option<Spanned<BTreeMap<String, f64>>>,
-    #[schemars(with = "BTreeMap<String, f64>")]
+    #[schemars(with = "Option<BTreeMap<String, f64>>")]
     pub confidence: Option<Spanned<BTreeMap<String, f64>>>,
 }
 
@@ -73,7 +73,7 @@ pub struct ScalesSection {
 #[serde(deny_unknown_fields)]
 pub struct ScoringSection {
     /// A minijinja expression over `impact`, `cost`, `confidence` and `supporters`.
-    #[schemars(with = "String")]
+    #[schemars(with = "Option<String>")]
     pub formula: Option<Spanned<String>>,
 }
 

@@ -7,11 +7,13 @@
 
 pub mod cli;
 mod commands;
+pub mod completions;
 pub mod config;
 pub mod diff;
 pub mod document;
 pub mod error;
 pub mod finding;
+pub mod fmt;
 pub mod git;
 pub mod history;
 pub mod load;
@@ -19,10 +21,12 @@ pub mod model;
 pub mod output;
 pub mod period;
 pub mod portfolio;
+pub mod prompt;
 pub mod publish;
 pub mod render;
 pub mod report;
 pub mod scaffold;
+pub mod schema;
 pub mod score;
 pub mod source;
 pub mod table;

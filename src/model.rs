@@ -36,13 +36,13 @@ pub struct InitiativeFile {
     #[schemars(with = "String", required)]
     pub cost: Option<Spanned<String>>,
     /// A level of `[scales].confidence`; the middle level when absent.
-    #[schemars(with = "String")]
+    #[schemars(with = "Option<String>")]
     pub confidence: Option<Spanned<String>>,
     /// Where the initiative stands; `proposed` when absent.
-    #[schemars(with = "Status")]
+    #[schemars(with = "Option<Status>")]
     pub status: Option<Spanned<String>>,
     /// A planning period: `2026`, `2026-H2` or `2026-Q1`.
-    #[schemars(with = "String", regex(pattern = r"^\d{4}(-[QH][1-4])?$"))]
+    #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}(-[QH][1-4])?$"))]
     pub period: Option<Spanned<String>>,
     /// Ids of initiatives that must be done first.
     #[serde(default)]

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::cli::{InitArgs, NewArgs};
+use crate::cli::{InitArgs, NewArgs, SchemaKind};
 use crate::commands::{self, Context, Opened};
 use crate::config::Scale;
 use crate::error::{Error, Result};
@@ -15,6 +15,7 @@ use crate::period::Period;
 use crate::report::{self, Format};
 use crate::source::{WorkTree, find_root};
 use crate::validate::slug;
+use crate::{prompt, schema};
 
 const OKR_TOML: &str = include_str!("../templates/init/okr.toml");
 const INITIATIVE: &str = include_str!("../templates/init/initiative.toml");
@@ -38,7 +39,7 @@ fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
 }
 
 /// The files `okr init` writes, as (repo-relative path, contents).
-pub fn init_files(team: &str, owner: &str, period: &str) -> Vec<(&'static str, String)> {
+pub fn init_files(team: &str, owner: &str, period: &str) -> Vec<(String, String)> {
     let (team, owner, period) = (quoted(team), quoted(owner), quoted(period));
     let values = [
         ("team", team.as_str()),
@@ -47,7 +48,7 @@ pub fn init_files(team: &str, owner: &str, period: &str) -> Vec<(&'static str, S
         ("repository", REPOSITORY),
         ("ref", "main"),
     ];
-    vec![
+    let mut files: Vec<(String, String)> = [
         ("okr.toml", fill(OKR_TOML, &values)),
         (
             "initiatives/propose-in-pull-requests.toml",
@@ -56,6 +57,17 @@ pub fn init_files(team: &str, owner: &str, period: &str) -> Vec<(&'static str, S
         ("themes/planning-in-the-open.toml", fill(THEME, &values)),
         (".github/workflows/okr.yml", fill(WORKFLOW, &values)),
     ]
+    .into_iter()
+    .map(|(path, text)| (path.to_owned(), text))
+    .collect();
+    // The schemas the `#:schema` lines above point to, so editors complete fields at once.
+    let scales = crate::config::Scales::default();
+    files.extend(
+        SchemaKind::ALL
+            .into_iter()
+            .map(|kind| (kind.path(), schema::text(kind, &scales))),
+    );
+    files
 }
 
 pub fn init(context: &Context, args: &InitArgs) -> Result<ExitCode> {
@@ -73,7 +85,7 @@ pub fn init(context: &Context, args: &InitArgs) -> Result<ExitCode> {
     let period = Period::current().to_string();
     let mut skipped = 0;
     for (path, contents) in init_files(&team, &owner, &period) {
-        let target = dir.join(path);
+        let target = dir.join(&path);
         if output::create_new(&target, contents.as_bytes())? {
             context.say(format!("created {path}"));
         } else {
@@ -109,9 +121,13 @@ fn initiative_text(
     owner: &str,
     period: Option<&str>,
     scales: &crate::config::Scales,
+    schema: Option<&str>,
 ) -> String {
     let levels = |scale: &Scale| scale.names().collect::<Vec<_>>().join(" | ");
     let mut text = String::new();
+    if let Some(schema) = schema {
+        text.push_str(&format!("#:schema {schema}\n\n"));
+    }
     text.push_str(&format!("title = {}\n", quoted(args.title.trim())));
     text.push_str(&format!(
         "problem = {}   # the problem, and why now\n",
@@ -182,14 +198,22 @@ pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode> {
             existing.path
         )));
     }
-    let owner = args
-        .owner
-        .clone()
-        .or_else(|| crate::git::user_name(&root))
-        .unwrap_or_default();
+    let owner = args.owner.clone().or_else(|| crate::git::user_name(&root));
+    let (args, owner) = if prompt::interactive(args) {
+        let choices = prompt::Choices {
+            scales: &config.scales,
+            tags: tags_in_use(&tree, &config)?,
+            closed: !config.known_tags.is_empty(),
+        };
+        prompt::complete(args, owner, &choices)?
+    } else {
+        (args.clone(), owner.unwrap_or_default())
+    };
+    let args = &args;
     let period = args.period.as_deref().or(config.period.as_deref());
     let relative = format!("{}/{id}.toml", config.paths.initiatives);
-    let text = initiative_text(args, &owner, period, &config.scales);
+    let schema = schema_line(&root, &relative, SchemaKind::Initiative);
+    let text = initiative_text(args, &owner, period, &config.scales, schema.as_deref());
     if !output::create_new(&root.join(&relative), text.as_bytes())? {
         return Err(Error::usage(format!(
             "`{relative}` already exists; okr new never overwrites a file"
@@ -197,6 +221,46 @@ pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode> {
     }
     context.say(format!("created {relative}"));
     report_new_file(context, &root, &relative)
+}
+
+/// The tags a new initiative may pick from: `[tags].known`, else every tag in use.
+fn tags_in_use(tree: &WorkTree, config: &crate::config::Config) -> Result<Vec<String>> {
+    if !config.known_tags.is_empty() {
+        let mut known = config.known_tags.clone();
+        known.sort();
+        return Ok(known);
+    }
+    let workspace = load::load(tree)?;
+    let initiatives = workspace
+        .initiatives
+        .iter()
+        .filter_map(|d| d.parsed.doc.tags.as_ref());
+    let themes = workspace
+        .themes
+        .iter()
+        .filter_map(|d| d.parsed.doc.tags.as_ref());
+    let mut tags: Vec<String> = initiatives
+        .chain(themes)
+        .flat_map(|tags| tags.get_ref().iter().map(|t| t.get_ref().clone()))
+        .collect();
+    tags.sort();
+    tags.dedup();
+    Ok(tags)
+}
+
+/// The path from a file to its schema, for its `#:schema` line; `None` when the repository has no
+/// schema written (`okr init` writes them; `okr schema KIND` prints them).
+pub fn schema_line(root: &Path, file: &str, kind: SchemaKind) -> Option<String> {
+    if !root.join(kind.path()).is_file() {
+        return None;
+    }
+    let depth = file.matches('/').count();
+    let up = if depth == 0 {
+        "./".to_owned()
+    } else {
+        "../".repeat(depth)
+    };
+    Some(format!("{up}{}", kind.path()))
 }
 
 /// Checks the repository and shows what the new file still needs.

@@ -1,0 +1,511 @@
+//! `okr fmt`: one canonical layout for every TOML file okr reads, so two people editing the same
+//! file never fight over key order or blank lines, and a merge shows only real changes.
+//!
+//! The layout, applied with `toml_edit` so every comment stays:
+//! - keys in the order of the format (see [`order`]); keys okr does not know keep their order,
+//!   after the known ones; a comment above a key, or after its value, moves with it;
+//! - `key = value`, no indentation, no blank lines between the keys of a table;
+//! - one blank line before each table header (`[team]`, `[[key_results]]`); tables in the order
+//!   of their keys;
+//! - the file header (the comments before the first key that a blank line sets apart, and
+//!   `#:schema` lines) stays at the top, followed by one blank line;
+//! - values are written exactly as they were (quotes, arrays, inline tables), so no value
+//!   changes; the file ends with one newline, and a byte-order mark is dropped.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use toml_edit::{DocumentMut, Item, Table};
+
+use crate::cli::FmtArgs;
+use crate::commands::Context;
+use crate::config::{self, Paths, inside_path};
+use crate::error::Result;
+use crate::finding::{Finding, Rule, Texts};
+use crate::load;
+use crate::output;
+use crate::report::{self, Format};
+use crate::source::{Content, Source, WorkTree, find_root};
+
+/// Which format a file has, which decides its key order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Config,
+    Initiative,
+    Theme,
+}
+
+const INITIATIVE: &[&str] = &[
+    "title",
+    "problem",
+    "outcome",
+    "owner",
+    "supporters",
+    "tags",
+    "impact",
+    "cost",
+    "confidence",
+    "status",
+    "period",
+    "depends_on",
+    "links",
+    "key_results",
+];
+const THEME: &[&str] = &["title", "why", "owner", "tags", "key_results"];
+const KEY_RESULT: &[&str] = &["title", "unit", "baseline", "target", "current", "done"];
+const CONFIG: &[&str] = &["team", "paths", "scales", "scoring", "tags", "rules"];
+const TEAM: &[&str] = &["name", "period"];
+const PATHS: &[&str] = &["initiatives", "themes", "templates", "output"];
+const SCALES: &[&str] = &["impact", "cost", "confidence"];
+const SCORING: &[&str] = &["formula"];
+const TAGS: &[&str] = &["known", "aliases"];
+const RULES: &[&str] = &[
+    "unknown-field",
+    "bad-title",
+    "unknown-tag",
+    "unknown-dependency",
+    "dependency-cycle",
+    "bad-period",
+    "empty-theme",
+    "orphan",
+    "stale",
+    "stale_days",
+];
+
+/// The canonical key order of the table at `path` (keys of tables, no array indices) in a file of
+/// `kind`; empty where okr knows no keys.
+pub fn order(kind: FileKind, path: &[String]) -> &'static [&'static str] {
+    let path: Vec<&str> = path.iter().map(String::as_str).collect();
+    match (kind, path.as_slice()) {
+        (FileKind::Initiative, []) => INITIATIVE,
+        (FileKind::Theme, []) => THEME,
+        (FileKind::Initiative | FileKind::Theme, ["key_results"]) => KEY_RESULT,
+        (FileKind::Config, []) => CONFIG,
+        (FileKind::Config, ["team"]) => TEAM,
+        (FileKind::Config, ["paths"]) => PATHS,
+        (FileKind::Config, ["scales"]) => SCALES,
+        (FileKind::Config, ["scoring"]) => SCORING,
+        (FileKind::Config, ["tags"]) => TAGS,
+        (FileKind::Config, ["rules"]) => RULES,
+        _ => &[],
+    }
+}
+
+/// `text` in the canonical layout; the error when it is not TOML.
+pub fn format(kind: FileKind, text: &str) -> Result<String, toml_edit::TomlError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Parse the whole text first, so an error's place is the file's own.
+    text.parse::<DocumentMut>()?;
+    let (header, body) = split_header(text);
+    let mut doc: DocumentMut = body.parse()?;
+    let mut position = 0;
+    arrange(doc.as_table_mut(), kind, &mut Vec::new(), &mut position);
+    doc.decor_mut().clear();
+    let trailing = comments(doc.trailing().as_str().unwrap_or(""));
+    doc.set_trailing(if trailing.is_empty() {
+        String::new()
+    } else {
+        format!("\n{trailing}")
+    });
+    let body = doc.to_string();
+    let body = body.trim_start_matches(['\n', '\r']).trim_end();
+    let mut out = String::new();
+    if !header.is_empty() {
+        out.push_str(&header);
+        out.push('\n');
+        if !body.is_empty() {
+            out.push('\n');
+        }
+    }
+    if !body.is_empty() {
+        out.push_str(body);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Splits off the file header: the leading comments up to the last blank line before the first
+/// key, and the `#:` directive lines (`#:schema`) right after it. The header as canonical lines,
+/// and the rest of the text.
+fn split_header(text: &str) -> (String, &str) {
+    let mut lines = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if !(trimmed.is_empty() || trimmed.starts_with('#')) {
+            break;
+        }
+        lines.push((trimmed, offset + line.len()));
+        offset += line.len();
+    }
+    // Every leading line is header when nothing follows; else up to the last blank line.
+    let mut cut = if offset == text.len() {
+        lines.len()
+    } else {
+        lines
+            .iter()
+            .rposition(|(line, _)| line.is_empty())
+            .map_or(0, |i| i + 1)
+    };
+    while cut < lines.len() && lines[cut].0.starts_with("#:") {
+        cut += 1;
+    }
+    let mut header = String::new();
+    let mut blank = false;
+    for (line, _) in &lines[..cut] {
+        if line.is_empty() {
+            blank = true;
+            continue;
+        }
+        if !header.is_empty() {
+            header.push_str(if blank { "\n\n" } else { "\n" });
+        }
+        header.push_str(line);
+        blank = false;
+    }
+    let rest = if cut == 0 { 0 } else { lines[cut - 1].1 };
+    (header, &text[rest..])
+}
+
+/// The comment lines of a piece of decor, unindented, each ending in a newline.
+fn comments(raw: &str) -> String {
+    raw.lines()
+        .map(str::trim)
+        .filter(|line| line.starts_with('#'))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+/// The comment after a value or a table header, kept with the space before it; else nothing.
+fn trailing_comment(raw: &str) -> String {
+    let raw = raw.trim_end();
+    match raw.trim_start() {
+        "" => String::new(),
+        comment if comment.len() == raw.len() => format!(" {comment}"),
+        _ => raw.to_owned(),
+    }
+}
+
+fn raw(decor: Option<&toml_edit::RawString>) -> &str {
+    decor.and_then(toml_edit::RawString::as_str).unwrap_or("")
+}
+
+/// Orders the keys of `table` and its subtables, and lays out their decor.
+fn arrange(table: &mut Table, kind: FileKind, path: &mut Vec<String>, position: &mut isize) {
+    let known = order(kind, path);
+    let rank = |key: &str| known.iter().position(|k| *k == key).unwrap_or(known.len());
+    table.sort_values_by(|a, _, b, _| rank(a.get()).cmp(&rank(b.get())));
+    for (mut key, item) in table.iter_mut() {
+        match item {
+            Item::Value(value) => {
+                let leaf = key.leaf_decor_mut();
+                let above = comments(raw(leaf.prefix()));
+                leaf.set_prefix(above);
+                leaf.set_suffix(" ");
+                let decor = value.decor_mut();
+                let after = trailing_comment(raw(decor.suffix()));
+                decor.set_prefix(" ");
+                decor.set_suffix(after);
+            }
+            Item::Table(sub) if !sub.is_dotted() => {
+                path.push(key.get().to_owned());
+                arrange_table(sub, kind, path, position);
+                path.pop();
+            }
+            Item::ArrayOfTables(array) => {
+                path.push(key.get().to_owned());
+                for sub in array.iter_mut() {
+                    arrange_table(sub, kind, path, position);
+                }
+                path.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A table with a header: placed in key order, one blank line and its comments above it.
+fn arrange_table(table: &mut Table, kind: FileKind, path: &mut Vec<String>, position: &mut isize) {
+    table.set_position(Some(*position));
+    *position += 1;
+    let decor = table.decor_mut();
+    let above = comments(raw(decor.prefix()));
+    let after = trailing_comment(raw(decor.suffix()));
+    decor.set_prefix(format!("\n{above}"));
+    decor.set_suffix(after);
+    arrange(table, kind, path, position);
+}
+
+/// The folders okr.toml names, read leniently: `okr fmt` must work on a file okr check rejects.
+fn folders(tree: &WorkTree) -> Result<Paths> {
+    let mut paths = Paths::default();
+    let Some(file) = tree.read(config::FILE)? else {
+        return Ok(paths);
+    };
+    let Ok(text) = load::decode(&file) else {
+        return Ok(paths);
+    };
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return Ok(paths);
+    };
+    let named = |key: &str| {
+        table
+            .get("paths")
+            .and_then(|p| p.get(key))
+            .and_then(toml::Value::as_str)
+            .and_then(inside_path)
+    };
+    if let Some(path) = named("initiatives") {
+        paths.initiatives = path;
+    }
+    if let Some(path) = named("themes") {
+        paths.themes = path;
+    }
+    Ok(paths)
+}
+
+/// Every file `okr fmt` formats, with its kind, sorted by path within each folder.
+fn files(tree: &WorkTree) -> Result<Vec<(crate::source::SourceFile, FileKind)>> {
+    let paths = folders(tree)?;
+    let mut files = Vec::new();
+    if let Some(file) = tree.read(config::FILE)? {
+        files.push((file, FileKind::Config));
+    }
+    for (dir, kind) in [
+        (&paths.initiatives, FileKind::Initiative),
+        (&paths.themes, FileKind::Theme),
+    ] {
+        for file in tree.toml_files(dir)? {
+            if !files.iter().any(|(f, _)| f.path == file.path) {
+                files.push((file, kind));
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// Formats every file of the repository, or with `--check` lists the ones it would change.
+/// Exit 1 when `--check` finds one; exit 2 when a file could not be read or parsed (it is
+/// reported and left untouched, and every other file is still formatted).
+pub fn command(context: &Context, args: &FmtArgs) -> Result<ExitCode> {
+    let root = find_root(&context.dir)?;
+    let tree = WorkTree::new(&root)?;
+    let mut problems: Vec<Finding> = Vec::new();
+    let mut texts = Texts::new();
+    let mut changed = Vec::new();
+    for (file, kind) in files(&tree)? {
+        let absolute = tree.root().join(&file.path);
+        if is_symlink(&absolute) {
+            if context.verbose {
+                context.say(format!("skipped {}: a symlink", file.path));
+            }
+            continue;
+        }
+        let text = match load::decode(&file) {
+            Ok(text) => text,
+            Err(findings) => {
+                if let Content::Bytes(bytes) = &file.content {
+                    texts.insert(
+                        file.path.clone(),
+                        Arc::from(String::from_utf8_lossy(bytes).as_ref()),
+                    );
+                }
+                problems.extend(findings);
+                continue;
+            }
+        };
+        let formatted = match format(kind, &text) {
+            Ok(formatted) => formatted,
+            Err(error) => {
+                problems.push(Finding::new(
+                    Rule::TomlSyntax,
+                    &file.path,
+                    error.span(),
+                    format!(
+                        "invalid TOML: {}",
+                        error.message().lines().next().unwrap_or("").trim()
+                    ),
+                ));
+                texts.insert(file.path.clone(), text);
+                continue;
+            }
+        };
+        let unchanged = matches!(&file.content, Content::Bytes(b) if b == formatted.as_bytes());
+        if unchanged {
+            continue;
+        }
+        if !args.check {
+            output::write_atomic(&absolute, formatted.as_bytes())?;
+            context.say(format!("formatted {}", file.path));
+        }
+        changed.push(file.path);
+    }
+    if args.check {
+        let list: String = changed.iter().map(|path| format!("{path}\n")).collect();
+        crate::commands::print(&list)?;
+    }
+    if !problems.is_empty() {
+        let mut err = std::io::stderr().lock();
+        let _ = report::findings(
+            &mut err,
+            Format::Human,
+            &problems,
+            &texts,
+            context.color_err,
+        );
+        let _ = writeln!(
+            err,
+            "error: {} file(s) could not be formatted; they were left as they are",
+            problems
+                .iter()
+                .map(|f| f.file.as_str())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+        );
+        return Ok(ExitCode::from(2));
+    }
+    if args.check && !changed.is_empty() {
+        context.say(format!(
+            "{} file(s) are not formatted; run `okr fmt`",
+            changed.len()
+        ));
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn initiative(text: &str) -> String {
+        format(FileKind::Initiative, text).unwrap()
+    }
+
+    #[test]
+    fn keys_take_the_canonical_order_with_their_comments() {
+        let text = "\
+#:schema ../.okr/schema/initiative.json
+# about the owner
+owner =   \"alice\"
+  tags = [\"a\"]   # the themes
+
+# the title
+title=\"T\"
+extra = 1
+[[key_results]]
+done = false
+# what
+title = \"k\"
+";
+        assert_eq!(
+            initiative(text),
+            "\
+#:schema ../.okr/schema/initiative.json
+
+# the title
+title = \"T\"
+# about the owner
+owner = \"alice\"
+tags = [\"a\"]   # the themes
+extra = 1
+
+[[key_results]]
+# what
+title = \"k\"
+done = false
+"
+        );
+    }
+
+    #[test]
+    fn the_header_stays_on_top() {
+        let text = "# A file about things.\n\n# the owner\nowner = \"a\"\ntitle = \"T\"\n";
+        assert_eq!(
+            initiative(text),
+            "# A file about things.\n\ntitle = \"T\"\n# the owner\nowner = \"a\"\n"
+        );
+    }
+
+    #[test]
+    fn config_sections_take_their_order() {
+        let text = "[rules]\nstale_days = 9\norphan = \"off\"\n\n\n[team]\nperiod = \"2026\"\nname = \"x\"\n# end\n";
+        assert_eq!(
+            format(FileKind::Config, text).unwrap(),
+            "[team]\nname = \"x\"\nperiod = \"2026\"\n\n[rules]\norphan = \"off\"\nstale_days = 9\n\n# end\n"
+        );
+    }
+
+    #[test]
+    fn formatting_is_idempotent_on_the_init_files_and_examples() {
+        for (path, text) in crate::scaffold::init_files("T", "o", "2026-Q1") {
+            let kind = match path.as_str() {
+                "okr.toml" => FileKind::Config,
+                p if p.starts_with("initiatives/") => FileKind::Initiative,
+                p if p.starts_with("themes/") => FileKind::Theme,
+                _ => continue,
+            };
+            assert_eq!(
+                format(kind, &text).unwrap(),
+                text,
+                "{path} is not canonical"
+            );
+        }
+    }
+
+    #[test]
+    fn errors_have_a_place() {
+        let error = format(FileKind::Theme, "title = \"x\"\ntags = [\n").unwrap_err();
+        assert!(error.span().is_some());
+    }
+
+    #[test]
+    fn orders_name_every_field_of_the_formats() {
+        fn properties(schema: &serde_json::Value) -> Vec<String> {
+            schema["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect()
+        }
+        fn sorted(keys: &[&str]) -> Vec<String> {
+            let mut keys: Vec<String> = keys.iter().map(|k| (*k).to_owned()).collect();
+            keys.sort();
+            keys
+        }
+        use crate::cli::SchemaKind;
+        let scales = crate::config::Scales::default();
+        let initiative = crate::schema::generate(SchemaKind::Initiative, &scales);
+        let mut expected = properties(&initiative);
+        expected.sort();
+        assert_eq!(sorted(INITIATIVE), expected);
+        let mut expected = properties(&initiative["properties"]["key_results"]["items"]);
+        expected.sort();
+        assert_eq!(sorted(KEY_RESULT), expected);
+        let theme = crate::schema::generate(SchemaKind::Theme, &scales);
+        let mut expected = properties(&theme);
+        expected.sort();
+        assert_eq!(sorted(THEME), expected);
+        let config = crate::schema::generate(SchemaKind::Config, &scales);
+        let mut expected = properties(&config);
+        expected.sort();
+        assert_eq!(sorted(CONFIG), expected);
+        for section in CONFIG {
+            let mut expected = properties(&config["properties"][section]);
+            expected.sort();
+            let path = [(*section).to_owned()];
+            assert_eq!(
+                sorted(order(FileKind::Config, &path)),
+                expected,
+                "[{section}]"
+            );
+        }
+    }
+}
