@@ -72,15 +72,13 @@ cmd_comment() {
   # Only a comment of ours: the workflow's token can edit nobody else's.
   local id
   id="$(gh api --paginate "repos/$GITHUB_REPOSITORY/issues/$pr/comments" \
-    --jq ".[] | select(.user.login == \"github-actions[bot]\" and (.body | startswith(\"$MARKER\"))) | .id" |
-    head -n 1)"
+    --jq ".[] | select(.user.login == \"github-actions[bot]\" and (.body | startswith(\"$MARKER\"))) | .id")"
+  id="${id%%$'\n'*}" # the first, should there be more
   if [[ -n "$id" ]]; then
-    jq -Rs '{body: .}' <"$file" |
-      gh api --method PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" --input - >/dev/null
+    gh api --method PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" -F "body=@$file" >/dev/null
     printf 'okr-ci.sh: updated comment %s on pull request %s\n' "$id" "$pr"
   else
-    jq -Rs '{body: .}' <"$file" |
-      gh api --method POST "repos/$GITHUB_REPOSITORY/issues/$pr/comments" --input - >/dev/null
+    gh api --method POST "repos/$GITHUB_REPOSITORY/issues/$pr/comments" -F "body=@$file" >/dev/null
     printf 'okr-ci.sh: commented on pull request %s\n' "$pr"
   fi
 }
