@@ -45,12 +45,23 @@ pub const MANIFEST: &str = ".okr-rendered";
 /// Newlines become spaces; characters that Markdown or HTML would act on are backslash-escaped.
 pub fn markdown_inline(text: &str) -> String {
     let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len());
-    for c in line.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '!' | '$' | '&'
-        ) {
+    for (i, &c) in chars.iter().enumerate() {
+        // `scheme://`, `user@host` and `www.` would become links (GitHub's autolinks), so text
+        // from an input file reads as the text it is.
+        let autolink = match c {
+            ':' => chars[i + 1..].starts_with(&['/', '/']),
+            '@' => true,
+            '.' => i >= 3 && chars[i - 3..i].iter().all(|w| w.eq_ignore_ascii_case(&'w')),
+            _ => false,
+        };
+        if autolink
+            || matches!(
+                c,
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '!' | '$' | '&'
+            )
+        {
             out.push('\\');
         }
         out.push(c);
@@ -382,10 +393,12 @@ fn quadrant_chart(initiatives: &[Value], max_impact: f64, max_cost: f64) -> Stri
             0.03 * (*count as f64).sqrt()
         };
         *count += 1;
-        let x = (x + radius * angle.cos()).clamp(0.0, 1.0);
-        let y = (y + radius * angle.sin()).clamp(0.0, 1.0);
+        // Mermaid reads a coordinate as `1` or `0.ddd`: `1.000` does not parse.
+        let x = (x + radius * angle.cos()).clamp(0.0, 0.999);
+        let y = (y + radius * angle.sin()).clamp(0.0, 0.999);
+        // Quoted, so a label that contains a keyword (`quadrant-1`, `x-axis`, `-->`) stays text.
         out.push_str(&format!(
-            "    {}: [{x:.3}, {y:.3}]\n",
+            "    \"{}\": [{x:.3}, {y:.3}]\n",
             mermaid_label(&format!("{rank} {title}"))
         ));
     }
@@ -666,6 +679,36 @@ mod tests {
         assert_eq!(markdown_inline("[x](y)"), "\\[x\\](y)");
         assert_eq!(markdown_inline("- item"), "\\- item");
         assert_eq!(markdown_inline("# h"), "\\# h");
+    }
+
+    #[test]
+    fn inline_text_does_not_become_a_link() {
+        assert_eq!(
+            markdown_inline("see https://x.org or WWW.x.org, ask a@b.c: now"),
+            "see https\\://x.org or WWW\\.x.org, ask a\\@b.c: now"
+        );
+    }
+
+    #[test]
+    fn chart_labels_are_quoted_and_coordinates_parse() {
+        let items: Vec<Value> = (1..=8)
+            .map(|rank| {
+                minijinja::context! {
+                    rank => rank,
+                    title => "quadrant-1 x-axis --> \"y\"",
+                    impact_value => 5.0,
+                    cost_value => 8.0,
+                }
+            })
+            .collect();
+        let chart = quadrant_chart(&items, 5.0, 8.0);
+        let points: Vec<&str> = chart.lines().skip(7).collect();
+        assert_eq!(points.len(), 8);
+        for point in points {
+            assert!(point.starts_with("    \""), "{point}");
+            assert!(!point.contains("1.000"), "{point}");
+        }
+        assert!(chart.contains("\"1 quadrant-1 x-axis -- y\": [0.950, 0.950]"));
     }
 
     #[test]

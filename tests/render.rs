@@ -171,6 +171,6 @@ fn text_from_files_cannot_break_the_documents() {
     let chart_line = doc.lines().find(|l| l.contains(": [")).unwrap();
     assert_eq!(
         chart_line,
-        "    1 Quotes and brackets and colons and ti...: [0.163, 0.230]"
+        "    \"1 Quotes and brackets and colons and ti...\": [0.163, 0.230]"
     );
 }

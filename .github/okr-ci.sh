@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The okr commands that a team's CI runs, in one place: the reusable workflow
+# .github/workflows/okr-team.yml calls this script, and so can a test or a person.
+#
+#   okr-ci.sh install SRC_DIR            build okr from a checkout of its source into ~/.cargo/bin,
+#                                        unless a cached binary is already there
+#   okr-ci.sh check                      validate; findings as GitHub annotations (exit 1 on errors)
+#   okr-ci.sh diff BASE HEAD OUT_FILE    write the pull request comment: a hidden marker, then
+#                                        `okr diff BASE HEAD --format markdown`
+#   okr-ci.sh comment PR BODY_FILE       post BODY_FILE as the pull request's okr comment, updating
+#                                        the earlier one (found by its marker) instead of adding one;
+#                                        needs GH_TOKEN and GITHUB_REPOSITORY, as in a workflow
+#   okr-ci.sh publish BRANCH [MESSAGE]   commit the rendered documents to BRANCH (on top of the
+#                                        remote's BRANCH) and push it to origin
+#
+# Run it from the team repository (okr finds okr.toml by walking up). OKR names the okr binary
+# (default: `okr` on PATH).
+set -euo pipefail
+
+OKR="${OKR:-okr}"
+# The first line of okr's pull request comment; how the next run finds the comment to update.
+MARKER="<!-- okr-diff -->"
+# GitHub refuses comments over 65,536 characters; a longer diff is cut, whole in the job summary.
+COMMENT_LIMIT=60000
+
+die() {
+  printf 'okr-ci.sh: %s\n' "$*" >&2
+  exit 2
+}
+
+cmd_install() {
+  local src="${1:?usage: okr-ci.sh install SRC_DIR}"
+  local bin="${CARGO_HOME:-$HOME/.cargo}/bin/okr"
+  if [[ -x "$bin" ]] && "$bin" --version >/dev/null 2>&1; then
+    printf 'okr-ci.sh: using the cached %s (%s)\n' "$bin" "$("$bin" --version)"
+    return
+  fi
+  cargo install --locked --path "$src" --root "${CARGO_HOME:-$HOME/.cargo}"
+  "$bin" --version
+}
+
+cmd_check() {
+  "$OKR" check --format github
+}
+
+cmd_diff() {
+  local base="${1:?usage: okr-ci.sh diff BASE HEAD OUT_FILE}"
+  local head="${2:?usage: okr-ci.sh diff BASE HEAD OUT_FILE}"
+  local out="${3:?usage: okr-ci.sh diff BASE HEAD OUT_FILE}"
+  local body
+  body="$("$OKR" diff "$base" "$head" --format markdown)"
+  {
+    printf '%s\n' "$MARKER"
+    printf '%s\n' "$body"
+  } >"$out"
+  if (($(wc -c <"$out") > COMMENT_LIMIT)); then
+    local cut
+    cut="$(head -c "$COMMENT_LIMIT" "$out")"
+    {
+      printf '%s\n\n' "$cut"
+      printf '_The diff is longer than a comment can hold: the whole of it is in the job summary._\n'
+    } >"$out"
+  fi
+}
+
+cmd_comment() {
+  local pr="${1:?usage: okr-ci.sh comment PR BODY_FILE}"
+  local file="${2:?usage: okr-ci.sh comment PR BODY_FILE}"
+  : "${GITHUB_REPOSITORY:?GITHUB_REPOSITORY must name the repository (owner/name)}"
+  [[ "$pr" =~ ^[0-9]+$ ]] || die "pull request number \`$pr\` is not a number"
+  [[ "$(head -n 1 "$file")" == "$MARKER" ]] || die "$file does not start with $MARKER"
+  # Only a comment of ours: the workflow's token can edit nobody else's.
+  local id
+  id="$(gh api --paginate "repos/$GITHUB_REPOSITORY/issues/$pr/comments" \
+    --jq ".[] | select(.user.login == \"github-actions[bot]\" and (.body | startswith(\"$MARKER\"))) | .id")"
+  id="${id%%$'\n'*}" # the first, should there be more
+  if [[ -n "$id" ]]; then
+    gh api --method PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" -F "body=@$file" >/dev/null
+    printf 'okr-ci.sh: updated comment %s on pull request %s\n' "$id" "$pr"
+  else
+    gh api --method POST "repos/$GITHUB_REPOSITORY/issues/$pr/comments" -F "body=@$file" >/dev/null
+    printf 'okr-ci.sh: commented on pull request %s\n' "$pr"
+  fi
+}
+
+cmd_publish() {
+  local branch="${1:?usage: okr-ci.sh publish BRANCH [MESSAGE]}"
+  local message="${2:-okr: publish the objective documents}"
+  git check-ref-format --branch "$branch" >/dev/null || die "\`$branch\` is not a branch name"
+  # Build on the published branch as it is on the remote, so the push is a fast-forward.
+  if git ls-remote --exit-code --heads origin "$branch" >/dev/null; then
+    git fetch --no-tags origin "+refs/heads/$branch:refs/heads/$branch"
+  fi
+  git config user.name >/dev/null || git config user.name "github-actions[bot]"
+  git config user.email >/dev/null ||
+    git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
+  "$OKR" publish --branch "$branch" --message "$message"
+  git push origin "refs/heads/$branch:refs/heads/$branch"
+}
+
+command="${1:-}"
+shift || true
+case "$command" in
+  install) cmd_install "$@" ;;
+  check) cmd_check "$@" ;;
+  diff) cmd_diff "$@" ;;
+  comment) cmd_comment "$@" ;;
+  publish) cmd_publish "$@" ;;
+  *) die "usage: okr-ci.sh install|check|diff|comment|publish ARGS... (see the top of this file)" ;;
+esac
