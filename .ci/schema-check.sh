@@ -11,7 +11,6 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 check_jsonschema_version=0.39.0
-tools=${OKR_SCHEMA_TOOLS:-$root/target/schema-tools}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -23,11 +22,14 @@ cargo build --locked --quiet
 okr=$root/target/debug/okr
 
 step "install check-jsonschema $check_jsonschema_version and taplo"
-if ! "$tools/venv/bin/check-jsonschema" --version 2>/dev/null | grep -q " $check_jsonschema_version\$"; then
-  python3 -m venv "$tools/venv"
-  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check "check-jsonschema==$check_jsonschema_version"
+# The same pinned virtualenv as .ci/run (requirements-ci.txt pins every dependency).
+if [[ ! -x .ci/venv/bin/python ]]; then
+  python3 -m venv .ci/venv
 fi
-check_jsonschema=$tools/venv/bin/check-jsonschema
+.ci/venv/bin/pip install --quiet --disable-pip-version-check -r requirements-ci.txt
+check_jsonschema=$root/.ci/venv/bin/check-jsonschema
+"$check_jsonschema" --version | grep -q " $check_jsonschema_version\$" \
+  || fail "requirements-ci.txt must pin check-jsonschema $check_jsonschema_version"
 (cd .ci/schema && npm ci --silent --no-audit --no-fund)
 taplo=$root/.ci/schema/node_modules/.bin/taplo
 "$check_jsonschema" --version
@@ -43,8 +45,11 @@ done
 "$okr" -q -C "$work/repo" new "Cache every build" --tag planning --impact high --cost s \
   --problem "CI rebuilds the world." --owner erin --no-input
 "$okr" -C "$work/repo" check
+# shellcheck disable=SC2034 # read through "${!files_var}" below
 valid_initiative=(examples/team/initiatives/*.toml examples/team/initiatives/*/*.toml "$work"/repo/initiatives/*.toml)
+# shellcheck disable=SC2034
 valid_theme=(examples/team/themes/*.toml "$work"/repo/themes/*.toml)
+# shellcheck disable=SC2034
 valid_config=(examples/team/okr.toml "$work/repo/okr.toml")
 
 quiet() { "$@" > "$work/out.txt" 2>&1; }

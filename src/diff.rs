@@ -147,6 +147,15 @@ fn list(items: &[String]) -> String {
     items.join(", ")
 }
 
+/// A revision as a reader wants it: a full commit id is cut to twelve characters.
+fn short(rev: &str) -> &str {
+    if rev.len() == 40 && rev.bytes().all(|b| b.is_ascii_hexdigit()) {
+        &rev[..12]
+    } else {
+        rev
+    }
+}
+
 fn key_results(i: &[crate::model::KeyResult]) -> BTreeMap<String, String> {
     i.iter()
         .map(|kr| {
@@ -579,7 +588,11 @@ pub fn markdown(diff: &Diff) -> String {
                     code(&e.id),
                     md(&e.owner),
                     score(e.score),
-                    md(&list(&e.themes))
+                    if e.themes.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        md(&list(&e.themes))
+                    }
                 )
             })
             .collect(),
@@ -796,9 +809,9 @@ pub fn human(diff: &Diff) -> String {
 pub fn command(context: &Context, args: &DiffArgs) -> Result<ExitCode> {
     let root = find_root(&context.dir)?;
     let base_source = Repo::open(&root)?.tree_source(&args.base)?;
-    let base = Side::read(&base_source, &args.base)?;
+    let base = Side::read(&base_source, short(&args.base))?;
     let head = match &args.head {
-        Some(rev) => Side::read(&Repo::open(&root)?.tree_source(rev)?, rev)?,
+        Some(rev) => Side::read(&Repo::open(&root)?.tree_source(rev)?, short(rev))?,
         None => Side::read(&WorkTree::new(&root)?, "working tree")?,
     };
     let diff = diff(&base, &head);
