@@ -374,6 +374,11 @@ fn info(commit: &git2::Commit<'_>) -> CommitInfo {
     }
 }
 
+/// The id git gives a blob of these bytes: a content hash for the render manifest.
+pub fn blob_id(bytes: &[u8]) -> String {
+    Oid::hash_object(ObjectType::Blob, bytes).map_or_else(|_| String::new(), |id| id.to_string())
+}
+
 /// git's `user.name`, as `okr new` uses for the owner.
 pub fn user_name(dir: &Path) -> Option<String> {
     let config = match Repository::discover(dir) {

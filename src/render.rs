@@ -1,7 +1,7 @@
 //! Rendering the objective documents: a minijinja environment with okr's filters, the built-in
 //! templates compiled in, and a team's own templates (by file name) taking their place.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -572,23 +572,43 @@ pub fn render(
 }
 
 /// Writes rendered documents into `dir` atomically, and removes documents that okr wrote there
-/// before (listed in its manifest) whose theme is gone. Other files are never touched.
+/// before whose theme is gone. Other files are never touched.
+///
+/// The manifest lists each document okr wrote with the git blob id of its bytes. A document is
+/// removed only while it still holds exactly those bytes: a file someone edited since, or a
+/// name that a hand-made (or committed) manifest lists, is left alone.
 pub fn write(dir: &Path, documents: &[(String, String)]) -> Result<Vec<String>> {
     fs::create_dir_all(dir).map_err(|e| Error::io("create folder", dir, e))?;
     let manifest_path = dir.join(MANIFEST);
-    let previous: BTreeSet<String> = fs::read_to_string(&manifest_path)
-        .map(|text| text.lines().map(str::to_owned).collect())
+    let previous: BTreeMap<String, String> = fs::read_to_string(&manifest_path)
+        .map(|text| {
+            text.lines()
+                .filter_map(|line| line.split_once(' '))
+                .map(|(id, name)| (name.to_owned(), id.to_owned()))
+                .collect()
+        })
         .unwrap_or_default();
     for (name, text) in documents {
         output::write_atomic(&dir.join(name), text.as_bytes())?;
     }
-    let current: BTreeSet<String> = documents.iter().map(|(n, _)| n.clone()).collect();
+    let current: BTreeMap<&str, String> = documents
+        .iter()
+        .map(|(n, text)| (n.as_str(), crate::git::blob_id(text.as_bytes())))
+        .collect();
     let mut removed = Vec::new();
-    for name in previous.difference(&current) {
-        if !safe_template_name(name) || !name.ends_with(".md") {
+    for (name, id) in &previous {
+        if current.contains_key(name.as_str())
+            || !safe_template_name(name)
+            || !name.ends_with(".md")
+        {
             continue;
         }
         let path = dir.join(name);
+        let unchanged = fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+            && fs::read(&path).is_ok_and(|bytes| crate::git::blob_id(&bytes) == *id);
+        if !unchanged {
+            continue;
+        }
         match fs::remove_file(&path) {
             Ok(()) => removed.push(name.clone()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -596,9 +616,8 @@ pub fn write(dir: &Path, documents: &[(String, String)]) -> Result<Vec<String>> 
         }
     }
     let mut manifest = String::new();
-    for name in &current {
-        manifest.push_str(name);
-        manifest.push('\n');
+    for (name, id) in &current {
+        manifest.push_str(&format!("{id} {name}\n"));
     }
     output::write_atomic(&manifest_path, manifest.as_bytes())?;
     Ok(removed)
@@ -638,7 +657,11 @@ pub fn command(context: &Context, args: &RenderArgs) -> Result<ExitCode> {
     let documents = render(&portfolio, templates, history.as_ref())?;
     let dir: PathBuf = match &args.out {
         Some(out) => commands::user_path(context, out),
-        None => opened.root.join(&workspace.config.paths.output),
+        None => {
+            let dir = opened.root.join(&workspace.config.paths.output);
+            output::ensure_inside(&opened.root, &dir)?;
+            dir
+        }
     };
     let removed = write(&dir, &documents)?;
     context.say(format!(
