@@ -56,10 +56,14 @@ pub fn markdown_inline(text: &str) -> String {
         out.push(c);
     }
     // A cell or line that starts with these would become a list or a heading rule.
-    if out.starts_with(['-', '+', '='])
-        || out.starts_with(|c: char| c.is_ascii_digit()) && out.contains(". ")
-    {
+    if out.starts_with(['-', '+', '=']) {
         out.insert(0, '\\');
+    }
+    // `1.` and `1)` open an ordered list: escape the punctuation (a backslash before a digit
+    // is no escape in Markdown, it would show).
+    let digits = out.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && out[digits..].starts_with(['.', ')']) {
+        out.insert(digits, '\\');
     }
     out
 }
@@ -122,6 +126,12 @@ pub fn code(text: &str) -> String {
     } else {
         format!("{fence}{line}{fence}")
     }
+}
+
+/// Optional text that is only whitespace counts as absent, so a template's `{% if %}` does not
+/// write an empty paragraph or a stray space.
+fn not_blank(text: Option<&str>) -> Option<String> {
+    text.filter(|t| !t.trim().is_empty()).map(str::to_owned)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -219,7 +229,7 @@ fn key_result_view(kr: &KeyResult, history: Option<&[Series]>) -> KeyResultView 
     });
     KeyResultView {
         title: kr.title.clone(),
-        unit: kr.unit.clone(),
+        unit: not_blank(kr.unit.as_deref()),
         kind,
         baseline,
         target,
@@ -264,7 +274,7 @@ fn initiative_view(r: &Ranked) -> InitiativeView {
         id: i.id.clone(),
         title: i.title.clone(),
         problem: i.problem.clone(),
-        outcome: i.outcome.clone(),
+        outcome: not_blank(i.outcome.as_deref()),
         owner: i.owner.clone(),
         supporters: i.supporters.clone(),
         tags: i.tags.clone(),
@@ -318,7 +328,7 @@ fn objective_view(
     ObjectiveView {
         id: theme.theme.id.clone(),
         title: theme.theme.title.clone(),
-        why: theme.theme.why.clone(),
+        why: not_blank(theme.theme.why.as_deref()),
         owner: theme.theme.owner.clone(),
         tags: theme.theme.tags.clone(),
         score: theme.score,
@@ -689,6 +699,9 @@ mod tests {
         assert_eq!(markdown_inline("[x](y)"), "\\[x\\](y)");
         assert_eq!(markdown_inline("- item"), "\\- item");
         assert_eq!(markdown_inline("# h"), "\\# h");
+        assert_eq!(markdown_inline("1) one"), "1\\) one");
+        assert_eq!(markdown_inline("2026. Year"), "2026\\. Year");
+        assert_eq!(markdown_inline("3.5 days"), "3\\.5 days");
     }
 
     #[test]
