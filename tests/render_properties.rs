@@ -180,7 +180,13 @@ fn safe_label(label: &str) -> bool {
 /// Checks one document against the structure of the same document rendered from plain text.
 fn check_document(name: &str, text: &str, plain: &str) -> Result<(), TestCaseError> {
     let lines = structure(text);
-    prop_assert_eq!(&lines, &structure(plain), "structure of {}:\n{}", name, text);
+    prop_assert_eq!(
+        &lines,
+        &structure(plain),
+        "structure of {}:\n{}",
+        name,
+        text
+    );
     let fences = lines.iter().filter(|l| matches!(l, Line::Fence(_))).count();
     prop_assert_eq!(fences % 2, 0, "unbalanced fences in {}", name);
     let mut mermaid = false;
@@ -237,7 +243,13 @@ fn fields() -> impl Strategy<Value = Fields> {
         [non_empty(), non_empty(), non_empty()],
     )
         .prop_map(
-            |((team, theme_title, why, theme_owner), (tag, kr_title, unit), titles, owners, problems)| {
+            |(
+                (team, theme_title, why, theme_owner),
+                (tag, kr_title, unit),
+                titles,
+                owners,
+                problems,
+            )| {
                 Fields {
                     team,
                     theme_title,
@@ -278,5 +290,8 @@ fn a_paragraph_that_looks_like_a_list_stays_a_paragraph() {
     fields.why = "1) first\n2) second".to_owned();
     let documents = render_all(&fields);
     let objective = &documents[1].1;
-    assert!(objective.contains("\n1\\) first 2) second\n"), "{objective}");
+    assert!(
+        objective.contains("\n1\\) first 2) second\n"),
+        "{objective}"
+    );
 }
