@@ -357,8 +357,36 @@ impl Config {
         }
 
         if let Some(formula) = &file.scoring.formula {
+            // A trial run on the middle levels catches a formula that compiles but gives no
+            // number (`env.HOME`, a typo'd name), so `okr check` reports it, not only `render`.
+            let trial = |compiled: &Formula| {
+                let inputs = crate::score::Inputs {
+                    impact: config.scales.impact.middle().value,
+                    cost: config.scales.cost.middle().value,
+                    confidence: config.scales.confidence.middle().value,
+                    supporters: 1,
+                };
+                match compiled.scores([("the middle levels", inputs)]) {
+                    Err(crate::error::Error::Formula { reason, .. }) => Err(reason),
+                    _ => Ok(()),
+                }
+            };
             match Formula::compile(formula.get_ref()) {
-                Ok(compiled) => config.formula = compiled,
+                Ok(compiled) => match trial(&compiled) {
+                    Ok(()) => config.formula = compiled,
+                    Err(reason) => findings.push(
+                        Finding::new(
+                            Rule::BadConfig,
+                            FILE,
+                            Some(formula.span()),
+                            format!("formula `{}` does not give a score: {reason}", formula.get_ref()),
+                        )
+                        .with_help(
+                            "use only `impact`, `cost`, `confidence` and `supporters`, and numbers"
+                                .to_owned(),
+                        ),
+                    ),
+                },
                 Err(error) => findings.push(
                     Finding::new(
                         Rule::BadConfig,

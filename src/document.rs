@@ -36,12 +36,16 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> (Option<Parsed<T>>,
     let (root, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         for error in errors {
-            findings.push(Finding::new(
+            let finding = Finding::new(
                 Rule::TomlSyntax,
                 file,
                 error.span(),
                 format!("invalid TOML: {}", first_line(error.message())),
-            ));
+            );
+            // Recovery after deep nesting repeats one error per open bracket: say it once.
+            if !findings.contains(&finding) {
+                findings.push(finding);
+            }
         }
         return (None, findings);
     }
@@ -253,6 +257,18 @@ mod tests {
         assert!(parsed.was_removed("count"));
         assert!(parsed.was_removed("items.1.value"));
         assert!(parsed.was_removed("items.1.extra"));
+    }
+
+    #[test]
+    fn deep_nesting_is_a_finding_said_once() {
+        let text = format!("x = {}\n", "[{a=".repeat(100_000));
+        let (parsed, findings) = parse::<toml::Table>("a.toml", &text);
+        assert!(parsed.is_none());
+        assert!(findings.iter().all(|f| f.rule == Rule::TomlSyntax));
+        assert!(findings.len() <= 4, "{findings:#?}");
+        let text = format!("{} = 1\n", vec!["a"; 100_000].join("."));
+        let (_, findings) = parse::<toml::Table>("a.toml", &text);
+        assert!(findings[0].message.contains("recursion"), "{findings:#?}");
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub enum Error {
         texts: Texts,
     },
 
-    #[error("the scoring formula `{formula}` does not give a score: {reason}")]
+    #[error("the scoring formula `{formula}` in okr.toml does not give a score: {reason}")]
     Formula { formula: String, reason: String },
 
     #[error("{message}")]

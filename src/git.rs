@@ -537,19 +537,32 @@ impl Repo {
             .commit(None, &signature, &signature, message, &tree, &parents)
             .map_err(|e| git_error(e.message()))?;
         let log = format!("okr publish: {message}");
-        let updated = match &tip {
-            Some(tip) => self
+        self.move_branch(branch, commit, tip.as_ref().map(git2::Commit::id), &log)?;
+        Ok((commit.to_string(), true))
+    }
+
+    /// Points `branch` at `commit` only if it still points at `expected` (`None`: only if it
+    /// does not exist yet), as one compare-and-swap on the ref; otherwise nothing changes.
+    fn move_branch(
+        &self,
+        branch: &str,
+        commit: Oid,
+        expected: Option<Oid>,
+        log: &str,
+    ) -> Result<()> {
+        let refname = format!("refs/heads/{branch}");
+        let updated = match expected {
+            Some(old) => self
                 .repo
-                .reference_matching(&refname, commit, true, tip.id(), &log),
-            None => self.repo.reference(&refname, commit, false, &log),
+                .reference_matching(&refname, commit, true, old, log),
+            None => self.repo.reference(&refname, commit, false, log),
         };
-        updated.map_err(|e| {
+        updated.map(drop).map_err(|e| {
             git_error(format!(
                 "branch `{branch}` moved while okr was publishing ({}); run okr publish again",
                 e.message()
             ))
-        })?;
-        Ok((commit.to_string(), true))
+        })
     }
 }
 
@@ -561,6 +574,11 @@ fn info(commit: &git2::Commit<'_>) -> CommitInfo {
         time: author.when().seconds(),
         summary: commit.summary().ok().flatten().unwrap_or("").to_owned(),
     }
+}
+
+/// The id git gives a blob of these bytes: a content hash for the render manifest.
+pub fn blob_id(bytes: &[u8]) -> String {
+    Oid::hash_object(ObjectType::Blob, bytes).map_or_else(|_| String::new(), |id| id.to_string())
 }
 
 /// git's `user.name`, as `okr new` uses for the owner.
@@ -796,6 +814,86 @@ impl Source for GitTree {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn repo() -> (tempfile::TempDir, Repo) {
+        let dir = tempfile::tempdir().unwrap();
+        let git = Repository::init(dir.path()).unwrap();
+        git.config().unwrap().set_str("user.name", "Test").unwrap();
+        git.config()
+            .unwrap()
+            .set_str("user.email", "test@example.com")
+            .unwrap();
+        let repo = Repo::open(dir.path()).unwrap();
+        (dir, repo)
+    }
+
+    fn files(text: &str) -> Vec<(String, String)> {
+        vec![("README.md".to_owned(), text.to_owned())]
+    }
+
+    fn tip(repo: &Repo, branch: &str) -> Oid {
+        repo.repo
+            .refname_to_id(&format!("refs/heads/{branch}"))
+            .unwrap()
+    }
+
+    #[test]
+    fn publishing_adds_commits_and_never_rewrites_history() {
+        let (_dir, repo) = repo();
+        let (first, created) = repo.commit_files("okrs", &files("one"), "first").unwrap();
+        assert!(created);
+        let (same, created) = repo.commit_files("okrs", &files("one"), "again").unwrap();
+        assert!(!created, "no commit when nothing changed");
+        assert_eq!(same, first);
+        let (second, created) = repo.commit_files("okrs", &files("two"), "second").unwrap();
+        assert!(created);
+        let first = Oid::from_str(&first).unwrap();
+        let second = Oid::from_str(&second).unwrap();
+        assert_eq!(tip(&repo, "okrs"), second);
+        let commit = repo.repo.find_commit(second).unwrap();
+        assert_eq!(commit.parent_ids().collect::<Vec<_>>(), [first]);
+        assert!(repo.repo.graph_descendant_of(second, first).unwrap());
+    }
+
+    #[test]
+    fn a_branch_that_moved_meanwhile_is_not_overwritten() {
+        let (_dir, repo) = repo();
+        let (read, _) = repo.commit_files("okrs", &files("one"), "first").unwrap();
+        let read = Oid::from_str(&read).unwrap();
+        // Someone else publishes after okr read the tip `read` and before it moves the branch.
+        let (theirs, _) = repo
+            .commit_files("okrs", &files("theirs"), "theirs")
+            .unwrap();
+        let theirs = Oid::from_str(&theirs).unwrap();
+        let (ours, _) = repo
+            .commit_files("scratch", &files("ours"), "ours")
+            .unwrap();
+        let ours = Oid::from_str(&ours).unwrap();
+        // The same swap with the right old value succeeds: the failure below is the compare.
+        repo.move_branch("scratch", ours, Some(ours), "noop")
+            .unwrap();
+        let error = repo
+            .move_branch("okrs", ours, Some(read), "okr publish: ours")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("moved while okr was publishing"), "{error}");
+        assert_eq!(tip(&repo, "okrs"), theirs, "their commit stays");
+        // A branch created meanwhile is not overwritten either.
+        let error = repo
+            .move_branch("okrs", ours, None, "okr publish: ours")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("moved while okr was publishing"), "{error}");
+        assert_eq!(tip(&repo, "okrs"), theirs);
+    }
+
+    #[test]
+    fn branch_names_are_checked() {
+        let (_dir, repo) = repo();
+        for name in ["../HEAD", "a..b", "-x/..", "a b", ""] {
+            assert!(repo.commit_files(name, &files("x"), "m").is_err(), "{name}");
+        }
+    }
 
     #[test]
     fn symlink_targets_resolve_inside_the_tree() {

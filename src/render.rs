@@ -1,7 +1,7 @@
 //! Rendering the objective documents: a minijinja environment with okr's filters, the built-in
 //! templates compiled in, and a team's own templates (by file name) taking their place.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -67,10 +67,14 @@ pub fn markdown_inline(text: &str) -> String {
         out.push(c);
     }
     // A cell or line that starts with these would become a list or a heading rule.
-    if out.starts_with(['-', '+', '='])
-        || out.starts_with(|c: char| c.is_ascii_digit()) && out.contains(". ")
-    {
+    if out.starts_with(['-', '+', '=']) {
         out.insert(0, '\\');
+    }
+    // `1.` and `1)` open an ordered list: escape the punctuation (a backslash before a digit
+    // is no escape in Markdown, it would show).
+    let digits = out.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && out[digits..].starts_with(['.', ')']) {
+        out.insert(digits, '\\');
     }
     out
 }
@@ -133,6 +137,12 @@ pub fn code(text: &str) -> String {
     } else {
         format!("{fence}{line}{fence}")
     }
+}
+
+/// Optional text that is only whitespace counts as absent, so a template's `{% if %}` does not
+/// write an empty paragraph or a stray space.
+fn not_blank(text: Option<&str>) -> Option<String> {
+    text.filter(|t| !t.trim().is_empty()).map(str::to_owned)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -230,7 +240,7 @@ fn key_result_view(kr: &KeyResult, history: Option<&[Series]>) -> KeyResultView 
     });
     KeyResultView {
         title: kr.title.clone(),
-        unit: kr.unit.clone(),
+        unit: not_blank(kr.unit.as_deref()),
         kind,
         baseline,
         target,
@@ -275,7 +285,7 @@ fn initiative_view(r: &Ranked) -> InitiativeView {
         id: i.id.clone(),
         title: i.title.clone(),
         problem: i.problem.clone(),
-        outcome: i.outcome.clone(),
+        outcome: not_blank(i.outcome.as_deref()),
         owner: i.owner.clone(),
         supporters: i.supporters.clone(),
         tags: i.tags.clone(),
@@ -329,7 +339,7 @@ fn objective_view(
     ObjectiveView {
         id: theme.theme.id.clone(),
         title: theme.theme.title.clone(),
-        why: theme.theme.why.clone(),
+        why: not_blank(theme.theme.why.as_deref()),
         owner: theme.theme.owner.clone(),
         tags: theme.theme.tags.clone(),
         score: theme.score,
@@ -585,23 +595,43 @@ pub fn render(
 }
 
 /// Writes rendered documents into `dir` atomically, and removes documents that okr wrote there
-/// before (listed in its manifest) whose theme is gone. Other files are never touched.
+/// before whose theme is gone. Other files are never touched.
+///
+/// The manifest lists each document okr wrote with the git blob id of its bytes. A document is
+/// removed only while it still holds exactly those bytes: a file someone edited since, or a
+/// name that a hand-made (or committed) manifest lists, is left alone.
 pub fn write(dir: &Path, documents: &[(String, String)]) -> Result<Vec<String>> {
     fs::create_dir_all(dir).map_err(|e| Error::io("create folder", dir, e))?;
     let manifest_path = dir.join(MANIFEST);
-    let previous: BTreeSet<String> = fs::read_to_string(&manifest_path)
-        .map(|text| text.lines().map(str::to_owned).collect())
+    let previous: BTreeMap<String, String> = fs::read_to_string(&manifest_path)
+        .map(|text| {
+            text.lines()
+                .filter_map(|line| line.split_once(' '))
+                .map(|(id, name)| (name.to_owned(), id.to_owned()))
+                .collect()
+        })
         .unwrap_or_default();
     for (name, text) in documents {
         output::write_atomic(&dir.join(name), text.as_bytes())?;
     }
-    let current: BTreeSet<String> = documents.iter().map(|(n, _)| n.clone()).collect();
+    let current: BTreeMap<&str, String> = documents
+        .iter()
+        .map(|(n, text)| (n.as_str(), crate::git::blob_id(text.as_bytes())))
+        .collect();
     let mut removed = Vec::new();
-    for name in previous.difference(&current) {
-        if !safe_template_name(name) || !name.ends_with(".md") {
+    for (name, id) in &previous {
+        if current.contains_key(name.as_str())
+            || !safe_template_name(name)
+            || !name.ends_with(".md")
+        {
             continue;
         }
         let path = dir.join(name);
+        let unchanged = fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+            && fs::read(&path).is_ok_and(|bytes| crate::git::blob_id(&bytes) == *id);
+        if !unchanged {
+            continue;
+        }
         match fs::remove_file(&path) {
             Ok(()) => removed.push(name.clone()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -609,9 +639,8 @@ pub fn write(dir: &Path, documents: &[(String, String)]) -> Result<Vec<String>> 
         }
     }
     let mut manifest = String::new();
-    for name in &current {
-        manifest.push_str(name);
-        manifest.push('\n');
+    for (name, id) in &current {
+        manifest.push_str(&format!("{id} {name}\n"));
     }
     output::write_atomic(&manifest_path, manifest.as_bytes())?;
     Ok(removed)
@@ -651,7 +680,11 @@ pub fn command(context: &Context, args: &RenderArgs) -> Result<ExitCode> {
     let documents = render(&portfolio, templates, history.as_ref())?;
     let dir: PathBuf = match &args.out {
         Some(out) => commands::user_path(context, out),
-        None => opened.root.join(&workspace.config.paths.output),
+        None => {
+            let dir = opened.root.join(&workspace.config.paths.output);
+            output::ensure_inside(&opened.root, &dir)?;
+            dir
+        }
     };
     let removed = write(&dir, &documents)?;
     context.say(format!(
@@ -679,6 +712,9 @@ mod tests {
         assert_eq!(markdown_inline("[x](y)"), "\\[x\\](y)");
         assert_eq!(markdown_inline("- item"), "\\- item");
         assert_eq!(markdown_inline("# h"), "\\# h");
+        assert_eq!(markdown_inline("1) one"), "1\\) one");
+        assert_eq!(markdown_inline("2026. Year"), "2026\\. Year");
+        assert_eq!(markdown_inline("3.5 days"), "3\\.5 days");
     }
 
     #[test]

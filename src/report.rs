@@ -91,11 +91,25 @@ fn human(out: &mut dyn Write, findings: &[Finding], texts: &Texts, color: bool) 
             .id(finding.rule.code());
         let mut group = match (&finding.span, texts.get(&finding.file)) {
             (Some(span), Some(text)) => {
+                // Only the lines the span covers: a 1 MiB file with many findings must not be
+                // laid out again for each one.
                 let span = char_span(text, span);
+                let first = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+                let last = text[span.end..]
+                    .find('\n')
+                    .map_or(text.len(), |i| span.end + i);
+                let line = text.as_bytes()[..first]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count()
+                    + 1;
                 title.element(
-                    Snippet::source(&**text)
+                    Snippet::source(&text[first..last])
+                        .line_start(line)
                         .path(finding.file.as_str())
-                        .annotation(AnnotationKind::Primary.span(span)),
+                        .annotation(
+                            AnnotationKind::Primary.span(span.start - first..span.end - first),
+                        ),
                 )
             }
             _ => title.element(Origin::path(finding.file.as_str())),

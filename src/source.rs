@@ -65,6 +65,14 @@ impl WorkTree {
         self.root.join(path)
     }
 
+    /// Where `path` leads when it exists and resolves outside the repository (through a
+    /// symlink anywhere along it); `None` when it is inside or does not exist.
+    fn outside(&self, path: &Path) -> Option<PathBuf> {
+        path.canonicalize()
+            .ok()
+            .filter(|target| !target.starts_with(&self.root))
+    }
+
     fn relative(&self, path: &Path) -> String {
         path.strip_prefix(&self.root)
             .unwrap_or(path)
@@ -179,6 +187,13 @@ impl Source for WorkTree {
         if fs::symlink_metadata(&absolute).is_err() {
             return Ok(None);
         }
+        // A folder on the way that is a symlink out of the repository is not followed.
+        if let Some(target) = absolute.parent().and_then(|p| self.outside(p)) {
+            return Ok(Some(SourceFile {
+                path: path.to_owned(),
+                content: Content::SymlinkOutside(target.display().to_string()),
+            }));
+        }
         Ok(Some(SourceFile {
             path: path.to_owned(),
             content: self.load(&absolute)?,
@@ -188,6 +203,13 @@ impl Source for WorkTree {
     fn toml_files(&self, dir: &str) -> Result<Vec<SourceFile>> {
         let mut paths = Vec::new();
         let start = self.absolute(dir);
+        if let Some(target) = self.outside(&start) {
+            // The folder itself (okr.toml's `paths`) leads out: one finding, nothing read.
+            return Ok(vec![SourceFile {
+                path: dir.to_owned(),
+                content: Content::SymlinkOutside(target.display().to_string()),
+            }]);
+        }
         let mut seen = HashSet::new();
         if let Ok(real) = start.canonicalize() {
             seen.insert(real);
@@ -213,6 +235,12 @@ impl Source for WorkTree {
 
     fn file_names(&self, dir: &str) -> Result<Vec<String>> {
         let path = self.absolute(dir);
+        if let Some(target) = self.outside(&path) {
+            return Err(Error::usage(format!(
+                "folder `{dir}` leads outside the repository, to `{}`; okr does not follow it",
+                target.display()
+            )));
+        }
         let entries = match fs::read_dir(&path) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -227,6 +255,77 @@ impl Source for WorkTree {
         }
         names.sort();
         Ok(names)
+    }
+}
+
+/// A repository held in memory: repo-relative paths to bytes. For tests, fuzzing and tools
+/// that build a repository without touching the disk; it applies the same size limit and the
+/// same walking rules (hidden files and folders skipped, `*.toml` only) as [`WorkTree`].
+#[derive(Debug, Clone, Default)]
+pub struct MemoryTree {
+    files: std::collections::BTreeMap<String, Vec<u8>>,
+}
+
+impl MemoryTree {
+    pub fn new() -> MemoryTree {
+        MemoryTree::default()
+    }
+
+    /// Adds or replaces the file at `path` (`/`-separated, relative to the repository root).
+    pub fn insert(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> &mut Self {
+        self.files.insert(path.into(), bytes.into());
+        self
+    }
+
+    fn file(path: &str, bytes: &[u8]) -> SourceFile {
+        let size = bytes.len() as u64;
+        SourceFile {
+            path: path.to_owned(),
+            content: if size > MAX_FILE_SIZE {
+                Content::TooLarge(size)
+            } else {
+                Content::Bytes(bytes.to_vec())
+            },
+        }
+    }
+
+    /// The paths below `dir` with the rest of the path after it, skipping hidden parts.
+    fn below<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = (&'a String, &'a str, &'a [u8])> {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", dir.trim_end_matches('/'))
+        };
+        self.files.iter().filter_map(move |(path, bytes)| {
+            let rest = path.strip_prefix(prefix.as_str())?;
+            (!rest.is_empty() && !rest.split('/').any(|p| p.is_empty() || p.starts_with('.')))
+                .then_some((path, rest, bytes.as_slice()))
+        })
+    }
+}
+
+impl Source for MemoryTree {
+    fn read(&self, path: &str) -> Result<Option<SourceFile>> {
+        Ok(self
+            .files
+            .get(path)
+            .map(|bytes| MemoryTree::file(path, bytes)))
+    }
+
+    fn toml_files(&self, dir: &str) -> Result<Vec<SourceFile>> {
+        Ok(self
+            .below(dir)
+            .filter(|(path, _, _)| path.ends_with(".toml"))
+            .map(|(path, _, bytes)| MemoryTree::file(path, bytes))
+            .collect())
+    }
+
+    fn file_names(&self, dir: &str) -> Result<Vec<String>> {
+        Ok(self
+            .below(dir)
+            .filter(|(_, rest, _)| !rest.contains('/'))
+            .map(|(_, rest, _)| rest.to_owned())
+            .collect())
     }
 }
 
@@ -301,6 +400,55 @@ mod tests {
                 ("initiatives/in.toml", false),
                 ("initiatives/out.toml", true)
             ]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn folders_that_lead_out_of_the_repository_are_not_read() {
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret.toml"), "secret").unwrap();
+        fs::write(outside.path().join("index.md.j2"), "secret").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        // okr.toml's `paths` may name a folder that is, or passes through, a symlink out.
+        std::os::unix::fs::symlink(outside.path(), root.join("initiatives")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("templates")).unwrap();
+        fs::create_dir(root.join("real")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("real/link")).unwrap();
+        let tree = WorkTree::new(root).unwrap();
+        for dir in ["initiatives", "real/link"] {
+            let files = tree.toml_files(dir).unwrap();
+            assert_eq!(files.len(), 1, "{dir}");
+            assert_eq!(files[0].path, dir);
+            assert!(matches!(files[0].content, Content::SymlinkOutside(_)));
+        }
+        let file = tree.read("templates/index.md.j2").unwrap().unwrap();
+        assert!(matches!(file.content, Content::SymlinkOutside(_)));
+        let error = tree.file_names("templates").unwrap_err().to_string();
+        assert!(error.contains("`templates` leads outside"), "{error}");
+    }
+
+    #[test]
+    fn a_memory_tree_walks_like_the_working_tree() {
+        let mut tree = MemoryTree::new();
+        tree.insert("okr.toml", "[team]")
+            .insert("initiatives/b.toml", "b")
+            .insert("initiatives/2026-Q1/a.toml", "a")
+            .insert("initiatives/README.md", "no")
+            .insert("initiatives/.hidden/c.toml", "no")
+            .insert("initiatives-old/d.toml", "no")
+            .insert("templates/index.md.j2", "x")
+            .insert("templates/sub/objective.md.j2", "no")
+            .insert("big.toml", vec![b'#'; MAX_FILE_SIZE as usize + 1]);
+        let files = tree.toml_files("initiatives").unwrap();
+        let paths: Vec<_> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["initiatives/2026-Q1/a.toml", "initiatives/b.toml"]);
+        assert_eq!(tree.file_names("templates").unwrap(), ["index.md.j2"]);
+        assert!(tree.read("missing.toml").unwrap().is_none());
+        assert_eq!(
+            tree.read("big.toml").unwrap().unwrap().content,
+            Content::TooLarge(MAX_FILE_SIZE + 1)
         );
     }
 

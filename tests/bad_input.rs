@@ -1,0 +1,598 @@
+//! A corpus of bad input: every class of TOML syntax error, every rule, broken encodings, empty
+//! and huge files, deep nesting, odd file names and symlinks. Whatever the repository holds, a
+//! command exits 1 (findings) or 2 (an error), names the file, and never panics.
+
+mod common;
+
+use common::{TeamRepo, stderr, stdout};
+use git2::{Repository, Signature, Time};
+
+const VALID: &str = "title = \"Fine\"\nproblem = \"p\"\nowner = \"o\"\ntags = [\"ci\"]\nimpact = \"high\"\ncost = \"m\"\n";
+
+/// Initiative text with `extra` appended to an otherwise valid file.
+fn with(extra: &str) -> Vec<u8> {
+    format!("{VALID}{extra}").into_bytes()
+}
+
+fn utf16(text: &str, little_endian: bool) -> Vec<u8> {
+    let mut bytes = if little_endian {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for unit in text.encode_utf16() {
+        let pair = if little_endian {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        };
+        bytes.extend(pair);
+    }
+    bytes
+}
+
+/// TOML that does not parse, one class of mistake each.
+fn syntax_errors() -> Vec<(&'static str, Vec<u8>)> {
+    let cases: &[(&str, &str)] = &[
+        ("unterminated-string", "title = \"open\n"),
+        ("unterminated-multiline", "title = \"\"\"open\n"),
+        ("unterminated-literal", "title = 'open\n"),
+        ("missing-value", "title =\n"),
+        ("missing-equals", "title \"x\"\n"),
+        ("bare-key-with-space", "my title = \"x\"\n"),
+        ("duplicate-key", "owner = \"a\"\nowner = \"b\"\n"),
+        ("duplicate-table", "[x]\na = 1\n[x]\nb = 2\n"),
+        ("invalid-escape", "title = \"a\\qb\"\n"),
+        ("bad-unicode-escape", "title = \"\\uD800\"\n"),
+        ("control-character", "title = \"a\u{1}b\"\n"),
+        ("bad-number", "impact = 1__0\n"),
+        ("leading-zero", "impact = 007\n"),
+        ("bad-date", "period = 2026-13-45\n"),
+        ("unclosed-table-header", "[key_results\n"),
+        ("unclosed-array", "tags = [\"a\",\n"),
+        ("unclosed-inline-table", "x = { a = 1\n"),
+        ("extend-inline-table", "x = { a = 1 }\n[x.b]\nc = 1\n"),
+        (
+            "array-table-over-value",
+            "key_results = 1\n[[key_results]]\n",
+        ),
+        ("text-after-value", "title = \"x\" y\n"),
+        ("only-garbage", "\u{0}\u{0}\u{0}"),
+    ];
+    cases
+        .iter()
+        .map(|(name, text)| (*name, text.as_bytes().to_vec()))
+        .collect()
+}
+
+/// Deeply nested values: each must be a finding, not a stack overflow.
+fn deep_nesting() -> Vec<(&'static str, Vec<u8>)> {
+    let n = 100_000;
+    vec![
+        (
+            "deep-arrays",
+            format!("x = {}{}\n", "[".repeat(n), "]".repeat(n)).into_bytes(),
+        ),
+        (
+            "deep-inline-tables",
+            format!("x = {}1{}\n", "{ a = ".repeat(n), " }".repeat(n)).into_bytes(),
+        ),
+        (
+            "deep-dotted-key",
+            format!("{} = 1\n", vec!["a"; n].join(".")).into_bytes(),
+        ),
+        (
+            "deep-table-header",
+            format!("[{}]\n", vec!["a"; n].join(".")).into_bytes(),
+        ),
+        (
+            "deep-unclosed",
+            format!("x = {}\n", "[{a=".repeat(n)).into_bytes(),
+        ),
+    ]
+}
+
+/// One bad initiative file each: (name, path, bytes, the rule it must break).
+fn bad_files() -> Vec<(String, String, Vec<u8>, &'static str)> {
+    let mut cases: Vec<(String, String, Vec<u8>, &'static str)> = Vec::new();
+    let mut add = |name: &str, path: &str, bytes: Vec<u8>, rule: &'static str| {
+        cases.push((name.to_owned(), path.to_owned(), bytes, rule));
+    };
+    for (name, bytes) in syntax_errors() {
+        add(
+            name,
+            &format!("initiatives/{name}.toml"),
+            bytes,
+            "toml-syntax",
+        );
+    }
+    for (name, bytes) in deep_nesting() {
+        add(
+            name,
+            &format!("initiatives/{name}.toml"),
+            bytes,
+            "toml-syntax",
+        );
+    }
+    // Every rule a single file can break.
+    add(
+        "unknown-field",
+        "initiatives/typo.toml",
+        with("titel = \"x\"\n"),
+        "unknown-field",
+    );
+    add(
+        "missing-field",
+        "initiatives/missing.toml",
+        b"title = \"x\"\n".to_vec(),
+        "missing-field",
+    );
+    add(
+        "empty-owner",
+        "initiatives/empty-owner.toml",
+        VALID.replace("\"o\"", "\" \"").into_bytes(),
+        "missing-field",
+    );
+    add(
+        "wrong-type",
+        "initiatives/wrong-type.toml",
+        with("supporters = \"bob\"\n"),
+        "wrong-type",
+    );
+    add(
+        "unknown-level",
+        "initiatives/level.toml",
+        VALID.replace("\"high\"", "\"hgh\"").into_bytes(),
+        "unknown-level",
+    );
+    add(
+        "unknown-status",
+        "initiatives/status.toml",
+        with("status = \"maybe\"\n"),
+        "unknown-status",
+    );
+    add(
+        "bad-title",
+        "initiatives/long-title.toml",
+        VALID
+            .replace("\"Fine\"", &format!("\"{}\"", "x".repeat(101)))
+            .into_bytes(),
+        "bad-title",
+    );
+    add(
+        "unknown-tag",
+        "initiatives/tag.toml",
+        VALID.replace("\"ci\"", "\"nope\"").into_bytes(),
+        "unknown-tag",
+    );
+    add(
+        "unknown-dependency",
+        "initiatives/dependency.toml",
+        with("depends_on = [\"nowhere\"]\n"),
+        "unknown-dependency",
+    );
+    add(
+        "self-dependency",
+        "initiatives/cycle.toml",
+        with("depends_on = [\"cycle\"]\n"),
+        "dependency-cycle",
+    );
+    add(
+        "bad-period",
+        "initiatives/period.toml",
+        with("period = \"2026-Q5\"\n"),
+        "bad-period",
+    );
+    add(
+        "bad-key-result",
+        "initiatives/key-result.toml",
+        with("[[key_results]]\ntitle = \"k\"\nbaseline = 1\n"),
+        "bad-key-result",
+    );
+    add(
+        "empty-theme",
+        "themes/no-tags.toml",
+        b"title = \"t\"\ntags = []\n".to_vec(),
+        "empty-theme",
+    );
+    add(
+        "duplicate-id",
+        "initiatives/again/merge-queue.toml",
+        VALID.as_bytes().to_vec(),
+        "duplicate-id",
+    );
+    add(
+        "orphan",
+        "initiatives/alone.toml",
+        VALID.replace("\"ci\"", "\"cost\"").into_bytes(),
+        "orphan",
+    );
+    // Encodings and sizes.
+    add(
+        "utf-16-le",
+        "initiatives/utf16-le.toml",
+        utf16(VALID, true),
+        "encoding",
+    );
+    add(
+        "utf-16-be",
+        "initiatives/utf16-be.toml",
+        utf16(VALID, false),
+        "encoding",
+    );
+    add(
+        "invalid-utf-8",
+        "initiatives/latin1.toml",
+        with("outcome = \"caf\u{e9}\"\n")
+            .into_iter()
+            .map(|b| if b == 0xC3 { b'x' } else { b })
+            .collect(),
+        "encoding",
+    );
+    add(
+        "bom-then-error",
+        "initiatives/bom.toml",
+        [b"\xEF\xBB\xBF".as_slice(), b"title = \n"].concat(),
+        "toml-syntax",
+    );
+    add(
+        "empty",
+        "initiatives/empty.toml",
+        Vec::new(),
+        "missing-field",
+    );
+    add(
+        "huge",
+        "initiatives/huge.toml",
+        vec![b'#'; (1 << 20) + 1],
+        "file-too-large",
+    );
+    // Odd file names.
+    add(
+        "space",
+        "initiatives/my idea.toml",
+        VALID.as_bytes().to_vec(),
+        "bad-id",
+    );
+    add(
+        "unicode",
+        "initiatives/idée.toml",
+        VALID.as_bytes().to_vec(),
+        "bad-id",
+    );
+    add(
+        "leading-dash",
+        "initiatives/-rf.toml",
+        VALID.as_bytes().to_vec(),
+        "bad-id",
+    );
+    add(
+        "upper-case",
+        "initiatives/Upgrade.toml",
+        VALID.as_bytes().to_vec(),
+        "bad-id",
+    );
+    cases
+}
+
+fn json_findings(output: &std::process::Output) -> Vec<(String, String)> {
+    let value: serde_json::Value =
+        serde_json::from_str(&stdout(output)).unwrap_or_else(|e| panic!("{e}: {}", stdout(output)));
+    value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_owned(),
+                f["rule"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn assert_no_panic(output: &std::process::Output, what: &str) {
+    let all = format!("{}{}", stdout(output), stderr(output));
+    assert!(
+        !all.contains("panicked")
+            && !all.contains("stack backtrace")
+            && !all.contains("RUST_BACKTRACE"),
+        "{what}: {all}"
+    );
+    assert!(
+        matches!(output.status.code(), Some(0..=2)),
+        "{what}: killed or crashed ({:?}): {all}",
+        output.status
+    );
+}
+
+#[test]
+fn each_bad_file_is_a_finding_naming_it() {
+    for (name, path, bytes, rule) in bad_files() {
+        let repo = TeamRepo::example();
+        repo.write(&path, &bytes);
+        let output = repo
+            .okr()
+            .args(["check", "--format", "json", "--deny-warnings"])
+            .output()
+            .unwrap();
+        assert_no_panic(&output, &name);
+        assert_eq!(output.status.code(), Some(1), "{name}: {}", stderr(&output));
+        let findings = json_findings(&output);
+        // A duplicate is reported on the file that came first, naming the other.
+        let path = if rule == "duplicate-id" {
+            "initiatives/merge-queue.toml".to_owned()
+        } else {
+            path
+        };
+        assert!(
+            findings.iter().any(|(f, r)| f == &path && r == rule),
+            "{name}: expected `{rule}` in `{path}`, got {findings:?}"
+        );
+        // The human format quotes the file too, whatever its bytes.
+        let output = repo
+            .okr()
+            .args(["check", "--deny-warnings"])
+            .output()
+            .unwrap();
+        assert_no_panic(&output, &name);
+        assert_eq!(output.status.code(), Some(1), "{name}");
+        assert!(
+            stdout(&output).contains(&path),
+            "{name}: {}",
+            stdout(&output)
+        );
+    }
+}
+
+#[test]
+fn a_dependency_cycle_across_files_is_a_finding() {
+    let repo = TeamRepo::example();
+    repo.write("initiatives/a.toml", with("depends_on = [\"b\"]\n"));
+    repo.write("initiatives/b.toml", with("depends_on = [\"a\"]\n"));
+    let output = repo
+        .okr()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let findings = json_findings(&output);
+    assert!(
+        findings.iter().any(|(_, r)| r == "dependency-cycle"),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_alone_is_fine() {
+    let repo = TeamRepo::example();
+    repo.write(
+        "initiatives/bom.toml",
+        [b"\xEF\xBB\xBF".as_slice(), VALID.as_bytes()].concat(),
+    );
+    let output = repo.okr().arg("check").output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_in_and_out_of_the_repository() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.toml"), VALID).unwrap();
+    let repo = TeamRepo::example();
+    // In: a link to a file inside the repository is read like the file.
+    repo.write("shared/linked.toml", VALID);
+    symlink(
+        repo.file("shared/linked.toml"),
+        repo.file("initiatives/linked.toml"),
+    )
+    .unwrap();
+    // Out, dangling, and a loop: each a finding naming the link.
+    symlink(
+        outside.path().join("secret.toml"),
+        repo.file("initiatives/out.toml"),
+    )
+    .unwrap();
+    symlink(
+        "/nonexistent/okr.toml",
+        repo.file("initiatives/dangling.toml"),
+    )
+    .unwrap();
+    symlink("loop-b.toml", repo.file("initiatives/loop-a.toml")).unwrap();
+    symlink("loop-a.toml", repo.file("initiatives/loop-b.toml")).unwrap();
+    symlink(outside.path(), repo.file("initiatives/folder")).unwrap();
+    let output = repo
+        .okr()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_no_panic(&output, "symlinks");
+    assert_eq!(output.status.code(), Some(1));
+    let mut outside_links: Vec<String> = json_findings(&output)
+        .into_iter()
+        .filter(|(_, rule)| rule == "symlink-outside")
+        .map(|(file, _)| file)
+        .collect();
+    outside_links.sort();
+    assert_eq!(
+        outside_links,
+        [
+            "initiatives/dangling.toml",
+            "initiatives/folder",
+            "initiatives/loop-a.toml",
+            "initiatives/loop-b.toml",
+            "initiatives/out.toml"
+        ]
+    );
+    assert!(
+        !stdout(&output).contains("initiatives/linked.toml"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+fn git_commit(git: &Repository, message: &str) {
+    let mut index = git.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
+    let signature =
+        Signature::new("Test", "test@example.com", &Time::new(1_767_571_200, 0)).unwrap();
+    let parents: Vec<git2::Commit<'_>> = git
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_commit().ok())
+        .into_iter()
+        .collect();
+    let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+    git.commit(
+        Some("HEAD"),
+        &signature,
+        &signature,
+        message,
+        &tree,
+        &parents,
+    )
+    .unwrap();
+}
+
+/// Every command a user can run on a repository, with the arguments it needs.
+const COMMANDS: &[&[&str]] = &[
+    &["check"],
+    &["check", "--format", "json"],
+    &["check", "--format", "github"],
+    &["list"],
+    &["list", "--format", "json"],
+    &["themes"],
+    &["themes", "--suggest"],
+    &["render"],
+    &["render", "--rev", "HEAD"],
+    &["history"],
+    &["publish", "--branch", "okrs"],
+];
+
+/// A committed repository: the clean example first, then `break_it` committed on top.
+fn committed(break_it: impl FnOnce(&TeamRepo)) -> TeamRepo {
+    let repo = TeamRepo::example();
+    let git = Repository::init(repo.path()).unwrap();
+    git_commit(&git, "clean");
+    break_it(&repo);
+    git_commit(&git, "broken");
+    repo
+}
+
+#[test]
+fn every_command_on_a_broken_repository_names_the_files() {
+    let cases = bad_files();
+    let repo = committed(|repo| {
+        for (_, path, bytes, _) in &cases {
+            repo.write(path, bytes);
+        }
+    });
+    for args in COMMANDS {
+        let output = repo.okr().args(*args).output().unwrap();
+        let what = args.join(" ");
+        assert_no_panic(&output, &what);
+        let all = format!("{}{}", stdout(&output), stderr(&output));
+        if *args == ["history"] {
+            // History reads git, not the rules: it must cope, and exit 0.
+            assert_eq!(output.status.code(), Some(0), "{what}: {all}");
+            continue;
+        }
+        assert_eq!(output.status.code(), Some(1), "{what}: {all}");
+        for (_, path, _, rule) in &cases {
+            if *rule != "orphan" {
+                assert!(all.contains(path.as_str()), "{what}: `{path}` not named");
+            }
+        }
+    }
+    // diff compares anyway and lists the findings the head adds, by file.
+    let output = repo
+        .okr()
+        .args(["diff", "HEAD~1", "HEAD"])
+        .output()
+        .unwrap();
+    assert_no_panic(&output, "diff");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("initiatives/unterminated-string.toml"));
+}
+
+/// okr.toml cases: each stops every command with exit 2, naming okr.toml.
+fn bad_configs() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("syntax", b"[team\nname = \"x\"\n".to_vec()),
+        ("empty", Vec::new()),
+        ("utf-16", utf16("[team]\nname = \"x\"\n", true)),
+        ("invalid-utf-8", b"[team]\nname = \"\xE9\"\n".to_vec()),
+        ("huge", vec![b'#'; (1 << 20) + 1]),
+        ("unknown-key", b"[team]\nname = \"x\"\n[team2]\n".to_vec()),
+        (
+            "path-up",
+            b"[team]\nname = \"x\"\n[paths]\ninitiatives = \"../x\"\n".to_vec(),
+        ),
+        (
+            "path-absolute",
+            b"[team]\nname = \"x\"\n[paths]\nthemes = \"/etc\"\n".to_vec(),
+        ),
+        (
+            "path-git",
+            b"[team]\nname = \"x\"\n[paths]\noutput = \".git/hooks\"\n".to_vec(),
+        ),
+        (
+            "path-windows",
+            b"[team]\nname = \"x\"\n[paths]\ntemplates = \"C:\\\\x\"\n".to_vec(),
+        ),
+        (
+            "formula",
+            b"[team]\nname = \"x\"\n[scoring]\nformula = \"impact +\"\n".to_vec(),
+        ),
+        (
+            "formula-env",
+            b"[team]\nname = \"x\"\n[scoring]\nformula = \"env.HOME\"\n".to_vec(),
+        ),
+        (
+            "empty-scale",
+            b"[team]\nname = \"x\"\n[scales]\ncost = {}\n".to_vec(),
+        ),
+        (
+            "negative-scale",
+            b"[team]\nname = \"x\"\n[scales]\ncost = { a = -1 }\n".to_vec(),
+        ),
+        (
+            "bad-rule-level",
+            b"[team]\nname = \"x\"\n[rules]\norphan = \"loud\"\n".to_vec(),
+        ),
+        (
+            "deep",
+            format!(
+                "[team]\nname = \"x\"\nx = {}{}\n",
+                "[".repeat(100_000),
+                "]".repeat(100_000)
+            )
+            .into_bytes(),
+        ),
+    ]
+}
+
+#[test]
+fn every_command_stops_on_a_broken_okr_toml() {
+    let repo = committed(|_| {});
+    for (name, bytes) in bad_configs() {
+        repo.write("okr.toml", &bytes);
+        for args in COMMANDS {
+            let what = format!("{name}: {}", args.join(" "));
+            let output = repo.okr().args(*args).output().unwrap();
+            assert_no_panic(&output, &what);
+            let all = format!("{}{}", stdout(&output), stderr(&output));
+            if args.contains(&"--rev") || args[0] == "publish" || args[0] == "history" {
+                // These read the committed okr.toml, which is fine.
+                continue;
+            }
+            assert_eq!(output.status.code(), Some(2), "{what}: {all}");
+            assert!(all.contains("okr.toml"), "{what}: {all}");
+        }
+    }
+}
