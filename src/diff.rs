@@ -808,12 +808,19 @@ pub fn human(diff: &Diff) -> String {
 
 pub fn command(context: &Context, args: &DiffArgs) -> Result<ExitCode> {
     let root = find_root(&context.dir)?;
+    // Resolve both revisions first, so a bad one fails before any work; then read both sides
+    // at once.
     let base_source = Repo::open(&root)?.tree_source(&args.base)?;
-    let base = Side::read(&base_source, short(&args.base))?;
-    let head = match &args.head {
-        Some(rev) => Side::read(&Repo::open(&root)?.tree_source(rev)?, short(rev))?,
-        None => Side::read(&WorkTree::new(&root)?, "working tree")?,
+    let head_source: Box<dyn Source> = match &args.head {
+        Some(rev) => Box::new(Repo::open(&root)?.tree_source(rev)?),
+        None => Box::new(WorkTree::new(&root)?),
     };
+    let head_label = args.head.as_deref().map_or("working tree", short);
+    let (base, head) = rayon::join(
+        || Side::read(&base_source, short(&args.base)),
+        || Side::read(head_source.as_ref(), head_label),
+    );
+    let (base, head) = (base?, head?);
     let diff = diff(&base, &head);
     let text = match args.format {
         DiffFormat::Json => crate::table::to_json(&diff)?,

@@ -4,6 +4,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use git2::{ErrorCode, ObjectType, Oid, Repository};
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::source::{Content, MAX_FILE_SIZE, Source, SourceFile};
@@ -27,6 +28,9 @@ pub struct Repo {
 impl Repo {
     /// Opens the git repository containing `root` (the folder with okr.toml).
     pub fn open(root: &Path) -> Result<Repo> {
+        // okr only reads what git already verified when it wrote it; re-hashing every object
+        // on read doubles the cost of a walk or of reading a revision.
+        git2::opts::strict_hash_verification(false);
         let repo = Repository::discover(root).map_err(|e| {
             if e.code() == ErrorCode::NotFound {
                 git_error(format!(
@@ -94,6 +98,7 @@ impl Repo {
             rev: rev.to_owned(),
             tree,
             prefix: self.prefix,
+            git_dir: self.repo.path().to_path_buf(),
             repo: Mutex::new(self.repo),
         })
     }
@@ -270,7 +275,9 @@ impl Repo {
     }
 
     /// Compares two trees entry by entry, descending only into subtrees whose ids differ.
-    /// Pushes (path, old blob, new blob) for every `.toml` file that differs.
+    /// Pushes (path, old blob, new blob) for every `.toml` file that differs. Entries are
+    /// compared in place, without copying names: this loop runs for every entry of every
+    /// changed folder of every commit.
     fn diff_trees(
         &self,
         old: Option<&git2::Tree<'_>>,
@@ -278,78 +285,79 @@ impl Repo {
         path: &str,
         out: &mut Vec<(String, Option<Oid>, Option<Oid>)>,
     ) -> Result<()> {
-        let entries = |tree: Option<&git2::Tree<'_>>| -> Vec<(Vec<u8>, Oid, bool)> {
-            tree.map(|t| {
-                t.iter()
-                    .map(|e| {
-                        (
-                            e.name_bytes().to_vec(),
-                            e.id(),
-                            e.kind() == Some(ObjectType::Tree),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-        };
-        let (a, b) = (entries(old), entries(new));
+        let (a_len, b_len) = (
+            old.map_or(0, git2::Tree::len),
+            new.map_or(0, git2::Tree::len),
+        );
         let (mut i, mut j) = (0, 0);
-        while i < a.len() || j < b.len() {
-            // git sorts tree entries by name, comparing folders as if they ended in `/`.
-            let key = |e: &(Vec<u8>, Oid, bool)| {
-                let mut k = e.0.clone();
-                if e.2 {
-                    k.push(b'/');
-                }
-                k
+        while i < a_len || j < b_len {
+            let left = if i < a_len {
+                old.and_then(|t| t.get(i))
+            } else {
+                None
             };
-            let order = match (a.get(i), b.get(j)) {
-                (Some(x), Some(y)) => key(x).cmp(&key(y)),
+            let right = if j < b_len {
+                new.and_then(|t| t.get(j))
+            } else {
+                None
+            };
+            let order = match (&left, &right) {
+                (Some(x), Some(y)) => tree_order(x, y),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 _ => std::cmp::Ordering::Greater,
             };
             let (left, right) = match order {
                 std::cmp::Ordering::Less => {
                     i += 1;
-                    (a.get(i - 1), None)
+                    (left, None)
                 }
                 std::cmp::Ordering::Greater => {
                     j += 1;
-                    (None, b.get(j - 1))
+                    (None, right)
                 }
                 std::cmp::Ordering::Equal => {
                     i += 1;
                     j += 1;
-                    (a.get(i - 1), b.get(j - 1))
+                    (left, right)
                 }
             };
-            if let (Some(l), Some(r)) = (left, right)
-                && l.1 == r.1
+            if let (Some(l), Some(r)) = (&left, &right)
+                && l.id() == r.id()
             {
                 continue;
             }
-            let name = String::from_utf8_lossy(&left.or(right).expect("one side is present").0)
-                .into_owned();
+            let Some(either) = left.as_ref().or(right.as_ref()) else {
+                break;
+            };
+            let name = String::from_utf8_lossy(either.name_bytes()).into_owned();
             if name.starts_with('.') {
                 continue;
             }
             let child = format!("{path}/{name}");
-            let tree_of = |e: Option<&(Vec<u8>, Oid, bool)>| -> Result<Option<git2::Tree<'_>>> {
+            let is_tree = |e: &Option<git2::TreeEntry<'_>>| {
+                e.as_ref()
+                    .is_some_and(|e| e.kind() == Some(ObjectType::Tree))
+            };
+            let tree_of = |e: &Option<git2::TreeEntry<'_>>| -> Result<Option<git2::Tree<'_>>> {
                 match e {
-                    Some((_, id, true)) => self
+                    Some(e) if e.kind() == Some(ObjectType::Tree) => self
                         .repo
-                        .find_tree(*id)
+                        .find_tree(e.id())
                         .map(Some)
                         .map_err(|e| git_error(e.message())),
                     _ => Ok(None),
                 }
             };
-            let blob_of = |e: Option<&(Vec<u8>, Oid, bool)>| e.filter(|e| !e.2).map(|e| e.1);
-            let (old_tree, new_tree) = (tree_of(left)?, tree_of(right)?);
-            if old_tree.is_some() || new_tree.is_some() {
+            if is_tree(&left) || is_tree(&right) {
+                let (old_tree, new_tree) = (tree_of(&left)?, tree_of(&right)?);
                 self.diff_trees(old_tree.as_ref(), new_tree.as_ref(), &child, out)?;
             }
-            let (old_blob, new_blob) = (blob_of(left), blob_of(right));
+            let blob_of = |e: &Option<git2::TreeEntry<'_>>| {
+                e.as_ref()
+                    .filter(|e| e.kind() == Some(ObjectType::Blob))
+                    .map(git2::TreeEntry::id)
+            };
+            let (old_blob, new_blob) = (blob_of(&left), blob_of(&right));
             if (old_blob.is_some() || new_blob.is_some()) && name.ends_with(".toml") {
                 out.push((child, old_blob, new_blob));
             }
@@ -566,6 +574,23 @@ impl Repo {
     }
 }
 
+/// git's order of tree entries: by name, a folder compared as if its name ended in `/`.
+fn tree_order(a: &git2::TreeEntry<'_>, b: &git2::TreeEntry<'_>) -> std::cmp::Ordering {
+    let suffix = |e: &git2::TreeEntry<'_>| {
+        if e.kind() == Some(ObjectType::Tree) {
+            Some(b'/')
+        } else {
+            None
+        }
+    };
+    let (x, y) = (a.name_bytes(), b.name_bytes());
+    let common = x.len().min(y.len());
+    x[..common].cmp(&y[..common]).then_with(|| {
+        let next = |name: &[u8], e| name.get(common).copied().or(suffix(e));
+        next(x, a).cmp(&next(y, b))
+    })
+}
+
 fn info(commit: &git2::Commit<'_>) -> CommitInfo {
     let author = commit.author();
     CommitInfo {
@@ -598,6 +623,8 @@ pub struct GitTree {
     rev: String,
     tree: Oid,
     prefix: String,
+    /// The `.git` folder, for workers that open their own handle.
+    git_dir: std::path::PathBuf,
     // git2's Repository is not Sync; reads are short, so one lock is enough.
     repo: Mutex<Repository>,
 }
@@ -693,12 +720,13 @@ impl GitTree {
         Ok(Content::Bytes(blob.content().to_vec()))
     }
 
+    /// Lists the blobs below `tree` that okr reads: `.toml` files, and symlinks to report.
     fn walk(
         &self,
         repo: &Repository,
         tree: &git2::Tree<'_>,
         dir: &str,
-        out: &mut Vec<SourceFile>,
+        out: &mut Vec<(String, Oid, i32)>,
     ) -> Result<()> {
         for entry in tree {
             let Ok(name) = entry.name() else { continue };
@@ -716,17 +744,7 @@ impl GitTree {
                 Some(ObjectType::Blob)
                     if name.ends_with(".toml") || entry.filemode() == 0o120_000 =>
                 {
-                    let content = self.content(repo, &full, entry.id(), entry.filemode(), 0)?;
-                    if entry.filemode() == 0o120_000
-                        && !name.ends_with(".toml")
-                        && !matches!(content, Content::SymlinkOutside(_))
-                    {
-                        continue;
-                    }
-                    out.push(SourceFile {
-                        path: self.relative(&full).to_owned(),
-                        content,
-                    });
+                    out.push((full, entry.id(), entry.filemode()));
                 }
                 _ => {}
             }
@@ -784,11 +802,38 @@ impl Source for GitTree {
             .repo
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let Some(tree) = self.subtree(&repo, dir)? else {
-            return Ok(Vec::new());
-        };
+        let mut entries = Vec::new();
+        if let Some(tree) = self.subtree(&repo, dir)? {
+            self.walk(&repo, &tree, &self.full(dir), &mut entries)?;
+        }
+        drop(repo);
+        // Reading and inflating blobs is most of the work: spread it over all cores, each
+        // worker with its own handle on the repository.
+        let results: Vec<Result<Option<SourceFile>>> = entries
+            .par_iter()
+            .map_init(
+                || Repository::open(&self.git_dir),
+                |repo, (full, id, mode)| {
+                    let repo = repo.as_ref().map_err(|e| git_error(e.message()))?;
+                    let content = self.content(repo, full, *id, *mode, 0)?;
+                    let symlink = *mode == 0o120_000;
+                    if symlink
+                        && !full.ends_with(".toml")
+                        && !matches!(content, Content::SymlinkOutside(_))
+                    {
+                        return Ok(None);
+                    }
+                    Ok(Some(SourceFile {
+                        path: self.relative(full).to_owned(),
+                        content,
+                    }))
+                },
+            )
+            .collect();
         let mut files = Vec::new();
-        self.walk(&repo, &tree, &self.full(dir), &mut files)?;
+        for result in results {
+            files.extend(result?);
+        }
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
     }
