@@ -278,12 +278,23 @@ struct Cache {
 
 const CACHE_VERSION: u32 = 1;
 
-fn cache_path(repo: &Repo) -> std::path::PathBuf {
-    repo.cache_dir().join("history.json")
+/// One cache file per walk: a team repository's folders, where the team repository sits.
+fn cache_path(repo: &Repo, key: &str) -> std::path::PathBuf {
+    let name: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    repo.cache_dir().join(format!("history-{name}.json"))
 }
 
 fn read_cache(repo: &Repo, key: &str) -> Option<Cache> {
-    let bytes = std::fs::read(cache_path(repo)).ok()?;
+    let bytes = std::fs::read(cache_path(repo, key)).ok()?;
     let cache: Cache = serde_json::from_slice(&bytes).ok()?;
     (cache.version == CACHE_VERSION && cache.key == key).then_some(cache)
 }
@@ -292,6 +303,15 @@ fn read_cache(repo: &Repo, key: &str) -> Option<Cache> {
 /// initiative and theme. Errors when history is missing. A cache keyed by commit id makes a
 /// second run read only the commits that are new since the first.
 pub fn load(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<History> {
+    let dirs = [
+        config.paths.initiatives.as_str(),
+        config.paths.themes.as_str(),
+    ];
+    load_dirs(repo, rev, &dirs)
+}
+
+/// [`load`] for some folders only (the objective documents chart only themes).
+pub fn load_dirs(repo: &Repo, rev: Option<&str>, dirs: &[&str]) -> Result<History> {
     if repo.is_shallow() {
         return Err(Error::Git {
             message: shallow_message(),
@@ -304,10 +324,6 @@ pub fn load(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<History> 
                 .to_owned(),
         })?,
     };
-    let dirs = [
-        config.paths.initiatives.as_str(),
-        config.paths.themes.as_str(),
-    ];
     let key = format!("{}:{}", repo.prefix(), dirs.join(","));
     let cached = read_cache(repo, &key).filter(|c| repo.is_ancestor(&c.tip, &from));
     let steps = match cached {
@@ -317,7 +333,7 @@ pub fn load(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<History> 
             let walked = repo.walk(
                 &from,
                 &crate::git::Walk {
-                    dirs: &dirs,
+                    dirs,
                     hide,
                     since: None,
                 },
@@ -334,7 +350,7 @@ pub fn load(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<History> 
             };
             // The cache only saves time: a read-only `.git` is not a reason to fail.
             if let Ok(bytes) = serde_json::to_vec(&cache) {
-                let _ = crate::output::write_atomic(&cache_path(repo), &bytes);
+                let _ = crate::output::write_atomic(&cache_path(repo, &cache.key), &bytes);
             }
             cache.steps
         }

@@ -657,7 +657,8 @@ pub fn history_for_charts(
     if rev.is_none() && repo.head().is_none() {
         return None;
     }
-    match history::load(repo, rev, config) {
+    // Only theme key results are charted, so only the themes folder needs walking.
+    match history::load_dirs(repo, rev, &[config.paths.themes.as_str()]) {
         Ok(history) => Some(history),
         Err(error) => {
             context.say(format!("note: key-result charts left out: {error}"));

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
+use rayon::prelude::*;
 use toml::Spanned;
 
 use crate::config::{Config, Scale};
@@ -32,10 +33,21 @@ pub fn check(workspace: &Workspace, recent: Option<&BTreeSet<String>>) -> Checke
     let mut findings = workspace.findings.clone();
     let mut model = Model::default();
 
+    // Each file's own rules are independent of the others: run them on all cores.
+    let checked: Vec<(Option<Initiative>, Vec<Finding>)> = workspace
+        .initiatives
+        .par_iter()
+        .map(|document| {
+            let mut own = Vec::new();
+            let initiative = initiative(document, config, &mut own);
+            (initiative, own)
+        })
+        .collect();
     let mut seen_initiatives: BTreeMap<&str, &str> = BTreeMap::new();
-    for document in &workspace.initiatives {
+    for (document, (initiative, own)) in workspace.initiatives.iter().zip(checked) {
         check_duplicate(document, "initiative", &mut seen_initiatives, &mut findings);
-        if let Some(initiative) = initiative(document, config, &mut findings)
+        findings.extend(own);
+        if let Some(initiative) = initiative
             && seen_initiatives.get(document.id.as_str()) == Some(&document.file.as_str())
         {
             model.initiatives.push(initiative);

@@ -606,3 +606,54 @@ fn publish_leaves_the_working_tree_index_and_head_alone() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn the_history_cache_gives_the_same_answer_as_a_fresh_walk() {
+    let repo = TeamRepo::example();
+    let git = init(&repo);
+    commit(&git, "alice", START, "base");
+    let history = |repo: &TeamRepo| {
+        json(
+            &repo
+                .okr()
+                .args(["history", "--format", "json"])
+                .output()
+                .unwrap(),
+        )
+    };
+    let first = history(&repo);
+    assert!(
+        std::fs::read_dir(repo.file(".git/okr")).unwrap().count() > 0,
+        "a cache is written"
+    );
+    // Cached, unchanged.
+    assert_eq!(history(&repo), first);
+    // New commits on top of the cached tip are walked and joined to the cache.
+    set(
+        &repo,
+        "initiatives/trace-everything.toml",
+        "current = 19",
+        "current = 27",
+    );
+    commit(&git, "erin", START + DAY, "more traces");
+    let cached = history(&repo);
+    std::fs::remove_dir_all(repo.file(".git/okr")).unwrap();
+    assert_eq!(cached, history(&repo));
+    let trace = cached
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "trace-everything")
+        .unwrap()
+        .clone();
+    assert_eq!(trace["changes"], 2);
+    // A revision that is not a descendant of the cached tip does not use it.
+    let old = json(
+        &repo
+            .okr()
+            .args(["history", "--format", "json", "--rev", "HEAD~1"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(old, first);
+}

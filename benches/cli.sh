@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Times the okr CLI end to end against its floors, side by side in one run, and prints the
+# table of ratios that README.md's "Performance" section shows.
+#
+#   bash benches/cli.sh            10,000 initiatives, 50 themes, 2,000 commits, and the
+#                                  100,000-initiative run for linearity and memory
+#   OKR_BENCH_QUICK=1 bash benches/cli.sh   the 10,000 run only
+#
+# The floor is `examples/floor.rs`: read and TOML-parse every file of the repository on all
+# cores, nothing else. History is measured against `git log --name-only -- initiatives themes`.
+# Needs hyperfine (Debian package) and GNU time (/usr/bin/time) for peak memory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v hyperfine >/dev/null || { echo "benches/cli.sh needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
+[[ -x /usr/bin/time ]] || { echo "benches/cli.sh needs GNU time (apt-get install time)" >&2; exit 2; }
+
+cargo build --locked --release --quiet
+cargo build --locked --release --quiet --example generate --example floor
+okr="$PWD/target/release/okr"
+floor="$PWD/target/release/examples/floor"
+repos="$PWD/target/bench-repos"
+results="$PWD/target/bench-results"
+mkdir -p "$repos" "$results"
+
+repo_for() { # COUNT -> path, generated once
+  local dir="$repos/$1"
+  if [[ ! -d "$dir/.git" ]]; then
+    rm -rf "$dir"
+    "$PWD/target/release/examples/generate" "$dir" "$1" 50 2000 >/dev/null
+  fi
+  printf '%s' "$dir"
+}
+
+mean() { # JSON FILE, INDEX -> mean seconds
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["mean"])' "$1" "$2"
+}
+
+ratio() { python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]):.2f}")' "$1" "$2"; }
+
+peak_mib() { # COMMAND... -> peak resident memory in MiB
+  /usr/bin/time -f '%M' -o "$results/time.txt" "$@" >/dev/null 2>&1 || true
+  python3 -c 'import sys; print(f"{int(open(sys.argv[1]).read().split()[-1]) / 1024:.0f}")' "$results/time.txt"
+}
+
+measure() { # COUNT -> results/COUNT.json (means of: floor, check, check+render, git log, history cold, history warm, diff)
+  local repo
+  repo=$(repo_for "$1")
+  local out="$results/$1"
+  hyperfine --warmup 2 --runs 10 -N --export-json "$out-check.json" \
+    "$floor $repo" \
+    "$okr -C $repo check -q --format json" \
+    "$okr -C $repo render -q --out $results/rendered-$1" >/dev/null
+  hyperfine --warmup 1 --runs 5 --export-json "$out-history.json" \
+    "git -C $repo log --name-only -- initiatives themes" \
+    --prepare "rm -rf $repo/.git/okr" "$okr -C $repo history --format json" >/dev/null
+  "$okr" -C "$repo" history --format json >/dev/null # fill the cache
+  hyperfine --warmup 1 --runs 10 -N --export-json "$out-warm.json" \
+    "$okr -C $repo history --format json" >/dev/null
+  hyperfine --warmup 1 --runs 10 -N --export-json "$out-diff.json" \
+    "$floor $repo" \
+    "$okr -C $repo diff HEAD~1000 HEAD --format json" >/dev/null
+}
+
+measure 10000
+r=$results/10000
+floor10=$(mean "$r-check.json" 0)
+check10=$(mean "$r-check.json" 1)
+render10=$(mean "$r-check.json" 2)
+log10=$(mean "$r-history.json" 0)
+history10=$(mean "$r-history.json" 1)
+warm10=$(mean "$r-warm.json" 0)
+diff_floor10=$(mean "$r-diff.json" 0)
+diff10=$(mean "$r-diff.json" 1)
+repo10=$(repo_for 10000)
+check_mib=$(peak_mib "$okr" -C "$repo10" check -q --format json)
+
+echo
+echo "| measure (10,000 initiatives, 50 themes, 2,000 commits) | ratio | target |"
+echo "| --- | ---: | ---: |"
+echo "| \`okr check\` / floor | $(ratio "$check10" "$floor10") | ≤ 1.5 |"
+echo "| \`okr check\` peak memory (MiB) | $check_mib | < 100 |"
+echo "| (\`okr check\` + \`okr render\`) / floor | $(python3 -c "print(f'{($check10 + $render10) / $floor10:.2f}')") | ≤ 2 |"
+echo "| \`okr history\` / \`git log --name-only\` | $(ratio "$history10" "$log10") | ≤ 1.5 |"
+echo "| \`okr history\`, cached / \`git log --name-only\` | $(ratio "$warm10" "$log10") | ≤ 0.2 |"
+echo "| \`okr diff HEAD~1000 HEAD\` / floor | $(ratio "$diff10" "$diff_floor10") | ≤ 3 |"
+
+[[ -n "${OKR_BENCH_QUICK:-}" ]] && exit 0
+
+measure 100000
+r=$results/100000
+repo100=$(repo_for 100000)
+echo
+echo "| command at 100,000 initiatives | time / its 10,000 time | target | peak memory (MiB) | target |"
+echo "| --- | ---: | ---: | ---: | ---: |"
+echo "| \`okr check\` | $(ratio "$(mean "$r-check.json" 1)" "$check10") | ≤ 11 | $(peak_mib "$okr" -C "$repo100" check -q --format json) | < 1024 |"
+echo "| \`okr render\` | $(ratio "$(mean "$r-check.json" 2)" "$render10") | ≤ 11 | $(peak_mib "$okr" -C "$repo100" render -q --out "$results/rendered-100000") | < 1024 |"
+echo "| \`okr history\` | $(ratio "$(mean "$r-history.json" 1)" "$history10") | ≤ 11 | $(peak_mib "$okr" -C "$repo100" history --format json) | < 1024 |"
+echo "| \`okr diff HEAD~1000 HEAD\` | $(ratio "$(mean "$r-diff.json" 1)" "$diff10") | ≤ 11 | $(peak_mib "$okr" -C "$repo100" diff HEAD~1000 HEAD --format json) | < 1024 |"

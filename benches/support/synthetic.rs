@@ -1,0 +1,229 @@
+//! A generator of realistic synthetic team repositories with history, shared by the
+//! `generate` example and the benchmarks. Initiatives are spread over period folders, with tags
+//! that join themes, dependencies and key results; the commits add initiatives and edit
+//! key-result values and statuses, six hours apart. The history is written with
+//! `git fast-import`, so even 100,000 initiatives take seconds. The same arguments give the same
+//! repository, byte for byte.
+#![allow(dead_code)]
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// xorshift64*: deterministic and dependency-free.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const WORDS: &[&str] = &[
+    "cache", "deploy", "latency", "database", "queue", "pipeline", "alerting", "storage", "search",
+    "billing", "auth", "network", "cluster", "build", "release", "tracing", "backup", "gateway",
+];
+const STATUSES: &[&str] = &[
+    "proposed", "proposed", "accepted", "active", "done", "dropped",
+];
+const IMPACT: &[&str] = &["low", "medium", "high", "huge"];
+const COST: &[&str] = &["xs", "s", "m", "l", "xl"];
+const CONFIDENCE: &[&str] = &["low", "medium", "high"];
+const OWNERS: &[&str] = &[
+    "alice", "bob", "carol", "dana", "erin", "frank", "grace", "heidi",
+];
+
+struct Initiative {
+    path: String,
+    id: String,
+    title: String,
+    tags: Vec<String>,
+    impact: &'static str,
+    cost: &'static str,
+    confidence: &'static str,
+    owner: &'static str,
+    status: &'static str,
+    depends_on: Option<String>,
+    current: u64,
+}
+
+impl Initiative {
+    fn text(&self) -> String {
+        let mut text = String::new();
+        let _ = writeln!(text, "title = \"{}\"", self.title);
+        let _ = writeln!(
+            text,
+            "problem = \"The {} is slow and pages someone every week.\"",
+            self.tags[0]
+        );
+        let _ = writeln!(text, "owner = \"{}\"", self.owner);
+        let _ = writeln!(
+            text,
+            "supporters = [\"{}\"]",
+            OWNERS[self.id.len() % OWNERS.len()]
+        );
+        let tags: Vec<String> = self.tags.iter().map(|t| format!("\"{t}\"")).collect();
+        let _ = writeln!(text, "tags = [{}]", tags.join(", "));
+        let _ = writeln!(
+            text,
+            "impact = \"{}\"\ncost = \"{}\"\nconfidence = \"{}\"",
+            self.impact, self.cost, self.confidence
+        );
+        let _ = writeln!(text, "status = \"{}\"", self.status);
+        if let Some(dependency) = &self.depends_on {
+            let _ = writeln!(text, "depends_on = [\"{dependency}\"]");
+        }
+        let _ = writeln!(
+            text,
+            "\n[[key_results]]\ntitle = \"p99 latency\"\nunit = \"ms\"\nbaseline = 400\ntarget = 100\ncurrent = {}",
+            self.current
+        );
+        text
+    }
+}
+
+fn theme_text(index: usize) -> String {
+    format!(
+        "title = \"Every {word} problem is solved ({index})\"\nwhy = \"Teams lose days to {word} every quarter.\"\nowner = \"{owner}\"\ntags = [\"{word}-{index}\"]\n\n[[key_results]]\ntitle = \"Incidents caused by {word}\"\nbaseline = 40\ntarget = 5\ncurrent = 22\n",
+        word = WORDS[index % WORDS.len()],
+        owner = OWNERS[index % OWNERS.len()],
+    )
+}
+
+fn data(out: &mut Vec<u8>, path: &str, text: &str) {
+    let _ = write!(out, "M 100644 inline {path}\ndata {}\n{text}\n", text.len());
+}
+
+pub fn generate(dir: &Path, count: usize, themes: usize, commits: usize) {
+    let commits = commits.max(1);
+    std::fs::create_dir_all(dir).expect("create the folder");
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .status()
+            .expect("run git");
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q", "-b", "main"]);
+
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let periods = ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"];
+    let mut initiatives: Vec<Initiative> = (0..count)
+        .map(|index| {
+            let word = rng.pick(WORDS);
+            let theme = rng.below(themes.max(1));
+            let mut tags = vec![format!("{}-{theme}", WORDS[theme % WORDS.len()])];
+            if rng.below(3) == 0 {
+                tags.push(word.to_owned());
+            }
+            let id = format!(
+                "{word}-{}-{index}",
+                rng.pick(&["upgrade", "adopt", "retire", "speed-up", "automate"])
+            );
+            Initiative {
+                path: format!("initiatives/{}/{id}.toml", periods[index % periods.len()]),
+                title: format!(
+                    "{} the {word} service, part {index}",
+                    rng.pick(&["Upgrade", "Adopt", "Retire", "Speed up", "Automate"])
+                ),
+                id,
+                tags,
+                impact: IMPACT[rng.below(IMPACT.len())],
+                cost: COST[rng.below(COST.len())],
+                confidence: CONFIDENCE[rng.below(CONFIDENCE.len())],
+                owner: OWNERS[rng.below(OWNERS.len())],
+                status: STATUSES[rng.below(STATUSES.len())],
+                depends_on: None,
+                current: 400,
+            }
+        })
+        .collect();
+    for index in 1..count {
+        if rng.below(5) == 0 {
+            // Depend on an earlier one only, so there are no cycles.
+            let target = rng.below(index);
+            initiatives[index].depends_on = Some(initiatives[target].id.clone());
+        }
+    }
+
+    let mut stream = Vec::new();
+    let start: i64 = 1_735_689_600; // 2025-01-01
+    let per_commit = count.div_ceil(commits);
+    let mut added = 0;
+    for commit in 0..commits {
+        let time = start + commit as i64 * 86_400 / 4;
+        let _ = write!(
+            stream,
+            "commit refs/heads/main\nmark :{}\nauthor {owner} <{owner}@example.com> {time} +0000\ncommitter {owner} <{owner}@example.com> {time} +0000\n",
+            commit + 1,
+            owner = OWNERS[commit % OWNERS.len()]
+        );
+        let message = format!("Change {commit}");
+        let _ = write!(stream, "data {}\n{message}\n", message.len());
+        if commit > 0 {
+            let _ = writeln!(stream, "from :{commit}");
+        } else {
+            data(
+                &mut stream,
+                "okr.toml",
+                "[team]\nname = \"Synthetic\"\nperiod = \"2026-Q1\"\n\n[rules]\norphan = \"off\"\n",
+            );
+            for theme in 0..themes {
+                data(
+                    &mut stream,
+                    &format!("themes/theme-{theme}.toml"),
+                    &theme_text(theme),
+                );
+            }
+        }
+        let end = (added + per_commit).min(count);
+        for initiative in &initiatives[added..end] {
+            data(&mut stream, &initiative.path, &initiative.text());
+        }
+        added = end;
+        // Edit a few existing initiatives: key-result values and statuses move.
+        if added > 0 {
+            for _ in 0..3 {
+                let index = rng.below(added);
+                let initiative = &mut initiatives[index];
+                initiative.current = initiative
+                    .current
+                    .saturating_sub(5 + rng.below(20) as u64)
+                    .max(100);
+                if rng.below(4) == 0 {
+                    initiative.status = STATUSES[rng.below(STATUSES.len())];
+                }
+                let (path, text) = (initiative.path.clone(), initiative.text());
+                data(&mut stream, &path, &text);
+            }
+        }
+        stream.push(b'\n');
+    }
+    let mut child = Command::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("run git fast-import");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&stream)
+        .expect("write the stream");
+    assert!(child.wait().expect("git fast-import").success());
+    git(&["checkout", "-q", "-f", "main"]);
+}
