@@ -1,6 +1,6 @@
 //! The prioritised view of a checked model: scores, ranks, and themes with their members.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -45,6 +45,9 @@ pub struct Portfolio {
     pub themes: Vec<RankedTheme>,
     /// Ids of initiatives that join no theme, in rank order.
     pub orphans: Vec<String>,
+    /// Positions in `initiatives` and `themes` by id.
+    initiative_index: HashMap<String, usize>,
+    theme_index: HashMap<String, usize>,
 }
 
 impl Portfolio {
@@ -118,20 +121,24 @@ impl Portfolio {
             .filter(|r| r.themes.is_empty())
             .map(|r| r.initiative.id.clone())
             .collect();
+        let initiative_index = initiatives.iter().enumerate().map(|(i, r)| (r.initiative.id.clone(), i)).collect();
+        let theme_index = themes.iter().enumerate().map(|(i, t)| (t.theme.id.clone(), i)).collect();
         Ok(Portfolio {
             config: config.clone(),
             initiatives,
             themes,
             orphans,
+            initiative_index,
+            theme_index,
         })
     }
 
     pub fn initiative(&self, id: &str) -> Option<&Ranked> {
-        self.initiatives.iter().find(|r| r.initiative.id == id)
+        self.initiative_index.get(id).map(|&i| &self.initiatives[i])
     }
 
     pub fn theme(&self, id: &str) -> Option<&RankedTheme> {
-        self.themes.iter().find(|t| t.theme.id == id)
+        self.theme_index.get(id).map(|&i| &self.themes[i])
     }
 
     /// Every tag in use, sorted.

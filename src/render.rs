@@ -1,13 +1,14 @@
 //! Rendering the objective documents: a minijinja environment with okr's filters, the built-in
 //! templates compiled in, and a team's own templates (by file name) taking their place.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cli::RenderArgs;
@@ -323,14 +324,14 @@ struct ObjectiveView {
     rank: usize,
     progress: Option<f64>,
     key_results: Vec<KeyResultView>,
-    /// Member initiatives in rank order.
-    initiatives: Vec<InitiativeView>,
+    /// Member initiatives in rank order (each converted once, shared by every document).
+    initiatives: Vec<Value>,
     file: String,
 }
 
 fn objective_view(
     theme: &RankedTheme,
-    portfolio: &Portfolio,
+    initiatives: &HashMap<&str, Value>,
     history: Option<&History>,
 ) -> ObjectiveView {
     let series = history
@@ -354,8 +355,7 @@ fn objective_view(
         initiatives: theme
             .initiatives
             .iter()
-            .filter_map(|id| portfolio.initiative(id))
-            .map(initiative_view)
+            .filter_map(|id| initiatives.get(id.as_str()).cloned())
             .collect(),
         file: theme.theme.file.clone(),
     }
@@ -544,54 +544,59 @@ pub fn render(
     history: Option<&History>,
 ) -> Result<Vec<(String, String)>> {
     let env = environment(templates, portfolio);
-    let initiatives: Vec<InitiativeView> =
-        portfolio.initiatives.iter().map(initiative_view).collect();
-    let objectives: Vec<ObjectiveView> = portfolio
+    let views: Vec<InitiativeView> = portfolio.initiatives.par_iter().map(initiative_view).collect();
+    let values: Vec<Value> = views.par_iter().map(|v| Value::from(Serde(v))).collect();
+    let by_id: HashMap<&str, Value> = views.iter().map(|v| v.id.as_str()).zip(values.iter().cloned()).collect();
+    let objectives: Vec<Value> = portfolio
         .themes
-        .iter()
-        .map(|t| objective_view(t, portfolio, history))
+        .par_iter()
+        .map(|t| Value::from(Serde(&objective_view(t, &by_id, history))))
         .collect();
-    let orphans: Vec<&InitiativeView> =
-        initiatives.iter().filter(|i| i.themes.is_empty()).collect();
-    let team = TeamView {
+    let orphans: Vec<Value> = views
+        .iter()
+        .zip(&values)
+        .filter(|(v, _)| v.themes.is_empty())
+        .map(|(_, value)| value.clone())
+        .collect();
+    let team = Value::from(Serde(&TeamView {
         name: portfolio.config.team.clone(),
         period: portfolio.config.period.clone(),
         formula: portfolio.config.formula.source().to_owned(),
-    };
+    }));
     let render = |name: &str, context: Value| -> Result<String> {
-        let template = env
-            .get_template(name)
-            .map_err(|e| template_error(name, &e))?;
-        template
-            .render(context)
-            .map_err(|e| template_error(name, &e))
+        let template = env.get_template(name).map_err(|e| template_error(name, &e))?;
+        template.render(context).map_err(|e| template_error(name, &e))
     };
-    let mut documents = vec![(
-        "README.md".to_owned(),
-        render(
-            "index.md.j2",
-            minijinja::context! {
-                team => Value::from(Serde(&team)),
-                objectives => Value::from(Serde(&objectives)),
-                initiatives => Value::from(Serde(&initiatives)),
-                orphans => Value::from(Serde(&orphans)),
-            },
-        )?,
-    )];
-    for objective in &objectives {
-        documents.push((
-            format!("{}.md", objective.id),
-            render(
+    let index = render(
+        "index.md.j2",
+        minijinja::context! {
+            team => team.clone(),
+            objectives => Value::from(objectives.clone()),
+            initiatives => Value::from(values.clone()),
+            orphans => Value::from(orphans),
+        },
+    )?;
+    // The documents are independent: render them on all cores, in a stable order.
+    let count = objectives.len();
+    let documents: Vec<(String, String)> = portfolio
+        .themes
+        .par_iter()
+        .zip(objectives.par_iter())
+        .map(|(theme, objective)| {
+            let text = render(
                 "objective.md.j2",
                 minijinja::context! {
-                    team => Value::from(Serde(&team)),
-                    objective => Value::from(Serde(objective)),
-                    objectives_count => objectives.len(),
+                    team => team.clone(),
+                    objective => objective.clone(),
+                    objectives_count => count,
                 },
-            )?,
-        ));
-    }
-    Ok(documents)
+            )?;
+            Ok((format!("{}.md", theme.theme.id), text))
+        })
+        .collect::<Result<_>>()?;
+    let mut all = vec![("README.md".to_owned(), index)];
+    all.extend(documents);
+    Ok(all)
 }
 
 /// Writes rendered documents into `dir` atomically, and removes documents that okr wrote there
@@ -668,17 +673,21 @@ pub fn history_for_charts(
 }
 
 pub fn command(context: &Context, args: &RenderArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
     let opened = commands::open(context, &args.rev)?;
     let (workspace, portfolio) = match commands::portfolio(context, &opened)? {
         Ok(result) => result,
         Err(code) => return Ok(code),
     };
+    context.trace("read, checked and ranked the repository", started);
     let templates = Templates::load(opened.source.as_ref(), &workspace.config.paths.templates)?;
     let history = match Repo::open(&opened.root) {
         Ok(repo) => history_for_charts(context, &repo, args.rev.rev.as_deref(), &workspace.config),
         Err(_) => None,
     };
+    context.trace("read the history of the themes", started);
     let documents = render(&portfolio, templates, history.as_ref())?;
+    context.trace(format_args!("rendered {} documents", documents.len()), started);
     let dir: PathBuf = match &args.out {
         Some(out) => commands::user_path(context, out),
         None => {
