@@ -822,6 +822,11 @@ pub fn command(context: &Context, args: &DiffArgs) -> Result<ExitCode> {
     );
     let (base, head) = (base?, head?);
     let diff = diff(&base, &head);
+    let diff = {
+        // The sides are large and the process is about to end.
+        commands::skip_drop((base, head));
+        diff
+    };
     let text = match args.format {
         DiffFormat::Json => crate::table::to_json(&diff)?,
         DiffFormat::Markdown => markdown(&diff),

@@ -33,7 +33,12 @@ impl<T> Parsed<T> {
 /// `None` when the TOML itself does not parse.
 pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> (Option<Parsed<T>>, Vec<Finding>) {
     let mut findings = Vec::new();
-    let (root, errors) = DeTable::parse_recoverable(text);
+    // Most files parse: try the plain parser first, and recover (to find every syntax error)
+    // only when it fails.
+    let (root, errors) = match DeTable::parse(text) {
+        Ok(root) => (root, Vec::new()),
+        Err(_) => DeTable::parse_recoverable(text),
+    };
     if !errors.is_empty() {
         for error in errors {
             let finding = Finding::new(

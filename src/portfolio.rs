@@ -121,8 +121,16 @@ impl Portfolio {
             .filter(|r| r.themes.is_empty())
             .map(|r| r.initiative.id.clone())
             .collect();
-        let initiative_index = initiatives.iter().enumerate().map(|(i, r)| (r.initiative.id.clone(), i)).collect();
-        let theme_index = themes.iter().enumerate().map(|(i, t)| (t.theme.id.clone(), i)).collect();
+        let initiative_index = initiatives
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.initiative.id.clone(), i))
+            .collect();
+        let theme_index = themes
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.theme.id.clone(), i))
+            .collect();
         Ok(Portfolio {
             config: config.clone(),
             initiatives,

@@ -544,9 +544,17 @@ pub fn render(
     history: Option<&History>,
 ) -> Result<Vec<(String, String)>> {
     let env = environment(templates, portfolio);
-    let views: Vec<InitiativeView> = portfolio.initiatives.par_iter().map(initiative_view).collect();
+    let views: Vec<InitiativeView> = portfolio
+        .initiatives
+        .par_iter()
+        .map(initiative_view)
+        .collect();
     let values: Vec<Value> = views.par_iter().map(|v| Value::from(Serde(v))).collect();
-    let by_id: HashMap<&str, Value> = views.iter().map(|v| v.id.as_str()).zip(values.iter().cloned()).collect();
+    let by_id: HashMap<&str, Value> = views
+        .iter()
+        .map(|v| v.id.as_str())
+        .zip(values.iter().cloned())
+        .collect();
     let objectives: Vec<Value> = portfolio
         .themes
         .par_iter()
@@ -564,8 +572,12 @@ pub fn render(
         formula: portfolio.config.formula.source().to_owned(),
     }));
     let render = |name: &str, context: Value| -> Result<String> {
-        let template = env.get_template(name).map_err(|e| template_error(name, &e))?;
-        template.render(context).map_err(|e| template_error(name, &e))
+        let template = env
+            .get_template(name)
+            .map_err(|e| template_error(name, &e))?;
+        template
+            .render(context)
+            .map_err(|e| template_error(name, &e))
     };
     let index = render(
         "index.md.j2",
@@ -687,7 +699,10 @@ pub fn command(context: &Context, args: &RenderArgs) -> Result<ExitCode> {
     };
     context.trace("read the history of the themes", started);
     let documents = render(&portfolio, templates, history.as_ref())?;
-    context.trace(format_args!("rendered {} documents", documents.len()), started);
+    context.trace(
+        format_args!("rendered {} documents", documents.len()),
+        started,
+    );
     let dir: PathBuf = match &args.out {
         Some(out) => commands::user_path(context, out),
         None => {
@@ -697,9 +712,10 @@ pub fn command(context: &Context, args: &RenderArgs) -> Result<ExitCode> {
         }
     };
     let removed = write(&dir, &documents)?;
+    let count = documents.len();
+    commands::skip_drop((workspace, portfolio, history, documents));
     context.say(format!(
-        "rendered {} document(s) into {}",
-        documents.len(),
+        "rendered {count} document(s) into {}",
         dir.display()
     ));
     for name in removed {

@@ -89,21 +89,22 @@ impl WorkTree {
     }
 
     /// [`WorkTree::load`] when the walk already knows whether `path` is a symlink: a regular
-    /// file costs one open, one stat and its reads.
+    /// file costs one open and its reads.
     fn load_known(&self, path: &Path, symlink: bool) -> Result<Content> {
         if !symlink {
             use std::io::Read;
-            let mut file = fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
-            let size = file
-                .metadata()
-                .map_err(|e| Error::io("read", path, e))?
-                .len();
-            if size > MAX_FILE_SIZE {
+            let file = fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+            // Read through `take`, with no stat: std's `File::read_to_end` asks for the size
+            // (a stat and a seek per file), and reading at most one byte past the limit tells a
+            // large file just as well, even one that grows meanwhile.
+            let mut bytes = Vec::with_capacity(4096);
+            file.take(MAX_FILE_SIZE + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| Error::io("read", path, e))?;
+            if bytes.len() as u64 > MAX_FILE_SIZE {
+                let size = fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
                 return Ok(Content::TooLarge(size));
             }
-            let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
-            file.read_to_end(&mut bytes)
-                .map_err(|e| Error::io("read", path, e))?;
             return Ok(Content::Bytes(bytes));
         }
         let inside = path

@@ -77,6 +77,19 @@ pub fn check(workspace: &Workspace, recent: Option<&BTreeSet<String>>) -> Checke
     }
 }
 
+impl Checked {
+    /// Adds the `stale` findings once git has said which files changed recently; the rest of
+    /// [`check`] need not wait for git.
+    pub fn add_stale(&mut self, workspace: &Workspace, recent: &BTreeSet<String>) {
+        let mut findings = Vec::new();
+        stale(workspace, &self.model, recent, &mut findings);
+        let mut all = std::mem::take(&mut self.findings);
+        all.extend(workspace.config.rules.apply(findings));
+        crate::finding::sort(&mut all);
+        self.findings = all;
+    }
+}
+
 fn is_kebab(id: &str) -> bool {
     !id.is_empty()
         && id.split('-').all(|part| {
