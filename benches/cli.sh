@@ -43,26 +43,26 @@ peak_mib() { # COMMAND... -> peak resident memory in MiB
   python3 -c 'import sys; print(f"{int(open(sys.argv[1]).read().split()[-1]) / 1024:.0f}")' "$results/time.txt"
 }
 
-measure() { # COUNT -> results/COUNT.json (means of: floor, check, check+render, git log, history cold, history warm, diff)
-  local repo
+measure() { # COUNT RUNS -> results/COUNT-*.json (floor, check, render; git log, history cold; history warm; floor, diff)
+  local repo runs="$2"
   repo=$(repo_for "$1")
   local out="$results/$1"
-  hyperfine --warmup 2 --runs 10 -N --export-json "$out-check.json" \
+  hyperfine --warmup 2 --runs "$runs" -N --export-json "$out-check.json" \
     "$floor $repo" \
     "$okr -C $repo check -q --format json" \
     "$okr -C $repo render -q --out $results/rendered-$1" >/dev/null
-  hyperfine --warmup 1 --runs 5 --export-json "$out-history.json" \
+  hyperfine --warmup 1 --runs "$(((runs + 1) / 2))" --export-json "$out-history.json" \
     "git -C $repo log --name-only -- initiatives themes" \
     --prepare "rm -rf $repo/.git/okr" "$okr -C $repo history --format json" >/dev/null
   "$okr" -C "$repo" history --format json >/dev/null # fill the cache
-  hyperfine --warmup 1 --runs 10 -N --export-json "$out-warm.json" \
+  hyperfine --warmup 1 --runs "$runs" -N --export-json "$out-warm.json" \
     "$okr -C $repo history --format json" >/dev/null
-  hyperfine --warmup 1 --runs 10 -N --export-json "$out-diff.json" \
+  hyperfine --warmup 1 --runs "$runs" -N --export-json "$out-diff.json" \
     "$floor $repo" \
     "$okr -C $repo diff HEAD~1000 HEAD --format json" >/dev/null
 }
 
-measure 10000
+measure 10000 10
 r=$results/10000
 floor10=$(mean "$r-check.json" 0)
 check10=$(mean "$r-check.json" 1)
@@ -80,14 +80,15 @@ echo "| measure (10,000 initiatives, 50 themes, 2,000 commits) | ratio | target 
 echo "| --- | ---: | ---: |"
 echo "| \`okr check\` / floor | $(ratio "$check10" "$floor10") | ≤ 1.5 |"
 echo "| \`okr check\` peak memory (MiB) | $check_mib | < 100 |"
-echo "| (\`okr check\` + \`okr render\`) / floor | $(python3 -c "print(f'{($check10 + $render10) / $floor10:.2f}')") | ≤ 2 |"
+echo "| \`okr render\` (which checks first) / floor | $(ratio "$render10" "$floor10") | ≤ 2 |"
+echo "| (\`okr check\`, then \`okr render\`: two processes) / floor | $(python3 -c "print(f'{($check10 + $render10) / $floor10:.2f}')") | - |"
 echo "| \`okr history\` / \`git log --name-only\` | $(ratio "$history10" "$log10") | ≤ 1.5 |"
 echo "| \`okr history\`, cached / \`git log --name-only\` | $(ratio "$warm10" "$log10") | ≤ 0.2 |"
 echo "| \`okr diff HEAD~1000 HEAD\` / floor | $(ratio "$diff10" "$diff_floor10") | ≤ 3 |"
 
 [[ -n "${OKR_BENCH_QUICK:-}" ]] && exit 0
 
-measure 100000
+measure 100000 3
 r=$results/100000
 repo100=$(repo_for 100000)
 echo

@@ -1,6 +1,7 @@
 //! The scoring formula: a minijinja expression over an initiative's numbers.
 
 use minijinja::{Environment, Value, context};
+use rayon::prelude::*;
 
 use crate::error::Error;
 
@@ -54,9 +55,11 @@ impl Formula {
         let expression = env
             .compile_expression(&self.source)
             .map_err(|e| fail(e.to_string()))?;
+        let inputs: Vec<(&str, Inputs)> = inputs.into_iter().collect();
+        // Each score is independent: evaluate on all cores, keeping the input order.
         inputs
-            .into_iter()
-            .map(|(label, input)| {
+            .par_iter()
+            .map(|&(label, input)| {
                 let value: Value = expression
                     .eval(context! {
                         impact => input.impact,

@@ -94,18 +94,29 @@ impl WorkTree {
         if !symlink {
             use std::io::Read;
             let file = fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
-            // Read through `take`, with no stat: std's `File::read_to_end` asks for the size
-            // (a stat and a seek per file), and reading at most one byte past the limit tells a
-            // large file just as well, even one that grows meanwhile.
-            let mut bytes = Vec::with_capacity(4096);
-            file.take(MAX_FILE_SIZE + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|e| Error::io("read", path, e))?;
-            if bytes.len() as u64 > MAX_FILE_SIZE {
-                let size = fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
-                return Ok(Content::TooLarge(size));
+            // Read through `take` into a buffer kept per thread, with no stat: std's
+            // `File::read_to_end` asks for the size (a stat and a seek per file), and reading at
+            // most one byte past the limit tells a large file just as well, even one that grows
+            // meanwhile. The copy out is exactly the file's size.
+            thread_local! {
+                static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
             }
-            return Ok(Content::Bytes(bytes));
+            let read = BUFFER.with_borrow_mut(|buffer| {
+                buffer.clear();
+                file.take(MAX_FILE_SIZE + 1).read_to_end(buffer).map(|_| {
+                    if buffer.len() as u64 > MAX_FILE_SIZE {
+                        None
+                    } else {
+                        Some(buffer.clone())
+                    }
+                })
+            });
+            return match read.map_err(|e| Error::io("read", path, e))? {
+                Some(bytes) => Ok(Content::Bytes(bytes)),
+                None => Ok(Content::TooLarge(
+                    fs::metadata(path).map_or(MAX_FILE_SIZE + 1, |m| m.len()),
+                )),
+            };
         }
         let inside = path
             .canonicalize()

@@ -1,0 +1,31 @@
+//! The README's rule table lists every rule okr has, with its real default and whether
+//! `[rules]` may change it.
+
+use okr::finding::{Rule, RuleLevel};
+
+#[test]
+fn the_rule_table_matches_the_rules() {
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find("<!-- rules:start -->")
+        .expect("the start marker");
+    let end = readme.find("<!-- rules:end -->").expect("the end marker");
+    let table = &readme[start..end];
+    let mut expected =
+        String::from("| rule | default | configurable | checks |\n| --- | --- | --- | --- |\n");
+    for rule in Rule::ALL {
+        let level = match rule.default_level() {
+            RuleLevel::Error => "error",
+            RuleLevel::Warn => "warn",
+            RuleLevel::Off => "off",
+        };
+        let configurable = if rule.configurable() { "yes" } else { "no" };
+        expected.push_str(&format!(
+            "| `{}` | {level} | {configurable} | {} |\n",
+            rule.code(),
+            rule.about()
+        ));
+    }
+    let table = table.trim_start_matches("<!-- rules:start -->").trim();
+    assert_eq!(table, expected.trim(), "regenerate the table in README.md");
+}
