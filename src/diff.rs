@@ -177,17 +177,41 @@ fn key_results(i: &[crate::model::KeyResult]) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn field_changes(before: &Initiative, after: &Initiative) -> Vec<FieldChange> {
-    let mut changes = Vec::new();
-    let mut push = |field: &str, a: String, b: String| {
-        if a != b {
-            changes.push(FieldChange {
+/// Field changes, collected only where before and after differ.
+#[derive(Default)]
+struct Changes(Vec<FieldChange>);
+
+impl Changes {
+    fn field(&mut self, field: &str, before: String, after: String) {
+        if before != after {
+            self.0.push(FieldChange {
                 field: field.to_owned(),
-                before: a,
-                after: b,
+                before,
+                after,
             });
         }
-    };
+    }
+
+    /// Key results by title: one change for each that was added, removed or moved.
+    fn key_results(
+        &mut self,
+        before: &[crate::model::KeyResult],
+        after: &[crate::model::KeyResult],
+    ) {
+        let (a, b) = (key_results(before), key_results(after));
+        for title in a.keys().chain(b.keys()).collect::<BTreeSet<_>>() {
+            self.field(
+                &format!("key result `{title}`"),
+                a.get(title).cloned().unwrap_or_default(),
+                b.get(title).cloned().unwrap_or_default(),
+            );
+        }
+    }
+}
+
+fn field_changes(before: &Initiative, after: &Initiative) -> Vec<FieldChange> {
+    let mut changes = Changes::default();
+    let mut push = |field: &str, a: String, b: String| changes.field(field, a, b);
     push("title", before.title.clone(), after.title.clone());
     push("problem", before.problem.clone(), after.problem.clone());
     push(
@@ -230,19 +254,8 @@ fn field_changes(before: &Initiative, after: &Initiative) -> Vec<FieldChange> {
     );
     push("links", list(&before.links), list(&after.links));
     push("file", before.file.clone(), after.file.clone());
-    let (a, b) = (
-        key_results(&before.key_results),
-        key_results(&after.key_results),
-    );
-    let titles: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-    for title in titles {
-        push(
-            &format!("key result `{title}`"),
-            a.get(title).cloned().unwrap_or_default(),
-            b.get(title).cloned().unwrap_or_default(),
-        );
-    }
-    changes
+    changes.key_results(&before.key_results, &after.key_results);
+    changes.0
 }
 
 /// Two initiatives are the same work under another id when their problem and title match.
@@ -372,41 +385,13 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
             .filter(|i| !is.contains(i))
             .cloned()
             .collect();
-        let mut changes = Vec::new();
-        for (field, a, b) in [
-            ("title", old.theme.title.clone(), new.theme.title.clone()),
-            (
-                "owner",
-                old.theme.owner.clone().unwrap_or_default(),
-                new.theme.owner.clone().unwrap_or_default(),
-            ),
-            ("tags", list(&old.theme.tags), list(&new.theme.tags)),
-        ] {
-            if a != b {
-                changes.push(FieldChange {
-                    field: field.to_owned(),
-                    before: a,
-                    after: b,
-                });
-            }
-        }
-        let (a, b) = (
-            key_results(&old.theme.key_results),
-            key_results(&new.theme.key_results),
-        );
-        for title in a.keys().chain(b.keys()).collect::<BTreeSet<_>>() {
-            let (x, y) = (
-                a.get(title).cloned().unwrap_or_default(),
-                b.get(title).cloned().unwrap_or_default(),
-            );
-            if x != y {
-                changes.push(FieldChange {
-                    field: format!("key result `{title}`"),
-                    before: x,
-                    after: y,
-                });
-            }
-        }
+        let mut changes = Changes::default();
+        changes.field("title", old.theme.title.clone(), new.theme.title.clone());
+        let owner = |t: &crate::portfolio::RankedTheme| t.theme.owner.clone().unwrap_or_default();
+        changes.field("owner", owner(old), owner(new));
+        changes.field("tags", list(&old.theme.tags), list(&new.theme.tags));
+        changes.key_results(&old.theme.key_results, &new.theme.key_results);
+        let changes = changes.0;
         let moved = old.rank != new.rank || (old.score - new.score).abs() > crate::portfolio::TIE;
         if joined.is_empty() && left.is_empty() && changes.is_empty() && !moved {
             continue;

@@ -177,20 +177,11 @@ impl Repo {
     }
 
     fn full(&self, path: &str) -> String {
-        if self.prefix.is_empty() {
-            path.to_owned()
-        } else {
-            format!("{}/{path}", self.prefix)
-        }
+        in_work_tree(&self.prefix, path)
     }
 
     fn relative<'a>(&self, full: &'a str) -> &'a str {
-        if self.prefix.is_empty() {
-            full
-        } else {
-            full.strip_prefix(&self.prefix)
-                .map_or(full, |p| p.trim_start_matches('/'))
-        }
+        in_team_repository(&self.prefix, full)
     }
 
     /// Every commit reachable from `from` that changed a `.toml` file below `dirs`, newest
@@ -574,6 +565,46 @@ impl Repo {
     }
 }
 
+/// Runs `f` with this thread's own handle on the repository at `git_dir`, opened once per
+/// thread: a handle keeps its pack indexes and caches, so reusing it is what makes parallel
+/// reads cheap.
+fn with_thread_repo<T>(git_dir: &Path, f: impl FnOnce(&Repository) -> Result<T>) -> Result<T> {
+    thread_local! {
+        static REPOSITORIES: std::cell::RefCell<Vec<(std::path::PathBuf, Repository)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    REPOSITORIES.with_borrow_mut(|repositories| {
+        let index = match repositories.iter().position(|(dir, _)| dir == git_dir) {
+            Some(index) => index,
+            None => {
+                let repo = Repository::open(git_dir).map_err(|e| git_error(e.message()))?;
+                repositories.push((git_dir.to_path_buf(), repo));
+                repositories.len() - 1
+            }
+        };
+        f(&repositories[index].1)
+    })
+}
+
+/// A team-repository path as a path in the git work tree (`prefix` is where okr.toml sits).
+fn in_work_tree(prefix: &str, path: &str) -> String {
+    match (prefix.is_empty(), path.is_empty()) {
+        (true, _) => path.to_owned(),
+        (false, true) => prefix.to_owned(),
+        (false, false) => format!("{prefix}/{path}"),
+    }
+}
+
+/// The inverse of [`in_work_tree`].
+fn in_team_repository<'a>(prefix: &str, full: &'a str) -> &'a str {
+    if prefix.is_empty() {
+        full
+    } else {
+        full.strip_prefix(prefix)
+            .map_or(full, |p| p.trim_start_matches('/'))
+    }
+}
+
 /// git's order of tree entries: by name, a folder compared as if its name ended in `/`.
 fn tree_order(a: &git2::TreeEntry<'_>, b: &git2::TreeEntry<'_>) -> std::cmp::Ordering {
     let suffix = |e: &git2::TreeEntry<'_>| {
@@ -650,22 +681,11 @@ impl GitTree {
     }
 
     fn full(&self, path: &str) -> String {
-        if self.prefix.is_empty() {
-            path.to_owned()
-        } else if path.is_empty() {
-            self.prefix.clone()
-        } else {
-            format!("{}/{path}", self.prefix)
-        }
+        in_work_tree(&self.prefix, path)
     }
 
     fn relative<'a>(&self, full: &'a str) -> &'a str {
-        if self.prefix.is_empty() {
-            full
-        } else {
-            full.strip_prefix(&self.prefix)
-                .map_or(full, |p| p.trim_start_matches('/'))
-        }
+        in_team_repository(&self.prefix, full)
     }
 
     fn missing_blob(&self, path: &str, e: &git2::Error) -> Error {
@@ -811,10 +831,8 @@ impl Source for GitTree {
         // worker with its own handle on the repository.
         let results: Vec<Result<Option<SourceFile>>> = entries
             .par_iter()
-            .map_init(
-                || Repository::open(&self.git_dir),
-                |repo, (full, id, mode)| {
-                    let repo = repo.as_ref().map_err(|e| git_error(e.message()))?;
+            .map(|(full, id, mode)| {
+                with_thread_repo(&self.git_dir, |repo| {
                     let content = self.content(repo, full, *id, *mode, 0)?;
                     let symlink = *mode == 0o120_000;
                     if symlink
@@ -827,8 +845,8 @@ impl Source for GitTree {
                         path: self.relative(full).to_owned(),
                         content,
                     }))
-                },
-            )
+                })
+            })
             .collect();
         let mut files = Vec::new();
         for result in results {
