@@ -53,21 +53,20 @@ fn read_and_parse() -> Workspace {
 #[divan::bench]
 fn rules(bencher: divan::Bencher<'_, '_>) {
     let workspace = workspace();
-    bencher.bench(|| validate::check(&workspace, None));
+    bencher.bench(|| validate::check(&workspace));
 }
 
 #[divan::bench]
 fn scores_ranks_and_themes(bencher: divan::Bencher<'_, '_>) {
     let workspace = workspace();
-    let model = validate::check(&workspace, None).model;
+    let model = validate::check(&workspace).model;
     bencher.bench(|| Portfolio::build(&workspace.config, model.clone()).unwrap());
 }
 
 #[divan::bench]
 fn render_documents(bencher: divan::Bencher<'_, '_>) {
     let workspace = workspace();
-    let portfolio =
-        Portfolio::build(&workspace.config, validate::check(&workspace, None).model).unwrap();
+    let portfolio = Portfolio::build(&workspace.config, validate::check(&workspace).model).unwrap();
     bencher.bench(|| render::render(&portfolio, Templates::default(), None).unwrap());
 }
 

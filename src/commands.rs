@@ -125,7 +125,7 @@ pub fn open(context: &Context, rev: &RevArgs) -> Result<Opened> {
 /// Loads and checks a repository.
 pub fn checked(opened: &Opened) -> Result<(Workspace, Checked)> {
     let workspace = load::load(opened.source.as_ref())?;
-    let checked = validate::check(&workspace, None);
+    let checked = validate::check(&workspace);
     Ok((workspace, checked))
 }
 
@@ -219,7 +219,7 @@ fn check(context: &Context, args: &CheckArgs) -> Result<ExitCode> {
         // Asking git is serial; it runs beside the rules, which run on every core.
         let (recent, mut checked) = rayon::join(
             || recently_changed(context, &opened, args.rev.rev.as_deref(), &workspace),
-            || validate::check(&workspace, None),
+            || validate::check(&workspace),
         );
         if let Some(recent) = &recent {
             checked.add_stale(&workspace, recent);

@@ -32,7 +32,7 @@ pub struct Side {
 impl Side {
     pub fn read(source: &dyn Source, label: &str) -> Result<Side> {
         let workspace = load::load(source)?;
-        let checked = validate::check(&workspace, None);
+        let checked = validate::check(&workspace);
         let portfolio = Portfolio::build(&workspace.config, checked.model)?;
         Ok(Side {
             label: label.to_owned(),

@@ -278,6 +278,17 @@ struct Cache {
 
 const CACHE_VERSION: u32 = 1;
 
+/// The commit a walk starts from: `rev`, or HEAD.
+fn start(repo: &Repo, rev: Option<&str>) -> Result<String> {
+    match rev {
+        Some(rev) => repo.resolve_id(rev),
+        None => repo.head().ok_or_else(|| Error::Git {
+            message: "the repository has no commits yet, so it has no history; commit first"
+                .to_owned(),
+        }),
+    }
+}
+
 /// One cache file per walk: a team repository's folders, where the team repository sits.
 fn cache_path(repo: &Repo, key: &str) -> std::path::PathBuf {
     let name: String = key
@@ -317,13 +328,7 @@ pub fn load_dirs(repo: &Repo, rev: Option<&str>, dirs: &[&str]) -> Result<Histor
             message: shallow_message(),
         });
     }
-    let from = match rev {
-        Some(rev) => repo.resolve_id(rev)?,
-        None => repo.head().ok_or_else(|| Error::Git {
-            message: "the repository has no commits yet, so it has no history; commit first"
-                .to_owned(),
-        })?,
-    };
+    let from = start(repo, rev)?;
     let key = format!("{}:{}", repo.prefix(), dirs.join(","));
     let cached = read_cache(repo, &key).filter(|c| repo.is_ancestor(&c.tip, &from));
     let steps = match cached {
@@ -371,10 +376,7 @@ pub fn recently_changed(
     if repo.is_shallow() {
         return Err(shallow_message());
     }
-    let from = match rev {
-        Some(rev) => repo.resolve_id(rev).map_err(|e| e.to_string())?,
-        None => repo.head().ok_or("the repository has no commits yet")?,
-    };
+    let from = start(repo, rev).map_err(|e| e.to_string())?;
     let now = match rev {
         Some(_) => repo.commit_info(&from).map_err(|e| e.to_string())?.time,
         None => std::time::SystemTime::now()
@@ -432,10 +434,9 @@ struct Row<'a> {
 }
 
 pub fn command(context: &Context, args: &HistoryArgs) -> Result<ExitCode> {
-    let root = crate::source::find_root(&context.dir)?;
     let opened = commands::open(context, &args.rev)?;
     let config = crate::load::load_config(opened.source.as_ref())?;
-    let repo = Repo::open(&root)?;
+    let repo = Repo::open(&opened.root)?;
     let history = load(&repo, args.rev.rev.as_deref(), &config)?;
     let initiatives_dir = format!("{}/", config.paths.initiatives);
     let mut rows: Vec<&FileHistory> = history

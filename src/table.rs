@@ -119,7 +119,8 @@ struct InitiativeRow<'a> {
     file: &'a str,
 }
 
-fn json(value: &impl Serialize) -> Result<String> {
+/// Pretty JSON with a final newline, as every `--format json` prints it.
+pub(crate) fn to_json(value: &impl Serialize) -> Result<String> {
     let mut text = serde_json::to_string_pretty(value).map_err(|e| Error::Output(e.into()))?;
     text.push('\n');
     Ok(text)
@@ -150,7 +151,7 @@ pub fn initiatives_json(rows: &[&Ranked]) -> Result<String> {
             }
         })
         .collect();
-    json(&rows)
+    to_json(&rows)
 }
 
 pub fn themes(portfolio: &Portfolio) -> String {
@@ -213,7 +214,7 @@ struct ThemesJson<'a> {
 }
 
 pub fn themes_json(portfolio: &Portfolio) -> Result<String> {
-    json(&ThemesJson {
+    to_json(&ThemesJson {
         themes: portfolio
             .themes
             .iter()
@@ -232,10 +233,6 @@ pub fn themes_json(portfolio: &Portfolio) -> Result<String> {
             .collect(),
         orphans: &portfolio.orphans,
     })
-}
-
-pub(crate) fn to_json(value: &impl Serialize) -> Result<String> {
-    json(value)
 }
 
 #[cfg(test)]

@@ -26,9 +26,9 @@ pub struct Checked {
     pub findings: Vec<Finding>,
 }
 
-/// Runs every rule over a loaded workspace. `recent` holds the files changed within
-/// `[rules].stale_days` (the `stale` rule); `None` when there is no history to ask.
-pub fn check(workspace: &Workspace, recent: Option<&BTreeSet<String>>) -> Checked {
+/// Runs every rule over a loaded workspace but `stale`, which needs git and runs beside it:
+/// see [`Checked::add_stale`].
+pub fn check(workspace: &Workspace) -> Checked {
     let config = &workspace.config;
     let mut findings = workspace.findings.clone();
     let mut model = Model::default();
@@ -67,9 +67,6 @@ pub fn check(workspace: &Workspace, recent: Option<&BTreeSet<String>>) -> Checke
 
     dependencies(workspace, &mut findings);
     orphans(workspace, &model, &mut findings);
-    if let Some(recent) = recent {
-        stale(workspace, &model, recent, &mut findings);
-    }
 
     Checked {
         findings: config.rules.apply(findings),

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{TeamRepo, stderr, stdout};
-use git2::{Repository, Signature, Time};
+use git2::Repository;
 
 const VALID: &str = "title = \"Fine\"\nproblem = \"p\"\nowner = \"o\"\ntags = [\"ci\"]\nimpact = \"high\"\ncost = \"m\"\n";
 
@@ -432,33 +432,6 @@ fn symlinks_in_and_out_of_the_repository() {
     );
 }
 
-fn git_commit(git: &Repository, message: &str) {
-    let mut index = git.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.write().unwrap();
-    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
-    let signature =
-        Signature::new("Test", "test@example.com", &Time::new(1_767_571_200, 0)).unwrap();
-    let parents: Vec<git2::Commit<'_>> = git
-        .head()
-        .ok()
-        .and_then(|h| h.peel_to_commit().ok())
-        .into_iter()
-        .collect();
-    let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
-    git.commit(
-        Some("HEAD"),
-        &signature,
-        &signature,
-        message,
-        &tree,
-        &parents,
-    )
-    .unwrap();
-}
-
 /// Every command a user can run on a repository, with the arguments it needs.
 const COMMANDS: &[&[&str]] = &[
     &["check"],
@@ -478,9 +451,9 @@ const COMMANDS: &[&[&str]] = &[
 fn committed(break_it: impl FnOnce(&TeamRepo)) -> TeamRepo {
     let repo = TeamRepo::example();
     let git = Repository::init(repo.path()).unwrap();
-    git_commit(&git, "clean");
+    common::commit(&git, "Test", 1_767_571_200, "clean");
     break_it(&repo);
-    git_commit(&git, "broken");
+    common::commit(&git, "Test", 1_767_571_200, "broken");
     repo
 }
 

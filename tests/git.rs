@@ -4,10 +4,8 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::{TeamRepo, stderr, stdout};
-use git2::{Repository, Signature, Time};
+use common::{TeamRepo, commit, git_cli, stderr, stdout};
+use git2::Repository;
 use serde_json::Value;
 
 /// 2026-01-05, 2026-02-01 and so on: fixed dates, a day apart per step.
@@ -22,39 +20,6 @@ fn init(repo: &TeamRepo) -> Repository {
         .set_str("user.email", "test@example.com")
         .unwrap();
     git
-}
-
-/// Commits the whole working tree as `author` at `time`.
-fn commit(git: &Repository, author: &str, time: i64, message: &str) -> git2::Oid {
-    let mut index = git.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.update_all(["*"], None).unwrap();
-    index.write().unwrap();
-    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
-    let signature = Signature::new(
-        author,
-        &format!("{author}@example.com"),
-        &Time::new(time, 0),
-    )
-    .unwrap();
-    let parents: Vec<git2::Commit<'_>> = git
-        .head()
-        .ok()
-        .and_then(|h| h.peel_to_commit().ok())
-        .into_iter()
-        .collect();
-    let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
-    git.commit(
-        Some("HEAD"),
-        &signature,
-        &signature,
-        message,
-        &tree,
-        &parents,
-    )
-    .unwrap()
 }
 
 fn json(output: &std::process::Output) -> Value {
@@ -426,21 +391,6 @@ fn stale_initiatives_are_warned_about() {
         stderr(&output).contains("rule `stale` skipped"),
         "{}",
         stderr(&output)
-    );
-}
-
-fn git_cli(dir: &Path, args: &[&str]) {
-    let status = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&status.stderr)
     );
 }
 

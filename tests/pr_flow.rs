@@ -8,21 +8,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{TeamRepo, stderr, stdout};
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_DATE", "2026-01-05T10:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2026-01-05T10:00:00Z")
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "git {args:?}: {}", stderr(&output));
-    stdout(&output).trim().to_owned()
-}
+use common::{TeamRepo, git_cli as git, stderr, stdout};
 
 /// Runs `.github/okr-ci.sh` with this build of okr, as the workflow does.
 fn okr_ci(dir: &Path, args: &[&str]) -> std::process::Output {

@@ -76,7 +76,7 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(_) => return,
     };
-    let checked = validate::check(&workspace, None);
+    let checked = validate::check(&workspace);
     report(&checked.findings, &workspace.texts);
     if checked
         .findings
