@@ -34,7 +34,7 @@ impl Repo {
         let repo = Repository::discover(root).map_err(|e| {
             if e.code() == ErrorCode::NotFound {
                 git_error(format!(
-                    "`{}` is not in a git repository; run `git init` and commit, or drop `--rev`",
+                    "`{}` is not in a git repository, and this reads git objects; run `git init` and commit first",
                     root.display()
                 ))
             } else {
