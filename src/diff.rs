@@ -1,7 +1,7 @@
 //! The semantic diff of two revisions, for review: what was added, removed, renamed and
 //! changed, how scores, ranks and themes moved, and which findings the head brings.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -31,7 +31,11 @@ pub struct Side {
 
 impl Side {
     pub fn read(source: &dyn Source, label: &str) -> Result<Side> {
-        let workspace = load::load(source)?;
+        Side::of(load::load(source)?, label)
+    }
+
+    /// Checks and ranks a loaded workspace.
+    pub fn of(workspace: load::Workspace, label: &str) -> Result<Side> {
         let checked = validate::check(&workspace);
         let portfolio = Portfolio::build(&workspace.config, checked.model)?;
         Ok(Side {
@@ -210,6 +214,10 @@ impl Changes {
 }
 
 fn field_changes(before: &Initiative, after: &Initiative) -> Vec<FieldChange> {
+    // Most initiatives are unchanged: say so without formatting a single field.
+    if before == after {
+        return Vec::new();
+    }
     let mut changes = Changes::default();
     let mut push = |field: &str, a: String, b: String| changes.field(field, a, b);
     push("title", before.title.clone(), after.title.clone());
@@ -254,13 +262,10 @@ fn field_changes(before: &Initiative, after: &Initiative) -> Vec<FieldChange> {
     );
     push("links", list(&before.links), list(&after.links));
     push("file", before.file.clone(), after.file.clone());
-    changes.key_results(&before.key_results, &after.key_results);
+    if before.key_results != after.key_results {
+        changes.key_results(&before.key_results, &after.key_results);
+    }
     changes.0
-}
-
-/// Two initiatives are the same work under another id when their problem and title match.
-fn same_work(a: &Initiative, b: &Initiative) -> bool {
-    a.problem == b.problem || a.title == b.title
 }
 
 pub fn diff(base: &Side, head: &Side) -> Diff {
@@ -288,20 +293,49 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
         .collect();
     let mut renamed = Vec::new();
     let mut changed = Vec::new();
-    // Renames: an id that left and one that arrived with the same work.
+    // Renames: an id that left and one that arrived with the same work. Each removed
+    // initiative takes the first added one (by id) that has its problem or its title.
     let mut pairs: Vec<(&Ranked, &Ranked)> = Vec::new();
-    removed.retain(|old| {
-        match added
-            .iter()
-            .position(|new| same_work(&old.initiative, &new.initiative))
-        {
-            Some(index) => {
-                pairs.push((old, added.remove(index)));
-                false
-            }
-            None => true,
+    if !removed.is_empty() && !added.is_empty() {
+        let mut by_problem: HashMap<&str, VecDeque<usize>> = HashMap::new();
+        let mut by_title: HashMap<&str, VecDeque<usize>> = HashMap::new();
+        for (index, new) in added.iter().enumerate() {
+            by_problem
+                .entry(&new.initiative.problem)
+                .or_default()
+                .push_back(index);
+            by_title
+                .entry(&new.initiative.title)
+                .or_default()
+                .push_back(index);
         }
-    });
+        fn first_free(queue: Option<&mut VecDeque<usize>>, taken: &[bool]) -> Option<usize> {
+            let queue = queue?;
+            while queue.front().is_some_and(|&index| taken[index]) {
+                queue.pop_front();
+            }
+            queue.front().copied()
+        }
+        let mut taken = vec![false; added.len()];
+        removed.retain(|old| {
+            let problem = old.initiative.problem.as_str();
+            let by_problem = first_free(by_problem.get_mut(problem), &taken);
+            let by_title = first_free(by_title.get_mut(old.initiative.title.as_str()), &taken);
+            match by_problem.into_iter().chain(by_title).min() {
+                Some(index) => {
+                    taken[index] = true;
+                    pairs.push((old, added[index]));
+                    false
+                }
+                None => true,
+            }
+        });
+        let mut index = 0;
+        added.retain(|_| {
+            index += 1;
+            !taken[index - 1]
+        });
+    }
     for (old, new) in &pairs {
         renamed.push(Renamed {
             from: old.initiative.id.clone(),
@@ -795,18 +829,35 @@ pub fn command(context: &Context, args: &DiffArgs) -> Result<ExitCode> {
     let root = find_root(&context.dir)?;
     // Resolve both revisions first, so a bad one fails before any work; then read both sides
     // at once.
+    let started = std::time::Instant::now();
     let base_source = Repo::open(&root)?.tree_source(&args.base)?;
-    let head_source: Box<dyn Source> = match &args.head {
-        Some(rev) => Box::new(Repo::open(&root)?.tree_source(rev)?),
-        None => Box::new(WorkTree::new(&root)?),
+    let base_label = short(&args.base);
+    let (base, head) = match &args.head {
+        Some(rev) => {
+            let head_source = Repo::open(&root)?.tree_source(rev)?;
+            let (base, head) = load::load_revisions(&base_source, &head_source)?;
+            context.trace(
+                format_args!(
+                    "read and parsed {} and {} files",
+                    base.texts.len(),
+                    head.texts.len()
+                ),
+                started,
+            );
+            rayon::join(|| Side::of(base, base_label), || Side::of(head, short(rev)))
+        }
+        None => {
+            let head_source = WorkTree::new(&root)?;
+            rayon::join(
+                || Side::read(&base_source, base_label),
+                || Side::read(&head_source, "working tree"),
+            )
+        }
     };
-    let head_label = args.head.as_deref().map_or("working tree", short);
-    let (base, head) = rayon::join(
-        || Side::read(&base_source, short(&args.base)),
-        || Side::read(head_source.as_ref(), head_label),
-    );
     let (base, head) = (base?, head?);
+    context.trace("checked and ranked both sides", started);
     let diff = diff(&base, &head);
+    context.trace("compared them", started);
     let diff = {
         // The sides are large and the process is about to end.
         commands::skip_drop((base, head));
@@ -818,5 +869,6 @@ pub fn command(context: &Context, args: &DiffArgs) -> Result<ExitCode> {
         DiffFormat::Human => human(&diff),
     };
     commands::print(&text)?;
+    context.trace("wrote the diff", started);
     Ok(ExitCode::SUCCESS)
 }

@@ -675,6 +675,28 @@ fn normalise(base: &str, relative: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// A file of a [`GitTree`], listed but not yet read.
+#[derive(Debug, Clone)]
+pub struct TreeFile {
+    /// Repo-relative, as in [`SourceFile::path`].
+    pub path: String,
+    full: String,
+    id: Oid,
+    mode: i32,
+}
+
+impl TreeFile {
+    fn is_symlink(&self) -> bool {
+        self.mode == 0o120_000
+    }
+
+    /// Equal for two files of the same repository with the same path and the same bytes, so
+    /// one read and parse serves both; `None` for a symlink, which resolves within its tree.
+    pub fn identity(&self) -> Option<(&str, &[u8])> {
+        (!self.is_symlink()).then(|| (self.path.as_str(), self.id.as_bytes()))
+    }
+}
+
 impl GitTree {
     pub fn rev(&self) -> &str {
         &self.rev
@@ -706,10 +728,6 @@ impl GitTree {
         mode: i32,
         depth: u8,
     ) -> Result<Content> {
-        let odb = repo.odb().map_err(|e| git_error(e.message()))?;
-        let (size, _) = odb
-            .read_header(id)
-            .map_err(|e| self.missing_blob(full, &e))?;
         if mode == 0o120_000 {
             let blob = repo
                 .find_blob(id)
@@ -731,12 +749,15 @@ impl GitTree {
                 _ => Ok(Content::SymlinkOutside(target)),
             };
         }
-        if size as u64 > MAX_FILE_SIZE {
-            return Ok(Content::TooLarge(size as u64));
-        }
+        // The size is checked after the read: asking for it first walks the object's whole
+        // delta chain in the pack, which costs more than the read itself.
         let blob = repo
             .find_blob(id)
             .map_err(|e| self.missing_blob(full, &e))?;
+        let size = blob.size() as u64;
+        if size > MAX_FILE_SIZE {
+            return Ok(Content::TooLarge(size));
+        }
         Ok(Content::Bytes(blob.content().to_vec()))
     }
 
@@ -770,6 +791,49 @@ impl GitTree {
             }
         }
         Ok(())
+    }
+
+    /// The `.toml` files below the folder `dir` (and symlinks, to report), sorted by path,
+    /// listed without reading them.
+    pub fn toml_entries(&self, dir: &str) -> Result<Vec<TreeFile>> {
+        let repo = self
+            .repo
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut entries = Vec::new();
+        if let Some(tree) = self.subtree(&repo, dir)? {
+            self.walk(&repo, &tree, &self.full(dir), &mut entries)?;
+        }
+        drop(repo);
+        let mut files: Vec<TreeFile> = entries
+            .into_iter()
+            .map(|(full, id, mode)| TreeFile {
+                path: self.relative(&full).to_owned(),
+                full,
+                id,
+                mode,
+            })
+            .collect();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
+    }
+
+    /// Reads one listed file, with this thread's own handle on the repository, so that calls
+    /// from many threads run side by side; `None` for a symlink to something okr does not read.
+    pub fn read_entry(&self, entry: &TreeFile) -> Result<Option<SourceFile>> {
+        with_thread_repo(&self.git_dir, |repo| {
+            let content = self.content(repo, &entry.full, entry.id, entry.mode, 0)?;
+            if entry.is_symlink()
+                && !entry.full.ends_with(".toml")
+                && !matches!(content, Content::SymlinkOutside(_))
+            {
+                return Ok(None);
+            }
+            Ok(Some(SourceFile {
+                path: entry.path.clone(),
+                content,
+            }))
+        })
     }
 
     fn subtree<'r>(&self, repo: &'r Repository, dir: &str) -> Result<Option<git2::Tree<'r>>> {
@@ -818,41 +882,16 @@ impl Source for GitTree {
     }
 
     fn toml_files(&self, dir: &str) -> Result<Vec<SourceFile>> {
-        let repo = self
-            .repo
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut entries = Vec::new();
-        if let Some(tree) = self.subtree(&repo, dir)? {
-            self.walk(&repo, &tree, &self.full(dir), &mut entries)?;
-        }
-        drop(repo);
-        // Reading and inflating blobs is most of the work: spread it over all cores, each
-        // worker with its own handle on the repository.
+        let entries = self.toml_entries(dir)?;
+        // Reading and inflating blobs is most of the work: spread it over all cores.
         let results: Vec<Result<Option<SourceFile>>> = entries
             .par_iter()
-            .map(|(full, id, mode)| {
-                with_thread_repo(&self.git_dir, |repo| {
-                    let content = self.content(repo, full, *id, *mode, 0)?;
-                    let symlink = *mode == 0o120_000;
-                    if symlink
-                        && !full.ends_with(".toml")
-                        && !matches!(content, Content::SymlinkOutside(_))
-                    {
-                        return Ok(None);
-                    }
-                    Ok(Some(SourceFile {
-                        path: self.relative(full).to_owned(),
-                        content,
-                    }))
-                })
-            })
+            .map(|entry| self.read_entry(entry))
             .collect();
         let mut files = Vec::new();
         for result in results {
             files.extend(result?);
         }
-        files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
     }
 

@@ -1,5 +1,6 @@
 //! Reading a team repository from a [`Source`] into parsed documents and file-level findings.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -9,6 +10,7 @@ use crate::config::{self, Config};
 use crate::document::{self, Parsed};
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Rule, Texts};
+use crate::git::{GitTree, TreeFile};
 use crate::model::{InitiativeFile, ThemeFile};
 use crate::source::{Content, Source, SourceFile};
 
@@ -39,21 +41,48 @@ pub struct Workspace {
 /// Reads okr.toml, then every initiative and theme, reporting each file's problems.
 pub fn load(source: &dyn Source) -> Result<Workspace> {
     let config = load_config(source)?;
-    let (initiatives, mut texts, mut findings, initiative_files) =
-        load_folder::<InitiativeFile>(source, &config.paths.initiatives)?;
-    let (themes, theme_texts, theme_findings, theme_files) =
-        load_folder::<ThemeFile>(source, &config.paths.themes)?;
-    texts.extend(theme_texts);
-    findings.extend(theme_findings);
-    Ok(Workspace {
-        config,
-        initiatives,
-        themes,
-        texts,
-        findings,
-        initiative_files,
-        theme_files,
-    })
+    let initiatives = load_folder::<InitiativeFile>(source, &config.paths.initiatives)?;
+    let themes = load_folder::<ThemeFile>(source, &config.paths.themes)?;
+    Ok(Workspace::assemble(config, initiatives, themes))
+}
+
+/// [`load`] for two revisions of one repository, as a diff reads them: a file with the same
+/// path and the same blob in both is read and parsed once, and every read and parse of both
+/// sides shares all cores.
+pub fn load_revisions(base: &GitTree, head: &GitTree) -> Result<(Workspace, Workspace)> {
+    let (base_config, head_config) = (load_config(base)?, load_config(head)?);
+    let (base_initiatives, head_initiatives) = load_folders::<InitiativeFile>(
+        (base, &base_config.paths.initiatives),
+        (head, &head_config.paths.initiatives),
+    )?;
+    let (base_themes, head_themes) = load_folders::<ThemeFile>(
+        (base, &base_config.paths.themes),
+        (head, &head_config.paths.themes),
+    )?;
+    Ok((
+        Workspace::assemble(base_config, base_initiatives, base_themes),
+        Workspace::assemble(head_config, head_initiatives, head_themes),
+    ))
+}
+
+impl Workspace {
+    fn assemble(
+        config: Config,
+        (initiatives, mut texts, mut findings, initiative_files): Folder<InitiativeFile>,
+        (themes, theme_texts, theme_findings, theme_files): Folder<ThemeFile>,
+    ) -> Workspace {
+        texts.extend(theme_texts);
+        findings.extend(theme_findings);
+        Workspace {
+            config,
+            initiatives,
+            themes,
+            texts,
+            findings,
+            initiative_files,
+            theme_files,
+        }
+    }
 }
 
 /// Reads and resolves okr.toml; any problem in it is a configuration error.
@@ -75,8 +104,77 @@ type Folder<T> = (Vec<Document<T>>, Texts, Vec<Finding>, usize);
 
 fn load_folder<T: DeserializeOwned + Send>(source: &dyn Source, dir: &str) -> Result<Folder<T>> {
     let files = source.toml_files(dir)?;
-    let count = files.len();
     let results: Vec<_> = files.par_iter().map(|file| parse_file::<T>(file)).collect();
+    Ok(folder(results))
+}
+
+/// One folder of two revisions (each its tree and the folder okr.toml names there).
+fn load_folders<T: DeserializeOwned + Send + Sync + Clone>(
+    (base, base_dir): (&GitTree, &str),
+    (head, head_dir): (&GitTree, &str),
+) -> Result<(Folder<T>, Folder<T>)> {
+    let (base_files, head_files) = rayon::join(
+        || base.toml_entries(base_dir),
+        || head.toml_entries(head_dir),
+    );
+    let (base_files, head_files) = (base_files?, head_files?);
+    let in_base: HashMap<_, usize> = base_files
+        .iter()
+        .enumerate()
+        .filter_map(|(index, file)| Some((file.identity()?, index)))
+        .collect();
+    // Each head file is the same as a base file, or one of its own to read.
+    let same: Vec<Option<usize>> = head_files
+        .iter()
+        .map(|file| file.identity().and_then(|key| in_base.get(&key).copied()))
+        .collect();
+    let reads: Vec<(&GitTree, &TreeFile)> = base_files
+        .iter()
+        .map(|file| (base, file))
+        .chain(
+            head_files
+                .iter()
+                .zip(&same)
+                .filter(|(_, same)| same.is_none())
+                .map(|(file, _)| (head, file)),
+        )
+        .collect();
+    let results: Vec<Result<Option<ParsedFile<T>>>> = reads
+        .par_iter()
+        .map(|(tree, file)| Ok(tree.read_entry(file)?.map(|file| parse_file::<T>(&file))))
+        .collect();
+    let mut parsed = Vec::with_capacity(results.len());
+    for result in results {
+        parsed.push(result?);
+    }
+    // The head's own files move into their places; the shared ones are copied from the base.
+    let mut own = parsed.split_off(base_files.len()).into_iter();
+    let mut head_parsed: Vec<Option<ParsedFile<T>>> = same
+        .iter()
+        .map(|same| {
+            if same.is_none() {
+                own.next().flatten()
+            } else {
+                None
+            }
+        })
+        .collect();
+    head_parsed
+        .par_iter_mut()
+        .zip(&same)
+        .for_each(|(slot, same)| {
+            if let Some(index) = same {
+                slot.clone_from(&parsed[*index]);
+            }
+        });
+    Ok((
+        folder(parsed.into_iter().flatten().collect()),
+        folder(head_parsed.into_iter().flatten().collect()),
+    ))
+}
+
+fn folder<T>(results: Vec<ParsedFile<T>>) -> Folder<T> {
+    let count = results.len();
     let mut documents = Vec::new();
     let mut texts = Texts::new();
     let mut findings = Vec::new();
@@ -87,7 +185,7 @@ fn load_folder<T: DeserializeOwned + Send>(source: &dyn Source, dir: &str) -> Re
         }
         findings.extend(file_findings);
     }
-    Ok((documents, texts, findings, count))
+    (documents, texts, findings, count)
 }
 
 type ParsedFile<T> = (

@@ -63,16 +63,30 @@ impl Portfolio {
                 },
             )
         }))?;
-        let mut initiatives: Vec<Ranked> = model
+        // Which themes each tag leads to, so joining is one lookup per tag.
+        let mut by_tag: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (index, theme) in model.themes.iter().enumerate() {
+            for tag in &theme.tags {
+                by_tag.entry(tag.as_str()).or_default().push(index);
+            }
+        }
+        let initiatives: Vec<Ranked> = model
             .initiatives
             .into_iter()
             .zip(scores)
             .map(|(initiative, score)| {
-                let themes = model
-                    .themes
+                let mut joined: Vec<usize> = initiative
+                    .tags
                     .iter()
-                    .filter(|t| t.tags.iter().any(|tag| initiative.tags.contains(tag)))
-                    .map(|t| t.id.clone())
+                    .filter_map(|tag| by_tag.get(tag.as_str()))
+                    .flatten()
+                    .copied()
+                    .collect();
+                joined.sort_unstable();
+                joined.dedup();
+                let themes = joined
+                    .into_iter()
+                    .map(|index| model.themes[index].id.clone())
                     .collect();
                 let progress = mean_progress(&initiative.key_results);
                 Ranked {
@@ -84,35 +98,42 @@ impl Portfolio {
                 }
             })
             .collect();
-        rank(&mut initiatives, |r| (r.score, r.initiative.id.as_str()));
+        let mut initiatives = rank(initiatives, |r| (r.score, r.initiative.id.as_str()));
         for (index, ranked) in initiatives.iter_mut().enumerate() {
             ranked.rank = index + 1;
         }
 
-        let mut themes: Vec<RankedTheme> = model
+        // Members in rank order, and each theme's score: the sum over its open members.
+        let mut theme_at: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (index, theme) in model.themes.iter().enumerate() {
+            theme_at.entry(theme.id.as_str()).or_default().push(index);
+        }
+        let mut members: Vec<(Vec<String>, f64)> = vec![(Vec::new(), 0.0); model.themes.len()];
+        for ranked in &initiatives {
+            for id in &ranked.themes {
+                for &index in theme_at.get(id.as_str()).into_iter().flatten() {
+                    let (ids, score) = &mut members[index];
+                    ids.push(ranked.initiative.id.clone());
+                    if ranked.initiative.status.is_open() {
+                        *score += ranked.score;
+                    }
+                }
+            }
+        }
+        drop(theme_at);
+        let themes: Vec<RankedTheme> = model
             .themes
             .into_iter()
-            .map(|theme| {
-                let members: Vec<&Ranked> = initiatives
-                    .iter()
-                    .filter(|r| r.themes.contains(&theme.id))
-                    .collect();
-                let score = members
-                    .iter()
-                    .filter(|r| r.initiative.status.is_open())
-                    .map(|r| r.score)
-                    .sum();
-                let progress = mean_progress(&theme.key_results);
-                RankedTheme {
-                    initiatives: members.iter().map(|r| r.initiative.id.clone()).collect(),
-                    theme,
-                    score,
-                    rank: 0,
-                    progress,
-                }
+            .zip(members)
+            .map(|(theme, (initiatives, score))| RankedTheme {
+                progress: mean_progress(&theme.key_results),
+                initiatives,
+                theme,
+                score,
+                rank: 0,
             })
             .collect();
-        rank(&mut themes, |t| (t.score, t.theme.id.as_str()));
+        let mut themes = rank(themes, |t| (t.score, t.theme.id.as_str()));
         for (index, theme) in themes.iter_mut().enumerate() {
             theme.rank = index + 1;
         }
@@ -159,22 +180,29 @@ impl Portfolio {
 }
 
 /// Sorts highest score first; scores within [`TIE`] of the first of their run are ties, by id.
-fn rank<T>(items: &mut [T], key: impl Fn(&T) -> (f64, &str)) {
-    items.sort_by(|a, b| {
-        let (sa, ia) = key(a);
-        let (sb, ib) = key(b);
+/// The keys are sorted, not the items, which are large.
+fn rank<T>(items: Vec<T>, key: impl Fn(&T) -> (f64, &str)) -> Vec<T> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (sa, ia) = key(&items[a]);
+        let (sb, ib) = key(&items[b]);
         sb.total_cmp(&sa).then_with(|| ia.cmp(ib))
     });
     let mut start = 0;
-    while start < items.len() {
-        let first = key(&items[start]).0;
+    while start < order.len() {
+        let first = key(&items[order[start]]).0;
         let mut end = start + 1;
-        while end < items.len() && (first - key(&items[end]).0).abs() <= TIE {
+        while end < order.len() && (first - key(&items[order[end]]).0).abs() <= TIE {
             end += 1;
         }
-        items[start..end].sort_by(|a, b| key(a).1.cmp(key(b).1));
+        order[start..end].sort_by(|&a, &b| key(&items[a]).1.cmp(key(&items[b]).1));
         start = end;
     }
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|index| slots[index].take())
+        .collect()
 }
 
 #[cfg(test)]
@@ -183,8 +211,8 @@ mod tests {
 
     #[test]
     fn ranks_by_score_then_id_with_a_tolerance() {
-        let mut items = vec![(0.3, "b"), (0.1 + 0.2, "a"), (0.9, "z"), (0.1, "c")];
-        rank(&mut items, |(s, id)| (*s, id));
+        let items = vec![(0.3, "b"), (0.1 + 0.2, "a"), (0.9, "z"), (0.1, "c")];
+        let items = rank(items, |(s, id)| (*s, id));
         let ids: Vec<_> = items.iter().map(|(_, id)| *id).collect();
         assert_eq!(ids, ["z", "a", "b", "c"]);
     }

@@ -237,6 +237,68 @@ fn diff_against_the_working_tree_reports_new_findings_and_renames() {
     assert_eq!(findings[0]["line"], 5);
 }
 
+/// Two revisions are read together, each file both share read and parsed once; the answer must
+/// be the one that reading each side by itself gives (the working tree is read that way).
+#[test]
+fn two_revisions_diff_as_a_revision_and_its_working_tree_do() {
+    let (repo, git) = pull_request();
+    // A finding both sides share, one the head brings, a rename, a moved file, a changed key
+    // result and a theme that changes its tags.
+    repo.write("initiatives/old-typo.toml", "title = \"y\"\nproblem = \"q\"\nowner = \"o\"\ntags = [\"ci\"]\nimpact = \"hgh\"\ncost = \"xs\"\n");
+    commit(&git, "alice", START + 2 * DAY, "a typo");
+    std::fs::rename(
+        repo.file("initiatives/pg-bouncer.toml"),
+        repo.file("initiatives/connection-pooling.toml"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(repo.file("initiatives/2026-Q3")).unwrap();
+    std::fs::rename(
+        repo.file("initiatives/merge-queue.toml"),
+        repo.file("initiatives/2026-Q3/merge-queue.toml"),
+    )
+    .unwrap();
+    repo.write("initiatives/typo.toml", "title = \"x\"\nproblem = \"p\"\nowner = \"o\"\ntags = [\"ci\"]\nimpact = \"hgh\"\ncost = \"xs\"\n");
+    let theme = std::fs::read_dir(repo.file("themes"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "toml"))
+        .unwrap();
+    let text = std::fs::read_to_string(&theme).unwrap();
+    std::fs::write(&theme, text.replacen("tags = [", "tags = [\"ci\", ", 1)).unwrap();
+    let against_work_tree = json(
+        &repo
+            .okr()
+            .args(["diff", "HEAD", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    commit(&git, "carol", START + 3 * DAY, "rename, move, typo");
+    let mut of_revisions = json(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(of_revisions["head"], "HEAD");
+    of_revisions["head"] = "working tree".into();
+    // HEAD then is HEAD~1 now.
+    of_revisions["base"] = "HEAD".into();
+    assert_eq!(of_revisions, against_work_tree);
+    assert_eq!(of_revisions["renamed"][0]["to"], "connection-pooling");
+    let findings = of_revisions["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["file"], "initiatives/typo.toml");
+    assert!(
+        of_revisions["themes_changed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["changes"].as_array().is_some_and(|c| !c.is_empty())),
+        "{of_revisions}"
+    );
+}
+
 #[test]
 fn history_follows_renames_and_key_results_over_time() {
     let repo = TeamRepo::example();
