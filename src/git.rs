@@ -207,6 +207,7 @@ impl Repo {
                 .map_err(fail)?;
         }
         let dirs: Vec<String> = options.dirs.iter().map(|d| self.full(d)).collect();
+        let trees = Trees::open(&self.repo)?;
         let mut out = Vec::new();
         for id in walk {
             let commit = self.repo.find_commit(id.map_err(fail)?).map_err(fail)?;
@@ -219,20 +220,19 @@ impl Repo {
             if commit.parent_count() > 1 {
                 continue;
             }
-            let tree = commit.tree().map_err(fail)?;
-            let parent = match commit.parent(0) {
-                Ok(parent) => Some(parent.tree().map_err(fail)?),
+            let tree = commit.tree_id();
+            let parent = match commit.parent_id(0) {
+                Ok(parent) => Some(self.repo.find_commit(parent).map_err(fail)?.tree_id()),
                 Err(_) => None,
             };
             let mut raw = Vec::new();
             for dir in &dirs {
-                let old = parent
-                    .as_ref()
-                    .map(|t| self.subtree_at(t, dir))
-                    .transpose()?
-                    .flatten();
-                let new = self.subtree_at(&tree, dir)?;
-                self.diff_trees(old.as_ref(), new.as_ref(), dir, &mut raw)?;
+                let old = match parent {
+                    Some(parent) => trees.subtree(parent, dir)?,
+                    None => None,
+                };
+                let new = trees.subtree(tree, dir)?;
+                trees.diff(old.as_deref(), new.as_deref(), dir, &mut raw)?;
             }
             if raw.is_empty() {
                 continue;
@@ -263,97 +263,6 @@ impl Repo {
             Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
             Err(e) => Err(git_error(e.message())),
         }
-    }
-
-    /// Compares two trees entry by entry, descending only into subtrees whose ids differ.
-    /// Pushes (path, old blob, new blob) for every `.toml` file that differs. Entries are
-    /// compared in place, without copying names: this loop runs for every entry of every
-    /// changed folder of every commit.
-    fn diff_trees(
-        &self,
-        old: Option<&git2::Tree<'_>>,
-        new: Option<&git2::Tree<'_>>,
-        path: &str,
-        out: &mut Vec<(String, Option<Oid>, Option<Oid>)>,
-    ) -> Result<()> {
-        let (a_len, b_len) = (
-            old.map_or(0, git2::Tree::len),
-            new.map_or(0, git2::Tree::len),
-        );
-        let (mut i, mut j) = (0, 0);
-        while i < a_len || j < b_len {
-            let left = if i < a_len {
-                old.and_then(|t| t.get(i))
-            } else {
-                None
-            };
-            let right = if j < b_len {
-                new.and_then(|t| t.get(j))
-            } else {
-                None
-            };
-            let order = match (&left, &right) {
-                (Some(x), Some(y)) => tree_order(x, y),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                _ => std::cmp::Ordering::Greater,
-            };
-            let (left, right) = match order {
-                std::cmp::Ordering::Less => {
-                    i += 1;
-                    (left, None)
-                }
-                std::cmp::Ordering::Greater => {
-                    j += 1;
-                    (None, right)
-                }
-                std::cmp::Ordering::Equal => {
-                    i += 1;
-                    j += 1;
-                    (left, right)
-                }
-            };
-            if let (Some(l), Some(r)) = (&left, &right)
-                && l.id() == r.id()
-            {
-                continue;
-            }
-            let Some(either) = left.as_ref().or(right.as_ref()) else {
-                break;
-            };
-            let name = String::from_utf8_lossy(either.name_bytes()).into_owned();
-            if name.starts_with('.') {
-                continue;
-            }
-            let child = format!("{path}/{name}");
-            let is_tree = |e: &Option<git2::TreeEntry<'_>>| {
-                e.as_ref()
-                    .is_some_and(|e| e.kind() == Some(ObjectType::Tree))
-            };
-            let tree_of = |e: &Option<git2::TreeEntry<'_>>| -> Result<Option<git2::Tree<'_>>> {
-                match e {
-                    Some(e) if e.kind() == Some(ObjectType::Tree) => self
-                        .repo
-                        .find_tree(e.id())
-                        .map(Some)
-                        .map_err(|e| git_error(e.message())),
-                    _ => Ok(None),
-                }
-            };
-            if is_tree(&left) || is_tree(&right) {
-                let (old_tree, new_tree) = (tree_of(&left)?, tree_of(&right)?);
-                self.diff_trees(old_tree.as_ref(), new_tree.as_ref(), &child, out)?;
-            }
-            let blob_of = |e: &Option<git2::TreeEntry<'_>>| {
-                e.as_ref()
-                    .filter(|e| e.kind() == Some(ObjectType::Blob))
-                    .map(git2::TreeEntry::id)
-            };
-            let (old_blob, new_blob) = (blob_of(&left), blob_of(&right));
-            if (old_blob.is_some() || new_blob.is_some()) && name.ends_with(".toml") {
-                out.push((child, old_blob, new_blob));
-            }
-        }
-        Ok(())
     }
 
     /// Classifies raw differences, pairing deletions with additions into renames.
@@ -606,18 +515,143 @@ fn in_team_repository<'a>(prefix: &str, full: &'a str) -> &'a str {
 }
 
 /// git's order of tree entries: by name, a folder compared as if its name ended in `/`.
-fn tree_order(a: &git2::TreeEntry<'_>, b: &git2::TreeEntry<'_>) -> std::cmp::Ordering {
-    let suffix = |e: &git2::TreeEntry<'_>| {
-        if e.kind() == Some(ObjectType::Tree) {
-            Some(b'/')
-        } else {
-            None
+/// Tree objects for a history walk, read through gitoxide's object store. A walk reads every
+/// version of each changed folder, newest first, and in a pack each version is stored as a
+/// delta of another. gitoxide keeps recently read objects in its pack cache, so a version
+/// costs about one delta from the version read before it; libgit2 rebuilds each version from
+/// the base of its delta chain, which for a folder of thousands of files costs far more.
+struct Trees {
+    objects: gix_odb::Handle,
+}
+
+/// One tree entry: its name, whether it is a folder, and the object it names.
+type TreeItem<'a> = gix_object::tree::EntryRef<'a>;
+
+impl Trees {
+    /// The pack cache's memory: enough for the versions of several large folders.
+    const CACHE_BYTES: usize = 64 << 20;
+
+    fn open(repo: &Repository) -> Result<Trees> {
+        let mut objects = gix_odb::at(repo.commondir().join("objects"), gix_hash::Kind::Sha1)
+            .map_err(|e| git_error(format!("cannot open the object store: {e}")))?;
+        objects.set_pack_cache(|| {
+            Box::new(gix_pack::cache::lru::MemoryCappedHashmap::new(
+                Trees::CACHE_BYTES,
+            ))
+        });
+        Ok(Trees { objects })
+    }
+
+    /// The bytes of the tree `id`.
+    fn read(&self, id: &gix_hash::oid) -> Result<Vec<u8>> {
+        use gix_object::Find as _;
+        let mut buffer = Vec::new();
+        match self.objects.try_find(id, &mut buffer) {
+            Ok(Some(data)) if data.kind == gix_object::Kind::Tree => Ok(buffer),
+            Ok(Some(_)) => Err(git_error(format!("object `{id}` is not a tree"))),
+            Ok(None) => Err(git_error(format!(
+                "tree `{id}` is missing from the repository; the clone may be partial"
+            ))),
+            Err(e) => Err(git_error(format!("cannot read tree `{id}`: {e}"))),
         }
-    };
-    let (x, y) = (a.name_bytes(), b.name_bytes());
+    }
+
+    fn entries(bytes: &[u8]) -> Result<Vec<TreeItem<'_>>> {
+        gix_object::TreeRef::from_bytes(bytes, gix_hash::Kind::Sha1)
+            .map(|tree| tree.entries)
+            .map_err(|e| git_error(format!("cannot parse a tree: {e}")))
+    }
+
+    /// The bytes of the folder `dir` (`/`-separated, empty for the top) in the tree `root`;
+    /// `None` when there is no such folder.
+    fn subtree(&self, root: Oid, dir: &str) -> Result<Option<Vec<u8>>> {
+        let mut bytes = self.read(&gix_hash::ObjectId::from_bytes_or_panic(root.as_bytes()))?;
+        for part in dir.split('/').filter(|p| !p.is_empty()) {
+            let entries = Trees::entries(&bytes)?;
+            let Some(entry) = entries
+                .iter()
+                .find(|e| e.mode.is_tree() && e.filename == part.as_bytes())
+            else {
+                return Ok(None);
+            };
+            let id = entry.oid.to_owned();
+            drop(entries);
+            bytes = self.read(&id)?;
+        }
+        Ok(Some(bytes))
+    }
+
+    /// Compares two trees entry by entry, descending only into subtrees whose ids differ.
+    /// Pushes (path, old blob, new blob) for every `.toml` file that differs. Entries are
+    /// compared in place, without copying names: this loop runs for every entry of every
+    /// changed folder of every commit.
+    fn diff(
+        &self,
+        old: Option<&[u8]>,
+        new: Option<&[u8]>,
+        path: &str,
+        out: &mut Vec<(String, Option<Oid>, Option<Oid>)>,
+    ) -> Result<()> {
+        let old = old.map(Trees::entries).transpose()?.unwrap_or_default();
+        let new = new.map(Trees::entries).transpose()?.unwrap_or_default();
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() || j < new.len() {
+            let (left, right) = match (old.get(i), new.get(j)) {
+                (Some(x), Some(y)) => match entry_order(x, y) {
+                    std::cmp::Ordering::Less => (Some(x), None),
+                    std::cmp::Ordering::Greater => (None, Some(y)),
+                    std::cmp::Ordering::Equal => (Some(x), Some(y)),
+                },
+                (x, y) => (x, y),
+            };
+            i += usize::from(left.is_some());
+            j += usize::from(right.is_some());
+            if let (Some(l), Some(r)) = (left, right)
+                && l.oid == r.oid
+            {
+                continue;
+            }
+            let Some(either) = left.or(right) else {
+                break;
+            };
+            let name = String::from_utf8_lossy(either.filename);
+            if name.starts_with('.') {
+                continue;
+            }
+            let child = format!("{path}/{name}");
+            let tree_of = |e: Option<&TreeItem<'_>>| -> Result<Option<Vec<u8>>> {
+                match e {
+                    Some(e) if e.mode.is_tree() => self.read(e.oid).map(Some),
+                    _ => Ok(None),
+                }
+            };
+            if left.is_some_and(|e| e.mode.is_tree()) || right.is_some_and(|e| e.mode.is_tree()) {
+                let (old_tree, new_tree) = (tree_of(left)?, tree_of(right)?);
+                self.diff(old_tree.as_deref(), new_tree.as_deref(), &child, out)?;
+            }
+            let blob_of = |e: Option<&TreeItem<'_>>| {
+                e.filter(|e| e.mode.is_blob_or_symlink())
+                    .and_then(|e| Oid::from_bytes(e.oid.as_bytes()).ok())
+            };
+            let (old_blob, new_blob) = (blob_of(left), blob_of(right));
+            if (old_blob.is_some() || new_blob.is_some()) && name.ends_with(".toml") {
+                out.push((child, old_blob, new_blob));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// git's order of tree entries: by name, a folder's name as if it ended in `/`.
+fn entry_order(a: &TreeItem<'_>, b: &TreeItem<'_>) -> std::cmp::Ordering {
+    let (x, y): (&[u8], &[u8]) = (a.filename, b.filename);
     let common = x.len().min(y.len());
     x[..common].cmp(&y[..common]).then_with(|| {
-        let next = |name: &[u8], e| name.get(common).copied().or(suffix(e));
+        let next = |name: &[u8], e: &TreeItem<'_>| {
+            name.get(common)
+                .copied()
+                .or(e.mode.is_tree().then_some(b'/'))
+        };
         next(x, a).cmp(&next(y, b))
     })
 }
