@@ -1,4 +1,5 @@
-//! Git, through git2. The only module that touches git2; no git2 type leaves it.
+//! Git, through git2, and gitoxide's object store for the trees of a history walk. The only
+//! module that touches either; no type of theirs leaves it.
 
 use std::path::Path;
 use std::sync::Mutex;

@@ -175,7 +175,8 @@ fn load_folders<T: DeserializeOwned + Send + Sync + Clone>(
 
 fn folder<T>(results: Vec<ParsedFile<T>>) -> Folder<T> {
     let count = results.len();
-    let mut documents = Vec::new();
+    // Sized once: documents are large, and growing by doubling would copy them over and over.
+    let mut documents = Vec::with_capacity(count);
     let mut texts = Texts::new();
     let mut findings = Vec::new();
     for (document, text, file_findings) in results {

@@ -1,6 +1,6 @@
 //! The rules: from parsed documents to findings and the checked [`Model`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -651,6 +651,7 @@ fn orphans(workspace: &Workspace, model: &Model, findings: &mut Vec<Finding>) {
         .iter()
         .flat_map(|t| t.tags.iter().map(String::as_str))
         .collect();
+    let mut documents: Option<HashMap<&str, &Document<InitiativeFile>>> = None;
     for initiative in &model.initiatives {
         if initiative.status.is_open()
             && !initiative
@@ -658,10 +659,15 @@ fn orphans(workspace: &Workspace, model: &Model, findings: &mut Vec<Finding>) {
                 .iter()
                 .any(|t| theme_tags.contains(t.as_str()))
         {
-            let span = workspace
-                .initiatives
-                .iter()
-                .find(|d| d.file == initiative.file)
+            let documents = documents.get_or_insert_with(|| {
+                workspace
+                    .initiatives
+                    .iter()
+                    .map(|d| (d.file.as_str(), d))
+                    .collect()
+            });
+            let span = documents
+                .get(initiative.file.as_str())
                 .and_then(|d| d.parsed.doc.tags.as_ref())
                 .map(Spanned::span);
             findings.push(
