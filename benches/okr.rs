@@ -103,3 +103,13 @@ fn read_a_revision_and_diff() -> usize {
     let head = Side::read(&WorkTree::new(root()).unwrap(), "head").unwrap();
     diff(&base, &head).changed.len()
 }
+
+/// `okr diff HEAD~40 HEAD`: both revisions read together, each shared file once.
+#[divan::bench(sample_count = 10)]
+fn read_two_revisions_and_diff() -> usize {
+    let tree = |rev: &str| Repo::open(root()).unwrap().tree_source(rev).unwrap();
+    let (base, head) = load::load_revisions(&tree("HEAD~40"), &tree("HEAD")).unwrap();
+    let base = Side::of(base, "base").unwrap();
+    let head = Side::of(head, "head").unwrap();
+    diff(&base, &head).changed.len()
+}
