@@ -52,21 +52,24 @@ fn read_and_parse() -> Workspace {
 
 #[divan::bench]
 fn rules(bencher: divan::Bencher<'_, '_>) {
-    let workspace = workspace();
-    bencher.bench(|| validate::check(&workspace));
+    // The rules consume the initiative documents: each run gets its own workspace.
+    bencher
+        .with_inputs(workspace)
+        .bench_local_values(|mut workspace| validate::check(&mut workspace));
 }
 
 #[divan::bench]
 fn scores_ranks_and_themes(bencher: divan::Bencher<'_, '_>) {
-    let workspace = workspace();
-    let model = validate::check(&workspace).model;
+    let mut workspace = workspace();
+    let model = validate::check(&mut workspace).model;
     bencher.bench(|| Portfolio::build(&workspace.config, model.clone()).unwrap());
 }
 
 #[divan::bench]
 fn render_documents(bencher: divan::Bencher<'_, '_>) {
-    let workspace = workspace();
-    let portfolio = Portfolio::build(&workspace.config, validate::check(&workspace).model).unwrap();
+    let mut workspace = workspace();
+    let model = validate::check(&mut workspace).model;
+    let portfolio = Portfolio::build(&workspace.config, model).unwrap();
     bencher.bench(|| render::render(&portfolio, Templates::default(), None).unwrap());
 }
 

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use crate::cli::{
     self, CheckArgs, ColorChoice, Command, ListArgs, RevArgs, TableFormat, ThemesArgs,
@@ -124,8 +125,8 @@ pub fn open(context: &Context, rev: &RevArgs) -> Result<Opened> {
 
 /// Loads and checks a repository.
 pub fn checked(opened: &Opened) -> Result<(Workspace, Checked)> {
-    let workspace = load::load(opened.source.as_ref())?;
-    let checked = validate::check(&workspace);
+    let mut workspace = load::load(opened.source.as_ref())?;
+    let checked = validate::check(&mut workspace);
     Ok((workspace, checked))
 }
 
@@ -160,18 +161,13 @@ pub fn portfolio(
     Ok(Ok((workspace, portfolio)))
 }
 
-/// The accepted or active initiatives changed within `stale_days`, for the `stale` rule; `None`
-/// (with a note) where there is no history to ask.
-fn recently_changed(
-    context: &Context,
-    opened: &Opened,
-    rev: Option<&str>,
-    workspace: &Workspace,
-) -> Option<BTreeSet<String>> {
+/// The files of accepted or active initiatives, with their text: what the `stale` rule asks
+/// git about. Taken before the rules run, which consume the documents.
+fn stale_candidates(workspace: &Workspace) -> Vec<(String, Arc<str>)> {
     if workspace.config.rules.level(crate::finding::Rule::Stale) == crate::finding::RuleLevel::Off {
-        return None;
+        return Vec::new();
     }
-    let files: Vec<(&str, &[u8])> = workspace
+    workspace
         .initiatives
         .iter()
         .filter(|d| {
@@ -185,8 +181,23 @@ fn recently_changed(
             workspace
                 .texts
                 .get(&d.file)
-                .map(|t| (d.file.as_str(), t.as_bytes()))
+                .map(|t| (d.file.clone(), Arc::clone(t)))
         })
+        .collect()
+}
+
+/// Which of `candidates` changed within `stale_days`, for the `stale` rule; `None` (with a
+/// note) where there is no history to ask.
+fn recently_changed(
+    context: &Context,
+    opened: &Opened,
+    rev: Option<&str>,
+    config: &crate::config::Config,
+    candidates: &[(String, Arc<str>)],
+) -> Option<BTreeSet<String>> {
+    let files: Vec<(&str, &[u8])> = candidates
+        .iter()
+        .map(|(file, text)| (file.as_str(), text.as_bytes()))
         .collect();
     if files.is_empty() {
         return None;
@@ -202,7 +213,7 @@ fn recently_changed(
     if rev.is_none() && repo.head().is_none() {
         return skipped("the repository has no commits yet");
     }
-    match crate::history::recently_changed(&repo, rev, &workspace.config, &files) {
+    match crate::history::recently_changed(&repo, rev, config, &files) {
         Ok(recent) => Some(recent),
         Err(why) => skipped(&why),
     }
@@ -211,15 +222,18 @@ fn recently_changed(
 fn check(context: &Context, args: &CheckArgs) -> Result<ExitCode> {
     let opened = open(context, &args.rev)?;
     let started = std::time::Instant::now();
-    let loaded = load::load(opened.source.as_ref()).map(|workspace| {
+    let loaded = load::load(opened.source.as_ref()).map(|mut workspace| {
         context.trace(
             format_args!("read and parsed {} files", workspace.texts.len()),
             started,
         );
         // Asking git is serial; it runs beside the rules, which run on every core.
+        let candidates = stale_candidates(&workspace);
+        let config = workspace.config.clone();
+        let rev = args.rev.rev.as_deref();
         let (recent, mut checked) = rayon::join(
-            || recently_changed(context, &opened, args.rev.rev.as_deref(), &workspace),
-            || validate::check(&workspace),
+            || recently_changed(context, &opened, rev, &config, &candidates),
+            || validate::check(&mut workspace),
         );
         if let Some(recent) = &recent {
             checked.add_stale(&workspace, recent);

@@ -35,8 +35,8 @@ impl Side {
     }
 
     /// Checks and ranks a loaded workspace.
-    pub fn of(workspace: load::Workspace, label: &str) -> Result<Side> {
-        let checked = validate::check(&workspace);
+    pub fn of(mut workspace: load::Workspace, label: &str) -> Result<Side> {
+        let checked = validate::check(&mut workspace);
         let portfolio = Portfolio::build(&workspace.config, checked.model)?;
         Ok(Side {
             label: label.to_owned(),

@@ -24,40 +24,75 @@ pub struct Checked {
     pub model: Model,
     /// Every finding, with `[rules]` levels applied and in a stable order.
     pub findings: Vec<Finding>,
+    /// Where each initiative of the model wrote its `status` and `tags`, by file: the rules
+    /// that run once its document is gone point there.
+    spans: HashMap<String, Spans>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Spans {
+    status: Option<Range<usize>>,
+    tags: Option<Range<usize>>,
 }
 
 /// Runs every rule over a loaded workspace but `stale`, which needs git and runs beside it:
 /// see [`Checked::add_stale`].
-pub fn check(workspace: &Workspace) -> Checked {
+///
+/// The initiative documents are consumed: each is dropped as soon as its initiative is built,
+/// so a large repository never holds both in memory. `workspace.initiatives` is empty after.
+pub fn check(workspace: &mut Workspace) -> Checked {
+    let documents = std::mem::take(&mut workspace.initiatives);
     let config = &workspace.config;
     let mut findings = workspace.findings.clone();
     let mut model = Model::default();
 
+    // The rules that span files and need the documents themselves run first.
+    dependencies(&documents, &mut findings);
+    let mut seen_initiatives: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut first = Vec::with_capacity(documents.len());
+    for document in &documents {
+        first.push(check_duplicate(
+            document,
+            "initiative",
+            &mut seen_initiatives,
+            &mut findings,
+        ));
+    }
+    drop(seen_initiatives);
+
     // Each file's own rules are independent of the others: run them on all cores.
-    let checked: Vec<(Option<Initiative>, Vec<Finding>)> = workspace
-        .initiatives
-        .par_iter()
-        .map(|document| {
+    type Built = (Option<(Initiative, Spans)>, Vec<Finding>);
+    let checked: Vec<Built> = documents
+        .into_par_iter()
+        .zip(first)
+        .map(|(document, first)| {
             let mut own = Vec::new();
-            let initiative = initiative(document, config, &mut own);
+            let initiative = initiative(&document, config, &mut own)
+                .filter(|_| first)
+                .map(|initiative| {
+                    let doc = &document.parsed.doc;
+                    let spans = Spans {
+                        status: doc.status.as_ref().map(Spanned::span),
+                        tags: doc.tags.as_ref().map(Spanned::span),
+                    };
+                    (initiative, spans)
+                });
             (initiative, own)
         })
         .collect();
-    let mut seen_initiatives: BTreeMap<&str, &str> = BTreeMap::new();
-    for (document, (initiative, own)) in workspace.initiatives.iter().zip(checked) {
-        check_duplicate(document, "initiative", &mut seen_initiatives, &mut findings);
+    let mut spans = HashMap::with_capacity(checked.len());
+    for (initiative, own) in checked {
         findings.extend(own);
-        if let Some(initiative) = initiative
-            && seen_initiatives.get(document.id.as_str()) == Some(&document.file.as_str())
-        {
+        if let Some((initiative, file_spans)) = initiative {
+            spans.insert(initiative.file.clone(), file_spans);
             model.initiatives.push(initiative);
         }
     }
     let mut seen_themes: BTreeMap<&str, &str> = BTreeMap::new();
     for document in &workspace.themes {
-        check_duplicate(document, "theme", &mut seen_themes, &mut findings);
+        let first = check_duplicate(document, "theme", &mut seen_themes, &mut findings);
         if let Some(theme) = theme(document, config, &mut findings)
-            && seen_themes.get(document.id.as_str()) == Some(&document.file.as_str())
+            && first
         {
             model.themes.push(theme);
         }
@@ -65,13 +100,14 @@ pub fn check(workspace: &Workspace) -> Checked {
     model.initiatives.sort_by(|a, b| a.id.cmp(&b.id));
     model.themes.sort_by(|a, b| a.id.cmp(&b.id));
 
-    dependencies(workspace, &mut findings);
-    orphans(workspace, &model, &mut findings);
-
-    Checked {
-        findings: config.rules.apply(findings),
+    let mut checked = Checked {
+        findings: Vec::new(),
         model,
-    }
+        spans,
+    };
+    checked.orphans(&mut findings);
+    checked.findings = config.rules.apply(findings);
+    checked
 }
 
 impl Checked {
@@ -79,7 +115,7 @@ impl Checked {
     /// [`check`] need not wait for git.
     pub fn add_stale(&mut self, workspace: &Workspace, recent: &BTreeSet<String>) {
         let mut findings = Vec::new();
-        stale(workspace, &self.model, recent, &mut findings);
+        self.stale(workspace.config.stale_days, recent, &mut findings);
         let mut all = std::mem::take(&mut self.findings);
         all.extend(workspace.config.rules.apply(findings));
         crate::finding::sort(&mut all);
@@ -145,27 +181,33 @@ pub fn check_id(file: &str) -> Option<Finding> {
     )
 }
 
+/// Reports a `duplicate-id` finding for every document after the first with an id; `true`
+/// for the first.
 fn check_duplicate<'a, T>(
     document: &'a Document<T>,
     kind: &str,
     seen: &mut BTreeMap<&'a str, &'a str>,
     findings: &mut Vec<Finding>,
-) {
+) -> bool {
     match seen.get(document.id.as_str()) {
-        Some(first) => findings.push(
-            Finding::new(
-                Rule::DuplicateId,
-                &document.file,
-                None,
-                format!("{kind} id `{}` is also used by `{first}`", document.id),
-            )
-            .with_help(
-                "ids are file names and must be unique across all folders; rename one of the files"
-                    .to_owned(),
-            ),
-        ),
+        Some(first) => {
+            findings.push(
+                Finding::new(
+                    Rule::DuplicateId,
+                    &document.file,
+                    None,
+                    format!("{kind} id `{}` is also used by `{first}`", document.id),
+                )
+                .with_help(
+                    "ids are file names and must be unique across all folders; rename one of the files"
+                        .to_owned(),
+                ),
+            );
+            false
+        }
         None => {
             seen.insert(&document.id, &document.file);
+            true
         }
     }
 }
@@ -502,15 +544,11 @@ fn empty_theme(document: &Document<ThemeFile>, span: Option<Range<usize>>) -> Fi
 }
 
 /// Unknown dependencies and dependency cycles, against every initiative that parsed.
-fn dependencies(workspace: &Workspace, findings: &mut Vec<Finding>) {
-    let ids: BTreeSet<&str> = workspace
-        .initiatives
-        .iter()
-        .map(|d| d.id.as_str())
-        .collect();
+fn dependencies(documents: &[Document<InitiativeFile>], findings: &mut Vec<Finding>) {
+    let ids: BTreeSet<&str> = documents.iter().map(|d| d.id.as_str()).collect();
     let mut graph: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut spans: BTreeMap<(&str, &str), (&str, Range<usize>)> = BTreeMap::new();
-    for document in &workspace.initiatives {
+    for document in documents {
         for dependency in &document.parsed.doc.depends_on {
             let target = dependency.get_ref().as_str();
             if ids.contains(target) {
@@ -645,87 +683,71 @@ fn cycles<'a>(graph: &BTreeMap<&'a str, Vec<&'a str>>) -> Vec<Vec<&'a str>> {
     found
 }
 
-fn orphans(workspace: &Workspace, model: &Model, findings: &mut Vec<Finding>) {
-    let theme_tags: BTreeSet<&str> = model
-        .themes
-        .iter()
-        .flat_map(|t| t.tags.iter().map(String::as_str))
-        .collect();
-    let mut documents: Option<HashMap<&str, &Document<InitiativeFile>>> = None;
-    for initiative in &model.initiatives {
-        if initiative.status.is_open()
-            && !initiative
-                .tags
-                .iter()
-                .any(|t| theme_tags.contains(t.as_str()))
-        {
-            let documents = documents.get_or_insert_with(|| {
-                workspace
-                    .initiatives
+impl Checked {
+    fn orphans(&self, findings: &mut Vec<Finding>) {
+        let theme_tags: BTreeSet<&str> = self
+            .model
+            .themes
+            .iter()
+            .flat_map(|t| t.tags.iter().map(String::as_str))
+            .collect();
+        for initiative in &self.model.initiatives {
+            if initiative.status.is_open()
+                && !initiative
+                    .tags
                     .iter()
-                    .map(|d| (d.file.as_str(), d))
-                    .collect()
-            });
-            let span = documents
+                    .any(|t| theme_tags.contains(t.as_str()))
+            {
+                let span = self
+                    .spans
+                    .get(initiative.file.as_str())
+                    .and_then(|s| s.tags.clone());
+                findings.push(
+                    Finding::new(
+                        Rule::Orphan,
+                        &initiative.file,
+                        span,
+                        format!(
+                            "`{}` joins no theme: no theme has any of its tags",
+                            initiative.id
+                        ),
+                    )
+                    .with_help(
+                        "add a tag that a theme lists, or propose a theme (`okr themes --suggest`)"
+                            .to_owned(),
+                    ),
+                );
+            }
+        }
+    }
+
+    fn stale(&self, limit: u32, recent: &BTreeSet<String>, findings: &mut Vec<Finding>) {
+        for initiative in &self.model.initiatives {
+            if !matches!(initiative.status, Status::Accepted | Status::Active)
+                || recent.contains(&initiative.file)
+            {
+                continue;
+            }
+            let span = self
+                .spans
                 .get(initiative.file.as_str())
-                .and_then(|d| d.parsed.doc.tags.as_ref())
-                .map(Spanned::span);
+                .and_then(|s| s.status.clone());
             findings.push(
                 Finding::new(
-                    Rule::Orphan,
+                    Rule::Stale,
                     &initiative.file,
                     span,
                     format!(
-                        "`{}` joins no theme: no theme has any of its tags",
-                        initiative.id
+                        "`{}` is {} but has not changed in the last {limit} days",
+                        initiative.id, initiative.status
                     ),
                 )
                 .with_help(
-                    "add a tag that a theme lists, or propose a theme (`okr themes --suggest`)"
+                    "update its key results or status, or drop it; the limit is `[rules].stale_days`"
                         .to_owned(),
                 ),
             );
         }
-    }
-}
-
-fn stale(
-    workspace: &Workspace,
-    model: &Model,
-    recent: &BTreeSet<String>,
-    findings: &mut Vec<Finding>,
-) {
-    let limit = workspace.config.stale_days;
-    let documents: BTreeMap<&str, &Document<InitiativeFile>> = workspace
-        .initiatives
-        .iter()
-        .map(|d| (d.file.as_str(), d))
-        .collect();
-    for initiative in &model.initiatives {
-        if !matches!(initiative.status, Status::Accepted | Status::Active)
-            || recent.contains(&initiative.file)
-        {
-            continue;
-        }
-        let span = documents
-            .get(initiative.file.as_str())
-            .and_then(|d| d.parsed.doc.status.as_ref())
-            .map(Spanned::span);
-        findings.push(
-            Finding::new(
-                Rule::Stale,
-                &initiative.file,
-                span,
-                format!(
-                    "`{}` is {} but has not changed in the last {limit} days",
-                    initiative.id, initiative.status
-                ),
-            )
-            .with_help(
-                "update its key results or status, or drop it; the limit is `[rules].stale_days`"
-                    .to_owned(),
-            ),
-        );
     }
 }
 

@@ -96,8 +96,8 @@ fn repository(f: &Fields) -> MemoryTree {
 
 fn render_all(f: &Fields) -> Vec<(String, String)> {
     let tree = repository(f);
-    let workspace = load::load(&tree).expect("okr.toml loads");
-    let checked = validate::check(&workspace);
+    let mut workspace = load::load(&tree).expect("okr.toml loads");
+    let checked = validate::check(&mut workspace);
     let errors: Vec<_> = checked
         .findings
         .iter()
