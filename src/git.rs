@@ -515,7 +515,6 @@ fn in_team_repository<'a>(prefix: &str, full: &'a str) -> &'a str {
     }
 }
 
-/// git's order of tree entries: by name, a folder compared as if its name ended in `/`.
 /// Tree objects for a history walk, read through gitoxide's object store. A walk reads every
 /// version of each changed folder, newest first, and in a pack each version is stored as a
 /// delta of another. gitoxide keeps recently read objects in its pack cache, so a version

@@ -799,6 +799,60 @@ pub fn command(context: &Context, args: &RenderArgs) -> Result<ExitCode> {
 mod tests {
     use super::*;
 
+    /// The lazy map templates see holds exactly the fields, in order, and the values that the
+    /// view's serde form holds.
+    #[test]
+    fn an_initiative_reads_as_its_serde_form() {
+        let view = InitiativeView {
+            id: "a".into(),
+            title: "T".into(),
+            problem: "P".into(),
+            outcome: None,
+            owner: "o".into(),
+            supporters: vec!["s".into()],
+            tags: vec!["ci".into()],
+            impact: "high".into(),
+            impact_value: 3.0,
+            cost: "s".into(),
+            cost_value: 2.0,
+            confidence: "high".into(),
+            confidence_value: 1.0,
+            status: "active".into(),
+            period: Some("2026-Q1".into()),
+            depends_on: vec![],
+            links: vec!["https://x".into()],
+            key_results: vec![KeyResultView {
+                title: "k".into(),
+                unit: None,
+                kind: "numeric",
+                baseline: Some(1.0),
+                target: Some(2.0),
+                current: Some(1.5),
+                done: None,
+                progress: 0.5,
+                history: vec![],
+                chart: None,
+            }],
+            score: 1.5,
+            rank: 1,
+            themes: vec!["t".into()],
+            progress: Some(0.5),
+            file: "initiatives/a.toml".into(),
+        };
+        let serde = Value::from(Serde(&view));
+        let lazy = Value::from_object(view);
+        let keys =
+            |v: &Value| -> Vec<String> { v.try_iter().unwrap().map(|k| k.to_string()).collect() };
+        assert_eq!(keys(&lazy), keys(&serde));
+        for key in keys(&serde) {
+            assert_eq!(
+                lazy.get_attr(&key).unwrap(),
+                serde.get_attr(&key).unwrap(),
+                "{key}"
+            );
+        }
+    }
+
     #[test]
     fn inline_text_cannot_break_a_table_or_inject_html() {
         assert_eq!(markdown_inline("a | b\nc"), "a \\| b c");
