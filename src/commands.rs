@@ -90,6 +90,15 @@ pub fn print(text: &str) -> Result<()> {
         .map_err(Error::Output)
 }
 
+/// Streams what `write` writes to stdout through a buffer; a failure (a closed pipe) becomes
+/// [`Error::Output`].
+pub fn print_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(64 << 10, std::io::stdout().lock());
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .map_err(Error::Output)
+}
+
 pub fn dispatch(context: &Context, command: Command) -> Result<ExitCode> {
     match command {
         Command::Init(args) => scaffold::init(context, &args),
@@ -250,10 +259,7 @@ fn check(context: &Context, args: &CheckArgs) -> Result<ExitCode> {
             // Annotate okr.toml in the format asked for, then fail as a configuration error.
             let findings = crate::finding::RuleLevels::default().apply(findings);
             if args.format != Format::Human {
-                let mut out = Vec::new();
-                report::findings(&mut out, args.format, &findings, &texts, false)
-                    .map_err(Error::Output)?;
-                print(&String::from_utf8_lossy(&out))?;
+                print_with(|out| report::findings(out, args.format, &findings, &texts, false))?;
                 return Err(Error::usage(
                     "okr.toml has problems; see the findings above",
                 ));
@@ -262,16 +268,15 @@ fn check(context: &Context, args: &CheckArgs) -> Result<ExitCode> {
         }
         Err(error) => return Err(error),
     };
-    let mut out = Vec::new();
-    report::findings(
-        &mut out,
-        args.format,
-        &checked.findings,
-        &workspace.texts,
-        context.color_out,
-    )
-    .map_err(Error::Output)?;
-    print(&String::from_utf8_lossy(&out))?;
+    print_with(|out| {
+        report::findings(
+            out,
+            args.format,
+            &checked.findings,
+            &workspace.texts,
+            context.color_out,
+        )
+    })?;
     context.trace(
         format_args!("reported {} findings", checked.findings.len()),
         started,

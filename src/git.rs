@@ -1,6 +1,7 @@
 //! Git, through git2, and gitoxide's object store for the trees of a history walk. The only
 //! module that touches either; no type of theirs leaves it.
 
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -194,30 +195,34 @@ impl Repo {
         git2::opts::strict_hash_verification(false);
         let fail = |e: git2::Error| git_error(e.message());
         let from = Oid::from_str(from).map_err(fail)?;
-        let mut walk = self.repo.revwalk().map_err(fail)?;
-        // A time-bounded walk must be able to stop early, which a topological sort cannot.
-        let sorting = if options.since.is_some() {
-            git2::Sort::TIME
-        } else {
-            git2::Sort::TOPOLOGICAL | git2::Sort::TIME
+        let hide = options.hide.map(Oid::from_str).transpose().map_err(fail)?;
+        let ids = match options.since {
+            Some(since) => {
+                let hidden: HashSet<Oid> = match hide {
+                    Some(hide) => self.commits_since(hide, since)?.into_iter().collect(),
+                    None => HashSet::new(),
+                };
+                let mut ids = self.commits_since(from, since)?;
+                ids.retain(|id| !hidden.contains(id));
+                ids
+            }
+            None => {
+                let mut walk = self.repo.revwalk().map_err(fail)?;
+                walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)
+                    .map_err(fail)?;
+                walk.push(from).map_err(fail)?;
+                if let Some(hide) = hide {
+                    walk.hide(hide).map_err(fail)?;
+                }
+                walk.collect::<std::result::Result<Vec<Oid>, _>>()
+                    .map_err(fail)?
+            }
         };
-        walk.set_sorting(sorting).map_err(fail)?;
-        walk.push(from).map_err(fail)?;
-        if let Some(hide) = options.hide {
-            walk.hide(Oid::from_str(hide).map_err(fail)?)
-                .map_err(fail)?;
-        }
         let dirs: Vec<String> = options.dirs.iter().map(|d| self.full(d)).collect();
         let trees = Trees::open(&self.repo)?;
         let mut out = Vec::new();
-        for id in walk {
-            let commit = self.repo.find_commit(id.map_err(fail)?).map_err(fail)?;
-            if options
-                .since
-                .is_some_and(|since| commit.time().seconds() < since)
-            {
-                break;
-            }
+        for id in ids {
+            let commit = self.repo.find_commit(id).map_err(fail)?;
             if commit.parent_count() > 1 {
                 continue;
             }
@@ -242,6 +247,33 @@ impl Repo {
                 commit: info(&commit),
                 changes: self.changes(raw),
             });
+        }
+        Ok(out)
+    }
+
+    /// The commits reachable from `from` with a commit time at or after `since`, newest first,
+    /// as `git log --since` lists them. A queue ordered by time stops at the first older
+    /// commit, so only the window is read; libgit2's time-sorted walk reads the whole history
+    /// before it gives its first commit.
+    fn commits_since(&self, from: Oid, since: i64) -> Result<Vec<Oid>> {
+        let commit = |id: Oid| {
+            self.repo
+                .find_commit(id)
+                .map_err(|e| git_error(format!("cannot read commit `{id}`: {}", e.message())))
+        };
+        let mut queue = BinaryHeap::from([(commit(from)?.time().seconds(), from)]);
+        let mut seen = HashSet::from([from]);
+        let mut out = Vec::new();
+        while let Some((time, id)) = queue.pop() {
+            if time < since {
+                break;
+            }
+            out.push(id);
+            for parent in commit(id)?.parents() {
+                if seen.insert(parent.id()) {
+                    queue.push((parent.time().seconds(), parent.id()));
+                }
+            }
         }
         Ok(out)
     }
@@ -342,51 +374,31 @@ impl Repo {
     /// Which of `files` (path, contents as read from the working tree) differ from HEAD, or are
     /// not in it. Hashing the bytes okr has already read is far cheaper than a status scan.
     pub fn differs_from_head(&self, files: &[(&str, &[u8])]) -> std::collections::BTreeSet<String> {
-        // One pass over the folders involved parses each tree once.
-        let mut committed: std::collections::HashMap<String, Oid> =
-            std::collections::HashMap::new();
-        if let Some(tree) = self.repo.head().ok().and_then(|h| h.peel_to_tree().ok()) {
-            let dirs: std::collections::BTreeSet<&str> = files
-                .iter()
-                .filter_map(|(p, _)| p.split('/').next())
-                .collect();
-            for dir in dirs {
-                if let Ok(Some(subtree)) = self.subtree_at(&tree, &self.full(dir)) {
-                    self.blobs(&subtree, dir, &mut committed);
-                }
-            }
-        }
+        let current: Vec<Option<Oid>> = files
+            .par_iter()
+            .map(|(_, bytes)| Oid::hash_object(ObjectType::Blob, bytes).ok())
+            .collect();
+        let head = self.repo.head().ok().and_then(|h| h.peel_to_tree().ok());
+        // Each folder's tree is read once, and each file found in it by name.
+        let mut folders: HashMap<&str, Option<git2::Tree<'_>>> = HashMap::new();
         files
             .iter()
-            .filter(|(path, bytes)| {
-                let current = Oid::hash_object(ObjectType::Blob, bytes).ok();
-                committed.get(*path).copied() != current
+            .zip(current)
+            .filter(|((path, _), current)| {
+                let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+                let folder = folders.entry(dir).or_insert_with(|| {
+                    let head = head.as_ref()?;
+                    self.subtree_at(head, &self.full(dir)).ok().flatten()
+                });
+                let committed = folder
+                    .as_ref()
+                    .and_then(|tree| tree.get_name(name))
+                    .filter(|entry| entry.kind() == Some(ObjectType::Blob))
+                    .map(|entry| entry.id());
+                committed != *current
             })
-            .map(|(path, _)| (*path).to_owned())
+            .map(|((path, _), _)| (*path).to_owned())
             .collect()
-    }
-
-    fn blobs(
-        &self,
-        tree: &git2::Tree<'_>,
-        dir: &str,
-        out: &mut std::collections::HashMap<String, Oid>,
-    ) {
-        for entry in tree {
-            let Ok(name) = entry.name() else { continue };
-            let path = format!("{dir}/{name}");
-            match entry.kind() {
-                Some(ObjectType::Tree) => {
-                    if let Ok(subtree) = self.repo.find_tree(entry.id()) {
-                        self.blobs(&subtree, &path, out);
-                    }
-                }
-                Some(ObjectType::Blob) => {
-                    out.insert(path, entry.id());
-                }
-                _ => {}
-            }
-        }
     }
 
     /// Commits `files` (name, contents) as the whole tree of a commit on `branch`, with the

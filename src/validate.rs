@@ -48,7 +48,7 @@ pub fn check(workspace: &mut Workspace) -> Checked {
 
     // The rules that span files and need the documents themselves run first.
     dependencies(&documents, &mut findings);
-    let mut seen_initiatives: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut seen_initiatives: HashMap<&str, &str> = HashMap::with_capacity(documents.len());
     let mut first = Vec::with_capacity(documents.len());
     for document in &documents {
         first.push(check_duplicate(
@@ -81,6 +81,7 @@ pub fn check(workspace: &mut Workspace) -> Checked {
         })
         .collect();
     let mut spans = HashMap::with_capacity(checked.len());
+    model.initiatives.reserve_exact(checked.len());
     for (initiative, own) in checked {
         findings.extend(own);
         if let Some((initiative, file_spans)) = initiative {
@@ -88,7 +89,7 @@ pub fn check(workspace: &mut Workspace) -> Checked {
             model.initiatives.push(initiative);
         }
     }
-    let mut seen_themes: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut seen_themes: HashMap<&str, &str> = HashMap::new();
     for document in &workspace.themes {
         let first = check_duplicate(document, "theme", &mut seen_themes, &mut findings);
         if let Some(theme) = theme(document, config, &mut findings)
@@ -186,7 +187,7 @@ pub fn check_id(file: &str) -> Option<Finding> {
 fn check_duplicate<'a, T>(
     document: &'a Document<T>,
     kind: &str,
-    seen: &mut BTreeMap<&'a str, &'a str>,
+    seen: &mut HashMap<&'a str, &'a str>,
     findings: &mut Vec<Finding>,
 ) -> bool {
     match seen.get(document.id.as_str()) {

@@ -457,6 +457,67 @@ fn stale_initiatives_are_warned_about() {
 }
 
 #[test]
+fn a_change_on_a_merged_branch_is_inside_the_stale_window() {
+    let repo = TeamRepo::example();
+    let git = init(&repo);
+    let old = commit(&git, "alice", START - 400 * DAY, "old");
+    // A side branch changes one initiative 10 days before the merge; main another, 5 days.
+    set(
+        &repo,
+        "initiatives/2026-Q1/migrate-replicas.toml",
+        "status = \"accepted\"",
+        "status = \"active\"",
+    );
+    let side = commit(&git, "bob", START - 10 * DAY, "side");
+    let old = git.find_object(old, None).unwrap();
+    git.reset(&old, git2::ResetType::Hard, None).unwrap();
+    set(
+        &repo,
+        "initiatives/2026-Q1/upgrade-postgres.toml",
+        "current = 90",
+        "current = 91",
+    );
+    let main = commit(&git, "alice", START - 5 * DAY, "main");
+    let (main, side) = (
+        git.find_commit(main).unwrap(),
+        git.find_commit(side).unwrap(),
+    );
+    let tree = git
+        .merge_commits(&main, &side, None)
+        .unwrap()
+        .write_tree_to(&git)
+        .unwrap();
+    let signature =
+        git2::Signature::new("dana", "dana@example.com", &git2::Time::new(START, 0)).unwrap();
+    git.commit(
+        Some("HEAD"),
+        &signature,
+        &signature,
+        "merge",
+        &git.find_tree(tree).unwrap(),
+        &[&main, &side],
+    )
+    .unwrap();
+
+    // At the merge, 90 days back reach both branches but not the old commit.
+    let report = json(
+        &repo
+            .okr()
+            .args(["check", "--format", "json", "--rev", "HEAD"])
+            .output()
+            .unwrap(),
+    );
+    let stale: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "stale")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(stale, ["initiatives/trace-everything.toml"]);
+}
+
+#[test]
 fn shallow_and_partial_clones_say_how_to_fetch_history() {
     let (repo, _git) = pull_request();
     let clones = tempfile::tempdir().unwrap();
