@@ -3,7 +3,7 @@
 //! A finding is made by a rule with a byte span into the file's text; the severity comes from the
 //! rule's level in `[rules]`, applied once all findings are collected.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
@@ -171,7 +171,7 @@ pub fn sort(findings: &mut [Finding]) {
 }
 
 /// The text of every file that findings point into, for line numbers and source excerpts.
-pub type Texts = BTreeMap<String, Arc<str>>;
+pub type Texts = HashMap<String, Arc<str>>;
 
 /// A 1-based line and column (in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

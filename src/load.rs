@@ -177,7 +177,7 @@ fn folder<T>(results: Vec<ParsedFile<T>>) -> Folder<T> {
     let count = results.len();
     // Sized once: documents are large, and growing by doubling would copy them over and over.
     let mut documents = Vec::with_capacity(count);
-    let mut texts = Texts::new();
+    let mut texts = Texts::with_capacity(count);
     let mut findings = Vec::new();
     for (document, text, file_findings) in results {
         documents.extend(document);

@@ -1,6 +1,6 @@
 //! The rules: from parsed documents to findings and the checked [`Model`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -546,9 +546,11 @@ fn empty_theme(document: &Document<ThemeFile>, span: Option<Range<usize>>) -> Fi
 
 /// Unknown dependencies and dependency cycles, against every initiative that parsed.
 fn dependencies(documents: &[Document<InitiativeFile>], findings: &mut Vec<Finding>) {
-    let ids: BTreeSet<&str> = documents.iter().map(|d| d.id.as_str()).collect();
+    let ids: HashSet<&str> = documents.iter().map(|d| d.id.as_str()).collect();
+    // The ids in order, for suggestions, sorted only when a dependency is unknown.
+    let sorted = std::cell::OnceCell::new();
     let mut graph: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    let mut spans: BTreeMap<(&str, &str), (&str, Range<usize>)> = BTreeMap::new();
+    let mut spans: HashMap<(&str, &str), (&str, Range<usize>)> = HashMap::new();
     for document in documents {
         for dependency in &document.parsed.doc.depends_on {
             let target = dependency.get_ref().as_str();
@@ -556,7 +558,12 @@ fn dependencies(documents: &[Document<InitiativeFile>], findings: &mut Vec<Findi
                 graph.entry(document.id.as_str()).or_default().push(target);
                 spans.insert((&document.id, target), (&document.file, dependency.span()));
             } else {
-                let help = suggestion(target, ids.iter().copied()).unwrap_or_else(|| {
+                let sorted = sorted.get_or_init(|| {
+                    let mut sorted: Vec<&str> = ids.iter().copied().collect();
+                    sorted.sort_unstable();
+                    sorted
+                });
+                let help = suggestion(target, sorted.iter().copied()).unwrap_or_else(|| {
                     "`depends_on` lists ids, the file names of initiatives".to_owned()
                 });
                 findings.push(
@@ -595,43 +602,63 @@ fn dependencies(documents: &[Document<InitiativeFile>], findings: &mut Vec<Findi
 
 /// Each elementary cycle once, as found from its smallest id, closed (`a → b → a`).
 fn cycles<'a>(graph: &BTreeMap<&'a str, Vec<&'a str>>) -> Vec<Vec<&'a str>> {
+    // Ids become numbers, the graph's own keys first and in order, so the search below works
+    // on plain arrays: it runs over every dependency of every initiative.
+    let mut names: Vec<&str> = graph.keys().copied().collect();
+    let mut number: HashMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (*name, i))
+        .collect();
+    let mut edges: Vec<Vec<usize>> = Vec::with_capacity(names.len());
+    for targets in graph.values() {
+        let numbered = targets
+            .iter()
+            .map(|target| {
+                *number.entry(target).or_insert_with(|| {
+                    names.push(target);
+                    names.len() - 1
+                })
+            })
+            .collect();
+        edges.push(numbered);
+    }
+    edges.resize(names.len(), Vec::new());
+
     // Strongly connected components (Tarjan, iterative), then one cycle through each.
-    let nodes: Vec<&str> = graph.keys().copied().collect();
-    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut low: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut on_stack: BTreeSet<&str> = BTreeSet::new();
-    let mut stack: Vec<&str> = Vec::new();
-    let mut components: Vec<Vec<&str>> = Vec::new();
+    const UNSEEN: usize = usize::MAX;
+    let mut index = vec![UNSEEN; names.len()];
+    let mut low = vec![0; names.len()];
+    let mut on_stack = vec![false; names.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut components: Vec<Vec<usize>> = Vec::new();
     let mut counter = 0;
-    let empty = Vec::new();
-    for &start in &nodes {
-        if index.contains_key(start) {
+    for start in 0..graph.len() {
+        if index[start] != UNSEEN {
             continue;
         }
-        let mut work: Vec<(&str, usize)> = vec![(start, 0)];
+        let mut work: Vec<(usize, usize)> = vec![(start, 0)];
         while let Some((node, next)) = work.pop() {
             if next == 0 {
-                index.insert(node, counter);
-                low.insert(node, counter);
+                index[node] = counter;
+                low[node] = counter;
                 counter += 1;
                 stack.push(node);
-                on_stack.insert(node);
+                on_stack[node] = true;
             }
-            let edges = graph.get(node).unwrap_or(&empty);
-            if let Some(&target) = edges.get(next) {
+            if let Some(&target) = edges[node].get(next) {
                 work.push((node, next + 1));
-                if !index.contains_key(target) {
+                if index[target] == UNSEEN {
                     work.push((target, 0));
-                } else if on_stack.contains(target) {
-                    let l = low[node].min(index[target]);
-                    low.insert(node, l);
+                } else if on_stack[target] {
+                    low[node] = low[node].min(index[target]);
                 }
                 continue;
             }
             if low[node] == index[node] {
                 let mut component = Vec::new();
                 while let Some(member) = stack.pop() {
-                    on_stack.remove(member);
+                    on_stack[member] = false;
                     component.push(member);
                     if member == node {
                         break;
@@ -640,44 +667,51 @@ fn cycles<'a>(graph: &BTreeMap<&'a str, Vec<&'a str>>) -> Vec<Vec<&'a str>> {
                 components.push(component);
             }
             if let Some(&(parent, _)) = work.last() {
-                let l = low[parent].min(low[node]);
-                low.insert(parent, l);
+                low[parent] = low[parent].min(low[node]);
             }
         }
     }
     let mut found = Vec::new();
+    let mut member = vec![false; names.len()];
     for component in components {
-        let members: BTreeSet<&str> = component.iter().copied().collect();
-        let start = *members.iter().next().expect("components are not empty");
-        let self_loop = graph.get(start).is_some_and(|e| e.contains(&start));
-        if members.len() == 1 && !self_loop {
+        let start = *component
+            .iter()
+            .min_by_key(|&&node| names[node])
+            .expect("components are not empty");
+        if component.len() == 1 && !edges[start].contains(&start) {
             continue;
         }
+        for &node in &component {
+            member[node] = true;
+        }
         // Breadth-first from the smallest id back to itself, inside the component.
-        let mut previous: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut previous: HashMap<usize, usize> = HashMap::new();
         let mut queue = std::collections::VecDeque::from([start]);
         'search: while let Some(node) = queue.pop_front() {
-            for &target in graph.get(node).unwrap_or(&empty) {
-                if !members.contains(target) {
+            for &target in &edges[node] {
+                if !member[target] {
                     continue;
                 }
                 if target == start {
-                    let mut path = vec![start];
+                    let mut path = vec![names[start]];
                     let mut at = node;
                     while at != start {
-                        path.push(at);
-                        at = previous[at];
+                        path.push(names[at]);
+                        at = previous[&at];
                     }
                     path[1..].reverse();
-                    path.push(start);
+                    path.push(names[start]);
                     found.push(path);
                     break 'search;
                 }
-                if !previous.contains_key(target) {
-                    previous.insert(target, node);
+                if let std::collections::hash_map::Entry::Vacant(entry) = previous.entry(target) {
+                    entry.insert(node);
                     queue.push_back(target);
                 }
             }
+        }
+        for &node in &component {
+            member[node] = false;
         }
     }
     found.sort();
