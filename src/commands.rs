@@ -144,7 +144,9 @@ pub fn portfolio(
     context: &Context,
     opened: &Opened,
 ) -> Result<std::result::Result<(Workspace, Portfolio), ExitCode>> {
+    let started = std::time::Instant::now();
     let (workspace, checked) = checked(opened)?;
+    context.trace("read and checked the repository", started);
     let errors: Vec<_> = checked
         .findings
         .into_iter()

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
@@ -72,7 +73,7 @@ impl Portfolio {
         }
         let initiatives: Vec<Ranked> = model
             .initiatives
-            .into_iter()
+            .into_par_iter()
             .zip(scores)
             .map(|(initiative, score)| {
                 let mut joined: Vec<usize> = initiative
@@ -181,33 +182,76 @@ impl Portfolio {
 
 /// Sorts highest score first; scores within [`TIE`] of the first of their run are ties, by id.
 /// The keys are sorted, not the items, which are large.
-fn rank<T>(items: Vec<T>, key: impl Fn(&T) -> (f64, &str)) -> Vec<T> {
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (sa, ia) = key(&items[a]);
-        let (sb, ib) = key(&items[b]);
-        sb.total_cmp(&sa).then_with(|| ia.cmp(ib))
+fn rank<T>(mut items: Vec<T>, key: impl Fn(&T) -> (f64, &str)) -> Vec<T> {
+    // The keys sit together, apart from the large items, so the sort stays in cache.
+    let mut keys: Vec<(f64, &str, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let (score, id) = key(item);
+            (score, id, index)
+        })
+        .collect();
+    keys.sort_unstable_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| a.1.cmp(b.1))
+            .then(a.2.cmp(&b.2))
     });
     let mut start = 0;
-    while start < order.len() {
-        let first = key(&items[order[start]]).0;
+    while start < keys.len() {
+        let first = keys[start].0;
         let mut end = start + 1;
-        while end < order.len() && (first - key(&items[order[end]]).0).abs() <= TIE {
+        while end < keys.len() && (first - keys[end].0).abs() <= TIE {
             end += 1;
         }
-        order[start..end].sort_by(|&a, &b| key(&items[a]).1.cmp(key(&items[b]).1));
+        // Scores apart by no more than the tie tolerance rank by id alone.
+        if keys[start].0 != keys[end - 1].0 {
+            keys[start..end].sort_unstable_by(|a, b| a.1.cmp(b.1).then(a.2.cmp(&b.2)));
+        }
         start = end;
     }
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .filter_map(|index| slots[index].take())
-        .collect()
+    let order: Vec<usize> = keys.into_iter().map(|(_, _, index)| index).collect();
+    permute(&mut items, &order);
+    items
+}
+
+/// Reorders `items` in place so that place `k` holds what was at `order[k]`: the items are
+/// large, and moving each once along its cycle copies far less than collecting anew.
+fn permute<T>(items: &mut [T], order: &[usize]) {
+    let mut done = vec![false; items.len()];
+    for start in 0..items.len() {
+        let mut at = start;
+        while !done[at] {
+            done[at] = true;
+            let from = order[at];
+            if from == start {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn permuting_in_place_follows_the_order() {
+        for order in [
+            vec![],
+            vec![0],
+            vec![2, 0, 1],
+            vec![1, 0, 3, 2],
+            vec![3, 1, 0, 2, 4],
+        ] {
+            let mut items: Vec<usize> = (0..order.len()).map(|i| i * 10).collect();
+            permute(&mut items, &order);
+            let expected: Vec<usize> = order.iter().map(|i| i * 10).collect();
+            assert_eq!(items, expected, "{order:?}");
+        }
+    }
 
     #[test]
     fn ranks_by_score_then_id_with_a_tolerance() {

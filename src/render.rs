@@ -45,27 +45,50 @@ pub const MANIFEST: &str = ".okr-rendered";
 /// Escapes text for one line of Markdown: a table cell, a heading, a paragraph, link text.
 /// Newlines become spaces; characters that Markdown or HTML would act on are backslash-escaped.
 pub fn markdown_inline(text: &str) -> String {
-    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let chars: Vec<char> = line.chars().collect();
-    let mut out = String::with_capacity(line.len());
-    for (i, &c) in chars.iter().enumerate() {
-        // `scheme://`, `user@host` and `www.` would become links (GitHub's autolinks), so text
-        // from an input file reads as the text it is.
-        let autolink = match c {
-            ':' => chars[i + 1..].starts_with(&['/', '/']),
-            '@' => true,
-            '.' => i >= 3 && chars[i - 3..i].iter().all(|w| w.eq_ignore_ascii_case(&'w')),
-            _ => false,
-        };
-        if autolink
-            || matches!(
-                c,
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '!' | '$' | '&'
-            )
-        {
-            out.push('\\');
+    let mut out = String::with_capacity(text.len() + 8);
+    // How many `w`s end the text so far, for `www.`.
+    let mut ws = 0;
+    for (n, word) in text.split_whitespace().enumerate() {
+        if n > 0 {
+            out.push(' ');
+            ws = 0;
         }
-        out.push(c);
+        for (i, c) in word.char_indices() {
+            // `scheme://`, `user@host` and `www.` would become links (GitHub's autolinks), so
+            // text from an input file reads as the text it is.
+            let autolink = match c {
+                ':' => word[i + 1..].starts_with("//"),
+                '@' => true,
+                '.' => ws >= 3,
+                _ => false,
+            };
+            if autolink
+                || matches!(
+                    c,
+                    '\\' | '`'
+                        | '*'
+                        | '_'
+                        | '['
+                        | ']'
+                        | '<'
+                        | '>'
+                        | '|'
+                        | '#'
+                        | '~'
+                        | '!'
+                        | '$'
+                        | '&'
+                )
+            {
+                out.push('\\');
+            }
+            out.push(c);
+            ws = if c.eq_ignore_ascii_case(&'w') {
+                ws + 1
+            } else {
+                0
+            };
+        }
     }
     // A cell or line that starts with these would become a list or a heading rule.
     if out.starts_with(['-', '+', '=']) {
@@ -549,13 +572,16 @@ fn environment(templates: Templates, portfolio: &Portfolio) -> Environment<'stat
     ));
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
     env.set_loader(move |name| Ok(templates.get(name)));
-    let text = |value: &Value| {
+    /// A value as text for the text filters: none is empty, a string is itself.
+    fn text(value: &Value) -> std::borrow::Cow<'_, str> {
         if value.is_none() || value.is_undefined() {
-            String::new()
+            "".into()
+        } else if let Some(text) = value.as_str() {
+            text.into()
         } else {
-            value.to_string()
+            value.to_string().into()
         }
-    };
+    }
     env.add_filter("md", move |value: Value| markdown_inline(&text(&value)));
     env.add_filter("cell", move |value: Value| {
         let cell = markdown_inline(&text(&value));
@@ -579,7 +605,7 @@ fn environment(templates: Templates, portfolio: &Portfolio) -> Environment<'stat
         crate::table::score(f64::try_from(value).unwrap_or(0.0))
     });
     env.add_filter("num", move |value: Value| {
-        f64::try_from(value.clone()).map_or_else(|_| text(&value), number)
+        f64::try_from(value.clone()).map_or_else(|_| text(&value).into_owned(), number)
     });
     let (max_impact, max_cost) = (
         portfolio.config.scales.impact.max(),
@@ -650,33 +676,41 @@ pub fn render(
             .render(context)
             .map_err(|e| template_error(name, &e))
     };
-    let index = render(
-        "index.md.j2",
-        minijinja::context! {
-            team => team.clone(),
-            objectives => Value::from(objectives.clone()),
-            initiatives => Value::from(values.clone()),
-            orphans => Value::from(orphans),
-        },
-    )?;
-    // The documents are independent: render them on all cores, in a stable order.
+    // The documents are independent: render them on all cores, in a stable order, the index
+    // beside the objectives.
     let count = objectives.len();
-    let documents: Vec<(String, String)> = portfolio
-        .themes
-        .par_iter()
-        .zip(objectives.par_iter())
-        .map(|(theme, objective)| {
-            let text = render(
-                "objective.md.j2",
+    let (index, documents) = rayon::join(
+        || {
+            render(
+                "index.md.j2",
                 minijinja::context! {
                     team => team.clone(),
-                    objective => objective.clone(),
-                    objectives_count => count,
+                    objectives => Value::from(objectives.clone()),
+                    initiatives => Value::from(values.clone()),
+                    orphans => Value::from(orphans),
                 },
-            )?;
-            Ok((format!("{}.md", theme.theme.id), text))
-        })
-        .collect::<Result<_>>()?;
+            )
+        },
+        || {
+            portfolio
+                .themes
+                .par_iter()
+                .zip(objectives.par_iter())
+                .map(|(theme, objective)| {
+                    let text = render(
+                        "objective.md.j2",
+                        minijinja::context! {
+                            team => team.clone(),
+                            objective => objective.clone(),
+                            objectives_count => count,
+                        },
+                    )?;
+                    Ok((format!("{}.md", theme.theme.id), text))
+                })
+                .collect::<Result<Vec<(String, String)>>>()
+        },
+    );
+    let (index, documents) = (index?, documents?);
     let mut all = vec![("README.md".to_owned(), index)];
     all.extend(documents);
     Ok(all)

@@ -1,5 +1,7 @@
 //! The scoring formula: a minijinja expression over an initiative's numbers.
 
+use std::collections::HashMap;
+
 use minijinja::{Environment, Value, context};
 use rayon::prelude::*;
 
@@ -55,9 +57,26 @@ impl Formula {
         let expression = env
             .compile_expression(&self.source)
             .map_err(|e| fail(e.to_string()))?;
-        let inputs: Vec<(&str, Inputs)> = inputs.into_iter().collect();
-        // Each score is independent: evaluate on all cores, keeping the input order.
-        inputs
+        // A formula is a pure function of four numbers, and initiatives share a few levels:
+        // each distinct set of numbers is evaluated once, in the order it first appears.
+        let mut distinct: HashMap<(u64, u64, u64, usize), usize> = HashMap::new();
+        let mut firsts: Vec<(&str, Inputs)> = Vec::new();
+        let slots: Vec<usize> = inputs
+            .into_iter()
+            .map(|(label, input)| {
+                let key = (
+                    input.impact.to_bits(),
+                    input.cost.to_bits(),
+                    input.confidence.to_bits(),
+                    input.supporters,
+                );
+                *distinct.entry(key).or_insert_with(|| {
+                    firsts.push((label, input));
+                    firsts.len() - 1
+                })
+            })
+            .collect();
+        let values: Vec<Result<f64, Error>> = firsts
             .par_iter()
             .map(|&(label, input)| {
                 let value: Value = expression
@@ -68,17 +87,19 @@ impl Formula {
                         supporters => input.supporters,
                     })
                     .map_err(|e| fail(format!("for `{label}`: {e}")))?;
-                let number = f64::try_from(value.clone())
+                f64::try_from(value.clone())
                     .ok()
                     .filter(|n| n.is_finite())
                     .ok_or_else(|| {
                         fail(format!(
                             "for `{label}` it gives `{value}`, not a finite number"
                         ))
-                    })?;
-                Ok(number)
+                    })
             })
-            .collect()
+            .collect();
+        // The first initiative whose numbers fail names the error.
+        let values: Vec<f64> = values.into_iter().collect::<Result<_, _>>()?;
+        Ok(slots.into_iter().map(|slot| values[slot]).collect())
     }
 }
 
@@ -106,6 +127,28 @@ mod tests {
     fn supporters_and_integer_results_count() {
         let formula = Formula::compile("impact + supporters").unwrap();
         assert_eq!(formula.scores([("a", inputs(3.0, 1.0))]).unwrap(), [5.0]);
+    }
+
+    #[test]
+    fn shared_numbers_share_a_score_and_the_first_failure_is_named() {
+        let formula = Formula::compile("impact / cost").unwrap();
+        let scores = formula
+            .scores([
+                ("a", inputs(3.0, 1.0)),
+                ("b", inputs(2.0, 1.0)),
+                ("c", inputs(3.0, 1.0)),
+            ])
+            .unwrap();
+        assert_eq!(scores, [3.0, 2.0, 3.0]);
+        let formula = Formula::compile("impact / (cost - 1)").unwrap();
+        let error = formula
+            .scores([
+                ("a", inputs(3.0, 2.0)),
+                ("b", inputs(3.0, 1.0)),
+                ("c", inputs(2.0, 1.0)),
+            ])
+            .unwrap_err();
+        assert!(error.to_string().contains("for `b`"), "{error}");
     }
 
     #[test]
