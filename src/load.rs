@@ -104,8 +104,15 @@ type Folder<T> = (Vec<Document<T>>, Texts, Vec<Finding>, usize);
 
 fn load_folder<T: DeserializeOwned + Send>(source: &dyn Source, dir: &str) -> Result<Folder<T>> {
     let files = source.toml_files(dir)?;
-    let results: Vec<_> = files.par_iter().map(|file| parse_file::<T>(file)).collect();
-    Ok(folder(results))
+    // The large documents go straight to a list of their own; see [`folder_of`].
+    let (documents, rest) = files
+        .par_iter()
+        .map(|file| {
+            let (document, text, findings) = parse_file::<T>(file);
+            (document, (text, findings))
+        })
+        .unzip();
+    Ok(folder_of(documents, rest))
 }
 
 /// One folder of two revisions (each its tree and the folder okr.toml names there).
@@ -174,13 +181,27 @@ fn load_folders<T: DeserializeOwned + Send + Sync + Clone>(
 }
 
 fn folder<T>(results: Vec<ParsedFile<T>>) -> Folder<T> {
-    let count = results.len();
-    // Sized once: documents are large, and growing by doubling would copy them over and over.
-    let mut documents = Vec::with_capacity(count);
+    let (documents, rest) = results
+        .into_iter()
+        .map(|(document, text, findings)| (document, (text, findings)))
+        .unzip();
+    folder_of(documents, rest)
+}
+
+type TextAndFindings = (Option<(String, Arc<str>)>, Vec<Finding>);
+
+fn folder_of<T>(documents: Vec<Option<Document<T>>>, rest: Vec<TextAndFindings>) -> Folder<T> {
+    let count = rest.len();
+    // Documents are large: this keeps them in the list they were parsed into, where collecting
+    // anew would hold two copies at once.
+    #[expect(
+        clippy::filter_map_identity,
+        reason = "`flatten` collects into a new list; `filter_map` collects in place"
+    )]
+    let documents: Vec<Document<T>> = documents.into_iter().filter_map(|d| d).collect();
     let mut texts = Texts::with_capacity(count);
     let mut findings = Vec::new();
-    for (document, text, file_findings) in results {
-        documents.extend(document);
+    for (text, file_findings) in rest {
         if let Some((path, text)) = text {
             texts.insert(path, text);
         }

@@ -67,16 +67,14 @@ pub fn check(workspace: &mut Workspace) -> Checked {
         .zip(first)
         .map(|(document, first)| {
             let mut own = Vec::new();
-            let initiative = initiative(&document, config, &mut own)
+            let doc = &document.parsed.doc;
+            let spans = Spans {
+                status: doc.status.as_ref().map(Spanned::span),
+                tags: doc.tags.as_ref().map(Spanned::span),
+            };
+            let initiative = initiative(document, config, &mut own)
                 .filter(|_| first)
-                .map(|initiative| {
-                    let doc = &document.parsed.doc;
-                    let spans = Spans {
-                        status: doc.status.as_ref().map(Spanned::span),
-                        tags: doc.tags.as_ref().map(Spanned::span),
-                    };
-                    (initiative, spans)
-                });
+                .map(|initiative| (initiative, spans));
             (initiative, own)
         })
         .collect();
@@ -396,19 +394,21 @@ fn key_results(
     sound.then_some(out)
 }
 
+/// The initiative of one document, which it consumes: the initiative takes the document's
+/// strings instead of copies.
 fn initiative(
-    document: &Document<InitiativeFile>,
+    document: Document<InitiativeFile>,
     config: &Config,
     findings: &mut Vec<Finding>,
 ) -> Option<Initiative> {
     let doc = &document.parsed.doc;
     let file = document.file.as_str();
-    let title_value = require(&doc.title, "title", document, findings);
-    let problem = require(&doc.problem, "problem", document, findings);
-    let owner = require(&doc.owner, "owner", document, findings);
-    let tag_value = require(&doc.tags, "tags", document, findings);
-    let impact = require(&doc.impact, "impact", document, findings);
-    let cost = require(&doc.cost, "cost", document, findings);
+    let title_value = require(&doc.title, "title", &document, findings);
+    let problem = require(&doc.problem, "problem", &document, findings);
+    let owner = require(&doc.owner, "owner", &document, findings);
+    let tag_value = require(&doc.tags, "tags", &document, findings);
+    let impact = require(&doc.impact, "impact", &document, findings);
+    let cost = require(&doc.cost, "cost", &document, findings);
 
     let title = title_value.map(|t| title(t, file, findings));
     for (value, key) in [(problem, "problem"), (owner, "owner")] {
@@ -476,25 +476,46 @@ fn initiative(
             }
         });
     let key_results = key_results(&doc.key_results, file, findings);
+    let (Some(_), Some(_)) = (problem, owner) else {
+        return None;
+    };
+    let (title, tags) = (title?, tags.filter(|t| !t.is_empty())?);
+    let (impact, cost, confidence, status) = (impact?, cost?, confidence?, status?);
+    let key_results = key_results?;
 
+    let Document { id, file, parsed } = document;
+    let doc = parsed.doc;
     Some(Initiative {
-        id: document.id.clone(),
-        file: document.file.clone(),
-        title: title?,
-        problem: problem?.get_ref().trim().to_owned(),
-        outcome: doc.outcome.clone(),
-        owner: owner?.get_ref().trim().to_owned(),
-        supporters: doc.supporters.clone(),
-        tags: tags.filter(|t| !t.is_empty())?,
-        impact: impact?,
-        cost: cost?,
-        confidence: confidence?,
-        status: status?,
+        id,
+        file,
+        title,
+        problem: trimmed(doc.problem?.into_inner()),
+        outcome: doc.outcome,
+        owner: trimmed(doc.owner?.into_inner()),
+        supporters: doc.supporters,
+        tags,
+        impact,
+        cost,
+        confidence,
+        status,
         period,
-        depends_on: doc.depends_on.iter().map(|d| d.get_ref().clone()).collect(),
-        links: doc.links.clone(),
-        key_results: key_results?,
+        depends_on: doc
+            .depends_on
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
+        links: doc.links,
+        key_results,
     })
+}
+
+/// `text` without surrounding whitespace, reusing it when there is none.
+fn trimmed(text: String) -> String {
+    if text.trim().len() == text.len() {
+        text
+    } else {
+        text.trim().to_owned()
+    }
 }
 
 fn theme(
