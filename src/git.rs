@@ -1,8 +1,10 @@
 //! Git, through git2, and gitoxide's object store for the trees of a history walk. The only
 //! module that touches either; no type of theirs leaves it.
 
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::cell::RefCell;
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 use std::path::Path;
+use std::rc::Rc;
 use std::sync::Mutex;
 
 use git2::{ErrorCode, ObjectType, Oid, Repository};
@@ -532,16 +534,87 @@ fn in_team_repository<'a>(prefix: &str, full: &'a str) -> &'a str {
 /// delta of another. gitoxide keeps recently read objects in its pack cache, so a version
 /// costs about one delta from the version read before it; libgit2 rebuilds each version from
 /// the base of its delta chain, which for a folder of thousands of files costs far more.
+///
+/// The folders read last are also kept parsed: a commit's parent holds the version of a
+/// folder that the walk read as the commit's own, so each version is read and parsed once.
 struct Trees {
     objects: gix_odb::Handle,
+    recent: RefCell<VecDeque<(gix_hash::ObjectId, Rc<Tree>)>>,
+    spare: RefCell<Option<Tree>>,
 }
 
-/// One tree entry: its name, whether it is a folder, and the object it names.
-type TreeItem<'a> = gix_object::tree::EntryRef<'a>;
+/// A parsed tree: its bytes, and where each entry lies in them.
+#[derive(Default)]
+struct Tree {
+    bytes: Vec<u8>,
+    entries: Vec<Entry>,
+}
+
+/// One tree entry: where its name and object id lie in the tree's bytes, and its mode.
+#[derive(Clone, Copy)]
+struct Entry {
+    name: (u32, u32),
+    oid: u32,
+    mode: gix_object::tree::EntryMode,
+}
+
+impl Tree {
+    /// Finds the entries of the tree in `self.bytes`, reusing the list's memory.
+    fn parse(&mut self) -> Result<()> {
+        let bytes = &self.bytes;
+        let base = bytes.as_ptr() as usize;
+        let offset = |slice: &[u8]| {
+            u32::try_from(slice.as_ptr() as usize - base)
+                .map_err(|_| git_error("a tree over 4 GiB"))
+        };
+        self.entries.clear();
+        for entry in gix_object::TreeRefIter::from_bytes(bytes, gix_hash::Kind::Sha1) {
+            let e = entry.map_err(|e| git_error(format!("cannot parse a tree: {e}")))?;
+            self.entries.push(Entry {
+                name: (
+                    offset(e.filename)?,
+                    offset(&e.filename[e.filename.len()..])?,
+                ),
+                oid: offset(e.oid.as_bytes())?,
+                mode: e.mode,
+            });
+        }
+        Ok(())
+    }
+
+    fn name(&self, entry: &Entry) -> &[u8] {
+        &self.bytes[entry.name.0 as usize..entry.name.1 as usize]
+    }
+
+    fn oid(&self, entry: &Entry) -> &gix_hash::oid {
+        let at = entry.oid as usize;
+        gix_hash::oid::from_bytes_unchecked(
+            &self.bytes[at..at + gix_hash::Kind::Sha1.len_in_bytes()],
+        )
+    }
+
+    /// git's order of two entries, one of this tree and one of `other`: by name, a folder's
+    /// name as if it ended in `/`.
+    fn order(&self, a: &Entry, other: &Tree, b: &Entry) -> std::cmp::Ordering {
+        let (x, y) = (self.name(a), other.name(b));
+        let common = x.len().min(y.len());
+        x[..common].cmp(&y[..common]).then_with(|| {
+            let next = |name: &[u8], e: &Entry| {
+                name.get(common)
+                    .copied()
+                    .or(e.mode.is_tree().then_some(b'/'))
+            };
+            next(x, a).cmp(&next(y, b))
+        })
+    }
+}
 
 impl Trees {
     /// The pack cache's memory: enough for the versions of several large folders.
     const CACHE_BYTES: usize = 64 << 20;
+    /// How many parsed trees are kept: a commit's and its parent's, of each folder a commit
+    /// may change (the top, the folders walked and the period folders in them).
+    const RECENT: usize = 32;
 
     fn open(repo: &Repository) -> Result<Trees> {
         let mut objects = gix_odb::at(repo.commondir().join("objects"), gix_hash::Kind::Sha1)
@@ -551,46 +624,69 @@ impl Trees {
                 Trees::CACHE_BYTES,
             ))
         });
-        Ok(Trees { objects })
+        Ok(Trees {
+            objects,
+            recent: RefCell::new(VecDeque::with_capacity(Trees::RECENT)),
+            spare: RefCell::new(None),
+        })
     }
 
-    /// The bytes of the tree `id`.
-    fn read(&self, id: &gix_hash::oid) -> Result<Vec<u8>> {
+    /// The tree `id`, parsed.
+    fn read(&self, id: &gix_hash::oid) -> Result<Rc<Tree>> {
         use gix_object::Find as _;
-        let mut buffer = Vec::new();
-        match self.objects.try_find(id, &mut buffer) {
-            Ok(Some(data)) if data.kind == gix_object::Kind::Tree => Ok(buffer),
-            Ok(Some(_)) => Err(git_error(format!("object `{id}` is not a tree"))),
-            Ok(None) => Err(git_error(format!(
-                "tree `{id}` is missing from the repository; the clone may be partial"
-            ))),
-            Err(e) => Err(git_error(format!("cannot read tree `{id}`: {e}"))),
+        if let Some((_, tree)) = self.recent.borrow().iter().find(|(key, _)| &**key == id) {
+            return Ok(Rc::clone(tree));
         }
+        // A large folder is megabytes: the memory of the tree last dropped is used again.
+        let mut tree = self.spare.take().unwrap_or_default();
+        let found = self
+            .objects
+            .try_find(id, &mut tree.bytes)
+            .map(|data| data.map(|d| (d.kind, d.data.as_ptr() as usize, d.data.len())));
+        match found {
+            Ok(Some((gix_object::Kind::Tree, at, len))) => {
+                // The object is where the store says, which is the whole buffer in practice.
+                let start = at - tree.bytes.as_ptr() as usize;
+                tree.bytes.truncate(start + len);
+                tree.bytes.drain(..start);
+                tree.parse()?;
+            }
+            Ok(Some(_)) => return Err(git_error(format!("object `{id}` is not a tree"))),
+            Ok(None) => {
+                return Err(git_error(format!(
+                    "tree `{id}` is missing from the repository; the clone may be partial"
+                )));
+            }
+            Err(e) => return Err(git_error(format!("cannot read tree `{id}`: {e}"))),
+        }
+        let tree = Rc::new(tree);
+        let mut recent = self.recent.borrow_mut();
+        if recent.len() == Trees::RECENT
+            && let Some((_, dropped)) = recent.pop_back()
+            && let Ok(dropped) = Rc::try_unwrap(dropped)
+        {
+            self.spare.replace(Some(dropped));
+        }
+        recent.push_front((id.to_owned(), Rc::clone(&tree)));
+        Ok(tree)
     }
 
-    fn entries(bytes: &[u8]) -> Result<Vec<TreeItem<'_>>> {
-        gix_object::TreeRef::from_bytes(bytes, gix_hash::Kind::Sha1)
-            .map(|tree| tree.entries)
-            .map_err(|e| git_error(format!("cannot parse a tree: {e}")))
-    }
-
-    /// The bytes of the folder `dir` (`/`-separated, empty for the top) in the tree `root`;
-    /// `None` when there is no such folder.
-    fn subtree(&self, root: Oid, dir: &str) -> Result<Option<Vec<u8>>> {
-        let mut bytes = self.read(&gix_hash::ObjectId::from_bytes_or_panic(root.as_bytes()))?;
+    /// The folder `dir` (`/`-separated, empty for the top) in the tree `root`; `None` when
+    /// there is no such folder.
+    fn subtree(&self, root: Oid, dir: &str) -> Result<Option<Rc<Tree>>> {
+        let mut tree = self.read(&gix_hash::ObjectId::from_bytes_or_panic(root.as_bytes()))?;
         for part in dir.split('/').filter(|p| !p.is_empty()) {
-            let entries = Trees::entries(&bytes)?;
-            let Some(entry) = entries
+            let Some(entry) = tree
+                .entries
                 .iter()
-                .find(|e| e.mode.is_tree() && e.filename == part.as_bytes())
+                .find(|e| e.mode.is_tree() && tree.name(e) == part.as_bytes())
             else {
                 return Ok(None);
             };
-            let id = entry.oid.to_owned();
-            drop(entries);
-            bytes = self.read(&id)?;
+            let id = tree.oid(entry).to_owned();
+            tree = self.read(&id)?;
         }
-        Ok(Some(bytes))
+        Ok(Some(tree))
     }
 
     /// Compares two trees entry by entry, descending only into subtrees whose ids differ.
@@ -599,17 +695,17 @@ impl Trees {
     /// changed folder of every commit.
     fn diff(
         &self,
-        old: Option<&[u8]>,
-        new: Option<&[u8]>,
+        old: Option<&Tree>,
+        new: Option<&Tree>,
         path: &str,
         out: &mut Vec<(String, Option<Oid>, Option<Oid>)>,
     ) -> Result<()> {
-        let old = old.map(Trees::entries).transpose()?.unwrap_or_default();
-        let new = new.map(Trees::entries).transpose()?.unwrap_or_default();
+        let empty = Tree::default();
+        let (old, new) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
         let (mut i, mut j) = (0, 0);
-        while i < old.len() || j < new.len() {
-            let (left, right) = match (old.get(i), new.get(j)) {
-                (Some(x), Some(y)) => match entry_order(x, y) {
+        while i < old.entries.len() || j < new.entries.len() {
+            let (left, right) = match (old.entries.get(i), new.entries.get(j)) {
+                (Some(x), Some(y)) => match old.order(x, new, y) {
                     std::cmp::Ordering::Less => (Some(x), None),
                     std::cmp::Ordering::Greater => (None, Some(y)),
                     std::cmp::Ordering::Equal => (Some(x), Some(y)),
@@ -619,53 +715,40 @@ impl Trees {
             i += usize::from(left.is_some());
             j += usize::from(right.is_some());
             if let (Some(l), Some(r)) = (left, right)
-                && l.oid == r.oid
+                && old.oid(l) == new.oid(r)
             {
                 continue;
             }
-            let Some(either) = left.or(right) else {
-                break;
+            let name = match (left, right) {
+                (Some(l), _) => String::from_utf8_lossy(old.name(l)),
+                (None, Some(r)) => String::from_utf8_lossy(new.name(r)),
+                (None, None) => break,
             };
-            let name = String::from_utf8_lossy(either.filename);
             if name.starts_with('.') {
                 continue;
             }
             let child = format!("{path}/{name}");
-            let tree_of = |e: Option<&TreeItem<'_>>| -> Result<Option<Vec<u8>>> {
+            let tree_of = |tree: &Tree, e: Option<&Entry>| -> Result<Option<Rc<Tree>>> {
                 match e {
-                    Some(e) if e.mode.is_tree() => self.read(e.oid).map(Some),
+                    Some(e) if e.mode.is_tree() => self.read(tree.oid(e)).map(Some),
                     _ => Ok(None),
                 }
             };
             if left.is_some_and(|e| e.mode.is_tree()) || right.is_some_and(|e| e.mode.is_tree()) {
-                let (old_tree, new_tree) = (tree_of(left)?, tree_of(right)?);
+                let (old_tree, new_tree) = (tree_of(old, left)?, tree_of(new, right)?);
                 self.diff(old_tree.as_deref(), new_tree.as_deref(), &child, out)?;
             }
-            let blob_of = |e: Option<&TreeItem<'_>>| {
+            let blob_of = |tree: &Tree, e: Option<&Entry>| {
                 e.filter(|e| e.mode.is_blob_or_symlink())
-                    .and_then(|e| Oid::from_bytes(e.oid.as_bytes()).ok())
+                    .and_then(|e| Oid::from_bytes(tree.oid(e).as_bytes()).ok())
             };
-            let (old_blob, new_blob) = (blob_of(left), blob_of(right));
+            let (old_blob, new_blob) = (blob_of(old, left), blob_of(new, right));
             if (old_blob.is_some() || new_blob.is_some()) && name.ends_with(".toml") {
                 out.push((child, old_blob, new_blob));
             }
         }
         Ok(())
     }
-}
-
-/// git's order of tree entries: by name, a folder's name as if it ended in `/`.
-fn entry_order(a: &TreeItem<'_>, b: &TreeItem<'_>) -> std::cmp::Ordering {
-    let (x, y): (&[u8], &[u8]) = (a.filename, b.filename);
-    let common = x.len().min(y.len());
-    x[..common].cmp(&y[..common]).then_with(|| {
-        let next = |name: &[u8], e: &TreeItem<'_>| {
-            name.get(common)
-                .copied()
-                .or(e.mode.is_tree().then_some(b'/'))
-        };
-        next(x, a).cmp(&next(y, b))
-    })
 }
 
 fn info(commit: &git2::Commit<'_>) -> CommitInfo {
