@@ -36,6 +36,30 @@ median() { # JSON FILE, INDEX -> median seconds (this machine is shared; the med
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["median"])' "$1" "$2"
 }
 
+# Each set of commands is timed in rounds, every command once or more per round, and the times of
+# all rounds are pooled: the load of a shared machine drifts over minutes, and taking turns puts
+# the same drift on every command of a ratio.
+rounds() { # OUT ROUNDS RUNS_PER_ROUND HYPERFINE_ARGS... -> OUT, as hyperfine's JSON with pooled times
+  local out=$1 count=$2 runs=$3
+  shift 3
+  local parts=()
+  for ((round = 1; round <= count; round++)); do
+    hyperfine --runs "$runs" --export-json "$out.$round" "$@" >/dev/null
+    parts+=("$out.$round")
+  done
+  python3 - "$out" "${parts[@]}" <<'PY'
+import json, statistics, sys
+out, parts = sys.argv[1], sys.argv[2:]
+runs = [json.load(open(part))["results"] for part in parts]
+results = []
+for index, first in enumerate(runs[0]):
+    times = [t for run in runs for t in run[index]["times"]]
+    results.append({"command": first["command"], "times": times, "median": statistics.median(times)})
+json.dump({"results": results}, open(out, "w"), indent=1)
+PY
+  rm -f "${parts[@]}"
+}
+
 ratio() { python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]):.2f}")' "$1" "$2"; }
 
 peak_mib() { # COMMAND... -> peak resident memory in MiB
@@ -43,26 +67,26 @@ peak_mib() { # COMMAND... -> peak resident memory in MiB
   python3 -c 'import sys; print(f"{int(open(sys.argv[1]).read().split()[-1]) / 1024:.0f}")' "$results/time.txt"
 }
 
-measure() { # COUNT RUNS -> results/COUNT-*.json (floor, check, render; git log, history cold; history warm; floor, diff)
-  local repo runs="$2"
+measure() { # COUNT ROUNDS -> results/COUNT-*.json (floor, check, render; git log, history cold; history warm; floor, diff)
+  local repo count="$2"
   repo=$(repo_for "$1")
   local out="$results/$1"
-  hyperfine --warmup 2 --runs "$runs" -N --export-json "$out-check.json" \
+  rounds "$out-check.json" "$count" 2 --warmup 1 -N \
     "$floor $repo" \
     "$okr -C $repo check -q --format json" \
-    "$okr -C $repo render -q --out $results/rendered-$1" >/dev/null
-  hyperfine --warmup 1 --runs "$(((runs + 1) / 2))" --export-json "$out-history.json" \
+    "$okr -C $repo render -q --out $results/rendered-$1"
+  rounds "$out-history.json" "$count" 1 \
     "git -C $repo log --name-only -- initiatives themes" \
-    --prepare "rm -rf $repo/.git/okr" "$okr -C $repo history --format json" >/dev/null
+    --prepare "rm -rf $repo/.git/okr" "$okr -C $repo history --format json"
   "$okr" -C "$repo" history --format json >/dev/null # fill the cache
-  hyperfine --warmup 1 --runs "$runs" -N --export-json "$out-warm.json" \
-    "$okr -C $repo history --format json" >/dev/null
-  hyperfine --warmup 1 --runs "$runs" -N --export-json "$out-diff.json" \
+  rounds "$out-warm.json" "$count" 2 --warmup 1 -N \
+    "$okr -C $repo history --format json"
+  rounds "$out-diff.json" "$count" 2 --warmup 1 -N \
     "$floor $repo" \
-    "$okr -C $repo diff HEAD~1000 HEAD --format json" >/dev/null
+    "$okr -C $repo diff HEAD~1000 HEAD --format json"
 }
 
-measure 10000 10
+measure 10000 6
 r=$results/10000
 floor10=$(median "$r-check.json" 0)
 check10=$(median "$r-check.json" 1)
@@ -88,7 +112,7 @@ echo "| \`okr diff HEAD~1000 HEAD\` / floor | $(ratio "$diff10" "$diff_floor10")
 
 [[ -n "${OKR_BENCH_QUICK:-}" ]] && exit 0
 
-measure 100000 5
+measure 100000 3
 r=$results/100000
 repo100=$(repo_for 100000)
 echo
@@ -96,5 +120,6 @@ echo "| command at 100,000 initiatives | time / its 10,000 time | target | peak 
 echo "| --- | ---: | ---: | ---: | ---: |"
 echo "| \`okr check\` | $(ratio "$(median "$r-check.json" 1)" "$check10") | ≤ 11 | $(peak_mib "$okr" -C "$repo100" check -q --format json) | < 1024 |"
 echo "| \`okr render\` | $(ratio "$(median "$r-check.json" 2)" "$render10") | ≤ 11 | $(peak_mib "$okr" -C "$repo100" render -q --out "$results/rendered-100000") | < 1024 |"
+rm -rf "$repo100/.git/okr" # the walk itself, not the cache
 echo "| \`okr history\` | $(ratio "$(median "$r-history.json" 1)" "$history10") | ≤ 11 | $(peak_mib "$okr" -C "$repo100" history --format json) | < 1024 |"
 echo "| \`okr diff HEAD~1000 HEAD\` | $(ratio "$(median "$r-diff.json" 1)" "$diff10") | ≤ 11 | $(peak_mib "$okr" -C "$repo100" diff HEAD~1000 HEAD --format json) | < 1024 |"
