@@ -217,7 +217,7 @@ fn rank<T>(mut items: Vec<T>, key: impl Fn(&T) -> (f64, &str)) -> Vec<T> {
 
 /// Reorders `items` in place so that place `k` holds what was at `order[k]`: the items are
 /// large, and moving each once along its cycle copies far less than collecting anew.
-fn permute<T>(items: &mut [T], order: &[usize]) {
+pub(crate) fn permute<T>(items: &mut [T], order: &[usize]) {
     let mut done = vec![false; items.len()];
     for start in 0..items.len() {
         let mut at = start;

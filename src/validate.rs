@@ -1,6 +1,6 @@
 //! The rules: from parsed documents to findings and the checked [`Model`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -24,9 +24,9 @@ pub struct Checked {
     pub model: Model,
     /// Every finding, with `[rules]` levels applied and in a stable order.
     pub findings: Vec<Finding>,
-    /// Where each initiative of the model wrote its `status` and `tags`, by file: the rules
-    /// that run once its document is gone point there.
-    spans: HashMap<String, Spans>,
+    /// Where each initiative of the model wrote its `status` and `tags`, in the order of
+    /// `model.initiatives`: the rules that run once its document is gone point there.
+    spans: Vec<Spans>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -46,23 +46,20 @@ pub fn check(workspace: &mut Workspace) -> Checked {
     let mut findings = workspace.findings.clone();
     let mut model = Model::default();
 
-    // The rules that span files and need the documents themselves run first.
-    dependencies(&documents, &mut findings);
-    let mut seen_initiatives: HashMap<&str, &str> = HashMap::with_capacity(documents.len());
-    let mut first = Vec::with_capacity(documents.len());
-    for document in &documents {
-        first.push(check_duplicate(
-            document,
-            "initiative",
-            &mut seen_initiatives,
-            &mut findings,
-        ));
-    }
-    drop(seen_initiatives);
+    // The rules that span files and need the documents themselves run first. Each id is
+    // mapped to the first file that has it: a second one is a duplicate, and dependencies are
+    // looked up here.
+    let mut ids: HashMap<&str, &str> = HashMap::with_capacity(documents.len());
+    let first: Vec<bool> = documents
+        .iter()
+        .map(|document| check_duplicate(document, "initiative", &mut ids, &mut findings))
+        .collect();
+    dependencies(&documents, &ids, &mut findings);
+    drop(ids);
 
     // Each file's own rules are independent of the others: run them on all cores.
-    type Built = (Option<(Initiative, Spans)>, Vec<Finding>);
-    let checked: Vec<Built> = documents
+    type Built = Option<(Initiative, Spans)>;
+    let (built, own): (Vec<Built>, Vec<Vec<Finding>>) = documents
         .into_par_iter()
         .zip(first)
         .map(|(document, first)| {
@@ -77,16 +74,27 @@ pub fn check(workspace: &mut Workspace) -> Checked {
                 .map(|initiative| (initiative, spans));
             (initiative, own)
         })
-        .collect();
-    let mut spans = HashMap::with_capacity(checked.len());
-    model.initiatives.reserve_exact(checked.len());
-    for (initiative, own) in checked {
-        findings.extend(own);
-        if let Some((initiative, file_spans)) = initiative {
-            spans.insert(initiative.file.clone(), file_spans);
-            model.initiatives.push(initiative);
-        }
+        .unzip();
+    findings.extend(own.into_iter().flatten());
+    // The initiatives are large: they stay in the list they were built into, sorted in place.
+    #[expect(
+        clippy::filter_map_identity,
+        reason = "`flatten` collects into a new list; `filter_map` collects in place"
+    )]
+    let mut built: Vec<(Initiative, Spans)> = built.into_iter().filter_map(|b| b).collect();
+    if !built.is_sorted_by(|a, b| a.0.id <= b.0.id) {
+        let mut keys: Vec<(&str, usize)> = built
+            .iter()
+            .enumerate()
+            .map(|(index, (initiative, _))| (initiative.id.as_str(), index))
+            .collect();
+        keys.sort_unstable();
+        let order: Vec<usize> = keys.into_iter().map(|(_, index)| index).collect();
+        crate::portfolio::permute(&mut built, &order);
     }
+    let (initiatives, spans) = built.into_iter().unzip();
+    model.initiatives = initiatives;
+
     let mut seen_themes: HashMap<&str, &str> = HashMap::new();
     for document in &workspace.themes {
         let first = check_duplicate(document, "theme", &mut seen_themes, &mut findings);
@@ -96,7 +104,6 @@ pub fn check(workspace: &mut Workspace) -> Checked {
             model.themes.push(theme);
         }
     }
-    model.initiatives.sort_by(|a, b| a.id.cmp(&b.id));
     model.themes.sort_by(|a, b| a.id.cmp(&b.id));
 
     let mut checked = Checked {
@@ -566,8 +573,11 @@ fn empty_theme(document: &Document<ThemeFile>, span: Option<Range<usize>>) -> Fi
 }
 
 /// Unknown dependencies and dependency cycles, against every initiative that parsed.
-fn dependencies(documents: &[Document<InitiativeFile>], findings: &mut Vec<Finding>) {
-    let ids: HashSet<&str> = documents.iter().map(|d| d.id.as_str()).collect();
+fn dependencies(
+    documents: &[Document<InitiativeFile>],
+    ids: &HashMap<&str, &str>,
+    findings: &mut Vec<Finding>,
+) {
     // The ids in order, for suggestions, sorted only when a dependency is unknown.
     let sorted = std::cell::OnceCell::new();
     let mut graph: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -575,12 +585,12 @@ fn dependencies(documents: &[Document<InitiativeFile>], findings: &mut Vec<Findi
     for document in documents {
         for dependency in &document.parsed.doc.depends_on {
             let target = dependency.get_ref().as_str();
-            if ids.contains(target) {
+            if ids.contains_key(target) {
                 graph.entry(document.id.as_str()).or_default().push(target);
                 spans.insert((&document.id, target), (&document.file, dependency.span()));
             } else {
                 let sorted = sorted.get_or_init(|| {
-                    let mut sorted: Vec<&str> = ids.iter().copied().collect();
+                    let mut sorted: Vec<&str> = ids.keys().copied().collect();
                     sorted.sort_unstable();
                     sorted
                 });
@@ -747,17 +757,14 @@ impl Checked {
             .iter()
             .flat_map(|t| t.tags.iter().map(String::as_str))
             .collect();
-        for initiative in &self.model.initiatives {
+        for (index, initiative) in self.model.initiatives.iter().enumerate() {
             if initiative.status.is_open()
                 && !initiative
                     .tags
                     .iter()
                     .any(|t| theme_tags.contains(t.as_str()))
             {
-                let span = self
-                    .spans
-                    .get(initiative.file.as_str())
-                    .and_then(|s| s.tags.clone());
+                let span = self.spans.get(index).and_then(|s| s.tags.clone());
                 findings.push(
                     Finding::new(
                         Rule::Orphan,
@@ -778,16 +785,13 @@ impl Checked {
     }
 
     fn stale(&self, limit: u32, recent: &BTreeSet<String>, findings: &mut Vec<Finding>) {
-        for initiative in &self.model.initiatives {
+        for (index, initiative) in self.model.initiatives.iter().enumerate() {
             if !matches!(initiative.status, Status::Accepted | Status::Active)
                 || recent.contains(&initiative.file)
             {
                 continue;
             }
-            let span = self
-                .spans
-                .get(initiative.file.as_str())
-                .and_then(|s| s.status.clone());
+            let span = self.spans.get(index).and_then(|s| s.status.clone());
             findings.push(
                 Finding::new(
                     Rule::Stale,
