@@ -112,7 +112,7 @@ echo "| \`okr diff HEAD~1000 HEAD\` / floor | $(ratio "$diff10" "$diff_floor10")
 
 [[ -n "${OKR_BENCH_QUICK:-}" ]] && exit 0
 
-measure 100000 3
+measure 100000 5
 r=$results/100000
 repo100=$(repo_for 100000)
 echo

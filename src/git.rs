@@ -280,26 +280,6 @@ impl Repo {
         Ok(out)
     }
 
-    fn subtree_at<'r>(
-        &'r self,
-        tree: &git2::Tree<'r>,
-        dir: &str,
-    ) -> Result<Option<git2::Tree<'r>>> {
-        if dir.is_empty() {
-            return Ok(Some(tree.clone()));
-        }
-        match tree.get_path(Path::new(dir)) {
-            Ok(entry) if entry.kind() == Some(ObjectType::Tree) => self
-                .repo
-                .find_tree(entry.id())
-                .map(Some)
-                .map_err(|e| git_error(e.message())),
-            Ok(_) => Ok(None),
-            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
-            Err(e) => Err(git_error(e.message())),
-        }
-    }
-
     /// Classifies raw differences, pairing deletions with additions into renames.
     fn changes(&self, raw: Vec<(String, Option<Oid>, Option<Oid>)>) -> Vec<Change> {
         let stem = |p: &str| crate::load::stem(p).to_owned();
@@ -380,23 +360,29 @@ impl Repo {
             .par_iter()
             .map(|(_, bytes)| Oid::hash_object(ObjectType::Blob, bytes).ok())
             .collect();
-        let head = self.repo.head().ok().and_then(|h| h.peel_to_tree().ok());
-        // Each folder's tree is read once, and each file found in it by name.
-        let mut folders: HashMap<&str, Option<git2::Tree<'_>>> = HashMap::new();
+        let head = self
+            .repo
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_tree().ok())
+            .map(|tree| tree.id());
+        // Each folder's tree is read once (through gitoxide, as a walk reads them: a large
+        // folder is a long delta chain), and each file found in it by name.
+        let trees = Trees::open(&self.repo).ok();
+        let mut folders: HashMap<&str, Option<Rc<Tree>>> = HashMap::new();
         files
             .iter()
             .zip(current)
             .filter(|((path, _), current)| {
                 let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
                 let folder = folders.entry(dir).or_insert_with(|| {
-                    let head = head.as_ref()?;
-                    self.subtree_at(head, &self.full(dir)).ok().flatten()
+                    let (trees, head) = (trees.as_ref()?, head?);
+                    trees.subtree(head, &self.full(dir)).ok().flatten()
                 });
                 let committed = folder
                     .as_ref()
-                    .and_then(|tree| tree.get_name(name))
-                    .filter(|entry| entry.kind() == Some(ObjectType::Blob))
-                    .map(|entry| entry.id());
+                    .and_then(|tree| tree.blob(name.as_bytes()))
+                    .and_then(|id| Oid::from_bytes(id.as_bytes()).ok());
                 committed != *current
             })
             .map(|((path, _), _)| (*path).to_owned())
@@ -591,6 +577,24 @@ impl Tree {
         gix_hash::oid::from_bytes_unchecked(
             &self.bytes[at..at + gix_hash::Kind::Sha1.len_in_bytes()],
         )
+    }
+
+    /// The blob (or symlink) named `name`, found by its place in git's order.
+    fn blob(&self, name: &[u8]) -> Option<&gix_hash::oid> {
+        let at = self
+            .entries
+            .binary_search_by(|e| {
+                let x = self.name(e);
+                let common = x.len().min(name.len());
+                x[..common].cmp(&name[..common]).then_with(|| {
+                    let next = x.get(common).copied();
+                    next.or(e.mode.is_tree().then_some(b'/'))
+                        .cmp(&name.get(common).copied())
+                })
+            })
+            .ok()?;
+        let entry = &self.entries[at];
+        entry.mode.is_blob_or_symlink().then(|| self.oid(entry))
     }
 
     /// git's order of two entries, one of this tree and one of `other`: by name, a folder's

@@ -397,10 +397,14 @@ pub fn recently_changed(
         .map_err(|e| e.to_string())?;
     let mut recent = BTreeSet::new();
     // Follow renames back in time: an older change under the old name is a change of the file.
-    let mut alias: HashMap<String, String> = files
-        .iter()
-        .map(|(f, _)| ((*f).to_owned(), (*f).to_owned()))
-        .collect();
+    let mut alias: HashMap<String, String> = if walked.is_empty() {
+        HashMap::new()
+    } else {
+        files
+            .iter()
+            .map(|(f, _)| ((*f).to_owned(), (*f).to_owned()))
+            .collect()
+    };
     for commit in &walked {
         for change in &commit.changes {
             let Some(file) = alias.get(&change.path).cloned() else {
