@@ -68,7 +68,7 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // Errors are fine; only a panic (or a hang, or a crash) is a bug.
-    let workspace = match load::load(&tree) {
+    let mut workspace = match load::load(&tree) {
         Ok(workspace) => workspace,
         Err(okr::Error::Config { findings, texts }) => {
             report(&findings, &texts);
@@ -76,7 +76,7 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(_) => return,
     };
-    let checked = validate::check(&workspace);
+    let checked = validate::check(&mut workspace);
     report(&checked.findings, &workspace.texts);
     if checked
         .findings
