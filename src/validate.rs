@@ -58,8 +58,9 @@ pub fn check(workspace: &mut Workspace) -> Checked {
     drop(ids);
 
     // Each file's own rules are independent of the others: run them on all cores.
-    type Built = Option<(Initiative, Spans)>;
-    let (built, own): (Vec<Built>, Vec<Vec<Finding>>) = documents
+    // Per file: its spans, when it gave an initiative, and its own findings.
+    type Rest = (Option<Spans>, Vec<Finding>);
+    let (initiatives, rest): (Vec<Option<Initiative>>, Vec<Rest>) = documents
         .into_par_iter()
         .zip(first)
         .map(|(document, first)| {
@@ -69,30 +70,33 @@ pub fn check(workspace: &mut Workspace) -> Checked {
                 status: doc.status.as_ref().map(Spanned::span),
                 tags: doc.tags.as_ref().map(Spanned::span),
             };
-            let initiative = initiative(document, config, &mut own)
-                .filter(|_| first)
-                .map(|initiative| (initiative, spans));
-            (initiative, own)
+            let initiative = initiative(document, config, &mut own).filter(|_| first);
+            let spans = initiative.is_some().then_some(spans);
+            (initiative, (spans, own))
         })
         .unzip();
-    findings.extend(own.into_iter().flatten());
+    let mut spans = Vec::with_capacity(rest.len());
+    for (file_spans, own) in rest {
+        spans.extend(file_spans);
+        findings.extend(own);
+    }
     // The initiatives are large: they stay in the list they were built into, sorted in place.
     #[expect(
         clippy::filter_map_identity,
         reason = "`flatten` collects into a new list; `filter_map` collects in place"
     )]
-    let mut built: Vec<(Initiative, Spans)> = built.into_iter().filter_map(|b| b).collect();
-    if !built.is_sorted_by(|a, b| a.0.id <= b.0.id) {
-        let mut keys: Vec<(&str, usize)> = built
+    let mut initiatives: Vec<Initiative> = initiatives.into_iter().filter_map(|i| i).collect();
+    if !initiatives.is_sorted_by(|a, b| a.id <= b.id) {
+        let mut keys: Vec<(&str, usize)> = initiatives
             .iter()
             .enumerate()
-            .map(|(index, (initiative, _))| (initiative.id.as_str(), index))
+            .map(|(index, initiative)| (initiative.id.as_str(), index))
             .collect();
         keys.sort_unstable();
         let order: Vec<usize> = keys.into_iter().map(|(_, index)| index).collect();
-        crate::portfolio::permute(&mut built, &order);
+        crate::portfolio::permute(&mut initiatives, &order);
+        crate::portfolio::permute(&mut spans, &order);
     }
-    let (initiatives, spans) = built.into_iter().unzip();
     model.initiatives = initiatives;
 
     let mut seen_themes: HashMap<&str, &str> = HashMap::new();
