@@ -36,18 +36,14 @@ median() { # JSON FILE, INDEX -> median seconds (this machine is shared; the med
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["median"])' "$1" "$2"
 }
 
-# Each set of commands is timed in rounds, every command once or more per round, and the times of
-# all rounds are pooled: the load of a shared machine drifts over minutes, and taking turns puts
-# the same drift on every command of a ratio.
-rounds() { # OUT ROUNDS RUNS_PER_ROUND HYPERFINE_ARGS... -> OUT, as hyperfine's JSON with pooled times
-  local out=$1 count=$2 runs=$3
-  shift 3
-  local parts=()
-  for ((round = 1; round <= count; round++)); do
-    hyperfine --runs "$runs" --export-json "$out.$round" "$@" >/dev/null
-    parts+=("$out.$round")
-  done
-  python3 - "$out" "${parts[@]}" <<'PY'
+# The commands are timed in rounds: in each round every measure runs once or twice, on each
+# repository in turn, and the times of all rounds are pooled. The load of a shared machine drifts
+# over minutes; taking turns puts the same drift on both sides of every ratio, the 10,000 and the
+# 100,000 runs included.
+pool() { # OUT PARTS... -> OUT, as hyperfine's JSON with every part's times pooled
+  local out=$1
+  shift
+  python3 - "$out" "$@" <<'PY'
 import json, statistics, sys
 out, parts = sys.argv[1], sys.argv[2:]
 runs = [json.load(open(part))["results"] for part in parts]
@@ -57,7 +53,7 @@ for index, first in enumerate(runs[0]):
     results.append({"command": first["command"], "times": times, "median": statistics.median(times)})
 json.dump({"results": results}, open(out, "w"), indent=1)
 PY
-  rm -f "${parts[@]}"
+  rm -f "$@"
 }
 
 ratio() { python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]):.2f}")' "$1" "$2"; }
@@ -67,26 +63,39 @@ peak_mib() { # COMMAND... -> peak resident memory in MiB
   python3 -c 'import sys; print(f"{int(open(sys.argv[1]).read().split()[-1]) / 1024:.0f}")' "$results/time.txt"
 }
 
-measure() { # COUNT ROUNDS -> results/COUNT-*.json (floor, check, render; git log, history cold; history warm; floor, diff)
-  local repo count="$2"
+turn() { # COUNT ROUND -> results/COUNT-{check,history,warm,diff}.json.ROUND
+  local repo out="$results/$1" round=$2
   repo=$(repo_for "$1")
-  local out="$results/$1"
-  rounds "$out-check.json" "$count" 2 --warmup 1 -N \
+  hyperfine --runs 2 --warmup 1 -N --export-json "$out-check.json.$round" \
     "$floor $repo" \
     "$okr -C $repo check -q --format json" \
-    "$okr -C $repo render -q --out $results/rendered-$1"
-  rounds "$out-history.json" "$count" 1 \
+    "$okr -C $repo render -q --out $results/rendered-$1" >/dev/null
+  hyperfine --runs 1 --export-json "$out-history.json.$round" \
     "git -C $repo log --name-only -- initiatives themes" \
-    --prepare "rm -rf $repo/.git/okr" "$okr -C $repo history --format json"
+    --prepare "rm -rf $repo/.git/okr" "$okr -C $repo history --format json" >/dev/null
   "$okr" -C "$repo" history --format json >/dev/null # fill the cache
-  rounds "$out-warm.json" "$count" 2 --warmup 1 -N \
-    "$okr -C $repo history --format json"
-  rounds "$out-diff.json" "$count" 2 --warmup 1 -N \
+  hyperfine --runs 2 --warmup 1 -N --export-json "$out-warm.json.$round" \
+    "$okr -C $repo history --format json" >/dev/null
+  hyperfine --runs 2 --warmup 1 -N --export-json "$out-diff.json.$round" \
     "$floor $repo" \
-    "$okr -C $repo diff HEAD~1000 HEAD --format json"
+    "$okr -C $repo diff HEAD~1000 HEAD --format json" >/dev/null
 }
 
-measure 10000 6
+sizes=(10000)
+[[ -z "${OKR_BENCH_QUICK:-}" ]] && sizes+=(100000)
+rounds=5
+for size in "${sizes[@]}"; do repo_for "$size" >/dev/null; done
+for ((round = 1; round <= rounds; round++)); do
+  for size in "${sizes[@]}"; do turn "$size" "$round"; done
+done
+for size in "${sizes[@]}"; do
+  for set in check history warm diff; do
+    parts=()
+    for ((round = 1; round <= rounds; round++)); do parts+=("$results/$size-$set.json.$round"); done
+    pool "$results/$size-$set.json" "${parts[@]}"
+  done
+done
+
 r=$results/10000
 floor10=$(median "$r-check.json" 0)
 check10=$(median "$r-check.json" 1)
@@ -112,7 +121,6 @@ echo "| \`okr diff HEAD~1000 HEAD\` / floor | $(ratio "$diff10" "$diff_floor10")
 
 [[ -n "${OKR_BENCH_QUICK:-}" ]] && exit 0
 
-measure 100000 5
 r=$results/100000
 repo100=$(repo_for 100000)
 echo
