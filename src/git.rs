@@ -583,34 +583,29 @@ impl Tree {
     fn blob(&self, name: &[u8]) -> Option<&gix_hash::oid> {
         let at = self
             .entries
-            .binary_search_by(|e| {
-                let x = self.name(e);
-                let common = x.len().min(name.len());
-                x[..common].cmp(&name[..common]).then_with(|| {
-                    let next = x.get(common).copied();
-                    next.or(e.mode.is_tree().then_some(b'/'))
-                        .cmp(&name.get(common).copied())
-                })
-            })
+            .binary_search_by(|e| git_order((self.name(e), e.mode.is_tree()), (name, false)))
             .ok()?;
         let entry = &self.entries[at];
         entry.mode.is_blob_or_symlink().then(|| self.oid(entry))
     }
 
-    /// git's order of two entries, one of this tree and one of `other`: by name, a folder's
-    /// name as if it ended in `/`.
+    /// git's order of two entries, one of this tree and one of `other`.
     fn order(&self, a: &Entry, other: &Tree, b: &Entry) -> std::cmp::Ordering {
-        let (x, y) = (self.name(a), other.name(b));
-        let common = x.len().min(y.len());
-        x[..common].cmp(&y[..common]).then_with(|| {
-            let next = |name: &[u8], e: &Entry| {
-                name.get(common)
-                    .copied()
-                    .or(e.mode.is_tree().then_some(b'/'))
-            };
-            next(x, a).cmp(&next(y, b))
-        })
+        git_order(
+            (self.name(a), a.mode.is_tree()),
+            (other.name(b), b.mode.is_tree()),
+        )
     }
+}
+
+/// git's order of tree entries (name, whether a folder): by name, a folder's name as if it
+/// ended in `/`.
+fn git_order((x, x_tree): (&[u8], bool), (y, y_tree): (&[u8], bool)) -> std::cmp::Ordering {
+    let common = x.len().min(y.len());
+    let next = |name: &[u8], tree: bool| name.get(common).copied().or(tree.then_some(b'/'));
+    x[..common]
+        .cmp(&y[..common])
+        .then_with(|| next(x, x_tree).cmp(&next(y, y_tree)))
 }
 
 impl Trees {

@@ -16,6 +16,7 @@ pub mod finding;
 pub mod fmt;
 pub mod git;
 pub mod history;
+mod in_place;
 pub mod load;
 pub mod model;
 pub mod output;

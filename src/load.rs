@@ -194,11 +194,7 @@ fn folder_of<T>(documents: Vec<Option<Document<T>>>, rest: Vec<TextAndFindings>)
     let count = rest.len();
     // Documents are large: this keeps them in the list they were parsed into, where collecting
     // anew would hold two copies at once.
-    #[expect(
-        clippy::filter_map_identity,
-        reason = "`flatten` collects into a new list; `filter_map` collects in place"
-    )]
-    let documents: Vec<Document<T>> = documents.into_iter().filter_map(|d| d).collect();
+    let documents = crate::in_place::somes(documents);
     let mut texts = Texts::with_capacity(count);
     let mut findings = Vec::new();
     for (text, file_findings) in rest {

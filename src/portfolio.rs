@@ -211,47 +211,13 @@ fn rank<T>(mut items: Vec<T>, key: impl Fn(&T) -> (f64, &str)) -> Vec<T> {
         start = end;
     }
     let order: Vec<usize> = keys.into_iter().map(|(_, _, index)| index).collect();
-    permute(&mut items, &order);
+    crate::in_place::permute(&mut items, &order);
     items
-}
-
-/// Reorders `items` in place so that place `k` holds what was at `order[k]`: the items are
-/// large, and moving each once along its cycle copies far less than collecting anew.
-pub(crate) fn permute<T>(items: &mut [T], order: &[usize]) {
-    let mut done = vec![false; items.len()];
-    for start in 0..items.len() {
-        let mut at = start;
-        while !done[at] {
-            done[at] = true;
-            let from = order[at];
-            if from == start {
-                break;
-            }
-            items.swap(at, from);
-            at = from;
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn permuting_in_place_follows_the_order() {
-        for order in [
-            vec![],
-            vec![0],
-            vec![2, 0, 1],
-            vec![1, 0, 3, 2],
-            vec![3, 1, 0, 2, 4],
-        ] {
-            let mut items: Vec<usize> = (0..order.len()).map(|i| i * 10).collect();
-            permute(&mut items, &order);
-            let expected: Vec<usize> = order.iter().map(|i| i * 10).collect();
-            assert_eq!(items, expected, "{order:?}");
-        }
-    }
 
     #[test]
     fn ranks_by_score_then_id_with_a_tolerance() {

@@ -8,6 +8,7 @@ use toml::Spanned;
 
 use crate::config::{Config, Scale};
 use crate::finding::{Finding, Rule, suggestion};
+use crate::in_place;
 use crate::load::{Document, Workspace};
 use crate::model::{
     Initiative, InitiativeFile, KeyResult, KeyResultFile, Level, Measure, Model, Status, Theme,
@@ -81,21 +82,11 @@ pub fn check(workspace: &mut Workspace) -> Checked {
         findings.extend(own);
     }
     // The initiatives are large: they stay in the list they were built into, sorted in place.
-    #[expect(
-        clippy::filter_map_identity,
-        reason = "`flatten` collects into a new list; `filter_map` collects in place"
-    )]
-    let mut initiatives: Vec<Initiative> = initiatives.into_iter().filter_map(|i| i).collect();
+    let mut initiatives = in_place::somes(initiatives);
     if !initiatives.is_sorted_by(|a, b| a.id <= b.id) {
-        let mut keys: Vec<(&str, usize)> = initiatives
-            .iter()
-            .enumerate()
-            .map(|(index, initiative)| (initiative.id.as_str(), index))
-            .collect();
-        keys.sort_unstable();
-        let order: Vec<usize> = keys.into_iter().map(|(_, index)| index).collect();
-        crate::portfolio::permute(&mut initiatives, &order);
-        crate::portfolio::permute(&mut spans, &order);
+        let order = in_place::sorted_order(&initiatives, |i| i.id.as_str());
+        in_place::permute(&mut initiatives, &order);
+        in_place::permute(&mut spans, &order);
     }
     model.initiatives = initiatives;
 

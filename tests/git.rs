@@ -27,6 +27,17 @@ fn json(output: &std::process::Output) -> Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
+/// The files of a JSON report's `stale` findings.
+fn stale_files(report: &Value) -> Vec<&str> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "stale")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect()
+}
+
 fn set(repo: &TeamRepo, file: &str, from: &str, to: &str) {
     let text = repo.read(file);
     assert!(text.contains(from), "{from} in {file}");
@@ -416,13 +427,7 @@ fn stale_initiatives_are_warned_about() {
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let stale: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "stale")
-        .map(|f| f["file"].as_str().unwrap())
-        .collect();
+    let stale = stale_files(&report);
     // trace-everything changed in the working tree; the other two have not moved in 400+ days.
     assert_eq!(
         stale,
@@ -507,13 +512,7 @@ fn a_change_on_a_merged_branch_is_inside_the_stale_window() {
             .output()
             .unwrap(),
     );
-    let stale: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "stale")
-        .map(|f| f["file"].as_str().unwrap())
-        .collect();
+    let stale = stale_files(&report);
     assert_eq!(stale, ["initiatives/trace-everything.toml"]);
 }
 
