@@ -173,26 +173,25 @@ pub fn portfolio(
 }
 
 /// The files of accepted or active initiatives, with their text: what the `stale` rule asks
-/// git about. Taken before the rules run, which consume the documents.
+/// git about. Taken before the rules run, which consume the initiatives.
 fn stale_candidates(workspace: &Workspace) -> Vec<(String, Arc<str>)> {
     if workspace.config.rules.level(crate::finding::Rule::Stale) == crate::finding::RuleLevel::Off {
         return Vec::new();
     }
     workspace
         .initiatives
-        .iter()
-        .filter(|d| {
-            d.parsed
-                .doc
-                .status
-                .as_ref()
-                .is_some_and(|s| matches!(s.get_ref().as_str(), "accepted" | "active"))
+        .initiatives()
+        .filter(|i| {
+            matches!(
+                i.status,
+                crate::model::Status::Accepted | crate::model::Status::Active
+            )
         })
-        .filter_map(|d| {
+        .filter_map(|i| {
             workspace
                 .texts
-                .get(&d.file)
-                .map(|t| (d.file.clone(), Arc::clone(t)))
+                .get(&i.file)
+                .map(|t| (i.file.clone(), Arc::clone(t)))
         })
         .collect()
 }

@@ -1009,18 +1009,19 @@ impl Source for GitTree {
         }))
     }
 
-    fn toml_files(&self, dir: &str) -> Result<Vec<SourceFile>> {
-        let entries = self.toml_entries(dir)?;
-        // Reading and inflating blobs is most of the work: spread it over all cores.
-        let results: Vec<Result<Option<SourceFile>>> = entries
-            .par_iter()
-            .map(|entry| self.read_entry(entry))
-            .collect();
-        let mut files = Vec::new();
-        for result in results {
-            files.extend(result?);
+    fn list_toml(&self, dir: &str) -> Result<Vec<crate::source::Listed>> {
+        Ok(self
+            .toml_entries(dir)?
+            .into_iter()
+            .map(crate::source::Listed::blob)
+            .collect())
+    }
+
+    fn read_listed(&self, file: &crate::source::Listed) -> Result<Option<SourceFile>> {
+        match file.tree_file() {
+            Some(entry) => self.read_entry(entry),
+            None => unreachable!("a git tree lists only its blobs"),
         }
-        Ok(files)
     }
 
     fn file_names(&self, dir: &str) -> Result<Vec<String>> {

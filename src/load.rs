@@ -11,8 +11,9 @@ use crate::document::{self, Parsed};
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Rule, Texts};
 use crate::git::{GitTree, TreeFile};
-use crate::model::{InitiativeFile, ThemeFile};
+use crate::model::{Initiative, InitiativeFile, ThemeFile};
 use crate::source::{Content, Source, SourceFile};
+use crate::validate::{self, Built, Facts};
 
 /// One parsed file.
 #[derive(Debug, Clone)]
@@ -27,11 +28,12 @@ pub struct Document<T> {
 #[derive(Debug, Clone)]
 pub struct Workspace {
     pub config: Config,
-    pub initiatives: Vec<Document<InitiativeFile>>,
+    /// The initiatives, each built as its file was read, by the rules that need only the file.
+    pub initiatives: Built,
     pub themes: Vec<Document<ThemeFile>>,
     /// Every file read, including ones that did not parse, so findings can quote them.
     pub texts: Texts,
-    /// Problems found while reading and parsing single files.
+    /// Problems found in single files: reading, parsing, and each initiative's own rules.
     pub findings: Vec<Finding>,
     /// How many files were read in each folder, parsed or not.
     pub initiative_files: usize,
@@ -39,10 +41,15 @@ pub struct Workspace {
 }
 
 /// Reads okr.toml, then every initiative and theme, reporting each file's problems.
+///
+/// Each initiative is built on the core that read its file, as soon as it is parsed: its text
+/// is all that is kept of the file, and no more than one document per core is ever in memory.
 pub fn load(source: &dyn Source) -> Result<Workspace> {
     let config = load_config(source)?;
-    let initiatives = load_folder::<InitiativeFile>(source, &config.paths.initiatives)?;
-    let themes = load_folder::<ThemeFile>(source, &config.paths.themes)?;
+    let initiatives = load_folder(source, &config.paths.initiatives, |document, findings| {
+        validate::build(document, &config, findings)
+    })?;
+    let themes = load_folder(source, &config.paths.themes, keep_theme)?;
     Ok(Workspace::assemble(config, initiatives, themes))
 }
 
@@ -59,28 +66,50 @@ pub fn load_revisions(base: &GitTree, head: &GitTree) -> Result<(Workspace, Work
         (base, &base_config.paths.themes),
         (head, &head_config.paths.themes),
     )?;
+    // A shared document is built once per side: the two okr.toml files may differ.
+    let build = |parsed, config: &Config| {
+        finish_all(parsed, |document, findings| {
+            validate::build(document, config, findings)
+        })
+    };
+    let ((base_initiatives, head_initiatives), (base_themes, head_themes)) = rayon::join(
+        || {
+            rayon::join(
+                || build(base_initiatives, &base_config),
+                || build(head_initiatives, &head_config),
+            )
+        },
+        || {
+            (
+                finish_all(base_themes, keep_theme),
+                finish_all(head_themes, keep_theme),
+            )
+        },
+    );
     Ok((
-        Workspace::assemble(base_config, base_initiatives, base_themes),
-        Workspace::assemble(head_config, head_initiatives, head_themes),
+        Workspace::assemble(base_config, base_initiatives?, base_themes?),
+        Workspace::assemble(head_config, head_initiatives?, head_themes?),
     ))
 }
 
 impl Workspace {
     fn assemble(
         config: Config,
-        (initiatives, mut texts, mut findings, initiative_files): Folder<InitiativeFile>,
-        (themes, theme_texts, theme_findings, theme_files): Folder<ThemeFile>,
+        initiatives: Folder<Initiative, Facts>,
+        themes: Folder<Document<ThemeFile>, ()>,
     ) -> Workspace {
-        texts.extend(theme_texts);
-        findings.extend(theme_findings);
+        let mut texts = initiatives.texts;
+        let mut findings = initiatives.findings;
+        texts.extend(themes.texts);
+        findings.extend(themes.findings);
         Workspace {
             config,
-            initiatives,
-            themes,
+            initiatives: Built::new(initiatives.built, initiatives.facts),
+            themes: crate::in_place::somes(themes.built),
             texts,
             findings,
-            initiative_files,
-            theme_files,
+            initiative_files: initiatives.count,
+            theme_files: themes.count,
         }
     }
 }
@@ -100,26 +129,140 @@ pub fn load_config(source: &dyn Source) -> Result<Config> {
     result.map_err(|findings| Error::Config { findings, texts })
 }
 
-type Folder<T> = (Vec<Document<T>>, Texts, Vec<Finding>, usize);
-
-fn load_folder<T: DeserializeOwned + Send>(source: &dyn Source, dir: &str) -> Result<Folder<T>> {
-    let files = source.toml_files(dir)?;
-    // The large documents go straight to a list of their own; see [`folder_of`].
-    let (documents, rest) = files
-        .par_iter()
-        .map(|file| {
-            let (document, text, findings) = parse_file::<T>(file);
-            (document, (text, findings))
-        })
-        .unzip();
-    Ok(folder_of(documents, rest))
+/// One folder, read: per file (in path order), what it built and what the rules that span
+/// files need of it, both `None` for a file that did not parse.
+struct Folder<B, S> {
+    built: Vec<Option<B>>,
+    facts: Vec<Option<S>>,
+    texts: Texts,
+    findings: Vec<Finding>,
+    /// How many files were read, parsed or not.
+    count: usize,
 }
 
-/// One folder of two revisions (each its tree and the folder okr.toml names there).
+/// What a theme keeps of its file: the whole document, for the rules that span files.
+fn keep_theme(
+    document: Document<ThemeFile>,
+    _: &mut Vec<Finding>,
+) -> (Option<Document<ThemeFile>>, ()) {
+    (Some(document), ())
+}
+
+/// The rest of one file beside what it built: kept apart so that the large built items go
+/// straight into a list of their own (`unzip`), never copied from one list into another.
+struct Rest<S> {
+    facts: Option<S>,
+    text: Option<(String, Arc<str>)>,
+    findings: Vec<Finding>,
+    read: bool,
+    error: Option<Box<Error>>,
+}
+
+/// Parses one file, then builds what it gives with `build`, which adds its own findings.
+fn finish<T, B, S>(
+    ParsedFile {
+        document,
+        text,
+        mut findings,
+    }: ParsedFile<T>,
+    build: &(impl Fn(Document<T>, &mut Vec<Finding>) -> (Option<B>, S) + Sync),
+) -> (Option<B>, Rest<S>) {
+    let (built, facts) = match document {
+        Some(document) => {
+            let (built, facts) = build(document, &mut findings);
+            (built, Some(facts))
+        }
+        None => (None, None),
+    };
+    let rest = Rest {
+        facts,
+        text,
+        findings,
+        read: true,
+        error: None,
+    };
+    (built, rest)
+}
+
+fn folder_of<B, S>(built: Vec<Option<B>>, rests: Vec<Rest<S>>) -> Result<Folder<B, S>> {
+    let mut folder = Folder {
+        built,
+        facts: Vec::with_capacity(rests.len()),
+        texts: Texts::with_capacity(rests.len()),
+        findings: Vec::new(),
+        count: 0,
+    };
+    for rest in rests {
+        if let Some(error) = rest.error {
+            return Err(*error);
+        }
+        folder.count += usize::from(rest.read);
+        folder.facts.push(rest.facts);
+        if let Some((path, text)) = rest.text {
+            folder.texts.insert(path, text);
+        }
+        folder.findings.extend(rest.findings);
+    }
+    Ok(folder)
+}
+
+/// Reads, parses and builds every file of one folder, each on whichever core is free.
+fn load_folder<T, B, S>(
+    source: &dyn Source,
+    dir: &str,
+    build: impl Fn(Document<T>, &mut Vec<Finding>) -> (Option<B>, S) + Sync,
+) -> Result<Folder<B, S>>
+where
+    T: DeserializeOwned,
+    B: Send,
+    S: Send,
+{
+    let listed = source.list_toml(dir)?;
+    let (built, rests) = listed
+        .par_iter()
+        .map(|listed| match source.read_listed(listed) {
+            Ok(Some(file)) => finish(parse_file::<T>(&file), &build),
+            Ok(None) => (None, Rest::nothing(None)),
+            Err(error) => (None, Rest::nothing(Some(Box::new(error)))),
+        })
+        .unzip();
+    folder_of(built, rests)
+}
+
+impl<S> Rest<S> {
+    fn nothing(error: Option<Box<Error>>) -> Rest<S> {
+        Rest {
+            facts: None,
+            text: None,
+            findings: Vec::new(),
+            read: false,
+            error,
+        }
+    }
+}
+
+/// [`finish`] for every file already parsed, on all cores.
+fn finish_all<T, B, S>(
+    parsed: Vec<ParsedFile<T>>,
+    build: impl Fn(Document<T>, &mut Vec<Finding>) -> (Option<B>, S) + Sync,
+) -> Result<Folder<B, S>>
+where
+    T: Send,
+    B: Send,
+    S: Send,
+{
+    let (built, rests) = parsed
+        .into_par_iter()
+        .map(|parsed| finish(parsed, &build))
+        .unzip();
+    folder_of(built, rests)
+}
+
+/// One folder of two revisions (each its tree and the folder okr.toml names there), parsed.
 fn load_folders<T: DeserializeOwned + Send + Sync + Clone>(
     (base, base_dir): (&GitTree, &str),
     (head, head_dir): (&GitTree, &str),
-) -> Result<(Folder<T>, Folder<T>)> {
+) -> Result<BothSides<T>> {
     let (base_files, head_files) = rayon::join(
         || base.toml_entries(base_dir),
         || head.toml_entries(head_dir),
@@ -175,42 +318,23 @@ fn load_folders<T: DeserializeOwned + Send + Sync + Clone>(
             }
         });
     Ok((
-        folder(parsed.into_iter().flatten().collect()),
-        folder(head_parsed.into_iter().flatten().collect()),
+        parsed.into_iter().flatten().collect(),
+        head_parsed.into_iter().flatten().collect(),
     ))
 }
 
-fn folder<T>(results: Vec<ParsedFile<T>>) -> Folder<T> {
-    let (documents, rest) = results
-        .into_iter()
-        .map(|(document, text, findings)| (document, (text, findings)))
-        .unzip();
-    folder_of(documents, rest)
+/// The files of one folder in two revisions, base and head.
+type BothSides<T> = (Vec<ParsedFile<T>>, Vec<ParsedFile<T>>);
+
+/// One file, read and parsed.
+#[derive(Debug, Clone)]
+struct ParsedFile<T> {
+    /// `None` when it did not parse.
+    document: Option<Document<T>>,
+    /// Its path and text, when it has any, for findings to quote.
+    text: Option<(String, Arc<str>)>,
+    findings: Vec<Finding>,
 }
-
-type TextAndFindings = (Option<(String, Arc<str>)>, Vec<Finding>);
-
-fn folder_of<T>(documents: Vec<Option<Document<T>>>, rest: Vec<TextAndFindings>) -> Folder<T> {
-    let count = rest.len();
-    // Documents are large: this keeps them in the list they were parsed into, where collecting
-    // anew would hold two copies at once.
-    let documents = crate::in_place::somes(documents);
-    let mut texts = Texts::with_capacity(count);
-    let mut findings = Vec::new();
-    for (text, file_findings) in rest {
-        if let Some((path, text)) = text {
-            texts.insert(path, text);
-        }
-        findings.extend(file_findings);
-    }
-    (documents, texts, findings, count)
-}
-
-type ParsedFile<T> = (
-    Option<Document<T>>,
-    Option<(String, Arc<str>)>,
-    Vec<Finding>,
-);
 
 fn parse_file<T: DeserializeOwned>(file: &SourceFile) -> ParsedFile<T> {
     let text = match decode(file) {
@@ -224,7 +348,11 @@ fn parse_file<T: DeserializeOwned>(file: &SourceFile) -> ParsedFile<T> {
                 )),
                 _ => None,
             };
-            return (None, lossy, findings);
+            return ParsedFile {
+                document: None,
+                text: lossy,
+                findings,
+            };
         }
     };
     let (parsed, mut findings) = document::parse::<T>(&file.path, &text);
@@ -234,7 +362,11 @@ fn parse_file<T: DeserializeOwned>(file: &SourceFile) -> ParsedFile<T> {
         file: file.path.clone(),
         parsed,
     });
-    (document, Some((file.path.clone(), text)), findings)
+    ParsedFile {
+        document,
+        text: Some((file.path.clone(), text)),
+        findings,
+    }
 }
 
 /// The id of a file: its name without `.toml`.

@@ -223,7 +223,8 @@ pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode> {
     report_new_file(context, &root, &relative)
 }
 
-/// The tags a new initiative may pick from: `[tags].known`, else every tag in use.
+/// The tags a new initiative may pick from: `[tags].known`, else every tag in use, after
+/// `[tags].aliases`.
 fn tags_in_use(tree: &WorkTree, config: &crate::config::Config) -> Result<Vec<String>> {
     if !config.known_tags.is_empty() {
         let mut known = config.known_tags.clone();
@@ -233,15 +234,16 @@ fn tags_in_use(tree: &WorkTree, config: &crate::config::Config) -> Result<Vec<St
     let workspace = load::load(tree)?;
     let initiatives = workspace
         .initiatives
-        .iter()
-        .filter_map(|d| d.parsed.doc.tags.as_ref());
+        .initiatives()
+        .flat_map(|i| i.tags.iter().map(String::as_str));
     let themes = workspace
         .themes
         .iter()
-        .filter_map(|d| d.parsed.doc.tags.as_ref());
+        .filter_map(|d| d.parsed.doc.tags.as_ref())
+        .flat_map(|tags| tags.get_ref().iter().map(|t| t.get_ref().as_str()));
     let mut tags: Vec<String> = initiatives
         .chain(themes)
-        .flat_map(|tags| tags.get_ref().iter().map(|t| t.get_ref().clone()))
+        .map(|tag| config.canonical_tag(tag).to_owned())
         .collect();
     tags.sort();
     tags.dedup();

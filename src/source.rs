@@ -30,14 +30,66 @@ pub struct SourceFile {
     pub content: Content,
 }
 
+/// A file that [`Source::list_toml`] found, not yet read.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// Repo-relative, `/`-separated.
+    pub path: String,
+    how: How,
+}
+
+/// How a [`Listed`] file is read; each source knows its own.
+#[derive(Debug, Clone)]
+enum How {
+    /// A file on disk, and whether the walk saw a symlink there.
+    Disk { symlink: bool },
+    /// A blob of a git tree.
+    Blob(Box<crate::git::TreeFile>),
+    /// Known when listed: a memory tree's bytes, or a folder that leads out of the repository.
+    Known(Content),
+}
+
+impl Listed {
+    pub(crate) fn blob(file: crate::git::TreeFile) -> Listed {
+        Listed {
+            path: file.path.clone(),
+            how: How::Blob(Box::new(file)),
+        }
+    }
+
+    pub(crate) fn tree_file(&self) -> Option<&crate::git::TreeFile> {
+        match &self.how {
+            How::Blob(file) => Some(file),
+            _ => None,
+        }
+    }
+}
+
 /// A read-only view of a team repository.
 pub trait Source: Sync {
     /// One file; `None` when it does not exist.
     fn read(&self, path: &str) -> Result<Option<SourceFile>>;
 
-    /// Every `*.toml` file below the folder `dir`, at any depth, sorted by path; none when the
-    /// folder does not exist. Hidden files and folders are skipped.
-    fn toml_files(&self, dir: &str) -> Result<Vec<SourceFile>>;
+    /// Every `*.toml` file below the folder `dir`, at any depth, sorted by path, listed without
+    /// reading it; none when the folder does not exist. Hidden files and folders are skipped.
+    ///
+    /// A large folder is read by listing it and then reading each file where it is used, on
+    /// all cores, so that its files never have to be in memory all at once.
+    fn list_toml(&self, dir: &str) -> Result<Vec<Listed>>;
+
+    /// Reads a file that [`Source::list_toml`] gave; `None` for a symlink to something okr does
+    /// not read.
+    fn read_listed(&self, file: &Listed) -> Result<Option<SourceFile>>;
+
+    /// [`Source::list_toml`], every file read.
+    fn toml_files(&self, dir: &str) -> Result<Vec<SourceFile>> {
+        let listed = self.list_toml(dir)?;
+        let files = listed
+            .par_iter()
+            .map(|file| self.read_listed(file))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(files.into_iter().flatten().collect())
+    }
 
     /// The names of the files directly in `dir` (for templates), sorted.
     fn file_names(&self, dir: &str) -> Result<Vec<String>>;
@@ -212,14 +264,14 @@ impl Source for WorkTree {
         }))
     }
 
-    fn toml_files(&self, dir: &str) -> Result<Vec<SourceFile>> {
+    fn list_toml(&self, dir: &str) -> Result<Vec<Listed>> {
         let mut paths = Vec::new();
         let start = self.absolute(dir);
         if let Some(target) = self.outside(&start) {
             // The folder itself (okr.toml's `paths`) leads out: one finding, nothing read.
-            return Ok(vec![SourceFile {
+            return Ok(vec![Listed {
                 path: dir.to_owned(),
-                content: Content::SymlinkOutside(target.display().to_string()),
+                how: How::Known(Content::SymlinkOutside(target.display().to_string())),
             }]);
         }
         let mut seen = HashSet::new();
@@ -232,17 +284,27 @@ impl Source for WorkTree {
             p.extension().is_some_and(|e| e == "toml")
                 || !p.canonicalize().is_ok_and(|t| t.starts_with(&self.root))
         });
-        let mut files = paths
-            .par_iter()
-            .map(|(path, symlink)| {
-                Ok(SourceFile {
-                    path: self.relative(path),
-                    content: self.load_known(path, *symlink)?,
-                })
+        let mut files: Vec<Listed> = paths
+            .into_iter()
+            .map(|(path, symlink)| Listed {
+                path: self.relative(&path),
+                how: How::Disk { symlink },
             })
-            .collect::<Result<Vec<_>>>()?;
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+            .collect();
+        files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
+    }
+
+    fn read_listed(&self, file: &Listed) -> Result<Option<SourceFile>> {
+        let content = match &file.how {
+            How::Disk { symlink } => self.load_known(&self.absolute(&file.path), *symlink)?,
+            How::Known(content) => content.clone(),
+            How::Blob(_) => unreachable!("a working tree lists no git blobs"),
+        };
+        Ok(Some(SourceFile {
+            path: file.path.clone(),
+            content,
+        }))
     }
 
     fn file_names(&self, dir: &str) -> Result<Vec<String>> {
@@ -324,12 +386,28 @@ impl Source for MemoryTree {
             .map(|bytes| MemoryTree::file(path, bytes)))
     }
 
-    fn toml_files(&self, dir: &str) -> Result<Vec<SourceFile>> {
+    fn list_toml(&self, dir: &str) -> Result<Vec<Listed>> {
         Ok(self
             .below(dir)
             .filter(|(path, _, _)| path.ends_with(".toml"))
-            .map(|(path, _, bytes)| MemoryTree::file(path, bytes))
+            .map(|(path, _, bytes)| {
+                let file = MemoryTree::file(path, bytes);
+                Listed {
+                    path: file.path,
+                    how: How::Known(file.content),
+                }
+            })
             .collect())
+    }
+
+    fn read_listed(&self, file: &Listed) -> Result<Option<SourceFile>> {
+        let How::Known(content) = &file.how else {
+            unreachable!("a memory tree lists only what it holds")
+        };
+        Ok(Some(SourceFile {
+            path: file.path.clone(),
+            content: content.clone(),
+        }))
     }
 
     fn file_names(&self, dir: &str) -> Result<Vec<String>> {

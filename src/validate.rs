@@ -3,7 +3,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
-use rayon::prelude::*;
 use toml::Spanned;
 
 use crate::config::{Config, Scale};
@@ -36,50 +35,142 @@ struct Spans {
     tags: Option<Range<usize>>,
 }
 
-/// Runs every rule over a loaded workspace but `stale`, which needs git and runs beside it:
-/// see [`Checked::add_stale`].
+/// The initiative files of a workspace, each after its own rules ([`build`]), in path order.
 ///
-/// The initiative documents are consumed: each is dropped as soon as its initiative is built,
-/// so a large repository never holds both in memory. `workspace.initiatives` is empty after.
+/// Two lists side by side: the initiatives are large, and stay in the list they were built
+/// into until they are the model's.
+#[derive(Debug, Clone, Default)]
+pub struct Built {
+    /// Each file's initiative, when its own rules let it be built.
+    initiatives: Vec<Option<Initiative>>,
+    /// Beside each, what the rules that span files need of the file; `None` when it did not
+    /// parse, so that no rule counts it.
+    facts: Vec<Option<Facts>>,
+}
+
+/// What the rules that span files need of one parsed initiative file, besides its initiative.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    spans: Spans,
+    /// Where each of its `depends_on` is written, in order.
+    dependency_spans: Vec<Range<usize>>,
+    /// A file that gave no initiative still has an id for the `duplicate-id` rule and
+    /// dependencies for the dependency rules.
+    unbuilt: Option<Box<Unbuilt>>,
+}
+
+#[derive(Debug, Clone)]
+struct Unbuilt {
+    id: String,
+    file: String,
+    depends_on: Vec<String>,
+}
+
+impl Built {
+    pub(crate) fn new(initiatives: Vec<Option<Initiative>>, facts: Vec<Option<Facts>>) -> Built {
+        debug_assert_eq!(initiatives.len(), facts.len());
+        Built { initiatives, facts }
+    }
+
+    /// The initiatives built so far, duplicates included.
+    pub fn initiatives(&self) -> impl Iterator<Item = &Initiative> {
+        self.initiatives.iter().flatten()
+    }
+
+    /// Each parsed file: its id, file, dependencies (with where each is written), and whether
+    /// it gave an initiative.
+    fn files(&self) -> impl Iterator<Item = (&str, &str, &[String], &[Range<usize>])> {
+        self.initiatives
+            .iter()
+            .zip(&self.facts)
+            .filter_map(|(initiative, facts)| {
+                let facts = facts.as_ref()?;
+                let (id, file, depends_on) = match (initiative, &facts.unbuilt) {
+                    (Some(i), _) => (&i.id, &i.file, &i.depends_on),
+                    (None, Some(u)) => (&u.id, &u.file, &u.depends_on),
+                    (None, None) => return None,
+                };
+                Some((
+                    id.as_str(),
+                    file.as_str(),
+                    depends_on.as_slice(),
+                    facts.dependency_spans.as_slice(),
+                ))
+            })
+    }
+}
+
+/// Runs the rules that need only one initiative file, which they consume: the initiative takes
+/// the document's strings instead of copies. Gives the initiative when the file is sound
+/// enough, and what the rules that span files need of it either way.
+pub fn build(
+    document: Document<InitiativeFile>,
+    config: &Config,
+    findings: &mut Vec<Finding>,
+) -> (Option<Initiative>, Facts) {
+    let doc = &document.parsed.doc;
+    let spans = Spans {
+        status: doc.status.as_ref().map(Spanned::span),
+        tags: doc.tags.as_ref().map(Spanned::span),
+    };
+    let dependency_spans = doc.depends_on.iter().map(Spanned::span).collect();
+    let (initiative, unbuilt) = match initiative(document, config, findings) {
+        Ok(initiative) => (Some(initiative), None),
+        Err(unbuilt) => (None, Some(unbuilt)),
+    };
+    let facts = Facts {
+        spans,
+        dependency_spans,
+        unbuilt,
+    };
+    (initiative, facts)
+}
+
+/// Runs every rule that spans files over a loaded workspace but `stale`, which needs git and
+/// runs beside it: see [`Checked::add_stale`]. Each file's own rules ran as it was loaded.
+///
+/// The initiatives are consumed into the model: `workspace.initiatives` is empty after.
 pub fn check(workspace: &mut Workspace) -> Checked {
-    let documents = std::mem::take(&mut workspace.initiatives);
+    let built = std::mem::take(&mut workspace.initiatives);
     let config = &workspace.config;
     let mut findings = workspace.findings.clone();
     let mut model = Model::default();
 
-    // The rules that span files and need the documents themselves run first. Each id is
-    // mapped to the first file that has it: a second one is a duplicate, and dependencies are
-    // looked up here.
-    let mut ids: HashMap<&str, &str> = HashMap::with_capacity(documents.len());
-    let first: Vec<bool> = documents
+    // Each id is mapped to the first file that has it: a second one is a duplicate, and
+    // dependencies are looked up here.
+    let mut ids: HashMap<&str, &str> = HashMap::with_capacity(built.initiatives.len());
+    let duplicate: Vec<bool> = built
+        .initiatives
         .iter()
-        .map(|document| check_duplicate(document, "initiative", &mut ids, &mut findings))
+        .zip(&built.facts)
+        .map(|(initiative, facts)| {
+            let file = match (initiative, facts.as_ref().and_then(|f| f.unbuilt.as_ref())) {
+                (Some(i), _) => Some((i.id.as_str(), i.file.as_str())),
+                (None, Some(u)) => Some((u.id.as_str(), u.file.as_str())),
+                (None, None) => None,
+            };
+            file.is_some_and(|(id, file)| {
+                !check_duplicate(id, file, "initiative", &mut ids, &mut findings)
+            })
+        })
         .collect();
-    dependencies(&documents, &ids, &mut findings);
+    dependencies(&built, &ids, &mut findings);
     drop(ids);
 
-    // Each file's own rules are independent of the others: run them on all cores.
-    // Per file: its spans, when it gave an initiative, and its own findings.
-    type Rest = (Option<Spans>, Vec<Finding>);
-    let (initiatives, rest): (Vec<Option<Initiative>>, Vec<Rest>) = documents
-        .into_par_iter()
-        .zip(first)
-        .map(|(document, first)| {
-            let mut own = Vec::new();
-            let doc = &document.parsed.doc;
-            let spans = Spans {
-                status: doc.status.as_ref().map(Spanned::span),
-                tags: doc.tags.as_ref().map(Spanned::span),
-            };
-            let initiative = initiative(document, config, &mut own).filter(|_| first);
-            let spans = initiative.is_some().then_some(spans);
-            (initiative, (spans, own))
-        })
-        .unzip();
-    let mut spans = Vec::with_capacity(rest.len());
-    for (file_spans, own) in rest {
-        spans.extend(file_spans);
-        findings.extend(own);
+    let Built {
+        mut initiatives,
+        facts,
+    } = built;
+    let mut spans = Vec::with_capacity(initiatives.len());
+    for ((initiative, facts), duplicate) in initiatives.iter_mut().zip(facts).zip(duplicate) {
+        if duplicate {
+            *initiative = None;
+        }
+        if initiative.is_some()
+            && let Some(facts) = facts
+        {
+            spans.push(facts.spans);
+        }
     }
     // The initiatives are large: they stay in the list they were built into, sorted in place.
     let mut initiatives = in_place::somes(initiatives);
@@ -92,7 +183,13 @@ pub fn check(workspace: &mut Workspace) -> Checked {
 
     let mut seen_themes: HashMap<&str, &str> = HashMap::new();
     for document in &workspace.themes {
-        let first = check_duplicate(document, "theme", &mut seen_themes, &mut findings);
+        let first = check_duplicate(
+            &document.id,
+            &document.file,
+            "theme",
+            &mut seen_themes,
+            &mut findings,
+        );
         if let Some(theme) = theme(document, config, &mut findings)
             && first
         {
@@ -182,22 +279,23 @@ pub fn check_id(file: &str) -> Option<Finding> {
     )
 }
 
-/// Reports a `duplicate-id` finding for every document after the first with an id; `true`
-/// for the first.
-fn check_duplicate<'a, T>(
-    document: &'a Document<T>,
+/// Reports a `duplicate-id` finding for every file after the first with an id; `true` for
+/// the first.
+fn check_duplicate<'a>(
+    id: &'a str,
+    file: &'a str,
     kind: &str,
     seen: &mut HashMap<&'a str, &'a str>,
     findings: &mut Vec<Finding>,
 ) -> bool {
-    match seen.get(document.id.as_str()) {
+    match seen.get(id) {
         Some(first) => {
             findings.push(
                 Finding::new(
                     Rule::DuplicateId,
-                    &document.file,
+                    file,
                     None,
-                    format!("{kind} id `{}` is also used by `{first}`", document.id),
+                    format!("{kind} id `{id}` is also used by `{first}`"),
                 )
                 .with_help(
                     "ids are file names and must be unique across all folders; rename one of the files"
@@ -207,7 +305,7 @@ fn check_duplicate<'a, T>(
             false
         }
         None => {
-            seen.insert(&document.id, &document.file);
+            seen.insert(id, file);
             true
         }
     }
@@ -289,7 +387,8 @@ fn tags(
     file: &str,
     findings: &mut Vec<Finding>,
 ) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+    // Sized to fit: a list grown from empty holds room for four, and there is one per file.
+    let mut out: Vec<String> = Vec::with_capacity(value.get_ref().len());
     for tag in value.get_ref() {
         let canonical = config.canonical_tag(tag.get_ref()).to_owned();
         if !config.known_tags.is_empty() && !config.known_tags.contains(&canonical) {
@@ -319,7 +418,7 @@ fn key_results(
     file: &str,
     findings: &mut Vec<Finding>,
 ) -> Option<Vec<KeyResult>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(items.len());
     let mut sound = true;
     for item in items {
         let span = item.span();
@@ -396,13 +495,13 @@ fn key_results(
     sound.then_some(out)
 }
 
-/// The initiative of one document, which it consumes: the initiative takes the document's
-/// strings instead of copies.
+/// The initiative of one document, which it consumes; when the document cannot give one, what
+/// the rules that span files still need of it.
 fn initiative(
     document: Document<InitiativeFile>,
     config: &Config,
     findings: &mut Vec<Finding>,
-) -> Option<Initiative> {
+) -> Result<Initiative, Box<Unbuilt>> {
     let doc = &document.parsed.doc;
     let file = document.file.as_str();
     let title_value = require(&doc.title, "title", &document, findings);
@@ -478,22 +577,49 @@ fn initiative(
             }
         });
     let key_results = key_results(&doc.key_results, file, findings);
-    let (Some(_), Some(_)) = (problem, owner) else {
-        return None;
-    };
-    let (title, tags) = (title?, tags.filter(|t| !t.is_empty())?);
-    let (impact, cost, confidence, status) = (impact?, cost?, confidence?, status?);
-    let key_results = key_results?;
 
     let Document { id, file, parsed } = document;
     let doc = parsed.doc;
-    Some(Initiative {
+    let depends_on = doc
+        .depends_on
+        .into_iter()
+        .map(Spanned::into_inner)
+        .collect();
+    let (
+        Some(problem),
+        Some(owner),
+        Some(title),
+        Some(tags),
+        Some(impact),
+        Some(cost),
+        Some(confidence),
+        Some(status),
+        Some(key_results),
+    ) = (
+        doc.problem,
+        doc.owner,
+        title,
+        tags.filter(|t| !t.is_empty()),
+        impact,
+        cost,
+        confidence,
+        status,
+        key_results,
+    )
+    else {
+        return Err(Box::new(Unbuilt {
+            id,
+            file,
+            depends_on,
+        }));
+    };
+    Ok(Initiative {
         id,
         file,
         title,
-        problem: trimmed(doc.problem?.into_inner()),
+        problem: trimmed(problem.into_inner()),
         outcome: doc.outcome,
-        owner: trimmed(doc.owner?.into_inner()),
+        owner: trimmed(owner.into_inner()),
         supporters: doc.supporters,
         tags,
         impact,
@@ -501,11 +627,7 @@ fn initiative(
         confidence,
         status,
         period,
-        depends_on: doc
-            .depends_on
-            .into_iter()
-            .map(Spanned::into_inner)
-            .collect(),
+        depends_on,
         links: doc.links,
         key_results,
     })
@@ -568,21 +690,17 @@ fn empty_theme(document: &Document<ThemeFile>, span: Option<Range<usize>>) -> Fi
 }
 
 /// Unknown dependencies and dependency cycles, against every initiative that parsed.
-fn dependencies(
-    documents: &[Document<InitiativeFile>],
-    ids: &HashMap<&str, &str>,
-    findings: &mut Vec<Finding>,
-) {
+fn dependencies(built: &Built, ids: &HashMap<&str, &str>, findings: &mut Vec<Finding>) {
     // The ids in order, for suggestions, sorted only when a dependency is unknown.
     let sorted = std::cell::OnceCell::new();
     let mut graph: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut spans: HashMap<(&str, &str), (&str, Range<usize>)> = HashMap::new();
-    for document in documents {
-        for dependency in &document.parsed.doc.depends_on {
-            let target = dependency.get_ref().as_str();
+    for (id, file, depends_on, dependency_spans) in built.files() {
+        for (target, span) in depends_on.iter().zip(dependency_spans) {
+            let target = target.as_str();
             if ids.contains_key(target) {
-                graph.entry(document.id.as_str()).or_default().push(target);
-                spans.insert((&document.id, target), (&document.file, dependency.span()));
+                graph.entry(id).or_default().push(target);
+                spans.insert((id, target), (file, span.clone()));
             } else {
                 let sorted = sorted.get_or_init(|| {
                     let mut sorted: Vec<&str> = ids.keys().copied().collect();
@@ -595,12 +713,9 @@ fn dependencies(
                 findings.push(
                     Finding::new(
                         Rule::UnknownDependency,
-                        &document.file,
-                        Some(dependency.span()),
-                        format!(
-                            "`{}` depends on `{target}`, which does not exist",
-                            document.id
-                        ),
+                        file,
+                        Some(span.clone()),
+                        format!("`{id}` depends on `{target}`, which does not exist"),
                     )
                     .with_help(help),
                 );
