@@ -140,10 +140,11 @@ pub fn checked(opened: &Opened) -> Result<(Workspace, Checked)> {
 }
 
 /// The portfolio of a sound repository; with error findings, prints them and gives exit 1.
+/// What was read to check it is let go before ranking: only the portfolio is needed after.
 pub fn portfolio(
     context: &Context,
     opened: &Opened,
-) -> Result<std::result::Result<(Workspace, Portfolio), ExitCode>> {
+) -> Result<std::result::Result<Portfolio, ExitCode>> {
     let started = std::time::Instant::now();
     let (workspace, checked) = checked(opened)?;
     context.trace("read and checked the repository", started);
@@ -168,8 +169,9 @@ pub fn portfolio(
         );
         return Ok(Err(ExitCode::from(1)));
     }
-    let portfolio = Portfolio::build(&workspace.config, checked.model)?;
-    Ok(Ok((workspace, portfolio)))
+    let Workspace { config, .. } = workspace;
+    let portfolio = Portfolio::build(&config, checked.model)?;
+    Ok(Ok(portfolio))
 }
 
 /// The files of accepted or active initiatives, with their text: what the `stale` rule asks
@@ -301,7 +303,7 @@ fn check(context: &Context, args: &CheckArgs) -> Result<ExitCode> {
 
 fn list(context: &Context, args: &ListArgs) -> Result<ExitCode> {
     let opened = open(context, &args.rev)?;
-    let (_, portfolio) = match portfolio(context, &opened)? {
+    let portfolio = match portfolio(context, &opened)? {
         Ok(result) => result,
         Err(code) => return Ok(code),
     };
@@ -344,7 +346,7 @@ fn list(context: &Context, args: &ListArgs) -> Result<ExitCode> {
 
 fn themes_command(context: &Context, args: &ThemesArgs) -> Result<ExitCode> {
     let opened = open(context, &args.rev)?;
-    let (_, portfolio) = match portfolio(context, &opened)? {
+    let portfolio = match portfolio(context, &opened)? {
         Ok(result) => result,
         Err(code) => return Ok(code),
     };

@@ -25,12 +25,12 @@ pub fn command(context: &Context, args: &PublishArgs) -> Result<ExitCode> {
         root: root.clone(),
         source: Box::new(Repo::open(&root)?.tree_source(&commit)?),
     };
-    let (workspace, portfolio) = match commands::portfolio(context, &opened)? {
+    let portfolio = match commands::portfolio(context, &opened)? {
         Ok(result) => result,
         Err(code) => return Ok(code),
     };
-    let templates = Templates::load(opened.source.as_ref(), &workspace.config.paths.templates)?;
-    let history = render::history_for_charts(context, &repo, Some(&commit), &workspace.config);
+    let templates = Templates::load(opened.source.as_ref(), &portfolio.config.paths.templates)?;
+    let history = render::history_for_charts(context, &repo, Some(&commit), &portfolio.config);
     let documents = render::render(&portfolio, templates, history.as_ref())?;
     let message = args
         .message

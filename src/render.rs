@@ -792,14 +792,14 @@ pub fn history_for_charts(
 pub fn command(context: &Context, args: &RenderArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let opened = commands::open(context, &args.rev)?;
-    let (workspace, portfolio) = match commands::portfolio(context, &opened)? {
+    let portfolio = match commands::portfolio(context, &opened)? {
         Ok(result) => result,
         Err(code) => return Ok(code),
     };
     context.trace("read, checked and ranked the repository", started);
-    let templates = Templates::load(opened.source.as_ref(), &workspace.config.paths.templates)?;
+    let templates = Templates::load(opened.source.as_ref(), &portfolio.config.paths.templates)?;
     let history = match Repo::open(&opened.root) {
-        Ok(repo) => history_for_charts(context, &repo, args.rev.rev.as_deref(), &workspace.config),
+        Ok(repo) => history_for_charts(context, &repo, args.rev.rev.as_deref(), &portfolio.config),
         Err(_) => None,
     };
     context.trace("read the history of the themes", started);
@@ -811,14 +811,14 @@ pub fn command(context: &Context, args: &RenderArgs) -> Result<ExitCode> {
     let dir: PathBuf = match &args.out {
         Some(out) => commands::user_path(context, out),
         None => {
-            let dir = opened.root.join(&workspace.config.paths.output);
+            let dir = opened.root.join(&portfolio.config.paths.output);
             output::ensure_inside(&opened.root, &dir)?;
             dir
         }
     };
     let removed = write(&dir, &documents)?;
     let count = documents.len();
-    commands::skip_drop((workspace, portfolio, history, documents));
+    commands::skip_drop((portfolio, history, documents));
     context.say(format!(
         "rendered {count} document(s) into {}",
         dir.display()
