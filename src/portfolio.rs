@@ -40,8 +40,8 @@ pub struct RankedTheme {
 #[derive(Debug, Clone)]
 pub struct Portfolio {
     pub config: Config,
-    /// In rank order.
-    pub initiatives: Vec<Ranked>,
+    /// In rank order; shared, so that rendered views can read them without copies.
+    pub initiatives: std::sync::Arc<Vec<Ranked>>,
     /// In rank order.
     pub themes: Vec<RankedTheme>,
     /// Ids of initiatives that join no theme, in rank order.
@@ -155,7 +155,7 @@ impl Portfolio {
             .collect();
         Ok(Portfolio {
             config: config.clone(),
-            initiatives,
+            initiatives: std::sync::Arc::new(initiatives),
             themes,
             orphans,
             initiative_index,

@@ -276,6 +276,9 @@ fn key_result_view(kr: &KeyResult, history: Option<&[Series]>) -> KeyResultView 
     }
 }
 
+/// An initiative as templates see it, written out: what [`LazyInitiative`] reads as, field by
+/// field (a test holds the two together).
+#[cfg(test)]
 #[derive(Debug, Clone, Serialize)]
 struct InitiativeView {
     id: String,
@@ -303,40 +306,57 @@ struct InitiativeView {
     file: String,
 }
 
-/// Templates see an initiative as a map, converted field by field when a template reads it:
-/// most initiatives appear in one or two documents and only a few of their fields are read,
-/// so building every map up front (a third of a large render's time and memory) is waste.
-impl minijinja::value::Object for InitiativeView {
+/// What templates see of an initiative: one of the portfolio's ranked initiatives, read in
+/// place. Each field becomes a value only when a template reads it: most initiatives appear in
+/// one or two documents and only a few of their fields are read, so converting every
+/// initiative up front (a third of a large render's time and memory) is waste. A field reads
+/// as it would in [`InitiativeView`], the same initiative written out.
+#[derive(Debug)]
+struct LazyInitiative {
+    all: std::sync::Arc<Vec<Ranked>>,
+    at: usize,
+}
+
+impl minijinja::value::Object for LazyInitiative {
     fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
         self.get_value_by_str(key.as_str()?)
     }
 
     fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<Value> {
+        let r = &self.all[self.at];
+        let i = &r.initiative;
         let strings = |items: &[String]| Value::from(items.to_vec());
         Some(match key {
-            "id" => Value::from(self.id.as_str()),
-            "title" => Value::from(self.title.as_str()),
-            "problem" => Value::from(self.problem.as_str()),
-            "outcome" => Value::from(self.outcome.as_deref()),
-            "owner" => Value::from(self.owner.as_str()),
-            "supporters" => strings(&self.supporters),
-            "tags" => strings(&self.tags),
-            "impact" => Value::from(self.impact.as_str()),
-            "impact_value" => Value::from(self.impact_value),
-            "cost" => Value::from(self.cost.as_str()),
-            "cost_value" => Value::from(self.cost_value),
-            "confidence" => Value::from(self.confidence.as_str()),
-            "confidence_value" => Value::from(self.confidence_value),
-            "status" => Value::from(self.status.as_str()),
-            "period" => Value::from(self.period.as_deref()),
-            "depends_on" => strings(&self.depends_on),
-            "links" => strings(&self.links),
-            "key_results" => Value::from(Serde(&self.key_results)),
-            "score" => Value::from(self.score),
-            "rank" => Value::from(self.rank),
-            "themes" => strings(&self.themes),
-            "progress" => Value::from(self.progress),
-            "file" => Value::from(self.file.as_str()),
+            "id" => Value::from(i.id.as_str()),
+            "title" => Value::from(i.title.as_str()),
+            "problem" => Value::from(i.problem.as_str()),
+            "outcome" => Value::from(not_blank(i.outcome.as_deref())),
+            "owner" => Value::from(i.owner.as_str()),
+            "supporters" => strings(&i.supporters),
+            "tags" => strings(&i.tags),
+            "impact" => Value::from(i.impact.name.as_str()),
+            "impact_value" => Value::from(i.impact.value),
+            "cost" => Value::from(i.cost.name.as_str()),
+            "cost_value" => Value::from(i.cost.value),
+            "confidence" => Value::from(i.confidence.name.as_str()),
+            "confidence_value" => Value::from(i.confidence.value),
+            "status" => Value::from(i.status.as_str()),
+            "period" => Value::from(i.period.as_deref()),
+            "depends_on" => strings(&i.depends_on),
+            "links" => strings(&i.links),
+            "key_results" => {
+                let views: Vec<KeyResultView> = i
+                    .key_results
+                    .iter()
+                    .map(|kr| key_result_view(kr, None))
+                    .collect();
+                Value::from(Serde(&views))
+            }
+            "score" => Value::from(r.score),
+            "rank" => Value::from(r.rank),
+            "themes" => strings(&r.themes),
+            "progress" => Value::from(r.progress),
+            "file" => Value::from(i.file.as_str()),
             _ => return None,
         })
     }
@@ -373,6 +393,7 @@ const INITIATIVE_FIELDS: &[&str] = &[
     "file",
 ];
 
+#[cfg(test)]
 fn initiative_view(r: &Ranked) -> InitiativeView {
     let i = &r.initiative;
     InitiativeView {
@@ -643,7 +664,13 @@ pub fn render(
     let values: Vec<Value> = portfolio
         .initiatives
         .par_iter()
-        .map(|r| Value::from_object(initiative_view(r)))
+        .enumerate()
+        .map(|(at, _)| {
+            Value::from_object(LazyInitiative {
+                all: std::sync::Arc::clone(&portfolio.initiatives),
+                at,
+            })
+        })
         .collect();
     let by_id: HashMap<&str, Value> = portfolio
         .initiatives
@@ -837,44 +864,49 @@ mod tests {
     /// view's serde form holds.
     #[test]
     fn an_initiative_reads_as_its_serde_form() {
-        let view = InitiativeView {
-            id: "a".into(),
-            title: "T".into(),
-            problem: "P".into(),
-            outcome: None,
-            owner: "o".into(),
-            supporters: vec!["s".into()],
-            tags: vec!["ci".into()],
-            impact: "high".into(),
-            impact_value: 3.0,
-            cost: "s".into(),
-            cost_value: 2.0,
-            confidence: "high".into(),
-            confidence_value: 1.0,
-            status: "active".into(),
-            period: Some("2026-Q1".into()),
-            depends_on: vec![],
-            links: vec!["https://x".into()],
-            key_results: vec![KeyResultView {
-                title: "k".into(),
-                unit: None,
-                kind: "numeric",
-                baseline: Some(1.0),
-                target: Some(2.0),
-                current: Some(1.5),
-                done: None,
-                progress: 0.5,
-                history: vec![],
-                chart: None,
-            }],
+        use crate::model::{Initiative, Level, Status};
+        let level = |name: &str, value: f64| Level {
+            name: name.into(),
+            value,
+        };
+        let ranked = Ranked {
+            initiative: Initiative {
+                id: "a".into(),
+                file: "initiatives/a.toml".into(),
+                title: "T".into(),
+                problem: "P".into(),
+                outcome: Some("  ".into()),
+                owner: "o".into(),
+                supporters: vec!["s".into()],
+                tags: vec!["ci".into()],
+                impact: level("high", 3.0),
+                cost: level("s", 2.0),
+                confidence: level("high", 1.0),
+                status: Status::Active,
+                period: Some("2026-Q1".into()),
+                depends_on: vec![],
+                links: vec!["https://x".into()],
+                key_results: vec![KeyResult {
+                    title: "k".into(),
+                    unit: None,
+                    measure: Measure::Numeric {
+                        baseline: 1.0,
+                        target: 2.0,
+                        current: 1.5,
+                    },
+                }],
+            },
             score: 1.5,
             rank: 1,
             themes: vec!["t".into()],
             progress: Some(0.5),
-            file: "initiatives/a.toml".into(),
         };
+        let view = initiative_view(&ranked);
         let serde = Value::from(Serde(&view));
-        let lazy = Value::from_object(view);
+        let lazy = Value::from_object(LazyInitiative {
+            all: std::sync::Arc::new(vec![ranked]),
+            at: 0,
+        });
         let keys =
             |v: &Value| -> Vec<String> { v.try_iter().unwrap().map(|k| k.to_string()).collect() };
         assert_eq!(keys(&lazy), keys(&serde));
