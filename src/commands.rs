@@ -64,7 +64,9 @@ impl Context {
     /// With `-v`: what was done, and the time since `started`.
     pub fn trace(&self, what: impl std::fmt::Display, started: std::time::Instant) {
         if self.verbose {
-            let _ = writeln!(std::io::stderr(), "okr: {what} ({:.1?})", started.elapsed());
+            // Milliseconds throughout, so that phases of a long run compare with a short one.
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            let _ = writeln!(std::io::stderr(), "okr: {what} ({ms:.1} ms)");
         }
     }
 

@@ -1,6 +1,6 @@
 //! The rules: from parsed documents to findings and the checked [`Model`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
 use toml::Spanned;
@@ -59,6 +59,9 @@ pub struct Facts {
     unbuilt: Option<Box<Unbuilt>>,
 }
 
+/// A file's id, path, and dependencies with where each is written.
+type FileRef<'a> = (&'a str, &'a str, &'a [String], &'a [Range<usize>]);
+
 #[derive(Debug, Clone)]
 struct Unbuilt {
     id: String,
@@ -77,13 +80,13 @@ impl Built {
         self.initiatives.iter().flatten()
     }
 
-    /// Each parsed file: its id, file, dependencies (with where each is written), and whether
-    /// it gave an initiative.
-    fn files(&self) -> impl Iterator<Item = (&str, &str, &[String], &[Range<usize>])> {
+    /// Each file, in order: its id, file, and dependencies with where each is written; `None`
+    /// for a file that did not parse.
+    fn files(&self) -> impl Iterator<Item = Option<FileRef<'_>>> {
         self.initiatives
             .iter()
             .zip(&self.facts)
-            .filter_map(|(initiative, facts)| {
+            .map(|(initiative, facts)| {
                 let facts = facts.as_ref()?;
                 let (id, file, depends_on) = match (initiative, &facts.unbuilt) {
                     (Some(i), _) => (&i.id, &i.file, &i.depends_on),
@@ -136,22 +139,13 @@ pub fn check(workspace: &mut Workspace) -> Checked {
     let mut findings = workspace.findings.clone();
     let mut model = Model::default();
 
-    // Each id is mapped to the first file that has it: a second one is a duplicate, and
+    // Each id is numbered by the first file that has it: a second one is a duplicate, and
     // dependencies are looked up here.
-    let mut ids: HashMap<&str, &str> = HashMap::with_capacity(built.initiatives.len());
+    let mut ids = Ids::with_capacity(built.initiatives.len());
     let duplicate: Vec<bool> = built
-        .initiatives
-        .iter()
-        .zip(&built.facts)
-        .map(|(initiative, facts)| {
-            let file = match (initiative, facts.as_ref().and_then(|f| f.unbuilt.as_ref())) {
-                (Some(i), _) => Some((i.id.as_str(), i.file.as_str())),
-                (None, Some(u)) => Some((u.id.as_str(), u.file.as_str())),
-                (None, None) => None,
-            };
-            file.is_some_and(|(id, file)| {
-                !check_duplicate(id, file, "initiative", &mut ids, &mut findings)
-            })
+        .files()
+        .map(|file| {
+            file.is_some_and(|(id, file, _, _)| !ids.add(id, file, "initiative", &mut findings))
         })
         .collect();
     dependencies(&built, &ids, &mut findings);
@@ -181,15 +175,9 @@ pub fn check(workspace: &mut Workspace) -> Checked {
     }
     model.initiatives = initiatives;
 
-    let mut seen_themes: HashMap<&str, &str> = HashMap::new();
+    let mut theme_ids = Ids::with_capacity(workspace.themes.len());
     for document in &workspace.themes {
-        let first = check_duplicate(
-            &document.id,
-            &document.file,
-            "theme",
-            &mut seen_themes,
-            &mut findings,
-        );
+        let first = theme_ids.add(&document.id, &document.file, "theme", &mut findings);
         if let Some(theme) = theme(document, config, &mut findings)
             && first
         {
@@ -279,35 +267,51 @@ pub fn check_id(file: &str) -> Option<Finding> {
     )
 }
 
-/// Reports a `duplicate-id` finding for every file after the first with an id; `true` for
-/// the first.
-fn check_duplicate<'a>(
-    id: &'a str,
-    file: &'a str,
-    kind: &str,
-    seen: &mut HashMap<&'a str, &'a str>,
-    findings: &mut Vec<Finding>,
-) -> bool {
-    match seen.get(id) {
-        Some(first) => {
-            findings.push(
-                Finding::new(
-                    Rule::DuplicateId,
-                    file,
-                    None,
-                    format!("{kind} id `{id}` is also used by `{first}`"),
-                )
-                .with_help(
-                    "ids are file names and must be unique across all folders; rename one of the files"
-                        .to_owned(),
-                ),
-            );
-            false
+/// The ids of a folder's files, each numbered by the first file that has it.
+struct Ids<'a> {
+    number: HashMap<&'a str, usize, foldhash::fast::RandomState>,
+    /// By number: each id and the first file that has it.
+    first: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> Ids<'a> {
+    fn with_capacity(capacity: usize) -> Ids<'a> {
+        Ids {
+            number: HashMap::with_capacity_and_hasher(capacity, Default::default()),
+            first: Vec::with_capacity(capacity),
         }
-        None => {
-            seen.insert(id, file);
-            true
+    }
+
+    /// Numbers `id`, the id of `file`; `false`, with a `duplicate-id` finding, when an earlier
+    /// file has it.
+    fn add(&mut self, id: &'a str, file: &'a str, kind: &str, findings: &mut Vec<Finding>) -> bool {
+        match self.number.entry(id) {
+            std::collections::hash_map::Entry::Occupied(entry) => {
+                let first = self.first[*entry.get()].1;
+                findings.push(
+                    Finding::new(
+                        Rule::DuplicateId,
+                        file,
+                        None,
+                        format!("{kind} id `{id}` is also used by `{first}`"),
+                    )
+                    .with_help(
+                        "ids are file names and must be unique across all folders; rename one of the files"
+                            .to_owned(),
+                    ),
+                );
+                false
+            }
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(self.first.len());
+                self.first.push((id, file));
+                true
+            }
         }
+    }
+
+    fn get(&self, id: &str) -> Option<usize> {
+        self.number.get(id).copied()
     }
 }
 
@@ -690,20 +694,22 @@ fn empty_theme(document: &Document<ThemeFile>, span: Option<Range<usize>>) -> Fi
 }
 
 /// Unknown dependencies and dependency cycles, against every initiative that parsed.
-fn dependencies(built: &Built, ids: &HashMap<&str, &str>, findings: &mut Vec<Finding>) {
+fn dependencies(built: &Built, ids: &Ids<'_>, findings: &mut Vec<Finding>) {
     // The ids in order, for suggestions, sorted only when a dependency is unknown.
     let sorted = std::cell::OnceCell::new();
-    let mut graph: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    let mut spans: HashMap<(&str, &str), (&str, Range<usize>)> = HashMap::new();
-    for (id, file, depends_on, dependency_spans) in built.files() {
+    // The graph on the ids' numbers; beside each edge, the file and place that wrote it.
+    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); ids.first.len()];
+    let mut written: Vec<Vec<(&str, Range<usize>)>> = vec![Vec::new(); ids.first.len()];
+    for (id, file, depends_on, dependency_spans) in built.files().flatten() {
+        let Some(from) = ids.get(id) else { continue };
         for (target, span) in depends_on.iter().zip(dependency_spans) {
             let target = target.as_str();
-            if ids.contains_key(target) {
-                graph.entry(id).or_default().push(target);
-                spans.insert((id, target), (file, span.clone()));
+            if let Some(to) = ids.get(target) {
+                edges[from].push(to);
+                written[from].push((file, span.clone()));
             } else {
                 let sorted = sorted.get_or_init(|| {
-                    let mut sorted: Vec<&str> = ids.keys().copied().collect();
+                    let mut sorted: Vec<&str> = ids.first.iter().map(|(id, _)| *id).collect();
                     sorted.sort_unstable();
                     sorted
                 });
@@ -722,11 +728,18 @@ fn dependencies(built: &Built, ids: &HashMap<&str, &str>, findings: &mut Vec<Fin
             }
         }
     }
-    for cycle in cycles(&graph) {
-        let (file, span) = spans[&(cycle[0], cycle[1])].clone();
+    let names: Vec<&str> = ids.first.iter().map(|(id, _)| *id).collect();
+    for cycle in cycles(&edges, &names) {
+        // The cycle's first step, as the last file to write it says (one id may be in more
+        // than one file).
+        let (from, to) = (cycle[0], cycle[1]);
+        let step = edges[from].iter().rposition(|&target| target == to);
+        let Some((file, span)) = step.map(|at| written[from][at].clone()) else {
+            continue;
+        };
         let path = cycle
             .iter()
-            .map(|id| format!("`{id}`"))
+            .map(|&node| format!("`{}`", names[node]))
             .collect::<Vec<_>>()
             .join(" → ");
         findings.push(
@@ -741,31 +754,10 @@ fn dependencies(built: &Built, ids: &HashMap<&str, &str>, findings: &mut Vec<Fin
     }
 }
 
-/// Each elementary cycle once, as found from its smallest id, closed (`a → b → a`).
-fn cycles<'a>(graph: &BTreeMap<&'a str, Vec<&'a str>>) -> Vec<Vec<&'a str>> {
-    // Ids become numbers, the graph's own keys first and in order, so the search below works
-    // on plain arrays: it runs over every dependency of every initiative.
-    let mut names: Vec<&str> = graph.keys().copied().collect();
-    let mut number: HashMap<&str, usize> = names
-        .iter()
-        .enumerate()
-        .map(|(i, name)| (*name, i))
-        .collect();
-    let mut edges: Vec<Vec<usize>> = Vec::with_capacity(names.len());
-    for targets in graph.values() {
-        let numbered = targets
-            .iter()
-            .map(|target| {
-                *number.entry(target).or_insert_with(|| {
-                    names.push(target);
-                    names.len() - 1
-                })
-            })
-            .collect();
-        edges.push(numbered);
-    }
-    edges.resize(names.len(), Vec::new());
-
+/// Each elementary cycle once, as found from its smallest name, closed (`a → b → a`), in the
+/// order of their names. The graph is on numbers: `edges[n]` are the targets of node `n`, and
+/// `names[n]` its name.
+fn cycles(edges: &[Vec<usize>], names: &[&str]) -> Vec<Vec<usize>> {
     // Strongly connected components (Tarjan, iterative), then one cycle through each.
     const UNSEEN: usize = usize::MAX;
     let mut index = vec![UNSEEN; names.len()];
@@ -774,7 +766,7 @@ fn cycles<'a>(graph: &BTreeMap<&'a str, Vec<&'a str>>) -> Vec<Vec<&'a str>> {
     let mut stack: Vec<usize> = Vec::new();
     let mut components: Vec<Vec<usize>> = Vec::new();
     let mut counter = 0;
-    for start in 0..graph.len() {
+    for start in 0..names.len() {
         if index[start] != UNSEEN {
             continue;
         }
@@ -834,14 +826,14 @@ fn cycles<'a>(graph: &BTreeMap<&'a str, Vec<&'a str>>) -> Vec<Vec<&'a str>> {
                     continue;
                 }
                 if target == start {
-                    let mut path = vec![names[start]];
+                    let mut path = vec![start];
                     let mut at = node;
                     while at != start {
-                        path.push(names[at]);
+                        path.push(at);
                         at = previous[&at];
                     }
                     path[1..].reverse();
-                    path.push(names[start]);
+                    path.push(start);
                     found.push(path);
                     break 'search;
                 }
@@ -855,7 +847,11 @@ fn cycles<'a>(graph: &BTreeMap<&'a str, Vec<&'a str>>) -> Vec<Vec<&'a str>> {
             member[node] = false;
         }
     }
-    found.sort();
+    found.sort_by(|a: &Vec<usize>, b: &Vec<usize>| {
+        a.iter()
+            .map(|&node| names[node])
+            .cmp(b.iter().map(|&node| names[node]))
+    });
     found
 }
 
@@ -947,15 +943,30 @@ mod tests {
 
     #[test]
     fn cycles_are_found_once_from_their_smallest_id() {
-        let graph: BTreeMap<&str, Vec<&str>> = BTreeMap::from([
-            ("c", vec!["a"]),
-            ("a", vec!["b"]),
-            ("b", vec!["c", "d"]),
-            ("d", vec![]),
-            ("e", vec!["e"]),
-        ]);
-        assert_eq!(cycles(&graph), [vec!["a", "b", "c", "a"], vec!["e", "e"]]);
-        let acyclic = BTreeMap::from([("a", vec!["b"]), ("b", vec![])]);
-        assert!(cycles(&acyclic).is_empty());
+        // The graph as names, numbered in an order of its own.
+        fn named_cycles(graph: &[(&str, &[&str])]) -> Vec<Vec<String>> {
+            let names: Vec<&str> = graph.iter().map(|(name, _)| *name).collect();
+            let number = |name: &str| names.iter().position(|n| *n == name).unwrap();
+            let edges: Vec<Vec<usize>> = graph
+                .iter()
+                .map(|(_, targets)| targets.iter().map(|t| number(t)).collect())
+                .collect();
+            cycles(&edges, &names)
+                .into_iter()
+                .map(|cycle| cycle.iter().map(|&n| names[n].to_owned()).collect())
+                .collect()
+        }
+        let graph: &[(&str, &[&str])] = &[
+            ("e", &["e"]),
+            ("c", &["a"]),
+            ("a", &["b"]),
+            ("b", &["c", "d"]),
+            ("d", &[]),
+        ];
+        assert_eq!(
+            named_cycles(graph),
+            [vec!["a", "b", "c", "a"], vec!["e", "e"]]
+        );
+        assert!(named_cycles(&[("a", &["b"]), ("b", &[])]).is_empty());
     }
 }
