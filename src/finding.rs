@@ -3,7 +3,7 @@
 //! A finding is made by a rule with a byte span into the file's text; the severity comes from the
 //! rule's level in `[rules]`, applied once all findings are collected.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
@@ -171,7 +171,61 @@ pub fn sort(findings: &mut [Finding]) {
 }
 
 /// The text of every file that findings point into, for line numbers and source excerpts.
-pub type Texts = HashMap<String, Arc<str>>;
+///
+/// A list sorted by path: files are read in path order, so building it is appending, and a
+/// lookup is a binary search, where a hash map would hash every path of a large repository for
+/// the few that have findings.
+#[derive(Debug, Clone, Default)]
+pub struct Texts {
+    files: Vec<(String, Arc<str>)>,
+}
+
+impl Texts {
+    pub fn new() -> Texts {
+        Texts::default()
+    }
+
+    pub fn with_capacity(capacity: usize) -> Texts {
+        Texts {
+            files: Vec::with_capacity(capacity),
+        }
+    }
+
+    /// Adds or replaces the text of `path`.
+    pub fn insert(&mut self, path: String, text: Arc<str>) {
+        if self.files.last().is_none_or(|(last, _)| *last < path) {
+            self.files.push((path, text));
+            return;
+        }
+        match self.find(&path) {
+            Ok(at) => self.files[at].1 = text,
+            Err(at) => self.files.insert(at, (path, text)),
+        }
+    }
+
+    pub fn extend(&mut self, other: Texts) {
+        for (path, text) in other.files {
+            self.insert(path, text);
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Arc<str>> {
+        self.find(path).ok().map(|at| &self.files[at].1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    fn find(&self, path: &str) -> Result<usize, usize> {
+        self.files
+            .binary_search_by(|(file, _)| file.as_str().cmp(path))
+    }
+}
 
 /// A 1-based line and column (in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -223,6 +277,25 @@ pub fn suggestion<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_are_found_by_path_whatever_order_they_came_in() {
+        let mut texts = Texts::new();
+        for path in ["b/x.toml", "a.toml", "b.toml", "b/a.toml", "a.toml"] {
+            texts.insert(path.to_owned(), Arc::from(path));
+        }
+        let mut more = Texts::with_capacity(2);
+        more.insert("themes/t.toml".to_owned(), Arc::from("t"));
+        more.insert("a.toml".to_owned(), Arc::from("new"));
+        texts.extend(more);
+        assert_eq!(texts.len(), 5);
+        assert_eq!(texts.get("a.toml").map(|t| &**t), Some("new"));
+        for path in ["b/x.toml", "b.toml", "b/a.toml"] {
+            assert_eq!(texts.get(path).map(|t| &**t), Some(path));
+        }
+        assert_eq!(texts.get("themes/t.toml").map(|t| &**t), Some("t"));
+        assert!(texts.get("c.toml").is_none());
+    }
 
     #[test]
     fn positions_count_lines_and_characters_from_one() {

@@ -41,8 +41,10 @@ pub struct Listed {
 /// How a [`Listed`] file is read; each source knows its own.
 #[derive(Debug, Clone)]
 enum How {
-    /// A file on disk, and whether the walk saw a symlink there.
+    /// A file on disk at its path, and whether the walk saw a symlink there.
     Disk { symlink: bool },
+    /// A file on disk whose path is not UTF-8, so that its listed path is not quite its own.
+    DiskAt { at: PathBuf, symlink: bool },
     /// A blob of a git tree.
     Blob(Box<crate::git::TreeFile>),
     /// Known when listed: a memory tree's bytes, or a folder that leads out of the repository.
@@ -192,56 +194,112 @@ impl WorkTree {
             .map_err(|e| Error::io("read", path, e))
     }
 
+    /// Lists the files below `dir` (`rel` from the root; `lossy` when a name on the way is not
+    /// UTF-8) in path order: each folder's entries are sorted by name, a folder's as if it ended
+    /// in `/`, so that walking them in turn gives the order of whole paths with no sort of them.
     fn walk(
         &self,
-        dir: &Path,
+        (dir, rel, lossy): (&Path, &str, bool),
         seen: &mut HashSet<PathBuf>,
-        out: &mut Vec<(PathBuf, bool)>,
+        out: &mut Vec<Listed>,
     ) -> Result<()> {
         let entries = match fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(Error::io("read folder", dir, e)),
         };
+        enum Item {
+            /// A folder to walk, and where it leads.
+            Folder(PathBuf),
+            File {
+                symlink: bool,
+            },
+        }
+        let mut items: Vec<(String, bool, Item)> = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| Error::io("read folder", dir, e))?;
-            let path = entry.path();
-            if entry.file_name().to_string_lossy().starts_with('.') {
+            let (name, utf8) = match entry.file_name().into_string() {
+                Ok(name) => (name, true),
+                Err(name) => (name.to_string_lossy().into_owned(), false),
+            };
+            if name.starts_with('.') {
                 continue;
             }
-            let file_type = entry.file_type().map_err(|e| Error::io("read", &path, e))?;
-            let is_dir = if file_type.is_symlink() {
+            let file_type = entry
+                .file_type()
+                .map_err(|e| Error::io("read", &entry.path(), e))?;
+            let item = if file_type.is_symlink() {
                 // A link to a folder inside the repository is followed once; one that leaves it
-                // is reported by `load` like any other outside link.
-                match path.canonicalize() {
+                // is reported by `load` like any other outside link, and a link inside it to
+                // something that is not TOML is not ours to read.
+                match entry.path().canonicalize() {
                     Ok(target) if target.is_dir() && target.starts_with(&self.root) => {
-                        if seen.insert(target) {
-                            self.walk(&path, seen, out)?;
-                        }
+                        Item::Folder(target)
+                    }
+                    Ok(target) if target.starts_with(&self.root) && !name.ends_with(".toml") => {
                         continue;
                     }
-                    Ok(target) if target.is_dir() => {
-                        out.push((path, true));
-                        continue;
-                    }
-                    _ => false,
+                    _ => Item::File { symlink: true },
                 }
+            } else if file_type.is_dir() {
+                match entry.path().canonicalize() {
+                    Ok(real) => Item::Folder(real),
+                    Err(_) => continue,
+                }
+            } else if file_type.is_file() && name.ends_with(".toml") {
+                Item::File { symlink: false }
             } else {
-                file_type.is_dir()
+                continue;
             };
-            if is_dir {
-                if let Ok(real) = path.canonicalize()
-                    && seen.insert(real)
-                {
-                    self.walk(&path, seen, out)?;
+            let key = match item {
+                Item::Folder(_) => format!("{name}/"),
+                Item::File { .. } => name,
+            };
+            items.push((key, utf8, item));
+        }
+        items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (key, utf8, item) in items {
+            let name = key.strip_suffix('/').unwrap_or(&key);
+            let path = if rel.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{rel}/{name}")
+            };
+            let lossy = lossy || !utf8;
+            match item {
+                Item::Folder(real) => {
+                    if seen.insert(real) {
+                        let real_name = dir.join(name);
+                        let at = if lossy {
+                            self.find_lossy(dir, name).unwrap_or(real_name)
+                        } else {
+                            real_name
+                        };
+                        self.walk((&at, &path, lossy), seen, out)?;
+                    }
                 }
-            } else if file_type.is_symlink()
-                || (file_type.is_file() && path.extension().is_some_and(|e| e == "toml"))
-            {
-                out.push((path, file_type.is_symlink()));
+                Item::File { symlink } => {
+                    let how = if lossy {
+                        let at = self.find_lossy(dir, name).unwrap_or_else(|| dir.join(name));
+                        How::DiskAt { at, symlink }
+                    } else {
+                        How::Disk { symlink }
+                    };
+                    out.push(Listed { path, how });
+                }
             }
         }
         Ok(())
+    }
+
+    /// The entry of `dir` whose name, made UTF-8, is `name`: a name okr can only show lossily
+    /// is still read by its real bytes.
+    fn find_lossy(&self, dir: &Path, name: &str) -> Option<PathBuf> {
+        fs::read_dir(dir)
+            .ok()?
+            .flatten()
+            .find(|entry| entry.file_name().to_string_lossy() == name)
+            .map(|entry| entry.path())
     }
 }
 
@@ -265,7 +323,6 @@ impl Source for WorkTree {
     }
 
     fn list_toml(&self, dir: &str) -> Result<Vec<Listed>> {
-        let mut paths = Vec::new();
         let start = self.absolute(dir);
         if let Some(target) = self.outside(&start) {
             // The folder itself (okr.toml's `paths`) leads out: one finding, nothing read.
@@ -278,26 +335,16 @@ impl Source for WorkTree {
         if let Ok(real) = start.canonicalize() {
             seen.insert(real);
         }
-        self.walk(&start, &mut seen, &mut paths)?;
-        // A link inside the repository to something that is not TOML is not ours to read.
-        paths.retain(|(p, _)| {
-            p.extension().is_some_and(|e| e == "toml")
-                || !p.canonicalize().is_ok_and(|t| t.starts_with(&self.root))
-        });
-        let mut files: Vec<Listed> = paths
-            .into_iter()
-            .map(|(path, symlink)| Listed {
-                path: self.relative(&path),
-                how: How::Disk { symlink },
-            })
-            .collect();
-        files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        let rel = self.relative(&start);
+        let mut files = Vec::new();
+        self.walk((&start, &rel, false), &mut seen, &mut files)?;
         Ok(files)
     }
 
     fn read_listed(&self, file: &Listed) -> Result<Option<SourceFile>> {
         let content = match &file.how {
             How::Disk { symlink } => self.load_known(&self.absolute(&file.path), *symlink)?,
+            How::DiskAt { at, symlink } => self.load_known(at, *symlink)?,
             How::Known(content) => content.clone(),
             How::Blob(_) => unreachable!("a working tree lists no git blobs"),
         };
@@ -451,6 +498,53 @@ mod tests {
         assert_eq!(paths, ["initiatives/2026-Q1/a.toml", "initiatives/b.toml"]);
         assert_eq!(files[0].content, Content::Bytes(b"a".to_vec()));
         assert!(tree.toml_files("missing").unwrap().is_empty());
+    }
+
+    #[test]
+    fn files_are_listed_in_the_order_of_their_whole_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for folder in ["initiatives/a", "initiatives/a-b"] {
+            fs::create_dir_all(root.join(folder)).unwrap();
+        }
+        for file in [
+            "initiatives/a/z.toml",
+            "initiatives/a-b/y.toml",
+            "initiatives/a.toml",
+            "initiatives/a0.toml",
+        ] {
+            fs::write(root.join(file), file).unwrap();
+        }
+        let tree = WorkTree::new(root).unwrap();
+        let paths: Vec<String> = tree
+            .list_toml("initiatives")
+            .unwrap()
+            .into_iter()
+            .map(|f| f.path)
+            .collect();
+        let mut sorted = paths.clone();
+        sorted.sort();
+        assert_eq!(paths, sorted);
+        assert_eq!(paths.len(), 4);
+    }
+
+    // Linux takes any bytes in a name; some other systems' file systems refuse these.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_name_that_is_not_utf8_is_still_read() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let folder = root.join(std::ffi::OsStr::from_bytes(b"initiatives/caf\xe9"));
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(folder.join("a.toml"), "a").unwrap();
+        let files = WorkTree::new(root)
+            .unwrap()
+            .toml_files("initiatives")
+            .unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].path, "initiatives/caf\u{FFFD}/a.toml");
+        assert_eq!(files[0].content, Content::Bytes(b"a".to_vec()));
     }
 
     #[cfg(unix)]
