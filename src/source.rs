@@ -227,7 +227,7 @@ impl WorkTree {
             }
             let file_type = entry
                 .file_type()
-                .map_err(|e| Error::io("read", &entry.path(), e))?;
+                .map_err(|e| Error::io("read", entry.path(), e))?;
             let item = if file_type.is_symlink() {
                 // A link to a folder inside the repository is followed once; one that leaves it
                 // is reported by `load` like any other outside link, and a link inside it to
