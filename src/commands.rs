@@ -92,6 +92,15 @@ pub fn print(text: &str) -> Result<()> {
         .map_err(Error::Output)
 }
 
+/// Writes `value` to stdout as pretty JSON and a newline, streamed: a large report is never
+/// one string in memory.
+pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    print_with(|out| {
+        serde_json::to_writer_pretty(&mut *out, value)?;
+        out.write_all(b"\n")
+    })
+}
+
 /// Streams what `write` writes to stdout through a buffer; a failure (a closed pipe) becomes
 /// [`Error::Output`].
 pub fn print_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {

@@ -863,12 +863,11 @@ pub fn command(context: &Context, args: &DiffArgs) -> Result<ExitCode> {
         commands::skip_drop((base, head));
         diff
     };
-    let text = match args.format {
-        DiffFormat::Json => crate::table::to_json(&diff)?,
-        DiffFormat::Markdown => markdown(&diff),
-        DiffFormat::Human => human(&diff),
-    };
-    commands::print(&text)?;
+    match args.format {
+        DiffFormat::Json => commands::print_json(&diff)?,
+        DiffFormat::Markdown => commands::print(&markdown(&diff))?,
+        DiffFormat::Human => commands::print(&human(&diff))?,
+    }
     context.trace("wrote the diff", started);
     Ok(ExitCode::SUCCESS)
 }

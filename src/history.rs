@@ -461,8 +461,8 @@ pub fn command(context: &Context, args: &HistoryArgs) -> Result<ExitCode> {
             "no initiative `{id}` in the history{help}"
         )));
     }
-    let text = match args.format {
-        crate::cli::TableFormat::Json => crate::table::to_json(
+    match args.format {
+        crate::cli::TableFormat::Json => commands::print_json(
             &rows
                 .iter()
                 .map(|h| Row {
@@ -475,9 +475,8 @@ pub fn command(context: &Context, args: &HistoryArgs) -> Result<ExitCode> {
                 })
                 .collect::<Vec<_>>(),
         )?,
-        crate::cli::TableFormat::Table => table(&rows, args.id.is_some()),
-    };
-    commands::print(&text)?;
+        crate::cli::TableFormat::Table => commands::print(&table(&rows, args.id.is_some()))?,
+    }
     Ok(ExitCode::SUCCESS)
 }
 
