@@ -143,9 +143,10 @@ pub fn open(context: &Context, rev: &RevArgs) -> Result<Opened> {
     Ok(Opened { root, source })
 }
 
-/// Loads and checks a repository.
+/// Loads and checks a repository, for a command that reports only what fails: no `stale`.
 pub fn checked(opened: &Opened) -> Result<(Workspace, Checked)> {
-    let mut workspace = load::load(opened.source.as_ref())?;
+    let keep = load::Keep::Quoted { stale: false };
+    let mut workspace = load::load_keeping(opened.source.as_ref(), keep)?;
     let checked = validate::check(&mut workspace);
     Ok((workspace, checked))
 }
@@ -157,7 +158,7 @@ pub fn portfolio(
     opened: &Opened,
 ) -> Result<std::result::Result<Portfolio, ExitCode>> {
     let started = std::time::Instant::now();
-    let (workspace, checked) = checked(opened)?;
+    let (mut workspace, checked) = checked(opened)?;
     context.trace("read and checked the repository", started);
     let errors: Vec<_> = checked
         .findings
@@ -165,6 +166,7 @@ pub fn portfolio(
         .filter(|f| f.severity == Severity::Error)
         .collect();
     if !errors.is_empty() {
+        load::quote(&mut workspace.texts, opened.source.as_ref(), &errors);
         let mut err = std::io::stderr().lock();
         let _ = report::findings(
             &mut err,
@@ -245,9 +247,13 @@ fn recently_changed(
 fn check(context: &Context, args: &CheckArgs) -> Result<ExitCode> {
     let opened = open(context, &args.rev)?;
     let started = std::time::Instant::now();
-    let loaded = load::load(opened.source.as_ref()).map(|mut workspace| {
+    let keep = load::Keep::Quoted { stale: true };
+    let loaded = load::load_keeping(opened.source.as_ref(), keep).map(|mut workspace| {
         context.trace(
-            format_args!("read and parsed {} files", workspace.texts.len()),
+            format_args!(
+                "read and parsed {} files",
+                workspace.initiative_files + workspace.theme_files
+            ),
             started,
         );
         // Asking git is serial; it runs beside the rules, which run on every core.
@@ -261,6 +267,11 @@ fn check(context: &Context, args: &CheckArgs) -> Result<ExitCode> {
         if let Some(recent) = &recent {
             checked.add_stale(&workspace, recent);
         }
+        load::quote(
+            &mut workspace.texts,
+            opened.source.as_ref(),
+            &checked.findings,
+        );
         context.trace(
             "ran the rules and asked git for recent changes (rule `stale`)",
             started,

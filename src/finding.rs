@@ -203,9 +203,24 @@ impl Texts {
         }
     }
 
+    /// Adds or replaces the texts of `other`, in one pass however they interleave.
     pub fn extend(&mut self, other: Texts) {
-        for (path, text) in other.files {
-            self.insert(path, text);
+        let in_order = match (self.files.last(), other.files.first()) {
+            (Some((last, _)), Some((first, _))) => last < first,
+            _ => true,
+        };
+        self.files.extend(other.files);
+        if !in_order {
+            // Stable: of two texts of one path, the one added later comes last, and stays.
+            self.files.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut kept: Vec<(String, Arc<str>)> = Vec::with_capacity(self.files.len());
+            for file in self.files.drain(..) {
+                match kept.last_mut() {
+                    Some(last) if last.0 == file.0 => *last = file,
+                    _ => kept.push(file),
+                }
+            }
+            self.files = kept;
         }
     }
 

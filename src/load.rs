@@ -11,7 +11,7 @@ use crate::document::{self, Parsed};
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Rule, Texts};
 use crate::git::{GitTree, TreeFile};
-use crate::model::{Initiative, InitiativeFile, ThemeFile};
+use crate::model::{Initiative, InitiativeFile, Status, ThemeFile};
 use crate::source::{Content, Source, SourceFile};
 use crate::validate::{self, Built, Facts};
 
@@ -40,17 +40,70 @@ pub struct Workspace {
     pub theme_files: usize,
 }
 
-/// Reads okr.toml, then every initiative and theme, reporting each file's problems.
-///
-/// Each initiative is built on the core that read its file, as soon as it is parsed: its text
-/// is all that is kept of the file, and no more than one document per core is ever in memory.
+/// Reads okr.toml, then every initiative and theme, reporting each file's problems; every
+/// file's text is kept.
 pub fn load(source: &dyn Source) -> Result<Workspace> {
+    load_keeping(source, Keep::All)
+}
+
+/// Which files' texts a load keeps, for findings to quote. A text not kept is read again if a
+/// finding needs it after all: see [`quote`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    All,
+    /// Only the texts of files with findings of their own and, with `stale` (for the rule of
+    /// that name, when it is on), of accepted and active initiatives: at 100,000 initiatives
+    /// the texts are a fifth of the memory, and most files have nothing to quote.
+    Quoted {
+        stale: bool,
+    },
+}
+
+/// [`load`], keeping the texts `keep` says.
+///
+/// Each initiative is built on the core that read its file, as soon as it is parsed, so no
+/// more than one document per core is ever in memory.
+pub fn load_keeping(source: &dyn Source, keep: Keep) -> Result<Workspace> {
     let config = load_config(source)?;
+    let stale = matches!(keep, Keep::Quoted { stale: true })
+        && config.rules.level(crate::finding::Rule::Stale) != crate::finding::RuleLevel::Off;
     let initiatives = load_folder(source, &config.paths.initiatives, |document, findings| {
-        validate::build(document, &config, findings)
+        let (initiative, facts) = validate::build(document, &config, findings);
+        let quoted = keep == Keep::All
+            || !findings.is_empty()
+            || initiative
+                .as_ref()
+                .is_some_and(|i| stale && matches!(i.status, Status::Accepted | Status::Active));
+        (initiative, facts, quoted)
     })?;
     let themes = load_folder(source, &config.paths.themes, keep_theme)?;
     Ok(Workspace::assemble(config, initiatives, themes))
+}
+
+/// Adds to `texts` the text of each file that `findings` point into and `texts` lacks: read
+/// again from `source`, for the few findings of the rules that span files in files whose texts
+/// a load did not keep ([`Keep::Quoted`]).
+pub fn quote(texts: &mut Texts, source: &dyn Source, findings: &[Finding]) {
+    let mut missing: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.span.is_some() && texts.get(&f.file).is_none())
+        .map(|f| f.file.as_str())
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    let read: Vec<(String, Arc<str>)> = missing
+        .par_iter()
+        .filter_map(|path| {
+            // A file that cannot be read now is quoted without its lines, as before it was.
+            let file = source.read(path).ok()??;
+            Some((file.path.clone(), decode(&file).ok()?))
+        })
+        .collect();
+    let mut more = Texts::with_capacity(read.len());
+    for (path, text) in read {
+        more.insert(path, text);
+    }
+    texts.extend(more);
 }
 
 /// [`load`] for two revisions of one repository, as a diff reads them: a file with the same
@@ -69,7 +122,8 @@ pub fn load_revisions(base: &GitTree, head: &GitTree) -> Result<(Workspace, Work
     // A shared document is built once per side: the two okr.toml files may differ.
     let build = |parsed, config: &Config| {
         finish_all(parsed, |document, findings| {
-            validate::build(document, config, findings)
+            let (initiative, facts) = validate::build(document, config, findings);
+            (initiative, facts, true)
         })
     };
     let ((base_initiatives, head_initiatives), (base_themes, head_themes)) = rayon::join(
@@ -140,12 +194,13 @@ struct Folder<B, S> {
     count: usize,
 }
 
-/// What a theme keeps of its file: the whole document, for the rules that span files.
+/// What a theme keeps of its file: the whole document, for the rules that span files, and
+/// its text (themes are few).
 fn keep_theme(
     document: Document<ThemeFile>,
     _: &mut Vec<Finding>,
-) -> (Option<Document<ThemeFile>>, ()) {
-    (Some(document), ())
+) -> (Option<Document<ThemeFile>>, (), bool) {
+    (Some(document), (), true)
 }
 
 /// The rest of one file beside what it built: kept apart so that the large built items go
@@ -158,18 +213,22 @@ struct Rest<S> {
     error: Option<Box<Error>>,
 }
 
-/// Parses one file, then builds what it gives with `build`, which adds its own findings.
+/// Builds what one parsed file gives with `build`, which adds its own findings and says
+/// whether to keep the file's text.
 fn finish<T, B, S>(
     ParsedFile {
         document,
-        text,
+        mut text,
         mut findings,
     }: ParsedFile<T>,
-    build: &(impl Fn(Document<T>, &mut Vec<Finding>) -> (Option<B>, S) + Sync),
+    build: &(impl Fn(Document<T>, &mut Vec<Finding>) -> (Option<B>, S, bool) + Sync),
 ) -> (Option<B>, Rest<S>) {
     let (built, facts) = match document {
         Some(document) => {
-            let (built, facts) = build(document, &mut findings);
+            let (built, facts, quoted) = build(document, &mut findings);
+            if !quoted {
+                text = None;
+            }
             (built, Some(facts))
         }
         None => (None, None),
@@ -210,7 +269,7 @@ fn folder_of<B, S>(built: Vec<Option<B>>, rests: Vec<Rest<S>>) -> Result<Folder<
 fn load_folder<T, B, S>(
     source: &dyn Source,
     dir: &str,
-    build: impl Fn(Document<T>, &mut Vec<Finding>) -> (Option<B>, S) + Sync,
+    build: impl Fn(Document<T>, &mut Vec<Finding>) -> (Option<B>, S, bool) + Sync,
 ) -> Result<Folder<B, S>>
 where
     T: DeserializeOwned,
@@ -244,7 +303,7 @@ impl<S> Rest<S> {
 /// [`finish`] for every file already parsed, on all cores.
 fn finish_all<T, B, S>(
     parsed: Vec<ParsedFile<T>>,
-    build: impl Fn(Document<T>, &mut Vec<Finding>) -> (Option<B>, S) + Sync,
+    build: impl Fn(Document<T>, &mut Vec<Finding>) -> (Option<B>, S, bool) + Sync,
 ) -> Result<Folder<B, S>>
 where
     T: Send,

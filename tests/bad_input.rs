@@ -361,6 +361,18 @@ fn a_dependency_cycle_across_files_is_a_finding() {
         findings.iter().any(|(_, r)| r == "dependency-cycle"),
         "{findings:?}"
     );
+    // Neither file has a problem of its own, so its text is read again to quote the line:
+    // by `check`, and by `render`, which refuses to run.
+    let output = repo.okr().arg("check").output().unwrap();
+    assert!(
+        stdout(&output).contains("depends_on = [\"b\"]"),
+        "{}",
+        stdout(&output)
+    );
+    let output = repo.okr().arg("render").output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("depends_on = [\"b\"]"), "{err}");
 }
 
 #[test]
