@@ -269,16 +269,15 @@ fn field_changes(before: &Initiative, after: &Initiative) -> Vec<FieldChange> {
 }
 
 pub fn diff(base: &Side, head: &Side) -> Diff {
+    // In id order already, so each map is built without a sort.
     let before: BTreeMap<&str, &Ranked> = base
         .portfolio
-        .initiatives
-        .iter()
+        .by_id()
         .map(|r| (r.initiative.id.as_str(), r))
         .collect();
     let after: BTreeMap<&str, &Ranked> = head
         .portfolio
-        .initiatives
-        .iter()
+        .by_id()
         .map(|r| (r.initiative.id.as_str(), r))
         .collect();
     let mut added: Vec<&Ranked> = after

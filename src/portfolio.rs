@@ -46,13 +46,20 @@ pub struct Portfolio {
     pub themes: Vec<RankedTheme>,
     /// Ids of initiatives that join no theme, in rank order.
     pub orphans: Vec<String>,
-    /// Positions in `initiatives` and `themes` by id.
-    initiative_index: HashMap<String, usize>,
+    /// Positions in `initiatives`, in the order of their ids.
+    by_id: Vec<usize>,
+    /// Positions in `themes` by id.
     theme_index: HashMap<String, usize>,
 }
 
 impl Portfolio {
-    pub fn build(config: &Config, model: Model) -> Result<Portfolio> {
+    pub fn build(config: &Config, mut model: Model) -> Result<Portfolio> {
+        // Ranking breaks ties by id through the order of the model, which the rules give sorted.
+        if !model.initiatives.is_sorted_by(|a, b| a.id <= b.id) {
+            let order = crate::in_place::sorted_order(&model.initiatives, |i| i.id.as_str());
+            crate::in_place::permute(&mut model.initiatives, &order);
+        }
+        model.themes.sort_by(|a, b| a.id.cmp(&b.id));
         let scores = config.formula.scores(model.initiatives.iter().map(|i| {
             (
                 i.id.as_str(),
@@ -99,9 +106,15 @@ impl Portfolio {
                 }
             })
             .collect();
-        let mut initiatives = rank(initiatives, |r| (r.score, r.initiative.id.as_str()));
+        // The model's initiatives are in id order, so the ranking's order gives where each id
+        // went.
+        let (mut initiatives, order) = rank(initiatives, |r| (r.score, r.initiative.id.as_str()));
         for (index, ranked) in initiatives.iter_mut().enumerate() {
             ranked.rank = index + 1;
+        }
+        let mut by_id = vec![0; order.len()];
+        for (position, id_order) in order.into_iter().enumerate() {
+            by_id[id_order] = position;
         }
 
         // Members in rank order, and each theme's score: the sum over its open members.
@@ -134,7 +147,7 @@ impl Portfolio {
                 rank: 0,
             })
             .collect();
-        let mut themes = rank(themes, |t| (t.score, t.theme.id.as_str()));
+        let (mut themes, _) = rank(themes, |t| (t.score, t.theme.id.as_str()));
         for (index, theme) in themes.iter_mut().enumerate() {
             theme.rank = index + 1;
         }
@@ -142,11 +155,6 @@ impl Portfolio {
             .iter()
             .filter(|r| r.themes.is_empty())
             .map(|r| r.initiative.id.clone())
-            .collect();
-        let initiative_index = initiatives
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.initiative.id.clone(), i))
             .collect();
         let theme_index = themes
             .iter()
@@ -158,13 +166,22 @@ impl Portfolio {
             initiatives: std::sync::Arc::new(initiatives),
             themes,
             orphans,
-            initiative_index,
+            by_id,
             theme_index,
         })
     }
 
     pub fn initiative(&self, id: &str) -> Option<&Ranked> {
-        self.initiative_index.get(id).map(|&i| &self.initiatives[i])
+        let at = self
+            .by_id
+            .binary_search_by(|&i| self.initiatives[i].initiative.id.as_str().cmp(id))
+            .ok()?;
+        Some(&self.initiatives[self.by_id[at]])
+    }
+
+    /// The initiatives in the order of their ids.
+    pub fn by_id(&self) -> impl Iterator<Item = &Ranked> {
+        self.by_id.iter().map(|&i| &self.initiatives[i])
     }
 
     pub fn theme(&self, id: &str) -> Option<&RankedTheme> {
@@ -181,22 +198,18 @@ impl Portfolio {
 }
 
 /// Sorts highest score first; scores within [`TIE`] of the first of their run are ties, by id.
-/// The keys are sorted, not the items, which are large.
-fn rank<T>(mut items: Vec<T>, key: impl Fn(&T) -> (f64, &str)) -> Vec<T> {
-    // The keys sit together, apart from the large items, so the sort stays in cache.
-    let mut keys: Vec<(f64, &str, usize)> = items
+/// Gives the sorted items, and for each place the position the item had.
+///
+/// The items come in id order (the model's), so an item's position stands for its id and no
+/// id is compared; and the keys are sorted, not the items, which are large.
+fn rank<T>(mut items: Vec<T>, key: impl Fn(&T) -> (f64, &str)) -> (Vec<T>, Vec<usize>) {
+    debug_assert!(items.is_sorted_by(|a, b| key(a).1 <= key(b).1));
+    let mut keys: Vec<(f64, usize)> = items
         .iter()
         .enumerate()
-        .map(|(index, item)| {
-            let (score, id) = key(item);
-            (score, id, index)
-        })
+        .map(|(index, item)| (key(item).0, index))
         .collect();
-    keys.sort_unstable_by(|a, b| {
-        b.0.total_cmp(&a.0)
-            .then_with(|| a.1.cmp(b.1))
-            .then(a.2.cmp(&b.2))
-    });
+    keys.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut start = 0;
     while start < keys.len() {
         let first = keys[start].0;
@@ -206,13 +219,13 @@ fn rank<T>(mut items: Vec<T>, key: impl Fn(&T) -> (f64, &str)) -> Vec<T> {
         }
         // Scores apart by no more than the tie tolerance rank by id alone.
         if keys[start].0 != keys[end - 1].0 {
-            keys[start..end].sort_unstable_by(|a, b| a.1.cmp(b.1).then(a.2.cmp(&b.2)));
+            keys[start..end].sort_unstable_by_key(|&(_, index)| index);
         }
         start = end;
     }
-    let order: Vec<usize> = keys.into_iter().map(|(_, _, index)| index).collect();
+    let order: Vec<usize> = keys.into_iter().map(|(_, index)| index).collect();
     crate::in_place::permute(&mut items, &order);
-    items
+    (items, order)
 }
 
 #[cfg(test)]
@@ -221,9 +234,10 @@ mod tests {
 
     #[test]
     fn ranks_by_score_then_id_with_a_tolerance() {
-        let items = vec![(0.3, "b"), (0.1 + 0.2, "a"), (0.9, "z"), (0.1, "c")];
-        let items = rank(items, |(s, id)| (*s, id));
+        let items = vec![(0.1 + 0.2, "a"), (0.3, "b"), (0.1, "c"), (0.9, "z")];
+        let (items, order) = rank(items, |(s, id)| (*s, id));
         let ids: Vec<_> = items.iter().map(|(_, id)| *id).collect();
         assert_eq!(ids, ["z", "a", "b", "c"]);
+        assert_eq!(order, [3, 0, 1, 2]);
     }
 }
