@@ -228,6 +228,19 @@ impl Texts {
         self.find(path).ok().map(|at| &self.files[at].1)
     }
 
+    /// Those of `paths` (sorted, without repeats) that have no text: one walk along both lists.
+    pub fn missing<'a>(&self, paths: &[&'a str]) -> Vec<&'a str> {
+        let mut missing = Vec::new();
+        let mut files = self.files.iter().map(|(file, _)| file.as_str()).peekable();
+        for &path in paths {
+            while files.next_if(|file| *file < path).is_some() {}
+            if files.peek() != Some(&path) {
+                missing.push(path);
+            }
+        }
+        missing
+    }
+
     pub fn len(&self) -> usize {
         self.files.len()
     }
@@ -310,6 +323,10 @@ mod tests {
         }
         assert_eq!(texts.get("themes/t.toml").map(|t| &**t), Some("t"));
         assert!(texts.get("c.toml").is_none());
+        assert_eq!(
+            texts.missing(&["a.toml", "b/y.toml", "b/z.toml", "themes/t.toml", "z.toml"]),
+            ["b/y.toml", "b/z.toml", "z.toml"]
+        );
     }
 
     #[test]

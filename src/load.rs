@@ -84,13 +84,14 @@ pub fn load_keeping(source: &dyn Source, keep: Keep) -> Result<Workspace> {
 /// again from `source`, for the few findings of the rules that span files in files whose texts
 /// a load did not keep ([`Keep::Quoted`]).
 pub fn quote(texts: &mut Texts, source: &dyn Source, findings: &[Finding]) {
-    let mut missing: Vec<&str> = findings
+    let mut quoted: Vec<&str> = findings
         .iter()
-        .filter(|f| f.span.is_some() && texts.get(&f.file).is_none())
+        .filter(|f| f.span.is_some())
         .map(|f| f.file.as_str())
         .collect();
-    missing.sort_unstable();
-    missing.dedup();
+    quoted.sort_unstable();
+    quoted.dedup();
+    let missing = texts.missing(&quoted);
     let read: Vec<(String, Arc<str>)> = missing
         .par_iter()
         .filter_map(|path| {

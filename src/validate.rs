@@ -27,6 +27,9 @@ pub struct Checked {
     /// Where each initiative of the model wrote its `status` and `tags`, in the order of
     /// `model.initiatives`: the rules that run once its document is gone point there.
     spans: Vec<Spans>,
+    /// Positions in `model.initiatives` in the order of their files, in which the rules that
+    /// run on the model report, so that their findings come sorted.
+    by_file: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -167,11 +170,16 @@ pub fn check(workspace: &mut Workspace) -> Checked {
         }
     }
     // The initiatives are large: they stay in the list they were built into, sorted in place.
+    // Files were read in path order: where each went in id order is its place in file order.
     let mut initiatives = in_place::somes(initiatives);
+    let mut by_file: Vec<usize> = (0..initiatives.len()).collect();
     if !initiatives.is_sorted_by(|a, b| a.id <= b.id) {
         let order = in_place::sorted_order(&initiatives, |i| i.id.as_str());
         in_place::permute(&mut initiatives, &order);
         in_place::permute(&mut spans, &order);
+        for (position, file_order) in order.into_iter().enumerate() {
+            by_file[file_order] = position;
+        }
     }
     model.initiatives = initiatives;
 
@@ -190,6 +198,7 @@ pub fn check(workspace: &mut Workspace) -> Checked {
         findings: Vec::new(),
         model,
         spans,
+        by_file,
     };
     checked.orphans(&mut findings);
     checked.findings = config.rules.apply(findings);
@@ -856,6 +865,13 @@ fn cycles(edges: &[Vec<usize>], names: &[&str]) -> Vec<Vec<usize>> {
 }
 
 impl Checked {
+    /// The model's initiatives in the order of their files, with their positions.
+    fn in_file_order(&self) -> impl Iterator<Item = (usize, &Initiative)> {
+        self.by_file
+            .iter()
+            .map(|&index| (index, &self.model.initiatives[index]))
+    }
+
     fn orphans(&self, findings: &mut Vec<Finding>) {
         let theme_tags: BTreeSet<&str> = self
             .model
@@ -863,7 +879,7 @@ impl Checked {
             .iter()
             .flat_map(|t| t.tags.iter().map(String::as_str))
             .collect();
-        for (index, initiative) in self.model.initiatives.iter().enumerate() {
+        for (index, initiative) in self.in_file_order() {
             if initiative.status.is_open()
                 && !initiative
                     .tags
@@ -891,7 +907,7 @@ impl Checked {
     }
 
     fn stale(&self, limit: u32, recent: &BTreeSet<String>, findings: &mut Vec<Finding>) {
-        for (index, initiative) in self.model.initiatives.iter().enumerate() {
+        for (index, initiative) in self.in_file_order() {
             if !matches!(initiative.status, Status::Accepted | Status::Active)
                 || recent.contains(&initiative.file)
             {
