@@ -131,3 +131,6 @@ echo "| \`okr render\` | $(ratio "$(median "$r-check.json" 2)" "$render10") | �
 rm -rf "$repo100/.git/okr" # the walk itself, not the cache
 echo "| \`okr history\` | $(ratio "$(median "$r-history.json" 1)" "$history10") | ≤ 11 | $(peak_mib "$okr" -C "$repo100" history --format json) | < 1024 |"
 echo "| \`okr diff HEAD~1000 HEAD\` | $(ratio "$(median "$r-diff.json" 1)" "$diff10") | ≤ 11 | $(peak_mib "$okr" -C "$repo100" diff HEAD~1000 HEAD --format json) | < 1024 |"
+# What reading the files alone does at this size, for reference: the floor's own scaling.
+echo "| the floor (reference) | $(ratio "$(median "$r-check.json" 0)" "$floor10") | - | $(peak_mib "$floor" "$repo100") | - |"
+echo "| \`git log --name-only\` (reference) | $(ratio "$(median "$r-history.json" 0)" "$log10") | - | - | - |"
