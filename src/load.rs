@@ -31,7 +31,8 @@ pub struct Workspace {
     /// The initiatives, each built as its file was read, by the rules that need only the file.
     pub initiatives: Built,
     pub themes: Vec<Document<ThemeFile>>,
-    /// Every file read, including ones that did not parse, so findings can quote them.
+    /// The text of every file read that findings may quote ([`Keep`]), those that did not
+    /// parse included.
     pub texts: Texts,
     /// Problems found in single files: reading, parsing, and each initiative's own rules.
     pub findings: Vec<Finding>,
