@@ -163,10 +163,10 @@ pub fn check(workspace: &mut Workspace) -> Checked {
         if duplicate {
             *initiative = None;
         }
-        if initiative.is_some()
-            && let Some(facts) = facts
-        {
-            spans.push(facts.spans);
+        // A built initiative always has its facts; the spans stay aligned with the model
+        // whatever happens.
+        if initiative.is_some() {
+            spans.push(facts.map(|facts| facts.spans).unwrap_or_default());
         }
     }
     // The initiatives are large: they stay in the list they were built into, sorted in place.
