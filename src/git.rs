@@ -600,7 +600,10 @@ impl Tree {
 
 /// git's order of tree entries (name, whether a folder): by name, a folder's name as if it
 /// ended in `/`.
-fn git_order((x, x_tree): (&[u8], bool), (y, y_tree): (&[u8], bool)) -> std::cmp::Ordering {
+pub(crate) fn git_order(
+    (x, x_tree): (&[u8], bool),
+    (y, y_tree): (&[u8], bool),
+) -> std::cmp::Ordering {
     let common = x.len().min(y.len());
     let next = |name: &[u8], tree: bool| name.get(common).copied().or(tree.then_some(b'/'));
     x[..common]

@@ -215,15 +215,36 @@ struct Rest<S> {
     error: Option<Box<Error>>,
 }
 
-/// Builds what one parsed file gives with `build`, which adds its own findings and says
-/// whether to keep the file's text.
+impl<S> Rest<S> {
+    /// A file listed but not read: gone as a symlink to nothing okr reads, or an error.
+    fn nothing(error: Option<Box<Error>>) -> Rest<S> {
+        Rest {
+            facts: None,
+            text: None,
+            findings: Vec::new(),
+            read: false,
+            error,
+        }
+    }
+}
+
+/// What a folder's files are built into: from one document, adding its own findings, what it
+/// builds (`B`), what the rules that span files need of it (`S`), and whether to keep its text.
+trait Build<T, B, S>: Fn(Document<T>, &mut Vec<Finding>) -> (Option<B>, S, bool) + Sync {}
+
+impl<T, B, S, F> Build<T, B, S> for F where
+    F: Fn(Document<T>, &mut Vec<Finding>) -> (Option<B>, S, bool) + Sync
+{
+}
+
+/// Builds what one parsed file gives with `build`.
 fn finish<T, B, S>(
     ParsedFile {
         document,
         mut text,
         mut findings,
     }: ParsedFile<T>,
-    build: &(impl Fn(Document<T>, &mut Vec<Finding>) -> (Option<B>, S, bool) + Sync),
+    build: &impl Build<T, B, S>,
 ) -> (Option<B>, Rest<S>) {
     let (built, facts) = match document {
         Some(document) => {
@@ -271,7 +292,7 @@ fn folder_of<B, S>(built: Vec<Option<B>>, rests: Vec<Rest<S>>) -> Result<Folder<
 fn load_folder<T, B, S>(
     source: &dyn Source,
     dir: &str,
-    build: impl Fn(Document<T>, &mut Vec<Finding>) -> (Option<B>, S, bool) + Sync,
+    build: impl Build<T, B, S>,
 ) -> Result<Folder<B, S>>
 where
     T: DeserializeOwned,
@@ -290,22 +311,10 @@ where
     folder_of(built, rests)
 }
 
-impl<S> Rest<S> {
-    fn nothing(error: Option<Box<Error>>) -> Rest<S> {
-        Rest {
-            facts: None,
-            text: None,
-            findings: Vec::new(),
-            read: false,
-            error,
-        }
-    }
-}
-
 /// [`finish`] for every file already parsed, on all cores.
 fn finish_all<T, B, S>(
     parsed: Vec<ParsedFile<T>>,
-    build: impl Fn(Document<T>, &mut Vec<Finding>) -> (Option<B>, S, bool) + Sync,
+    build: impl Build<T, B, S>,
 ) -> Result<Folder<B, S>>
 where
     T: Send,

@@ -215,12 +215,13 @@ impl WorkTree {
                 symlink: bool,
             },
         }
-        let mut items: Vec<(String, bool, Item)> = Vec::new();
+        // Each entry: its name, its real path when the name is not UTF-8, and what it is.
+        let mut items: Vec<(String, Option<PathBuf>, Item)> = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| Error::io("read folder", dir, e))?;
-            let (name, utf8) = match entry.file_name().into_string() {
-                Ok(name) => (name, true),
-                Err(name) => (name.to_string_lossy().into_owned(), false),
+            let (name, real) = match entry.file_name().into_string() {
+                Ok(name) => (name, None),
+                Err(name) => (name.to_string_lossy().into_owned(), Some(entry.path())),
             };
             if name.starts_with('.') {
                 continue;
@@ -251,37 +252,34 @@ impl WorkTree {
             } else {
                 continue;
             };
-            let key = match item {
-                Item::Folder(_) => format!("{name}/"),
-                Item::File { .. } => name,
-            };
-            items.push((key, utf8, item));
+            items.push((name, real, item));
         }
-        items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (key, utf8, item) in items {
-            let name = key.strip_suffix('/').unwrap_or(&key);
+        // git's order of entries, a folder's name as if it ended in `/`.
+        let is_folder = |item: &Item| matches!(item, Item::Folder(_));
+        items.sort_unstable_by(|a, b| {
+            crate::git::git_order(
+                (a.0.as_bytes(), is_folder(&a.2)),
+                (b.0.as_bytes(), is_folder(&b.2)),
+            )
+        });
+        for (name, real, item) in items {
             let path = if rel.is_empty() {
-                name.to_owned()
+                name.clone()
             } else {
                 format!("{rel}/{name}")
             };
-            let lossy = lossy || !utf8;
+            // Below a name that is not UTF-8, the listed path is not the real one.
+            let lossy = lossy || real.is_some();
+            let at = || real.clone().unwrap_or_else(|| dir.join(&name));
             match item {
-                Item::Folder(real) => {
-                    if seen.insert(real) {
-                        let real_name = dir.join(name);
-                        let at = if lossy {
-                            self.find_lossy(dir, name).unwrap_or(real_name)
-                        } else {
-                            real_name
-                        };
-                        self.walk((&at, &path, lossy), seen, out)?;
+                Item::Folder(target) => {
+                    if seen.insert(target) {
+                        self.walk((&at(), &path, lossy), seen, out)?;
                     }
                 }
                 Item::File { symlink } => {
                     let how = if lossy {
-                        let at = self.find_lossy(dir, name).unwrap_or_else(|| dir.join(name));
-                        How::DiskAt { at, symlink }
+                        How::DiskAt { at: at(), symlink }
                     } else {
                         How::Disk { symlink }
                     };
@@ -290,16 +288,6 @@ impl WorkTree {
             }
         }
         Ok(())
-    }
-
-    /// The entry of `dir` whose name, made UTF-8, is `name`: a name okr can only show lossily
-    /// is still read by its real bytes.
-    fn find_lossy(&self, dir: &Path, name: &str) -> Option<PathBuf> {
-        fs::read_dir(dir)
-            .ok()?
-            .flatten()
-            .find(|entry| entry.file_name().to_string_lossy() == name)
-            .map(|entry| entry.path())
     }
 }
 
