@@ -61,14 +61,14 @@ fn rules(bencher: divan::Bencher<'_, '_>) {
 #[divan::bench]
 fn scores_ranks_and_themes(bencher: divan::Bencher<'_, '_>) {
     let mut workspace = workspace();
-    let model = validate::check(&mut workspace).model;
+    let model = validate::check(&mut workspace).into_model();
     bencher.bench(|| Portfolio::build(&workspace.config, model.clone()).unwrap());
 }
 
 #[divan::bench]
 fn render_documents(bencher: divan::Bencher<'_, '_>) {
     let mut workspace = workspace();
-    let model = validate::check(&mut workspace).model;
+    let model = validate::check(&mut workspace).into_model();
     let portfolio = Portfolio::build(&workspace.config, model).unwrap();
     bencher.bench(|| render::render(&portfolio, Templates::default(), None).unwrap());
 }

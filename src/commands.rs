@@ -158,10 +158,9 @@ pub fn portfolio(
     opened: &Opened,
 ) -> Result<std::result::Result<Portfolio, ExitCode>> {
     let started = std::time::Instant::now();
-    let (mut workspace, checked) = checked(opened)?;
+    let (mut workspace, mut checked) = checked(opened)?;
     context.trace("read and checked the repository", started);
-    let errors: Vec<_> = checked
-        .findings
+    let errors: Vec<_> = std::mem::take(&mut checked.findings)
         .into_iter()
         .filter(|f| f.severity == Severity::Error)
         .collect();
@@ -183,7 +182,7 @@ pub fn portfolio(
         return Ok(Err(ExitCode::from(1)));
     }
     let Workspace { config, .. } = workspace;
-    let portfolio = Portfolio::build(&config, checked.model)?;
+    let portfolio = Portfolio::build(&config, checked.into_model())?;
     Ok(Ok(portfolio))
 }
 

@@ -36,12 +36,13 @@ impl Side {
 
     /// Checks and ranks a loaded workspace.
     pub fn of(mut workspace: load::Workspace, label: &str) -> Result<Side> {
-        let checked = validate::check(&mut workspace);
-        let portfolio = Portfolio::build(&workspace.config, checked.model)?;
+        let mut checked = validate::check(&mut workspace);
+        let findings = std::mem::take(&mut checked.findings);
+        let portfolio = Portfolio::build(&workspace.config, checked.into_model())?;
         Ok(Side {
             label: label.to_owned(),
             portfolio,
-            findings: checked.findings,
+            findings,
             texts: workspace.texts,
         })
     }

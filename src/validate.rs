@@ -18,18 +18,20 @@ use crate::period::Period;
 /// The longest title that fits a table row and a chart label.
 pub const MAX_TITLE: usize = 100;
 
-/// What the rules found, and the model of everything that could be built.
+/// What the rules found, and everything that could be built.
 #[derive(Debug, Clone)]
 pub struct Checked {
-    pub model: Model,
     /// Every finding, with `[rules]` levels applied and in a stable order.
     pub findings: Vec<Finding>,
-    /// Where each initiative of the model wrote its `status` and `tags`, in the order of
-    /// `model.initiatives`: the rules that run once its document is gone point there.
+    /// The initiatives that could be built, in the order of their files: the rules that run
+    /// on them report in that order, so that their findings come sorted. [`Checked::into_model`]
+    /// sorts them by id.
+    initiatives: Vec<Initiative>,
+    /// Where each of `initiatives` wrote its `status` and `tags`: the rules that run once its
+    /// document is gone point there.
     spans: Vec<Spans>,
-    /// Positions in `model.initiatives` in the order of their files, in which the rules that
-    /// run on the model report, so that their findings come sorted.
-    by_file: Vec<usize>,
+    /// Sorted by id.
+    themes: Vec<Theme>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -140,18 +142,19 @@ pub fn check(workspace: &mut Workspace) -> Checked {
     let built = std::mem::take(&mut workspace.initiatives);
     let config = &workspace.config;
     let mut findings = workspace.findings.clone();
-    let mut model = Model::default();
 
     // Each id is numbered by the first file that has it: a second one is a duplicate, and
     // dependencies are looked up here.
     let mut ids = Ids::with_capacity(built.initiatives.len());
-    let duplicate: Vec<bool> = built
+    // Each file's id as a number, and whether the file is the first to have it.
+    let numbers: Vec<Option<(usize, bool)>> = built
         .files()
         .map(|file| {
-            file.is_some_and(|(id, file, _, _)| !ids.add(id, file, "initiative", &mut findings))
+            let (id, file, _, _) = file?;
+            Some(ids.number(id, file, "initiative", &mut findings))
         })
         .collect();
-    dependencies(&built, &ids, &mut findings);
+    dependencies(&built, &numbers, &ids, &mut findings);
     drop(ids);
 
     let Built {
@@ -159,50 +162,41 @@ pub fn check(workspace: &mut Workspace) -> Checked {
         facts,
     } = built;
     let mut spans = Vec::with_capacity(initiatives.len());
-    for ((initiative, facts), duplicate) in initiatives.iter_mut().zip(facts).zip(duplicate) {
-        if duplicate {
+    for ((initiative, facts), number) in initiatives.iter_mut().zip(facts).zip(numbers) {
+        if number.is_some_and(|(_, first)| !first) {
             *initiative = None;
         }
-        // A built initiative always has its facts; the spans stay aligned with the model
+        // A built initiative always has its facts; the spans stay aligned with the initiatives
         // whatever happens.
         if initiative.is_some() {
             spans.push(facts.map(|facts| facts.spans).unwrap_or_default());
         }
     }
-    // The initiatives are large: they stay in the list they were built into, sorted in place.
-    // Files were read in path order: where each went in id order is its place in file order.
-    let mut initiatives = in_place::somes(initiatives);
-    let mut by_file: Vec<usize> = (0..initiatives.len()).collect();
-    if !initiatives.is_sorted_by(|a, b| a.id <= b.id) {
-        let order = in_place::sorted_order(&initiatives, |i| i.id.as_str());
-        in_place::permute(&mut initiatives, &order);
-        in_place::permute(&mut spans, &order);
-        for (position, file_order) in order.into_iter().enumerate() {
-            by_file[file_order] = position;
-        }
-    }
-    model.initiatives = initiatives;
 
     let mut theme_ids = Ids::with_capacity(workspace.themes.len());
+    let mut themes = Vec::new();
     for document in &workspace.themes {
         let first = theme_ids.add(&document.id, &document.file, "theme", &mut findings);
         if let Some(theme) = theme(document, config, &mut findings)
             && first
         {
-            model.themes.push(theme);
+            themes.push(theme);
         }
     }
-    model.themes.sort_by(|a, b| a.id.cmp(&b.id));
+    themes.sort_by(|a, b| a.id.cmp(&b.id));
 
-    let mut checked = Checked {
+    let checked = Checked {
         findings: Vec::new(),
-        model,
+        // The initiatives are large: they stay in the list they were built into.
+        initiatives: in_place::somes(initiatives),
         spans,
-        by_file,
+        themes,
     };
     checked.orphans(&mut findings);
-    checked.findings = config.rules.apply(findings);
-    checked
+    Checked {
+        findings: config.rules.apply(findings),
+        ..checked
+    }
 }
 
 impl Checked {
@@ -294,9 +288,22 @@ impl<'a> Ids<'a> {
     /// Numbers `id`, the id of `file`; `false`, with a `duplicate-id` finding, when an earlier
     /// file has it.
     fn add(&mut self, id: &'a str, file: &'a str, kind: &str, findings: &mut Vec<Finding>) -> bool {
+        self.number(id, file, kind, findings).1
+    }
+
+    /// The number of `id`, the id of `file`, and whether `file` is the first to have it (with
+    /// a `duplicate-id` finding when it is not).
+    fn number(
+        &mut self,
+        id: &'a str,
+        file: &'a str,
+        kind: &str,
+        findings: &mut Vec<Finding>,
+    ) -> (usize, bool) {
         match self.number.entry(id) {
             std::collections::hash_map::Entry::Occupied(entry) => {
-                let first = self.first[*entry.get()].1;
+                let number = *entry.get();
+                let first = self.first[number].1;
                 findings.push(
                     Finding::new(
                         Rule::DuplicateId,
@@ -309,12 +316,13 @@ impl<'a> Ids<'a> {
                             .to_owned(),
                     ),
                 );
-                false
+                (number, false)
             }
             std::collections::hash_map::Entry::Vacant(entry) => {
-                entry.insert(self.first.len());
+                let number = self.first.len();
+                entry.insert(number);
                 self.first.push((id, file));
-                true
+                (number, true)
             }
         }
     }
@@ -703,19 +711,26 @@ fn empty_theme(document: &Document<ThemeFile>, span: Option<Range<usize>>) -> Fi
 }
 
 /// Unknown dependencies and dependency cycles, against every initiative that parsed.
-fn dependencies(built: &Built, ids: &Ids<'_>, findings: &mut Vec<Finding>) {
+fn dependencies(
+    built: &Built,
+    numbers: &[Option<(usize, bool)>],
+    ids: &Ids<'_>,
+    findings: &mut Vec<Finding>,
+) {
     // The ids in order, for suggestions, sorted only when a dependency is unknown.
     let sorted = std::cell::OnceCell::new();
-    // The graph on the ids' numbers; beside each edge, the file and place that wrote it.
-    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); ids.first.len()];
-    let mut written: Vec<Vec<(&str, Range<usize>)>> = vec![Vec::new(); ids.first.len()];
-    for (id, file, depends_on, dependency_spans) in built.files().flatten() {
-        let Some(from) = ids.get(id) else { continue };
+    // Each edge of the graph on the ids' numbers, and beside it the file and place that wrote it.
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    let mut written: Vec<(&str, Range<usize>)> = Vec::new();
+    for (file, &from) in built.files().zip(numbers) {
+        let (Some((id, file, depends_on, dependency_spans)), Some((from, _))) = (file, from) else {
+            continue;
+        };
         for (target, span) in depends_on.iter().zip(dependency_spans) {
             let target = target.as_str();
             if let Some(to) = ids.get(target) {
-                edges[from].push(to);
-                written[from].push((file, span.clone()));
+                edges.push((from, to));
+                written.push((file, span.clone()));
             } else {
                 let sorted = sorted.get_or_init(|| {
                     let mut sorted: Vec<&str> = ids.first.iter().map(|(id, _)| *id).collect();
@@ -737,18 +752,18 @@ fn dependencies(built: &Built, ids: &Ids<'_>, findings: &mut Vec<Finding>) {
             }
         }
     }
-    let names: Vec<&str> = ids.first.iter().map(|(id, _)| *id).collect();
-    for cycle in cycles(&edges, &names) {
+    let graph = Graph::new(ids.first.len(), &edges);
+    let name = |node: usize| ids.first[node].0;
+    for cycle in cycles(&graph, name) {
         // The cycle's first step, as the last file to write it says (one id may be in more
         // than one file).
-        let (from, to) = (cycle[0], cycle[1]);
-        let step = edges[from].iter().rposition(|&target| target == to);
-        let Some((file, span)) = step.map(|at| written[from][at].clone()) else {
+        let Some(edge) = graph.last_edge(cycle[0], cycle[1]) else {
             continue;
         };
+        let (file, span) = written[edge].clone();
         let path = cycle
             .iter()
-            .map(|&node| format!("`{}`", names[node]))
+            .map(|&node| format!("`{}`", name(node)))
             .collect::<Vec<_>>()
             .join(" → ");
         findings.push(
@@ -763,23 +778,79 @@ fn dependencies(built: &Built, ids: &Ids<'_>, findings: &mut Vec<Finding>) {
     }
 }
 
+/// A directed graph on numbered nodes, its edges grouped by where they start: one list for
+/// all of them, not one per node, since most initiatives depend on nothing.
+struct Graph {
+    /// Node `n`'s edges are `targets[start[n]..start[n + 1]]`.
+    start: Vec<usize>,
+    targets: Vec<usize>,
+    /// Beside each target, the edge's position in the list the graph was built from.
+    edge: Vec<usize>,
+}
+
+impl Graph {
+    /// The graph of `edges` (from, to) on `nodes` nodes; each node's edges keep their order.
+    fn new(nodes: usize, edges: &[(usize, usize)]) -> Graph {
+        let mut start = vec![0; nodes + 1];
+        for &(from, _) in edges {
+            start[from + 1] += 1;
+        }
+        for node in 0..nodes {
+            start[node + 1] += start[node];
+        }
+        let mut next = start.clone();
+        let mut targets = vec![0; edges.len()];
+        let mut edge = vec![0; edges.len()];
+        for (position, &(from, to)) in edges.iter().enumerate() {
+            targets[next[from]] = to;
+            edge[next[from]] = position;
+            next[from] += 1;
+        }
+        Graph {
+            start,
+            targets,
+            edge,
+        }
+    }
+
+    fn nodes(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    fn targets(&self, node: usize) -> &[usize] {
+        &self.targets[self.start[node]..self.start[node + 1]]
+    }
+
+    /// The position of the last edge from `from` to `to`.
+    fn last_edge(&self, from: usize, to: usize) -> Option<usize> {
+        let at = self
+            .targets(from)
+            .iter()
+            .rposition(|&target| target == to)?;
+        Some(self.edge[self.start[from] + at])
+    }
+}
+
 /// Each elementary cycle once, as found from its smallest name, closed (`a → b → a`), in the
-/// order of their names. The graph is on numbers: `edges[n]` are the targets of node `n`, and
-/// `names[n]` its name.
-fn cycles(edges: &[Vec<usize>], names: &[&str]) -> Vec<Vec<usize>> {
+/// order of their names.
+fn cycles<'a>(graph: &Graph, name: impl Fn(usize) -> &'a str) -> Vec<Vec<usize>> {
     // Strongly connected components (Tarjan, iterative), then one cycle through each.
     const UNSEEN: usize = usize::MAX;
-    let mut index = vec![UNSEEN; names.len()];
-    let mut low = vec![0; names.len()];
-    let mut on_stack = vec![false; names.len()];
+    let nodes = graph.nodes();
+    let mut index = vec![UNSEEN; nodes];
+    let mut low = vec![0; nodes];
+    let mut on_stack = vec![false; nodes];
     let mut stack: Vec<usize> = Vec::new();
+    let mut work: Vec<(usize, usize)> = Vec::new();
+    // Only the components that hold a cycle: most nodes are alone, with no edge to themselves.
     let mut components: Vec<Vec<usize>> = Vec::new();
     let mut counter = 0;
-    for start in 0..names.len() {
-        if index[start] != UNSEEN {
+    for start in 0..nodes {
+        // A node that depends on nothing is in no cycle, and is visited if another reaches it.
+        if index[start] != UNSEEN || graph.targets(start).is_empty() {
             continue;
         }
-        let mut work: Vec<(usize, usize)> = vec![(start, 0)];
+        work.push((start, 0));
         while let Some((node, next)) = work.pop() {
             if next == 0 {
                 index[node] = counter;
@@ -788,7 +859,7 @@ fn cycles(edges: &[Vec<usize>], names: &[&str]) -> Vec<Vec<usize>> {
                 stack.push(node);
                 on_stack[node] = true;
             }
-            if let Some(&target) = edges[node].get(next) {
+            if let Some(&target) = graph.targets(node).get(next) {
                 work.push((node, next + 1));
                 if index[target] == UNSEEN {
                     work.push((target, 0));
@@ -798,15 +869,17 @@ fn cycles(edges: &[Vec<usize>], names: &[&str]) -> Vec<Vec<usize>> {
                 continue;
             }
             if low[node] == index[node] {
-                let mut component = Vec::new();
-                while let Some(member) = stack.pop() {
+                let top = stack
+                    .iter()
+                    .rposition(|&member| member == node)
+                    .expect("a node is on the stack until its component is taken off");
+                for &member in &stack[top..] {
                     on_stack[member] = false;
-                    component.push(member);
-                    if member == node {
-                        break;
-                    }
                 }
-                components.push(component);
+                if stack.len() - top > 1 || graph.targets(node).contains(&node) {
+                    components.push(stack[top..].to_vec());
+                }
+                stack.truncate(top);
             }
             if let Some(&(parent, _)) = work.last() {
                 low[parent] = low[parent].min(low[node]);
@@ -814,15 +887,12 @@ fn cycles(edges: &[Vec<usize>], names: &[&str]) -> Vec<Vec<usize>> {
         }
     }
     let mut found = Vec::new();
-    let mut member = vec![false; names.len()];
+    let mut member = vec![false; nodes];
     for component in components {
         let start = *component
             .iter()
-            .min_by_key(|&&node| names[node])
+            .min_by_key(|&&node| name(node))
             .expect("components are not empty");
-        if component.len() == 1 && !edges[start].contains(&start) {
-            continue;
-        }
         for &node in &component {
             member[node] = true;
         }
@@ -830,7 +900,7 @@ fn cycles(edges: &[Vec<usize>], names: &[&str]) -> Vec<Vec<usize>> {
         let mut previous: HashMap<usize, usize> = HashMap::new();
         let mut queue = std::collections::VecDeque::from([start]);
         'search: while let Some(node) = queue.pop_front() {
-            for &target in &edges[node] {
+            for &target in graph.targets(node) {
                 if !member[target] {
                     continue;
                 }
@@ -858,35 +928,40 @@ fn cycles(edges: &[Vec<usize>], names: &[&str]) -> Vec<Vec<usize>> {
     }
     found.sort_by(|a: &Vec<usize>, b: &Vec<usize>| {
         a.iter()
-            .map(|&node| names[node])
-            .cmp(b.iter().map(|&node| names[node]))
+            .map(|&node| name(node))
+            .cmp(b.iter().map(|&node| name(node)))
     });
     found
 }
 
 impl Checked {
-    /// The model's initiatives in the order of their files, with their positions.
-    fn in_file_order(&self) -> impl Iterator<Item = (usize, &Initiative)> {
-        self.by_file
-            .iter()
-            .map(|&index| (index, &self.model.initiatives[index]))
+    /// The model: the initiatives sorted by id in place, since they are large.
+    pub fn into_model(self) -> Model {
+        let mut initiatives = self.initiatives;
+        if !initiatives.is_sorted_by(|a, b| a.id <= b.id) {
+            let order = in_place::sorted_order(&initiatives, |i| i.id.as_str());
+            in_place::permute(&mut initiatives, &order);
+        }
+        Model {
+            initiatives,
+            themes: self.themes,
+        }
     }
 
     fn orphans(&self, findings: &mut Vec<Finding>) {
         let theme_tags: BTreeSet<&str> = self
-            .model
             .themes
             .iter()
             .flat_map(|t| t.tags.iter().map(String::as_str))
             .collect();
-        for (index, initiative) in self.in_file_order() {
+        for (initiative, spans) in self.initiatives.iter().zip(&self.spans) {
             if initiative.status.is_open()
                 && !initiative
                     .tags
                     .iter()
                     .any(|t| theme_tags.contains(t.as_str()))
             {
-                let span = self.spans.get(index).and_then(|s| s.tags.clone());
+                let span = spans.tags.clone();
                 findings.push(
                     Finding::new(
                         Rule::Orphan,
@@ -907,13 +982,13 @@ impl Checked {
     }
 
     fn stale(&self, limit: u32, recent: &BTreeSet<String>, findings: &mut Vec<Finding>) {
-        for (index, initiative) in self.in_file_order() {
+        for (initiative, spans) in self.initiatives.iter().zip(&self.spans) {
             if !matches!(initiative.status, Status::Accepted | Status::Active)
                 || recent.contains(&initiative.file)
             {
                 continue;
             }
-            let span = self.spans.get(index).and_then(|s| s.status.clone());
+            let span = spans.status.clone();
             findings.push(
                 Finding::new(
                     Rule::Stale,
@@ -958,16 +1033,28 @@ mod tests {
     }
 
     #[test]
+    fn a_graph_keeps_each_nodes_edges_in_the_order_given() {
+        let graph = Graph::new(3, &[(2, 0), (0, 1), (2, 1), (2, 0)]);
+        assert_eq!(graph.targets(0), [1]);
+        assert!(graph.targets(1).is_empty());
+        assert_eq!(graph.targets(2), [0, 1, 0]);
+        assert_eq!(graph.last_edge(2, 0), Some(3));
+        assert_eq!(graph.last_edge(0, 1), Some(1));
+        assert_eq!(graph.last_edge(1, 0), None);
+    }
+
+    #[test]
     fn cycles_are_found_once_from_their_smallest_id() {
         // The graph as names, numbered in an order of its own.
         fn named_cycles(graph: &[(&str, &[&str])]) -> Vec<Vec<String>> {
             let names: Vec<&str> = graph.iter().map(|(name, _)| *name).collect();
             let number = |name: &str| names.iter().position(|n| *n == name).unwrap();
-            let edges: Vec<Vec<usize>> = graph
+            let edges: Vec<(usize, usize)> = graph
                 .iter()
-                .map(|(_, targets)| targets.iter().map(|t| number(t)).collect())
+                .enumerate()
+                .flat_map(|(from, (_, targets))| targets.iter().map(move |t| (from, number(t))))
                 .collect();
-            cycles(&edges, &names)
+            cycles(&Graph::new(names.len(), &edges), |node| names[node])
                 .into_iter()
                 .map(|cycle| cycle.iter().map(|&n| names[n].to_owned()).collect())
                 .collect()

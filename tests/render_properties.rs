@@ -105,7 +105,7 @@ fn render_all(f: &Fields) -> Vec<(String, String)> {
         .map(|f| format!("{}: {}", f.file, f.message))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    let portfolio = Portfolio::build(&workspace.config, checked.model).expect("scores");
+    let portfolio = Portfolio::build(&workspace.config, checked.into_model()).expect("scores");
     render::render(&portfolio, Templates::default(), None).expect("renders")
 }
 

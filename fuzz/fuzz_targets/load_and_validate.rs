@@ -85,7 +85,7 @@ fuzz_target!(|data: &[u8]| {
     {
         return;
     }
-    let Ok(portfolio) = Portfolio::build(&workspace.config, checked.model) else {
+    let Ok(portfolio) = Portfolio::build(&workspace.config, checked.into_model()) else {
         return;
     };
     let Ok(templates) = Templates::load(&tree, &workspace.config.paths.templates) else {
