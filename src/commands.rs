@@ -15,7 +15,7 @@ use crate::load::{self, Workspace};
 use crate::portfolio::Portfolio;
 use crate::report::{self, Format};
 use crate::source::{Source, WorkTree, find_root};
-use crate::validate::{self, Checked};
+use crate::validate::{self, Checked, Outline};
 use crate::{completions, fmt, schema};
 use crate::{git, render, scaffold, table, themes};
 
@@ -188,7 +188,7 @@ pub fn portfolio(
 
 /// The files of accepted or active initiatives, with their text: what the `stale` rule asks
 /// git about. Taken before the rules run, which consume the initiatives.
-fn stale_candidates(workspace: &Workspace) -> Vec<(String, Arc<str>)> {
+fn stale_candidates(workspace: &Workspace<Outline>) -> Vec<(String, Arc<str>)> {
     if workspace.config.rules.level(crate::finding::Rule::Stale) == crate::finding::RuleLevel::Off {
         return Vec::new();
     }
@@ -247,36 +247,38 @@ fn check(context: &Context, args: &CheckArgs) -> Result<ExitCode> {
     let opened = open(context, &args.rev)?;
     let started = std::time::Instant::now();
     let keep = load::Keep::Quoted { stale: true };
-    let loaded = load::load_keeping(opened.source.as_ref(), keep).map(|mut workspace| {
-        context.trace(
-            format_args!(
-                "read and parsed {} files",
-                workspace.initiative_files + workspace.theme_files
-            ),
-            started,
-        );
-        // Asking git is serial; it runs beside the rules, which run on every core.
-        let candidates = stale_candidates(&workspace);
-        let config = workspace.config.clone();
-        let rev = args.rev.rev.as_deref();
-        let (recent, mut checked) = rayon::join(
-            || recently_changed(context, &opened, rev, &config, &candidates),
-            || validate::check(&mut workspace),
-        );
-        if let Some(recent) = &recent {
-            checked.add_stale(&workspace, recent);
-        }
-        load::quote(
-            &mut workspace.texts,
-            opened.source.as_ref(),
-            &checked.findings,
-        );
-        context.trace(
-            "ran the rules and asked git for recent changes (rule `stale`)",
-            started,
-        );
-        (workspace, checked)
-    });
+    // `check` ranks and renders nothing: of each initiative it keeps what the rules read.
+    let loaded =
+        load::load_keeping::<Outline>(opened.source.as_ref(), keep).map(|mut workspace| {
+            context.trace(
+                format_args!(
+                    "read and parsed {} files",
+                    workspace.initiative_files + workspace.theme_files
+                ),
+                started,
+            );
+            // Asking git is serial; it runs beside the rules, which run on every core.
+            let candidates = stale_candidates(&workspace);
+            let config = workspace.config.clone();
+            let rev = args.rev.rev.as_deref();
+            let (recent, mut checked) = rayon::join(
+                || recently_changed(context, &opened, rev, &config, &candidates),
+                || validate::check(&mut workspace),
+            );
+            if let Some(recent) = &recent {
+                checked.add_stale(&workspace, recent);
+            }
+            load::quote(
+                &mut workspace.texts,
+                opened.source.as_ref(),
+                &checked.findings,
+            );
+            context.trace(
+                "ran the rules and asked git for recent changes (rule `stale`)",
+                started,
+            );
+            (workspace, checked)
+        });
     let (workspace, checked) = match loaded {
         Ok(result) => result,
         Err(Error::Config { findings, texts }) => {

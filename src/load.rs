@@ -13,7 +13,7 @@ use crate::finding::{Finding, Rule, Texts};
 use crate::git::{GitTree, TreeFile};
 use crate::model::{Initiative, InitiativeFile, Status, ThemeFile};
 use crate::source::{Content, Source, SourceFile};
-use crate::validate::{self, Built, Facts};
+use crate::validate::{self, Built, Facts, Outlined};
 
 /// One parsed file.
 #[derive(Debug, Clone)]
@@ -26,10 +26,11 @@ pub struct Document<T> {
 
 /// Everything read from a repository, before the rules that span files run.
 #[derive(Debug, Clone)]
-pub struct Workspace {
+pub struct Workspace<I = Initiative> {
     pub config: Config,
-    /// The initiatives, each built as its file was read, by the rules that need only the file.
-    pub initiatives: Built,
+    /// The initiatives, each built as its file was read, by the rules that need only the file:
+    /// whole, or their [`Outline`](validate::Outline)s for `okr check`.
+    pub initiatives: Built<I>,
     pub themes: Vec<Document<ThemeFile>>,
     /// The text of every file read that findings may quote ([`Keep`]), those that did not
     /// parse included.
@@ -60,11 +61,12 @@ pub enum Keep {
     },
 }
 
-/// [`load`], keeping the texts `keep` says.
+/// [`load`], keeping the texts `keep` says, and of each initiative what `I` holds: all of it
+/// ([`Initiative`]), or only what the rules read ([`Outline`](validate::Outline)).
 ///
 /// Each initiative is built on the core that read its file, as soon as it is parsed, so no
 /// more than one document per core is ever in memory.
-pub fn load_keeping(source: &dyn Source, keep: Keep) -> Result<Workspace> {
+pub fn load_keeping<I: Outlined>(source: &dyn Source, keep: Keep) -> Result<Workspace<I>> {
     let config = load_config(source)?;
     let stale = matches!(keep, Keep::Quoted { stale: true })
         && config.rules.level(crate::finding::Rule::Stale) != crate::finding::RuleLevel::Off;
@@ -75,7 +77,7 @@ pub fn load_keeping(source: &dyn Source, keep: Keep) -> Result<Workspace> {
             || initiative
                 .as_ref()
                 .is_some_and(|i| stale && matches!(i.status, Status::Accepted | Status::Active));
-        (initiative, facts, quoted)
+        (initiative.map(I::from), facts, quoted)
     })?;
     let themes = load_folder(source, &config.paths.themes, keep_theme)?;
     Ok(Workspace::assemble(config, initiatives, themes))
@@ -148,12 +150,12 @@ pub fn load_revisions(base: &GitTree, head: &GitTree) -> Result<(Workspace, Work
     ))
 }
 
-impl Workspace {
+impl<I: Outlined> Workspace<I> {
     fn assemble(
         config: Config,
-        initiatives: Folder<Initiative, Facts>,
+        initiatives: Folder<I, Facts>,
         themes: Folder<Document<ThemeFile>, ()>,
-    ) -> Workspace {
+    ) -> Workspace<I> {
         let mut texts = initiatives.texts;
         let mut findings = initiatives.findings;
         texts.extend(themes.texts);
@@ -507,6 +509,8 @@ pub fn decode(file: &SourceFile) -> Result<Arc<str>, Vec<Finding>> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
     fn bytes(content: &[u8]) -> SourceFile {
@@ -529,6 +533,47 @@ mod tests {
         assert!(findings[0].message.contains("0xE9"));
         let findings = decode(&bytes(b"\xFF\xFEt\0")).unwrap_err();
         assert!(findings[0].message.contains("UTF-16"));
+    }
+
+    #[test]
+    fn the_rules_find_the_same_in_outlines_as_in_whole_initiatives() {
+        let mut tree = crate::source::MemoryTree::new();
+        tree.insert("okr.toml", "[team]\nname = \"T\"\n");
+        tree.insert(
+            "themes/t.toml",
+            "title = \"T\"\nobjective = \"o\"\ntags = [\"x\"]\n",
+        );
+        let initiative = |tag: &str, status: &str, depends_on: &str| {
+            format!(
+                "title = \"t\"\nproblem = \"p\"\nowner = \"o\"\ntags = [\"{tag}\"]\n\
+                 impact = \"high\"\ncost = \"m\"\nstatus = \"{status}\"\ndepends_on = [{depends_on}]\n"
+            )
+        };
+        tree.insert("initiatives/a.toml", initiative("x", "active", "\"b\""));
+        tree.insert(
+            "initiatives/b.toml",
+            initiative("y", "proposed", "\"a\", \"c\""),
+        );
+        tree.insert(
+            "initiatives/q/b.toml",
+            initiative("x", "accepted", "\"zz\""),
+        );
+        tree.insert("initiatives/d.toml", "title = ");
+        let keep = Keep::Quoted { stale: true };
+        let mut whole = load_keeping::<Initiative>(&tree, keep).unwrap();
+        let mut outlines = load_keeping::<validate::Outline>(&tree, keep).unwrap();
+        let (whole, outlines) = (validate::check(&mut whole), validate::check(&mut outlines));
+        let rules: BTreeSet<Rule> = whole.findings.iter().map(|f| f.rule).collect();
+        for rule in [
+            Rule::DuplicateId,
+            Rule::DependencyCycle,
+            Rule::UnknownDependency,
+            Rule::Orphan,
+            Rule::TomlSyntax,
+        ] {
+            assert!(rules.contains(&rule), "{rule:?} in {:#?}", whole.findings);
+        }
+        assert_eq!(whole.findings, outlines.findings);
     }
 
     #[test]

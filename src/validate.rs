@@ -20,13 +20,13 @@ pub const MAX_TITLE: usize = 100;
 
 /// What the rules found, and everything that could be built.
 #[derive(Debug, Clone)]
-pub struct Checked {
+pub struct Checked<I = Initiative> {
     /// Every finding, with `[rules]` levels applied and in a stable order.
     pub findings: Vec<Finding>,
     /// The initiatives that could be built, in the order of their files: the rules that run
     /// on them report in that order, so that their findings come sorted. [`Checked::into_model`]
     /// sorts them by id.
-    initiatives: Vec<Initiative>,
+    initiatives: Vec<I>,
     /// Where each of `initiatives` wrote its `status` and `tags`: the rules that run once its
     /// document is gone point there.
     spans: Vec<Spans>,
@@ -44,13 +44,85 @@ struct Spans {
 ///
 /// Two lists side by side: the initiatives are large, and stay in the list they were built
 /// into until they are the model's.
-#[derive(Debug, Clone, Default)]
-pub struct Built {
-    /// Each file's initiative, when its own rules let it be built.
-    initiatives: Vec<Option<Initiative>>,
+#[derive(Debug, Clone)]
+pub struct Built<I = Initiative> {
+    /// Each file's initiative, when its own rules let it be built: whole, or only its
+    /// [`Outline`] where nothing else will read it.
+    initiatives: Vec<Option<I>>,
     /// Beside each, what the rules that span files need of the file; `None` when it did not
     /// parse, so that no rule counts it.
     facts: Vec<Option<Facts>>,
+}
+
+impl<I> Default for Built<I> {
+    fn default() -> Self {
+        Built {
+            initiatives: Vec::new(),
+            facts: Vec::new(),
+        }
+    }
+}
+
+/// What the rules that span files read of an initiative: its id, file, status, tags and
+/// dependencies. `okr check` keeps only this much of each initiative, since it ranks and
+/// renders nothing: at 100,000 initiatives the rest is most of its memory.
+#[derive(Debug, Clone)]
+pub struct Outline {
+    pub id: String,
+    pub file: String,
+    pub status: Status,
+    pub tags: Vec<String>,
+    pub depends_on: Vec<String>,
+}
+
+impl From<Initiative> for Outline {
+    fn from(initiative: Initiative) -> Outline {
+        Outline {
+            id: initiative.id,
+            file: initiative.file,
+            status: initiative.status,
+            tags: initiative.tags,
+            depends_on: initiative.depends_on,
+        }
+    }
+}
+
+/// An initiative as the rules that span files read it: whole, or its [`Outline`].
+pub trait Outlined: From<Initiative> + Send {
+    fn outline(&self) -> OutlineRef<'_>;
+}
+
+/// The parts of an initiative the rules that span files read, borrowed.
+pub struct OutlineRef<'a> {
+    pub id: &'a str,
+    pub file: &'a str,
+    pub status: Status,
+    pub tags: &'a [String],
+    pub depends_on: &'a [String],
+}
+
+impl Outlined for Initiative {
+    fn outline(&self) -> OutlineRef<'_> {
+        OutlineRef {
+            id: &self.id,
+            file: &self.file,
+            status: self.status,
+            tags: &self.tags,
+            depends_on: &self.depends_on,
+        }
+    }
+}
+
+impl Outlined for Outline {
+    fn outline(&self) -> OutlineRef<'_> {
+        OutlineRef {
+            id: &self.id,
+            file: &self.file,
+            status: self.status,
+            tags: &self.tags,
+            depends_on: &self.depends_on,
+        }
+    }
 }
 
 /// What the rules that span files need of one parsed initiative file, besides its initiative.
@@ -74,14 +146,14 @@ struct Unbuilt {
     depends_on: Vec<String>,
 }
 
-impl Built {
-    pub(crate) fn new(initiatives: Vec<Option<Initiative>>, facts: Vec<Option<Facts>>) -> Built {
+impl<I: Outlined> Built<I> {
+    pub(crate) fn new(initiatives: Vec<Option<I>>, facts: Vec<Option<Facts>>) -> Built<I> {
         debug_assert_eq!(initiatives.len(), facts.len());
         Built { initiatives, facts }
     }
 
     /// The initiatives built so far, duplicates included.
-    pub fn initiatives(&self) -> impl Iterator<Item = &Initiative> {
+    pub fn initiatives(&self) -> impl Iterator<Item = &I> {
         self.initiatives.iter().flatten()
     }
 
@@ -94,16 +166,14 @@ impl Built {
             .map(|(initiative, facts)| {
                 let facts = facts.as_ref()?;
                 let (id, file, depends_on) = match (initiative, &facts.unbuilt) {
-                    (Some(i), _) => (&i.id, &i.file, &i.depends_on),
-                    (None, Some(u)) => (&u.id, &u.file, &u.depends_on),
+                    (Some(i), _) => {
+                        let outline = i.outline();
+                        (outline.id, outline.file, outline.depends_on)
+                    }
+                    (None, Some(u)) => (u.id.as_str(), u.file.as_str(), u.depends_on.as_slice()),
                     (None, None) => return None,
                 };
-                Some((
-                    id.as_str(),
-                    file.as_str(),
-                    depends_on.as_slice(),
-                    facts.dependency_spans.as_slice(),
-                ))
+                Some((id, file, depends_on, facts.dependency_spans.as_slice()))
             })
     }
 }
@@ -138,7 +208,7 @@ pub fn build(
 /// runs beside it: see [`Checked::add_stale`]. Each file's own rules ran as it was loaded.
 ///
 /// The initiatives are consumed into the model: `workspace.initiatives` is empty after.
-pub fn check(workspace: &mut Workspace) -> Checked {
+pub fn check<I: Outlined>(workspace: &mut Workspace<I>) -> Checked<I> {
     let built = std::mem::take(&mut workspace.initiatives);
     let config = &workspace.config;
     let mut findings = workspace.findings.clone();
@@ -199,10 +269,10 @@ pub fn check(workspace: &mut Workspace) -> Checked {
     }
 }
 
-impl Checked {
+impl<I: Outlined> Checked<I> {
     /// Adds the `stale` findings once git has said which files changed recently; the rest of
     /// [`check`] need not wait for git.
-    pub fn add_stale(&mut self, workspace: &Workspace, recent: &BTreeSet<String>) {
+    pub fn add_stale(&mut self, workspace: &Workspace<I>, recent: &BTreeSet<String>) {
         let mut findings = Vec::new();
         self.stale(workspace.config.stale_days, recent, &mut findings);
         let mut all = std::mem::take(&mut self.findings);
@@ -711,8 +781,8 @@ fn empty_theme(document: &Document<ThemeFile>, span: Option<Range<usize>>) -> Fi
 }
 
 /// Unknown dependencies and dependency cycles, against every initiative that parsed.
-fn dependencies(
-    built: &Built,
+fn dependencies<I: Outlined>(
+    built: &Built<I>,
     numbers: &[Option<(usize, bool)>],
     ids: &Ids<'_>,
     findings: &mut Vec<Finding>,
@@ -934,7 +1004,7 @@ fn cycles<'a>(graph: &Graph, name: impl Fn(usize) -> &'a str) -> Vec<Vec<usize>>
     found
 }
 
-impl Checked {
+impl Checked<Initiative> {
     /// The model: the initiatives sorted by id in place, since they are large.
     pub fn into_model(self) -> Model {
         let mut initiatives = self.initiatives;
@@ -947,7 +1017,9 @@ impl Checked {
             themes: self.themes,
         }
     }
+}
 
+impl<I: Outlined> Checked<I> {
     fn orphans(&self, findings: &mut Vec<Finding>) {
         let theme_tags: BTreeSet<&str> = self
             .themes
@@ -955,6 +1027,7 @@ impl Checked {
             .flat_map(|t| t.tags.iter().map(String::as_str))
             .collect();
         for (initiative, spans) in self.initiatives.iter().zip(&self.spans) {
+            let initiative = initiative.outline();
             if initiative.status.is_open()
                 && !initiative
                     .tags
@@ -965,7 +1038,7 @@ impl Checked {
                 findings.push(
                     Finding::new(
                         Rule::Orphan,
-                        &initiative.file,
+                        initiative.file,
                         span,
                         format!(
                             "`{}` joins no theme: no theme has any of its tags",
@@ -983,8 +1056,9 @@ impl Checked {
 
     fn stale(&self, limit: u32, recent: &BTreeSet<String>, findings: &mut Vec<Finding>) {
         for (initiative, spans) in self.initiatives.iter().zip(&self.spans) {
+            let initiative = initiative.outline();
             if !matches!(initiative.status, Status::Accepted | Status::Active)
-                || recent.contains(&initiative.file)
+                || recent.contains(initiative.file)
             {
                 continue;
             }
@@ -992,7 +1066,7 @@ impl Checked {
             findings.push(
                 Finding::new(
                     Rule::Stale,
-                    &initiative.file,
+                    initiative.file,
                     span,
                     format!(
                         "`{}` is {} but has not changed in the last {limit} days",
