@@ -12,10 +12,10 @@ use crate::cli::{
 use crate::error::{Error, Result};
 use crate::finding::Severity;
 use crate::load::{self, Workspace};
-use crate::portfolio::Portfolio;
+use crate::portfolio::{Portfolio, Ranked};
 use crate::report::{self, Format};
 use crate::source::{Source, WorkTree, find_root};
-use crate::validate::{self, Checked, Outline};
+use crate::validate::{self, Checked, Outline, Outlined};
 use crate::{completions, fmt, schema};
 use crate::{git, render, scaffold, table, themes};
 
@@ -144,7 +144,8 @@ pub fn open(context: &Context, rev: &RevArgs) -> Result<Opened> {
 }
 
 /// Loads and checks a repository, for a command that reports only what fails: no `stale`.
-pub fn checked(opened: &Opened) -> Result<(Workspace, Checked)> {
+/// Of each initiative it keeps what `I` holds.
+pub fn checked<I: Outlined>(opened: &Opened) -> Result<(Workspace<I>, Checked<I>)> {
     let keep = load::Keep::Quoted { stale: false };
     let mut workspace = load::load_keeping(opened.source.as_ref(), keep)?;
     let checked = validate::check(&mut workspace);
@@ -158,7 +159,8 @@ pub fn portfolio(
     opened: &Opened,
 ) -> Result<std::result::Result<Portfolio, ExitCode>> {
     let started = std::time::Instant::now();
-    let (mut workspace, mut checked) = checked(opened)?;
+    // Each initiative is loaded with room for its score, to be ranked where it lies.
+    let (mut workspace, mut checked) = checked::<Ranked>(opened)?;
     context.trace("read and checked the repository", started);
     let errors: Vec<_> = std::mem::take(&mut checked.findings)
         .into_iter()
@@ -182,7 +184,8 @@ pub fn portfolio(
         return Ok(Err(ExitCode::from(1)));
     }
     let Workspace { config, .. } = workspace;
-    let portfolio = Portfolio::build(&config, checked.into_model())?;
+    let (initiatives, themes) = checked.into_parts();
+    let portfolio = Portfolio::of(&config, initiatives, themes)?;
     Ok(Ok(portfolio))
 }
 

@@ -53,14 +53,30 @@ pub struct Portfolio {
 }
 
 impl Portfolio {
-    pub fn build(config: &Config, mut model: Model) -> Result<Portfolio> {
-        // Ranking breaks ties by id through the order of the model, which the rules give sorted.
-        if !model.initiatives.is_sorted_by(|a, b| a.id <= b.id) {
-            let order = crate::in_place::sorted_order(&model.initiatives, |i| i.id.as_str());
-            crate::in_place::permute(&mut model.initiatives, &order);
+    pub fn build(config: &Config, model: Model) -> Result<Portfolio> {
+        let initiatives = model.initiatives.into_iter().map(Ranked::from).collect();
+        Portfolio::of(config, initiatives, model.themes)
+    }
+
+    /// [`Portfolio::build`] from initiatives in any order, not yet scored: each is scored and
+    /// joined to its themes where it lies, and the list is sorted into rank order in place,
+    /// since the initiatives are large.
+    pub fn of(
+        config: &Config,
+        mut initiatives: Vec<Ranked>,
+        mut themes: Vec<Theme>,
+    ) -> Result<Portfolio> {
+        themes.sort_by(|a, b| a.id.cmp(&b.id));
+        // Where each id falls among all the ids: ties of score are broken by it.
+        let id_order = crate::in_place::sorted_order(&initiatives, |r| r.initiative.id.as_str());
+        let mut id_place = vec![0; id_order.len()];
+        for (place, &index) in id_order.iter().enumerate() {
+            id_place[index] = place;
         }
-        model.themes.sort_by(|a, b| a.id.cmp(&b.id));
-        let scores = config.formula.scores(model.initiatives.iter().map(|i| {
+        // Scored in id order, so that a formula that fails names the same initiative whatever
+        // order the files came in.
+        let by_id_scores = config.formula.scores(id_order.iter().map(|&index| {
+            let i = &initiatives[index].initiative;
             (
                 i.id.as_str(),
                 Inputs {
@@ -71,19 +87,23 @@ impl Portfolio {
                 },
             )
         }))?;
+        let mut scores = vec![0.0; initiatives.len()];
+        for (&index, score) in id_order.iter().zip(by_id_scores) {
+            scores[index] = score;
+        }
         // Which themes each tag leads to, so joining is one lookup per tag.
         let mut by_tag: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (index, theme) in model.themes.iter().enumerate() {
+        for (index, theme) in themes.iter().enumerate() {
             for tag in &theme.tags {
                 by_tag.entry(tag.as_str()).or_default().push(index);
             }
         }
-        let initiatives: Vec<Ranked> = model
-            .initiatives
-            .into_par_iter()
+        initiatives
+            .par_iter_mut()
             .zip(scores)
-            .map(|(initiative, score)| {
-                let mut joined: Vec<usize> = initiative
+            .for_each(|(ranked, score)| {
+                let mut joined: Vec<usize> = ranked
+                    .initiative
                     .tags
                     .iter()
                     .filter_map(|tag| by_tag.get(tag.as_str()))
@@ -92,37 +112,38 @@ impl Portfolio {
                     .collect();
                 joined.sort_unstable();
                 joined.dedup();
-                let themes = joined
+                ranked.themes = joined
                     .into_iter()
-                    .map(|index| model.themes[index].id.clone())
+                    .map(|index| themes[index].id.clone())
                     .collect();
-                let progress = mean_progress(&initiative.key_results);
-                Ranked {
-                    initiative,
-                    score,
-                    rank: 0,
-                    themes,
-                    progress,
-                }
-            })
-            .collect();
-        // The model's initiatives are in id order, so the ranking's order gives where each id
-        // went.
-        let (mut initiatives, order) = rank(initiatives, |r| (r.score, r.initiative.id.as_str()));
+                ranked.progress = mean_progress(&ranked.initiative.key_results);
+                ranked.score = score;
+            });
+        drop(by_tag);
+        // One move of each initiative, into rank order.
+        let places = rank_order(
+            initiatives
+                .iter()
+                .zip(&id_place)
+                .map(|(ranked, &place)| (ranked.score, place))
+                .collect(),
+        );
+        let order: Vec<usize> = places.iter().map(|&place| id_order[place]).collect();
+        crate::in_place::permute(&mut initiatives, &order);
         for (index, ranked) in initiatives.iter_mut().enumerate() {
             ranked.rank = index + 1;
         }
-        let mut by_id = vec![0; order.len()];
-        for (position, id_order) in order.into_iter().enumerate() {
-            by_id[id_order] = position;
+        let mut by_id = vec![0; places.len()];
+        for (position, place) in places.into_iter().enumerate() {
+            by_id[place] = position;
         }
 
         // Members in rank order, and each theme's score: the sum over its open members.
         let mut theme_at: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (index, theme) in model.themes.iter().enumerate() {
+        for (index, theme) in themes.iter().enumerate() {
             theme_at.entry(theme.id.as_str()).or_default().push(index);
         }
-        let mut members: Vec<(Vec<String>, f64)> = vec![(Vec::new(), 0.0); model.themes.len()];
+        let mut members: Vec<(Vec<String>, f64)> = vec![(Vec::new(), 0.0); themes.len()];
         for ranked in &initiatives {
             for id in &ranked.themes {
                 for &index in theme_at.get(id.as_str()).into_iter().flatten() {
@@ -135,8 +156,7 @@ impl Portfolio {
             }
         }
         drop(theme_at);
-        let themes: Vec<RankedTheme> = model
-            .themes
+        let themes: Vec<RankedTheme> = themes
             .into_iter()
             .zip(members)
             .map(|(theme, (initiatives, score))| RankedTheme {
@@ -200,15 +220,25 @@ impl Portfolio {
 /// Sorts highest score first; scores within [`TIE`] of the first of their run are ties, by id.
 /// Gives the sorted items, and for each place the position the item had.
 ///
-/// The items come in id order (the model's), so an item's position stands for its id and no
-/// id is compared; and the keys are sorted, not the items, which are large.
+/// The items come in id order, so an item's position stands for its id and no id is
+/// compared; and the keys are sorted, not the items, which are large.
 fn rank<T>(mut items: Vec<T>, key: impl Fn(&T) -> (f64, &str)) -> (Vec<T>, Vec<usize>) {
     debug_assert!(items.is_sorted_by(|a, b| key(a).1 <= key(b).1));
-    let mut keys: Vec<(f64, usize)> = items
-        .iter()
-        .enumerate()
-        .map(|(index, item)| (key(item).0, index))
-        .collect();
+    let order = rank_order(
+        items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| (key(item).0, index))
+            .collect(),
+    );
+    crate::in_place::permute(&mut items, &order);
+    (items, order)
+}
+
+/// The rank order of `keys`, each a score and the place of its id among all ids (all
+/// different): highest score first, and scores within [`TIE`] of the first of their run tied,
+/// by id. Gives the places in that order.
+fn rank_order(mut keys: Vec<(f64, usize)>) -> Vec<usize> {
     keys.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut start = 0;
     while start < keys.len() {
@@ -219,18 +249,113 @@ fn rank<T>(mut items: Vec<T>, key: impl Fn(&T) -> (f64, &str)) -> (Vec<T>, Vec<u
         }
         // Scores apart by no more than the tie tolerance rank by id alone.
         if keys[start].0 != keys[end - 1].0 {
-            keys[start..end].sort_unstable_by_key(|&(_, index)| index);
+            keys[start..end].sort_unstable_by_key(|&(_, place)| place);
         }
         start = end;
     }
-    let order: Vec<usize> = keys.into_iter().map(|(_, index)| index).collect();
-    crate::in_place::permute(&mut items, &order);
-    (items, order)
+    keys.into_iter().map(|(_, place)| place).collect()
+}
+
+impl From<Initiative> for Ranked {
+    /// An initiative not yet ranked: [`Portfolio::of`] scores, joins and ranks it.
+    fn from(initiative: Initiative) -> Ranked {
+        Ranked {
+            initiative,
+            score: 0.0,
+            rank: 0,
+            themes: Vec::new(),
+            progress: None,
+        }
+    }
+}
+
+impl crate::validate::Outlined for Ranked {
+    fn outline(&self) -> crate::validate::OutlineRef<'_> {
+        self.initiative.outline()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Level, Status};
+
+    fn initiative(id: &str, impact: f64, tag: &str) -> Initiative {
+        let level = |value: f64| Level {
+            name: value.to_string(),
+            value,
+        };
+        Initiative {
+            id: id.into(),
+            file: format!("initiatives/{id}.toml"),
+            title: id.to_uppercase(),
+            problem: "P".into(),
+            outcome: None,
+            owner: "o".into(),
+            supporters: vec![],
+            tags: vec![tag.into()],
+            impact: level(impact),
+            cost: level(1.0),
+            confidence: level(1.0),
+            status: Status::Proposed,
+            period: None,
+            depends_on: vec![],
+            links: vec![],
+            key_results: vec![],
+        }
+    }
+
+    /// Ranking in place gives what ranking a sorted model gives, whatever order the
+    /// initiatives come in: ties (equal scores) are broken by id, not by where they lay.
+    #[test]
+    fn initiatives_in_any_order_rank_as_a_sorted_model_does() {
+        let theme = Theme {
+            id: "t".into(),
+            file: "themes/t.toml".into(),
+            title: "T".into(),
+            why: None,
+            owner: None,
+            tags: vec!["x".into()],
+            key_results: vec![],
+        };
+        let sorted: Vec<Initiative> = [
+            ("a", 2.0, "x"),
+            ("b", 3.0, "y"),
+            ("c", 2.0, "x"),
+            ("d", 3.0, "x"),
+            ("e", 1.0, "x"),
+        ]
+        .iter()
+        .map(|&(id, impact, tag)| initiative(id, impact, tag))
+        .collect();
+        let config = Config::default();
+        let model = Model {
+            initiatives: sorted.clone(),
+            themes: vec![theme.clone()],
+        };
+        let expected = Portfolio::build(&config, model).unwrap();
+        for order in [[4, 3, 2, 1, 0], [2, 0, 4, 1, 3], [1, 3, 0, 4, 2]] {
+            let initiatives = order
+                .iter()
+                .map(|&i| Ranked::from(sorted[i].clone()))
+                .collect();
+            let portfolio = Portfolio::of(&config, initiatives, vec![theme.clone()]).unwrap();
+            assert_eq!(portfolio.initiatives, expected.initiatives, "{order:?}");
+            let by_id: Vec<&str> = portfolio
+                .by_id()
+                .map(|r| r.initiative.id.as_str())
+                .collect();
+            assert_eq!(by_id, ["a", "b", "c", "d", "e"]);
+            assert_eq!(portfolio.themes, expected.themes);
+            assert_eq!(portfolio.orphans, ["b"]);
+        }
+        let ranks: Vec<&str> = expected
+            .initiatives
+            .iter()
+            .map(|r| r.initiative.id.as_str())
+            .collect();
+        assert_eq!(ranks, ["b", "d", "a", "c", "e"]);
+    }
 
     #[test]
     fn ranks_by_score_then_id_with_a_tolerance() {

@@ -271,7 +271,7 @@ fn report_new_file(context: &Context, root: &Path, relative: &str) -> Result<Exi
         root: root.to_path_buf(),
         source: Box::new(WorkTree::new(root)?),
     };
-    let (workspace, checked) = commands::checked(&opened)?;
+    let (workspace, checked) = commands::checked::<crate::validate::Outline>(&opened)?;
     let own: Vec<_> = checked
         .findings
         .into_iter()

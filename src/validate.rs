@@ -1004,6 +1004,14 @@ fn cycles<'a>(graph: &Graph, name: impl Fn(usize) -> &'a str) -> Vec<Vec<usize>>
     found
 }
 
+impl<I> Checked<I> {
+    /// The initiatives that could be built, in the order of their files, and the themes,
+    /// sorted by id.
+    pub fn into_parts(self) -> (Vec<I>, Vec<Theme>) {
+        (self.initiatives, self.themes)
+    }
+}
+
 impl Checked<Initiative> {
     /// The model: the initiatives sorted by id in place, since they are large.
     pub fn into_model(self) -> Model {
