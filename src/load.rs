@@ -207,28 +207,40 @@ fn keep_theme(
     (Some(document), (), true)
 }
 
-/// The rest of one file beside what it built: kept apart so that the large built items go
-/// straight into a list of their own (`unzip`), never copied from one list into another.
-struct Rest<S> {
-    facts: Option<S>,
+/// What one file gave besides what it built and what the rules that span files need of it:
+/// its text (when kept), its own findings, or that it was not read. Most files have none of
+/// these, so it is boxed, and a file without it costs one pointer.
+struct Extra {
     text: Option<(String, Arc<str>)>,
     findings: Vec<Finding>,
-    read: bool,
-    error: Option<Box<Error>>,
+    /// Listed but not read: gone, as a symlink to nothing okr reads (`None`), or an error.
+    unread: Option<Option<Error>>,
 }
 
-impl<S> Rest<S> {
-    /// A file listed but not read: gone as a symlink to nothing okr reads, or an error.
-    fn nothing(error: Option<Box<Error>>) -> Rest<S> {
-        Rest {
-            facts: None,
+impl Extra {
+    fn of(text: Option<(String, Arc<str>)>, findings: Vec<Finding>) -> Option<Box<Extra>> {
+        (text.is_some() || !findings.is_empty()).then(|| {
+            Box::new(Extra {
+                text,
+                findings,
+                unread: None,
+            })
+        })
+    }
+
+    fn unread(error: Option<Error>) -> Option<Box<Extra>> {
+        Some(Box::new(Extra {
             text: None,
             findings: Vec::new(),
-            read: false,
-            error,
-        }
+            unread: Some(error),
+        }))
     }
 }
+
+/// What one file gives: what it built, what the rules that span files need of it, and the
+/// rest. Three lists are made of these (`unzip`), so that the large built items go straight
+/// into a list of their own, never copied from one list into another.
+type One<B, S> = (Option<B>, (Option<S>, Option<Box<Extra>>));
 
 /// What a folder's files are built into: from one document, adding its own findings, what it
 /// builds (`B`), what the rules that span files need of it (`S`), and whether to keep its text.
@@ -247,7 +259,7 @@ fn finish<T, B, S>(
         mut findings,
     }: ParsedFile<T>,
     build: &impl Build<T, B, S>,
-) -> (Option<B>, Rest<S>) {
+) -> One<B, S> {
     let (built, facts) = match document {
         Some(document) => {
             let (built, facts, quoted) = build(document, &mut findings);
@@ -258,34 +270,35 @@ fn finish<T, B, S>(
         }
         None => (None, None),
     };
-    let rest = Rest {
-        facts,
-        text,
-        findings,
-        read: true,
-        error: None,
-    };
-    (built, rest)
+    (built, (facts, Extra::of(text, findings)))
 }
 
-fn folder_of<B, S>(built: Vec<Option<B>>, rests: Vec<Rest<S>>) -> Result<Folder<B, S>> {
+fn folder_of<B, S>(
+    built: Vec<Option<B>>,
+    (facts, extras): (Vec<Option<S>>, Vec<Option<Box<Extra>>>),
+) -> Result<Folder<B, S>> {
     let mut folder = Folder {
         built,
-        facts: Vec::with_capacity(rests.len()),
-        texts: Texts::with_capacity(rests.len()),
+        facts,
+        texts: Texts::new(),
         findings: Vec::new(),
-        count: 0,
+        count: extras.len(),
     };
-    for rest in rests {
-        if let Some(error) = rest.error {
-            return Err(*error);
+    for extra in extras.into_iter().flatten() {
+        let Extra {
+            text,
+            findings,
+            unread,
+        } = *extra;
+        match unread {
+            Some(Some(error)) => return Err(error),
+            Some(None) => folder.count -= 1,
+            None => {}
         }
-        folder.count += usize::from(rest.read);
-        folder.facts.push(rest.facts);
-        if let Some((path, text)) = rest.text {
+        if let Some((path, text)) = text {
             folder.texts.insert(path, text);
         }
-        folder.findings.extend(rest.findings);
+        folder.findings.extend(findings);
     }
     Ok(folder)
 }
@@ -302,15 +315,16 @@ where
     S: Send,
 {
     let listed = source.list_toml(dir)?;
-    let (built, rests) = listed
+    let (built, rest) = listed
         .par_iter()
         .map(|listed| match source.read_listed(listed) {
             Ok(Some(file)) => finish(parse_file::<T>(&file), &build),
-            Ok(None) => (None, Rest::nothing(None)),
-            Err(error) => (None, Rest::nothing(Some(Box::new(error)))),
+            Ok(None) => (None, (None, Extra::unread(None))),
+            Err(error) => (None, (None, Extra::unread(Some(error)))),
         })
         .unzip();
-    folder_of(built, rests)
+    drop(listed);
+    folder_of(built, rest)
 }
 
 /// [`finish`] for every file already parsed, on all cores.
@@ -323,11 +337,11 @@ where
     B: Send,
     S: Send,
 {
-    let (built, rests) = parsed
+    let (built, rest) = parsed
         .into_par_iter()
         .map(|parsed| finish(parsed, &build))
         .unzip();
-    folder_of(built, rests)
+    folder_of(built, rest)
 }
 
 /// One folder of two revisions (each its tree and the folder okr.toml names there), parsed.
