@@ -31,14 +31,15 @@ pub struct Side {
 
 impl Side {
     pub fn read(source: &dyn Source, label: &str) -> Result<Side> {
-        Side::of(load::load(source)?, label)
+        Side::of(load::load_keeping(source, load::Keep::All)?, label)
     }
 
-    /// Checks and ranks a loaded workspace.
-    pub fn of(mut workspace: load::Workspace, label: &str) -> Result<Side> {
+    /// Checks and ranks a loaded workspace, each initiative where it was loaded.
+    pub fn of(mut workspace: load::Workspace<Ranked>, label: &str) -> Result<Side> {
         let mut checked = validate::check(&mut workspace);
         let findings = std::mem::take(&mut checked.findings);
-        let portfolio = Portfolio::build(&workspace.config, checked.into_model())?;
+        let (initiatives, themes) = checked.into_parts();
+        let portfolio = Portfolio::of(&workspace.config, initiatives, themes)?;
         Ok(Side {
             label: label.to_owned(),
             portfolio,

@@ -112,8 +112,11 @@ pub fn quote(texts: &mut Texts, source: &dyn Source, findings: &[Finding]) {
 
 /// [`load`] for two revisions of one repository, as a diff reads them: a file with the same
 /// path and the same blob in both is read and parsed once, and every read and parse of both
-/// sides shares all cores.
-pub fn load_revisions(base: &GitTree, head: &GitTree) -> Result<(Workspace, Workspace)> {
+/// sides shares all cores. Of each initiative it keeps what `I` holds, as [`load_keeping`].
+pub fn load_revisions<I: Outlined>(
+    base: &GitTree,
+    head: &GitTree,
+) -> Result<(Workspace<I>, Workspace<I>)> {
     let (base_config, head_config) = (load_config(base)?, load_config(head)?);
     let (base_initiatives, head_initiatives) = load_folders::<InitiativeFile>(
         (base, &base_config.paths.initiatives),
@@ -127,7 +130,7 @@ pub fn load_revisions(base: &GitTree, head: &GitTree) -> Result<(Workspace, Work
     let build = |parsed, config: &Config| {
         finish_all(parsed, |document, findings| {
             let (initiative, facts) = validate::build(document, config, findings);
-            (initiative, facts, true)
+            (initiative.map(I::from), facts, true)
         })
     };
     let ((base_initiatives, head_initiatives), (base_themes, head_themes)) = rayon::join(
