@@ -118,38 +118,24 @@ pub fn load_revisions<I: Outlined>(
     head: &GitTree,
 ) -> Result<(Workspace<I>, Workspace<I>)> {
     let (base_config, head_config) = (load_config(base)?, load_config(head)?);
-    let (base_initiatives, head_initiatives) = load_folders::<InitiativeFile>(
-        (base, &base_config.paths.initiatives),
-        (head, &head_config.paths.initiatives),
-    )?;
-    let (base_themes, head_themes) = load_folders::<ThemeFile>(
-        (base, &base_config.paths.themes),
-        (head, &head_config.paths.themes),
-    )?;
     // A shared document is built once per side: the two okr.toml files may differ.
-    let build = |parsed, config: &Config| {
-        finish_all(parsed, |document, findings| {
+    fn build<I: Outlined>(config: &Config) -> impl Build<InitiativeFile, I, Facts> + '_ {
+        move |document, findings: &mut Vec<Finding>| {
             let (initiative, facts) = validate::build(document, config, findings);
             (initiative.map(I::from), facts, true)
-        })
-    };
-    let ((base_initiatives, head_initiatives), (base_themes, head_themes)) = rayon::join(
-        || {
-            rayon::join(
-                || build(base_initiatives, &base_config),
-                || build(head_initiatives, &head_config),
-            )
-        },
-        || {
-            (
-                finish_all(base_themes, keep_theme),
-                finish_all(head_themes, keep_theme),
-            )
-        },
-    );
+        }
+    }
+    let (base_initiatives, head_initiatives) = load_folder_pair::<InitiativeFile, _, _>(
+        (base, &base_config.paths.initiatives, build(&base_config)),
+        (head, &head_config.paths.initiatives, build(&head_config)),
+    )?;
+    let (base_themes, head_themes) = load_folder_pair(
+        (base, &base_config.paths.themes, keep_theme),
+        (head, &head_config.paths.themes, keep_theme),
+    )?;
     Ok((
-        Workspace::assemble(base_config, base_initiatives?, base_themes?),
-        Workspace::assemble(head_config, head_initiatives?, head_themes?),
+        Workspace::assemble(base_config, base_initiatives, base_themes),
+        Workspace::assemble(head_config, head_initiatives, head_themes),
     ))
 }
 
@@ -330,28 +316,18 @@ where
     folder_of(built, rest)
 }
 
-/// [`finish`] for every file already parsed, on all cores.
-fn finish_all<T, B, S>(
-    parsed: Vec<ParsedFile<T>>,
-    build: impl Build<T, B, S>,
-) -> Result<Folder<B, S>>
+/// One folder of two revisions, each its tree, the folder okr.toml names there, and how its
+/// files are built. A file with the same path and blob in both is read and parsed once, and
+/// built for each side at once, so no document outlives its file: only what is built is kept.
+fn load_folder_pair<T, B, S>(
+    (base, base_dir, base_build): (&GitTree, &str, impl Build<T, B, S>),
+    (head, head_dir, head_build): (&GitTree, &str, impl Build<T, B, S>),
+) -> Result<(Folder<B, S>, Folder<B, S>)>
 where
-    T: Send,
+    T: DeserializeOwned + Clone,
     B: Send,
     S: Send,
 {
-    let (built, rest) = parsed
-        .into_par_iter()
-        .map(|parsed| finish(parsed, &build))
-        .unzip();
-    folder_of(built, rest)
-}
-
-/// One folder of two revisions (each its tree and the folder okr.toml names there), parsed.
-fn load_folders<T: DeserializeOwned + Send + Sync + Clone>(
-    (base, base_dir): (&GitTree, &str),
-    (head, head_dir): (&GitTree, &str),
-) -> Result<BothSides<T>> {
     let (base_files, head_files) = rayon::join(
         || base.toml_entries(base_dir),
         || head.toml_entries(head_dir),
@@ -367,53 +343,58 @@ fn load_folders<T: DeserializeOwned + Send + Sync + Clone>(
         .iter()
         .map(|file| file.identity().and_then(|key| in_base.get(&key).copied()))
         .collect();
-    let reads: Vec<(&GitTree, &TreeFile)> = base_files
-        .iter()
-        .map(|file| (base, file))
-        .chain(
-            head_files
-                .iter()
-                .zip(&same)
-                .filter(|(_, same)| same.is_none())
-                .map(|(file, _)| (head, file)),
-        )
-        .collect();
-    let results: Vec<Result<Option<ParsedFile<T>>>> = reads
-        .par_iter()
-        .map(|(tree, file)| Ok(tree.read_entry(file)?.map(|file| parse_file::<T>(&file))))
-        .collect();
-    let mut parsed = Vec::with_capacity(results.len());
-    for result in results {
-        parsed.push(result?);
+    drop(in_base);
+    let mut shared = vec![false; base_files.len()];
+    for &index in same.iter().flatten() {
+        shared[index] = true;
     }
-    // The head's own files move into their places; the shared ones are copied from the base.
-    let mut own = parsed.split_off(base_files.len()).into_iter();
-    let mut head_parsed: Vec<Option<ParsedFile<T>>> = same
-        .iter()
-        .map(|same| {
-            if same.is_none() {
-                own.next().flatten()
-            } else {
-                None
+    let read = |tree: &GitTree, file: &TreeFile| match tree.read_entry(file) {
+        Ok(Some(file)) => Ok(parse_file::<T>(&file)),
+        Ok(None) => Err(None),
+        Err(error) => Err(Some(error)),
+    };
+    let unread = |error| (None, (None, Extra::unread(error)));
+    // The base's files, each built for the head as well when the head has it too.
+    type Rest<S> = (Vec<Option<S>>, Vec<Option<Box<Extra>>>);
+    let (base_built, (base_rest, head_shared)): (Vec<_>, (Rest<S>, Vec<_>)) = base_files
+        .par_iter()
+        .zip(&shared)
+        .map(|(file, &shared)| match read(base, file) {
+            Ok(parsed) => {
+                let for_head = shared.then(|| finish(parsed.clone(), &head_build));
+                let (built, rest) = finish(parsed, &base_build);
+                (built, (rest, for_head))
+            }
+            Err(error) => {
+                let for_head = shared.then(|| unread(None));
+                (None, (unread(error).1, for_head))
             }
         })
-        .collect();
-    head_parsed
-        .par_iter_mut()
+        .unzip();
+    let head_own: Vec<One<B, S>> = head_files
+        .par_iter()
         .zip(&same)
-        .for_each(|(slot, same)| {
-            if let Some(index) = same {
-                slot.clone_from(&parsed[*index]);
-            }
-        });
+        .filter(|(_, same)| same.is_none())
+        .map(|(file, _)| match read(head, file) {
+            Ok(parsed) => finish(parsed, &head_build),
+            Err(error) => unread(error),
+        })
+        .collect();
+    // The head's files into their places: the shared ones built above, the rest its own.
+    let mut head_shared: Vec<Option<One<B, S>>> = head_shared;
+    let mut head_own = head_own.into_iter();
+    let (head_built, head_rest): (Vec<_>, (Vec<_>, Vec<_>)) = same
+        .iter()
+        .map(|same| match same {
+            Some(index) => head_shared[*index].take().unwrap_or_else(|| unread(None)),
+            None => head_own.next().unwrap_or_else(|| unread(None)),
+        })
+        .unzip();
     Ok((
-        parsed.into_iter().flatten().collect(),
-        head_parsed.into_iter().flatten().collect(),
+        folder_of(base_built, base_rest)?,
+        folder_of(head_built, head_rest)?,
     ))
 }
-
-/// The files of one folder in two revisions, base and head.
-type BothSides<T> = (Vec<ParsedFile<T>>, Vec<ParsedFile<T>>);
 
 /// One file, read and parsed.
 #[derive(Debug, Clone)]
