@@ -23,13 +23,13 @@ pub const MAX_TITLE: usize = 100;
 pub struct Checked<I = Initiative> {
     /// Every finding, with `[rules]` levels applied and in a stable order.
     pub findings: Vec<Finding>,
-    /// The initiatives that could be built, in the order of their files: the rules that run
-    /// on them report in that order, so that their findings come sorted. [`Checked::into_model`]
-    /// sorts them by id.
-    initiatives: Vec<I>,
-    /// Where each of `initiatives` wrote its `status` and `tags`: the rules that run once its
-    /// document is gone point there.
-    spans: Vec<Spans>,
+    /// Each file's initiative, when it could be built, in the order of the files: the rules
+    /// that run on them report in that order, so that their findings come sorted.
+    /// [`Checked::into_model`] sorts them by id.
+    initiatives: Vec<Option<I>>,
+    /// Beside each, its file's facts: the rules that run once its document is gone point
+    /// where it wrote its `status` and `tags`. Kept where they were loaded, not copied.
+    facts: Vec<Option<Facts>>,
     /// Sorted by id.
     themes: Vec<Theme>,
 }
@@ -231,15 +231,9 @@ pub fn check<I: Outlined>(workspace: &mut Workspace<I>) -> Checked<I> {
         mut initiatives,
         facts,
     } = built;
-    let mut spans = Vec::with_capacity(initiatives.len());
-    for ((initiative, facts), number) in initiatives.iter_mut().zip(facts).zip(numbers) {
+    for (initiative, number) in initiatives.iter_mut().zip(numbers) {
         if number.is_some_and(|(_, first)| !first) {
             *initiative = None;
-        }
-        // A built initiative always has its facts; the spans stay aligned with the initiatives
-        // whatever happens.
-        if initiative.is_some() {
-            spans.push(facts.map(|facts| facts.spans).unwrap_or_default());
         }
     }
 
@@ -258,8 +252,8 @@ pub fn check<I: Outlined>(workspace: &mut Workspace<I>) -> Checked<I> {
     let checked = Checked {
         findings: Vec::new(),
         // The initiatives are large: they stay in the list they were built into.
-        initiatives: in_place::somes(initiatives),
-        spans,
+        initiatives,
+        facts,
         themes,
     };
     checked.orphans(&mut findings);
@@ -1008,34 +1002,49 @@ impl<I> Checked<I> {
     /// The initiatives that could be built, in the order of their files, and the themes,
     /// sorted by id.
     pub fn into_parts(self) -> (Vec<I>, Vec<Theme>) {
-        (self.initiatives, self.themes)
+        (in_place::somes(self.initiatives), self.themes)
     }
 }
 
 impl Checked<Initiative> {
     /// The model: the initiatives sorted by id in place, since they are large.
     pub fn into_model(self) -> Model {
-        let mut initiatives = self.initiatives;
+        let (mut initiatives, themes) = self.into_parts();
         if !initiatives.is_sorted_by(|a, b| a.id <= b.id) {
             let order = in_place::sorted_order(&initiatives, |i| i.id.as_str());
             in_place::permute(&mut initiatives, &order);
         }
         Model {
             initiatives,
-            themes: self.themes,
+            themes,
         }
     }
 }
 
 impl<I: Outlined> Checked<I> {
+    /// The initiatives, in the order of their files, each with where its file wrote what.
+    fn with_spans(&self) -> impl Iterator<Item = (OutlineRef<'_>, &Spans)> {
+        // A built initiative always has its facts; without them it is still checked.
+        const NOWHERE: &Spans = &Spans {
+            status: None,
+            tags: None,
+        };
+        self.initiatives
+            .iter()
+            .zip(&self.facts)
+            .filter_map(|(initiative, facts)| {
+                let spans = facts.as_ref().map_or(NOWHERE, |facts| &facts.spans);
+                Some((initiative.as_ref()?.outline(), spans))
+            })
+    }
+
     fn orphans(&self, findings: &mut Vec<Finding>) {
         let theme_tags: BTreeSet<&str> = self
             .themes
             .iter()
             .flat_map(|t| t.tags.iter().map(String::as_str))
             .collect();
-        for (initiative, spans) in self.initiatives.iter().zip(&self.spans) {
-            let initiative = initiative.outline();
+        for (initiative, spans) in self.with_spans() {
             if initiative.status.is_open()
                 && !initiative
                     .tags
@@ -1063,8 +1072,7 @@ impl<I: Outlined> Checked<I> {
     }
 
     fn stale(&self, limit: u32, recent: &BTreeSet<String>, findings: &mut Vec<Finding>) {
-        for (initiative, spans) in self.initiatives.iter().zip(&self.spans) {
-            let initiative = initiative.outline();
+        for (initiative, spans) in self.with_spans() {
             if !matches!(initiative.status, Status::Accepted | Status::Active)
                 || recent.contains(initiative.file)
             {
