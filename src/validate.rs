@@ -207,7 +207,7 @@ pub fn build(
 /// Runs every rule that spans files over a loaded workspace but `stale`, which needs git and
 /// runs beside it: see [`Checked::add_stale`]. Each file's own rules ran as it was loaded.
 ///
-/// The initiatives are consumed into the model: `workspace.initiatives` is empty after.
+/// The initiatives move into what it gives: `workspace.initiatives` is empty after.
 pub fn check<I: Outlined>(workspace: &mut Workspace<I>) -> Checked<I> {
     let built = std::mem::take(&mut workspace.initiatives);
     let config = &workspace.config;
