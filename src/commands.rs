@@ -183,7 +183,11 @@ pub fn portfolio(
         );
         return Ok(Err(ExitCode::from(1)));
     }
-    let Workspace { config, .. } = workspace;
+    // Only the configuration is kept of what was read.
+    let config = {
+        let read = workspace;
+        read.config
+    };
     let (initiatives, themes) = checked.into_parts();
     let portfolio = Portfolio::of(&config, initiatives, themes)?;
     Ok(Ok(portfolio))

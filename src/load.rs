@@ -10,7 +10,7 @@ use crate::config::{self, Config};
 use crate::document::{self, Parsed};
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Rule, Texts};
-use crate::git::{GitTree, TreeFile};
+use crate::git::GitTree;
 use crate::model::{Initiative, InitiativeFile, Status, ThemeFile};
 use crate::source::{Content, Source, SourceFile};
 use crate::validate::{self, Built, Facts, Outlined};
@@ -240,6 +240,22 @@ impl<T, B, S, F> Build<T, B, S> for F where
 {
 }
 
+/// A file as read: parsed, or not read (gone, as a symlink to nothing okr reads, or an error).
+fn parsed<T: DeserializeOwned>(
+    read: Result<Option<SourceFile>>,
+) -> std::result::Result<ParsedFile<T>, Option<Error>> {
+    match read {
+        Ok(Some(file)) => Ok(parse_file(&file)),
+        Ok(None) => Err(None),
+        Err(error) => Err(Some(error)),
+    }
+}
+
+/// What a file gives that was listed but not read.
+fn not_read<B, S>(error: Option<Error>) -> One<B, S> {
+    (None, (None, Extra::unread(error)))
+}
+
 /// Builds what one parsed file gives with `build`.
 fn finish<T, B, S>(
     ParsedFile {
@@ -306,10 +322,9 @@ where
     let listed = source.list_toml(dir)?;
     let (built, rest) = listed
         .par_iter()
-        .map(|listed| match source.read_listed(listed) {
-            Ok(Some(file)) => finish(parse_file::<T>(&file), &build),
-            Ok(None) => (None, (None, Extra::unread(None))),
-            Err(error) => (None, (None, Extra::unread(Some(error)))),
+        .map(|listed| match parsed::<T>(source.read_listed(listed)) {
+            Ok(parsed) => finish(parsed, &build),
+            Err(error) => not_read(error),
         })
         .unzip();
     drop(listed);
@@ -348,26 +363,22 @@ where
     for &index in same.iter().flatten() {
         shared[index] = true;
     }
-    let read = |tree: &GitTree, file: &TreeFile| match tree.read_entry(file) {
-        Ok(Some(file)) => Ok(parse_file::<T>(&file)),
-        Ok(None) => Err(None),
-        Err(error) => Err(Some(error)),
-    };
-    let unread = |error| (None, (None, Extra::unread(error)));
     // The base's files, each built for the head as well when the head has it too.
     type Rest<S> = (Vec<Option<S>>, Vec<Option<Box<Extra>>>);
-    let (base_built, (base_rest, head_shared)): (Vec<_>, (Rest<S>, Vec<_>)) = base_files
+    type Shared<B, S> = Vec<Option<One<B, S>>>;
+    let (base_built, (base_rest, mut head_shared)): (Vec<_>, (Rest<S>, Shared<B, S>)) = base_files
         .par_iter()
         .zip(&shared)
-        .map(|(file, &shared)| match read(base, file) {
+        .map(|(file, &shared)| match parsed::<T>(base.read_entry(file)) {
             Ok(parsed) => {
                 let for_head = shared.then(|| finish(parsed.clone(), &head_build));
                 let (built, rest) = finish(parsed, &base_build);
                 (built, (rest, for_head))
             }
             Err(error) => {
-                let for_head = shared.then(|| unread(None));
-                (None, (unread(error).1, for_head))
+                let for_head = shared.then(|| not_read(None));
+                let (built, rest) = not_read(error);
+                (built, (rest, for_head))
             }
         })
         .unzip();
@@ -375,19 +386,18 @@ where
         .par_iter()
         .zip(&same)
         .filter(|(_, same)| same.is_none())
-        .map(|(file, _)| match read(head, file) {
+        .map(|(file, _)| match parsed::<T>(head.read_entry(file)) {
             Ok(parsed) => finish(parsed, &head_build),
-            Err(error) => unread(error),
+            Err(error) => not_read(error),
         })
         .collect();
     // The head's files into their places: the shared ones built above, the rest its own.
-    let mut head_shared: Vec<Option<One<B, S>>> = head_shared;
     let mut head_own = head_own.into_iter();
     let (head_built, head_rest): (Vec<_>, (Vec<_>, Vec<_>)) = same
         .iter()
         .map(|same| match same {
-            Some(index) => head_shared[*index].take().unwrap_or_else(|| unread(None)),
-            None => head_own.next().unwrap_or_else(|| unread(None)),
+            Some(index) => head_shared[*index].take().unwrap_or_else(|| not_read(None)),
+            None => head_own.next().unwrap_or_else(|| not_read(None)),
         })
         .unzip();
     Ok((

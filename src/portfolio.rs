@@ -167,7 +167,7 @@ impl Portfolio {
                 rank: 0,
             })
             .collect();
-        let (mut themes, _) = rank(themes, |t| (t.score, t.theme.id.as_str()));
+        let mut themes = rank(themes, |t| (t.score, t.theme.id.as_str()));
         for (index, theme) in themes.iter_mut().enumerate() {
             theme.rank = index + 1;
         }
@@ -218,11 +218,10 @@ impl Portfolio {
 }
 
 /// Sorts highest score first; scores within [`TIE`] of the first of their run are ties, by id.
-/// Gives the sorted items, and for each place the position the item had.
 ///
 /// The items come in id order, so an item's position stands for its id and no id is
 /// compared; and the keys are sorted, not the items, which are large.
-fn rank<T>(mut items: Vec<T>, key: impl Fn(&T) -> (f64, &str)) -> (Vec<T>, Vec<usize>) {
+fn rank<T>(mut items: Vec<T>, key: impl Fn(&T) -> (f64, &str)) -> Vec<T> {
     debug_assert!(items.is_sorted_by(|a, b| key(a).1 <= key(b).1));
     let order = rank_order(
         items
@@ -232,7 +231,7 @@ fn rank<T>(mut items: Vec<T>, key: impl Fn(&T) -> (f64, &str)) -> (Vec<T>, Vec<u
             .collect(),
     );
     crate::in_place::permute(&mut items, &order);
-    (items, order)
+    items
 }
 
 /// The rank order of `keys`, each a score and the place of its id among all ids (all
@@ -360,9 +359,14 @@ mod tests {
     #[test]
     fn ranks_by_score_then_id_with_a_tolerance() {
         let items = vec![(0.1 + 0.2, "a"), (0.3, "b"), (0.1, "c"), (0.9, "z")];
-        let (items, order) = rank(items, |(s, id)| (*s, id));
+        let keys = items
+            .iter()
+            .enumerate()
+            .map(|(i, (s, _))| (*s, i))
+            .collect();
+        assert_eq!(rank_order(keys), [3, 0, 1, 2]);
+        let items = rank(items, |(s, id)| (*s, id));
         let ids: Vec<_> = items.iter().map(|(_, id)| *id).collect();
         assert_eq!(ids, ["z", "a", "b", "c"]);
-        assert_eq!(order, [3, 0, 1, 2]);
     }
 }

@@ -34,7 +34,7 @@ pub struct Checked<I = Initiative> {
     themes: Vec<Theme>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Spans {
     status: Option<Range<usize>>,
     tags: Option<Range<usize>>,
@@ -101,29 +101,24 @@ pub struct OutlineRef<'a> {
     pub depends_on: &'a [String],
 }
 
-impl Outlined for Initiative {
-    fn outline(&self) -> OutlineRef<'_> {
-        OutlineRef {
-            id: &self.id,
-            file: &self.file,
-            status: self.status,
-            tags: &self.tags,
-            depends_on: &self.depends_on,
+/// Both hold the outline's parts as fields of the same names.
+macro_rules! outlined_by_fields {
+    ($($kind:ty),*) => {$(
+        impl Outlined for $kind {
+            fn outline(&self) -> OutlineRef<'_> {
+                OutlineRef {
+                    id: &self.id,
+                    file: &self.file,
+                    status: self.status,
+                    tags: &self.tags,
+                    depends_on: &self.depends_on,
+                }
+            }
         }
-    }
+    )*};
 }
 
-impl Outlined for Outline {
-    fn outline(&self) -> OutlineRef<'_> {
-        OutlineRef {
-            id: &self.id,
-            file: &self.file,
-            status: self.status,
-            tags: &self.tags,
-            depends_on: &self.depends_on,
-        }
-    }
-}
+outlined_by_fields!(Initiative, Outline);
 
 /// What the rules that span files need of one parsed initiative file, besides its initiative.
 #[derive(Debug, Clone)]
