@@ -760,8 +760,12 @@ pub fn markdown(diff: &Diff) -> String {
     out
 }
 
-/// For a terminal.
+/// For a terminal: what a terminal would act on in the repository's text is escaped.
 pub fn human(diff: &Diff) -> String {
+    crate::output::terminal_safe(&human_text(diff)).into_owned()
+}
+
+fn human_text(diff: &Diff) -> String {
     let mut out = format!("{} → {}: {}\n", diff.base, diff.head, diff.summary());
     for e in &diff.added {
         let _ = writeln!(

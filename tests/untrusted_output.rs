@@ -387,3 +387,107 @@ proptest! {
         check_comment(&okr::diff::markdown(&diff))?;
     }
 }
+
+// ---- terminals: no control character from a file reaches one raw ----
+
+/// Characters a terminal acts on (escape sequences, C1 controls, bidi overrides), as TOML
+/// escapes and as raw text.
+const FORGED_TOML: &str = "\\u001b]0;pwned\\u0007\\u001b[31mred\\u009b2J\\u202Eevil\\r";
+
+fn raw_controls(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| {
+            (c.is_control() && !matches!(c, '\n' | '\t'))
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect()
+}
+
+fn assert_escaped(what: &str, output: &std::process::Output) {
+    for text in [
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    ] {
+        assert_eq!(raw_controls(&text), [], "{what}: {text:?}");
+    }
+}
+
+#[test]
+fn human_output_shows_control_characters_as_escapes() {
+    let repo = TeamRepo::example();
+    let git = init(&repo);
+    commit(&git, "evil\u{1b}]0;pwned\u{7}", 1_767_571_200, "base");
+    let canary = repo
+        .read("initiatives/canary-deploys.toml")
+        .replace("Canary every", &format!("{FORGED_TOML} Canary every"))
+        .replace("owner = \"frank\"", &format!("owner = \"{FORGED_TOML}\""));
+    repo.write("initiatives/canary-deploys.toml", canary);
+    let escaped = |args: &[&str]| {
+        let output = repo.okr().args(args).output().unwrap();
+        assert_escaped(&args.join(" "), &output);
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let list = escaped(&["list"]);
+    assert!(list.contains("\\u{1b}]0;pwned\\u{7}"), "{list}");
+    assert!(list.contains("\\u{202e}evil"), "{list}");
+    escaped(&["themes"]);
+    escaped(&["diff", "HEAD"]);
+    let history = escaped(&["history"]);
+    assert!(history.contains("evil\\u{1b}]0;pwned"), "{history}");
+    escaped(&["list", "--theme", "\u{1b}[2Jgone"]);
+    escaped(&["list", "--owner", "\u{9b}x"]);
+
+    // A file name and a line of source with raw control characters.
+    repo.write(
+        "initiatives/bad\u{1b}]0;x\u{7}name.toml",
+        "title = \"x\"\nproblem = \"a\u{1b}[31mb\"\n",
+    );
+    let output = repo.okr().args(["check"]).output().unwrap();
+    assert_escaped("check", &output);
+    let check = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(check.contains("bad\\u{1b}]0;x\\u{7}name.toml"), "{check}");
+    // The caret still points at the character, now shown as its escape.
+    let lines: Vec<&str> = check.lines().collect();
+    let source = lines
+        .iter()
+        .position(|l| l.contains("problem = \"a\\u{1b}[31mb\""))
+        .unwrap_or_else(|| panic!("{check}"));
+    let column = |line: &str, pattern: &str| line.find(pattern).map(|i| line[..i].chars().count());
+    assert_eq!(
+        column(lines[source + 1], "^"),
+        column(lines[source], "\\u{1b}"),
+        "{check}"
+    );
+    escaped(&["check", "--format", "github"]);
+}
+
+#[test]
+fn a_control_character_cannot_start_a_second_workflow_command() {
+    let repo = TeamRepo::example();
+    repo.write(
+        "initiatives/x\r\n::error file=forged::y\u{85}::warning::z\u{2028}::n.toml",
+        "title = \"x\"\n",
+    );
+    let output = repo
+        .okr()
+        .args(["check", "--format", "github"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    for line in text.split(['\n', '\r']).filter(|l| !l.is_empty()) {
+        assert!(
+            line.starts_with("::error ") || line.starts_with("::warning "),
+            "{text:?}"
+        );
+    }
+    assert_escaped("check --format github", &output);
+}
+
+#[test]
+fn fmt_check_lists_a_file_name_escaped() {
+    let repo = TeamRepo::example();
+    repo.write("initiatives/a\u{1b}[2Jb.toml", "title   =   \"x\"\n");
+    let output = repo.okr().args(["fmt", "--check"]).output().unwrap();
+    assert_escaped("fmt --check", &output);
+    assert!(common::stdout(&output).contains("a\\u{1b}[2Jb.toml"));
+}
