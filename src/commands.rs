@@ -58,6 +58,8 @@ impl Context {
         } else {
             "error"
         };
+        // Errors quote paths, names and values from the repository and the command line.
+        let error = crate::output::terminal_safe(&error.to_string()).into_owned();
         let _ = writeln!(err, "{prefix}: {error}");
     }
 
@@ -73,7 +75,12 @@ impl Context {
     /// A line for people, on stderr, unless `-q`.
     pub fn say(&self, message: impl std::fmt::Display) {
         if !self.quiet {
-            let _ = writeln!(std::io::stderr(), "{message}");
+            let message = message.to_string();
+            let _ = writeln!(
+                std::io::stderr(),
+                "{}",
+                crate::output::terminal_safe(&message)
+            );
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::git::Repo;
 use crate::load;
 use crate::model::{Initiative, Measure};
 use crate::portfolio::{Portfolio, Ranked};
-use crate::render::{code, markdown_inline, number};
+use crate::render::{code, code_cell, markdown_inline, number};
 use crate::report;
 use crate::source::{Source, WorkTree, find_root};
 use crate::table::score;
@@ -605,7 +605,7 @@ pub fn markdown(diff: &Diff) -> String {
                     "| {} | {} ({}) | {} | {} | {} |",
                     e.rank,
                     md(&e.title),
-                    code(&e.id),
+                    code_cell(&e.id),
                     md(&e.owner),
                     score(e.score),
                     if e.themes.is_empty() {
@@ -628,7 +628,7 @@ pub fn markdown(diff: &Diff) -> String {
                     "| {} | {} ({}) | {} | {} |",
                     e.rank,
                     md(&e.title),
-                    code(&e.id),
+                    code_cell(&e.id),
                     md(&e.owner),
                     score(e.score)
                 )
@@ -641,7 +641,14 @@ pub fn markdown(diff: &Diff) -> String {
         "| From | To | Title |",
         diff.renamed
             .iter()
-            .map(|r| format!("| {} | {} | {} |", code(&r.from), code(&r.to), md(&r.title)))
+            .map(|r| {
+                format!(
+                    "| {} | {} | {} |",
+                    code_cell(&r.from),
+                    code_cell(&r.to),
+                    md(&r.title)
+                )
+            })
             .collect(),
     );
     let mut rows = Vec::new();
@@ -649,7 +656,7 @@ pub fn markdown(diff: &Diff) -> String {
         for (index, change) in c.changes.iter().enumerate() {
             let (who, rank, score) = if index == 0 {
                 (
-                    format!("{} ({})", md(&c.title), code(&c.id)),
+                    format!("{} ({})", md(&c.title), code_cell(&c.id)),
                     rank_move(&c.rank),
                     score_move(&c.score),
                 )
@@ -679,7 +686,7 @@ pub fn markdown(diff: &Diff) -> String {
                 format!(
                     "| {} ({}) | {} | {} |",
                     md(&c.title),
-                    code(&c.id),
+                    code_cell(&c.id),
                     score_move(&c.score),
                     rank_move(&c.rank)
                 )
@@ -691,7 +698,7 @@ pub fn markdown(diff: &Diff) -> String {
         rows.push(format!(
             "| {} ({}) | new theme | {} |",
             md(&t.title),
-            code(&t.id),
+            code_cell(&t.id),
             md(&list(&t.initiatives))
         ));
     }
@@ -699,7 +706,7 @@ pub fn markdown(diff: &Diff) -> String {
         rows.push(format!(
             "| {} ({}) | removed | {} |",
             md(&t.title),
-            code(&t.id),
+            code_cell(&t.id),
             md(&list(&t.initiatives))
         ));
     }
@@ -725,7 +732,7 @@ pub fn markdown(diff: &Diff) -> String {
         rows.push(format!(
             "| {} ({}) | changed | {} |",
             md(&t.title),
-            code(&t.id),
+            code_cell(&t.id),
             md(&what.join("; "))
         ));
     }
@@ -743,8 +750,8 @@ pub fn markdown(diff: &Diff) -> String {
                 };
                 format!(
                     "| {severity} | {} | {} | {} |",
-                    code(f.rule),
-                    code(&format!("{}:{}:{}", f.file, f.line, f.column)),
+                    code_cell(f.rule),
+                    code_cell(&format!("{}:{}:{}", f.file, f.line, f.column)),
                     md(&f.message)
                 )
             })
@@ -753,8 +760,12 @@ pub fn markdown(diff: &Diff) -> String {
     out
 }
 
-/// For a terminal.
+/// For a terminal: what a terminal would act on in the repository's text is escaped.
 pub fn human(diff: &Diff) -> String {
+    crate::output::terminal_safe(&human_text(diff)).into_owned()
+}
+
+fn human_text(diff: &Diff) -> String {
     let mut out = format!("{} → {}: {}\n", diff.base, diff.head, diff.summary());
     for e in &diff.added {
         let _ = writeln!(

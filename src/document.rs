@@ -54,6 +54,10 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> (Option<Parsed<T>>,
         }
         return (None, findings);
     }
+    let invalid = strictly_toml(file, text, &root);
+    if !invalid.is_empty() {
+        return (None, invalid);
+    }
     // The first try takes the parsed tree as it is; only a file with a problem pays for the
     // retries, each on a fresh parse with the offending keys removed.
     let span = root.span();
@@ -96,6 +100,62 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> (Option<Parsed<T>>,
         }
     }
     (None, findings)
+}
+
+/// What the parser accepts but TOML does not: its tree decodes a number only when serde asks
+/// for it, so a number under a key no type reads (`x = 0x`, `y = 1_0٠`) would pass unseen; and
+/// the lexer skips a byte-order mark at the start of `text`, which is one too many because
+/// [`load::decode`](crate::load::decode) has already removed the file's own.
+fn strictly_toml(file: &str, text: &str, root: &Spanned<DeTable<'_>>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if text.starts_with('\u{FEFF}') {
+        findings.push(Finding::new(
+            Rule::TomlSyntax,
+            file,
+            Some(0..'\u{FEFF}'.len_utf8()),
+            "invalid TOML: a second byte-order mark (U+FEFF); TOML allows one, at the start of \
+             the file"
+                .to_owned(),
+        ));
+    }
+    // A stack, not recursion: nesting is as deep as the parser allowed.
+    let mut values: Vec<&Spanned<DeValue<'_>>> = root.get_ref().values().collect();
+    while let Some(value) = values.pop() {
+        let decodes = match value.get_ref() {
+            DeValue::Integer(integer) => {
+                i64::from_str_radix(integer.as_str(), integer.radix()).is_ok()
+            }
+            DeValue::Float(float) => float.as_str().parse::<f64>().is_ok(),
+            DeValue::Table(table) => {
+                values.extend(table.values());
+                true
+            }
+            DeValue::Array(items) => {
+                values.extend(items.iter());
+                true
+            }
+            DeValue::String(_) | DeValue::Boolean(_) | DeValue::Datetime(_) => true,
+        };
+        if !decodes {
+            let span = value.span();
+            let kind = if value.get_ref().is_integer() {
+                "an integer"
+            } else {
+                "a float"
+            };
+            findings.push(Finding::new(
+                Rule::TomlSyntax,
+                file,
+                Some(span.clone()),
+                format!(
+                    "invalid TOML: `{}` is not {kind}",
+                    text.get(span).unwrap_or_default()
+                ),
+            ));
+        }
+    }
+    findings.sort_by_key(|f| f.span.as_ref().map(|s| s.start));
+    findings
 }
 
 fn first_line(message: &str) -> &str {
@@ -274,6 +334,24 @@ mod tests {
         let text = format!("{} = 1\n", vec!["a"; 100_000].join("."));
         let (_, findings) = parse::<toml::Table>("a.toml", &text);
         assert!(findings[0].message.contains("recursion"), "{findings:#?}");
+    }
+
+    #[test]
+    fn numbers_no_type_reads_and_a_second_bom_are_still_invalid() {
+        let text = "\u{FEFF}x = 0x\n[t]\ny = [1, 0o]\nz = 1.5\n";
+        let (parsed, findings) = parse::<toml::Table>("a.toml", text);
+        assert!(parsed.is_none());
+        let messages: Vec<_> = findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "invalid TOML: a second byte-order mark (U+FEFF); TOML allows one, at the start \
+                 of the file",
+                "invalid TOML: `0x` is not an integer",
+                "invalid TOML: `0o` is not an integer",
+            ]
+        );
+        assert!(findings.iter().all(|f| f.rule == Rule::TomlSyntax));
     }
 
     #[test]

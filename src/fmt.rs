@@ -347,7 +347,10 @@ pub fn command(context: &Context, args: &FmtArgs) -> Result<ExitCode> {
         changed.push(file.path);
     }
     if args.check {
-        let list: String = changed.iter().map(|path| format!("{path}\n")).collect();
+        let list: String = changed
+            .iter()
+            .map(|path| format!("{}\n", crate::output::terminal_safe(path)))
+            .collect();
         crate::commands::print(&list)?;
     }
     if !problems.is_empty() {

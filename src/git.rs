@@ -398,11 +398,14 @@ impl Repo {
         files: &[(String, String)],
         message: &str,
     ) -> Result<(String, bool)> {
-        let refname = format!("refs/heads/{branch}");
-        if !git2::Reference::is_valid_name(&refname) {
-            return Err(git_error(format!("`{branch}` is not a valid branch name")));
-        }
+        let refname = branch_ref(branch)?;
+        self.refuse_checked_out(branch, &refname)?;
         let tip = match self.repo.find_reference(&refname) {
+            Ok(reference) if reference.kind() != Some(git2::ReferenceType::Direct) => {
+                return Err(git_error(format!(
+                    "branch `{branch}` is a symbolic ref; okr publishes only to a plain branch"
+                )));
+            }
             Ok(reference) => Some(reference.peel_to_commit().map_err(|e| {
                 git_error(format!(
                     "branch `{branch}` does not point at a commit: {}",
@@ -448,6 +451,35 @@ impl Repo {
         let log = format!("okr publish: {message}");
         self.move_branch(branch, commit, tip.as_ref().map(git2::Commit::id), &log)?;
         Ok((commit.to_string(), true))
+    }
+
+    /// Fails when a worktree of the repository (the main one or a linked one) has `refname`
+    /// checked out: moving it would leave that worktree's files and index describing another
+    /// commit, as `git branch -f` refuses to.
+    fn refuse_checked_out(&self, branch: &str, refname: &str) -> Result<()> {
+        let common = self.repo.commondir();
+        // Git lists linked worktrees by their folders under `worktrees/`, names in any encoding.
+        let mut heads = vec![(common.join("HEAD"), "the main worktree".to_owned())];
+        if let Ok(linked) = std::fs::read_dir(common.join("worktrees")) {
+            heads.extend(linked.flatten().map(|entry| {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                (entry.path().join("HEAD"), format!("the worktree `{name}`"))
+            }));
+        }
+        for (head, worktree) in heads {
+            // A worktree's HEAD names its branch as `ref: refs/heads/NAME`; a detached one
+            // holds a commit id, which no branch name is.
+            let Ok(text) = std::fs::read_to_string(&head) else {
+                continue;
+            };
+            if text.trim_end().strip_prefix("ref:").map(str::trim) == Some(refname) {
+                return Err(git_error(format!(
+                    "branch `{branch}` is checked out in {worktree}; publish to a branch of its \
+                     own, e.g. `--branch okr-docs`"
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Points `branch` at `commit` only if it still points at `expected` (`None`: only if it
@@ -764,6 +796,19 @@ fn info(commit: &git2::Commit<'_>) -> CommitInfo {
 }
 
 /// The id git gives a blob of these bytes: a content hash for the render manifest.
+/// The ref of the branch `branch`, for a name that `git check-ref-format --branch` accepts:
+/// a valid ref name under `refs/heads/`, but never `HEAD` (`refs/heads/HEAD` would read as HEAD
+/// itself) and never one that starts with `-` (it would read as an option).
+pub fn branch_ref(branch: &str) -> Result<String> {
+    let refname = format!("refs/heads/{branch}");
+    if branch == "HEAD" || branch.starts_with('-') || !git2::Reference::is_valid_name(&refname) {
+        return Err(git_error(format!(
+            "`{branch}` is not a valid branch name; see `git check-ref-format --branch`"
+        )));
+    }
+    Ok(refname)
+}
+
 pub fn blob_id(bytes: &[u8]) -> String {
     Oid::hash_object(ObjectType::Blob, bytes).map_or_else(|_| String::new(), |id| id.to_string())
 }

@@ -519,10 +519,10 @@ fn table(rows: &[&FileHistory], detail: bool) -> String {
                     .iter()
                     .map(|p| format!("{} on {}", crate::render::number(p.value), p.date))
                     .collect();
+                let line = format!("{}: {}{unit}", h.id, series.title);
                 out.push_str(&format!(
-                    "\n{}: {}{unit}\n  {}\n",
-                    h.id,
-                    series.title,
+                    "\n{}\n  {}\n",
+                    crate::output::terminal_safe(&line.replace('\n', " ")),
                     values.join(" → ")
                 ));
             }

@@ -1,6 +1,9 @@
 //! Writing files safely: a temporary file in the same folder, then a rename, so a reader never
-//! sees half a file and a failure leaves the old one in place.
+//! sees half a file and a failure leaves the old one in place. And text for a terminal, where
+//! a file's contents must not act.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
@@ -72,9 +75,48 @@ pub fn ensure_inside(root: &Path, path: &Path) -> Result<()> {
     )))
 }
 
+/// Whether a terminal would act on `c` rather than show it: a control character (C0, DEL,
+/// C1; a newline and a tab only lay text out) or a bidirectional formatting character, which
+/// reorders what follows it (the "Trojan Source" characters).
+fn acts_on_a_terminal(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Text from a repository as a terminal should get it: each character a terminal would act
+/// on (an escape sequence's ESC, a carriage return, a bidi override) written as its Rust escape,
+/// `\u{1b}`, so a file cannot retitle the window, recolour, rewrite or reorder what okr prints.
+/// Every human-format output goes through it; JSON escapes for itself.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(acts_on_a_terminal) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if acts_on_a_terminal(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminals_get_control_characters_as_escapes() {
+        assert!(matches!(terminal_safe("plain\ttext\n"), Cow::Borrowed(_)));
+        assert_eq!(
+            terminal_safe("\u{1b}]0;x\u{7} \r\u{7f}\u{9b}\u{202e}é"),
+            "\\u{1b}]0;x\\u{7} \\u{d}\\u{7f}\\u{9b}\\u{202e}é"
+        );
+    }
 
     #[test]
     fn new_files_never_overwrite() {

@@ -58,10 +58,17 @@ pub fn markdown_inline(text: &str) -> String {
             // text from an input file reads as the text it is.
             let autolink = match c {
                 ':' => word[i + 1..].starts_with("//"),
-                '@' => true,
                 '.' => ws >= 3,
                 _ => false,
             };
+            // No escape keeps `@name` from mentioning someone on GitHub or `a@b.c` from
+            // becoming a mail link: both are found in the rendered text. A zero-width space
+            // after the `@` breaks both and shows nothing.
+            if c == '@' {
+                out.push_str("@\u{200B}");
+                ws = 0;
+                continue;
+            }
             if autolink
                 || matches!(
                     c,
@@ -151,9 +158,13 @@ pub fn number(value: f64) -> String {
     }
 }
 
-/// An inline code span that no backtick in the text can close early.
+/// An inline code span that no backtick in the text can close early. Empty text gives a span
+/// of one space: two backticks alone would show as text.
 pub fn code(text: &str) -> String {
     let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.is_empty() {
+        return "` `".to_owned();
+    }
     let longest = line.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     if line.starts_with('`') || line.ends_with('`') {
@@ -161,6 +172,13 @@ pub fn code(text: &str) -> String {
     } else {
         format!("{fence}{line}{fence}")
     }
+}
+
+/// [`code`] for a table cell: GFM splits a row into cells at every `|` not escaped by a
+/// backslash before it reads code spans, and takes `\|` back to `|` inside them, so each `|`
+/// is escaped (a backslash before it stays as it is: `a\` `|` reads `a\|`).
+pub fn code_cell(text: &str) -> String {
+    code(text).replace('|', "\\|")
 }
 
 /// Optional text that is only whitespace counts as absent, so a template's `{% if %}` does not
@@ -938,8 +956,9 @@ mod tests {
     fn inline_text_does_not_become_a_link() {
         assert_eq!(
             markdown_inline("see https://x.org or WWW.x.org, ask a@b.c: now"),
-            "see https\\://x.org or WWW\\.x.org, ask a\\@b.c: now"
+            "see https\\://x.org or WWW\\.x.org, ask a@\u{200B}b.c: now"
         );
+        assert_eq!(markdown_inline("@octocat"), "@\u{200B}octocat");
     }
 
     #[test]
@@ -980,6 +999,8 @@ mod tests {
         assert_eq!(number(1.0 / 3.0), "0.333");
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(code("`x"), "`` `x ``");
+        assert_eq!(code(""), "` `");
+        assert_eq!(code_cell("a|b\\"), "`a\\|b\\`");
     }
 
     #[test]

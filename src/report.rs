@@ -6,6 +6,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet}
 use serde::Serialize;
 
 use crate::finding::{Finding, Severity, Texts, position};
+use crate::output::terminal_safe;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -86,8 +87,10 @@ fn human(out: &mut dyn Write, findings: &[Finding], texts: &Texts, color: bool) 
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
+        // A finding quotes the repository's text: what a terminal would act on is escaped.
+        let file = terminal_safe(&finding.file);
         let title = level
-            .primary_title(finding.message.as_str())
+            .primary_title(terminal_safe(&finding.message))
             .id(finding.rule.code());
         let mut group = match (&finding.span, texts.get(&finding.file)) {
             (Some(span), Some(text)) => {
@@ -103,19 +106,20 @@ fn human(out: &mut dyn Write, findings: &[Finding], texts: &Texts, color: bool) 
                     .filter(|b| **b == b'\n')
                     .count()
                     + 1;
+                // Escaping is per character, so the span's ends move by what precedes them.
+                let start = terminal_safe(&text[first..span.start]).len();
+                let end = start + terminal_safe(&text[span.clone()]).len();
                 title.element(
-                    Snippet::source(&text[first..last])
+                    Snippet::source(terminal_safe(&text[first..last]))
                         .line_start(line)
-                        .path(finding.file.as_str())
-                        .annotation(
-                            AnnotationKind::Primary.span(span.start - first..span.end - first),
-                        ),
+                        .path(file.clone())
+                        .annotation(AnnotationKind::Primary.span(start..end)),
                 )
             }
-            _ => title.element(Origin::path(finding.file.as_str())),
+            _ => title.element(Origin::path(file.clone())),
         };
         if let Some(help) = &finding.help {
-            group = group.element(Level::HELP.message(help.as_str()));
+            group = group.element(Level::HELP.message(terminal_safe(help)));
         }
         let report: [Group<'_>; 1] = [group];
         writeln!(out, "{}\n", renderer.render(&report))?;
@@ -136,9 +140,11 @@ fn char_span(text: &str, span: &std::ops::Range<usize>) -> std::ops::Range<usize
     start..end
 }
 
-/// GitHub workflow commands escape `%`, CR and LF in messages, and also `:` and `,` in properties.
+/// GitHub workflow commands escape `%`, CR and LF in messages, and also `:` and `,` in properties;
+/// the log shows them, so what a terminal would act on is escaped first.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    terminal_safe(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

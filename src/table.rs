@@ -25,8 +25,21 @@ pub fn cut(text: &str, max: usize) -> String {
     cut
 }
 
-/// Left-aligned columns, numbers right-aligned, two spaces apart.
+/// Left-aligned columns, numbers right-aligned, two spaces apart. Cells hold the repository's
+/// text: what a terminal would act on is escaped before it is measured.
 pub fn layout(header: &[&str], numeric: &[bool], rows: &[Vec<String>]) -> String {
+    use crate::output::terminal_safe;
+    // Copied only when a cell needs it: tables of 100,000 rows are laid out too.
+    let escaped: Option<Vec<Vec<String>>> = rows
+        .iter()
+        .flatten()
+        .any(|cell| matches!(terminal_safe(cell), std::borrow::Cow::Owned(_)))
+        .then(|| {
+            rows.iter()
+                .map(|row| row.iter().map(|c| terminal_safe(c).into_owned()).collect())
+                .collect()
+        });
+    let rows = escaped.as_deref().unwrap_or(rows);
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -187,7 +200,7 @@ pub fn themes(portfolio: &Portfolio) -> String {
     if !portfolio.orphans.is_empty() {
         out.push_str(&format!(
             "\norphans (in no theme): {}\n",
-            portfolio.orphans.join(", ")
+            crate::output::terminal_safe(&portfolio.orphans.join(", "))
         ));
     }
     out

@@ -148,7 +148,8 @@ pub fn suggestions_text(portfolio: &Portfolio, suggestions: &[Suggestion]) -> St
             suggestion.toml
         ));
     }
-    out
+    // Tags, ids and owners are the repository's text, going to a terminal.
+    crate::output::terminal_safe(&out).into_owned()
 }
 
 pub fn suggestions_json(suggestions: &[Suggestion]) -> Result<String> {
