@@ -253,33 +253,15 @@ fn borders(row: &str) -> usize {
     count
 }
 
-/// GitHub's Markdown, as cmark-gfm renders it: raw HTML kept, so that any that gets through
-/// shows.
+/// GitHub's Markdown, as comrak (a port of cmark-gfm, the renderer GitHub uses) renders it:
+/// raw HTML kept, so that any that gets through shows.
 fn gfm(markdown: &str) -> String {
-    use std::io::Write as _;
-    let mut child = std::process::Command::new("cmark-gfm")
-        .args([
-            "--unsafe",
-            "-e",
-            "table",
-            "-e",
-            "autolink",
-            "-e",
-            "strikethrough",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("cmark-gfm renders the comment as GitHub does: apt-get install cmark-gfm");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(markdown.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success());
-    String::from_utf8(output.stdout).unwrap()
+    let mut options = comrak::Options::default();
+    options.extension.table = true;
+    options.extension.autolink = true;
+    options.extension.strikethrough = true;
+    options.render.r#unsafe = true;
+    comrak::markdown_to_html(markdown, &options)
 }
 
 /// The HTML with the contents of every `<code>` element taken out: what GitHub reads for
