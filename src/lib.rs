@@ -9,6 +9,7 @@ pub mod cli;
 mod commands;
 pub mod completions;
 pub mod config;
+mod destination;
 pub mod diff;
 pub mod document;
 pub mod error;

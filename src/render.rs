@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::cli::RenderArgs;
 use crate::commands::{self, Context};
+use crate::destination;
 use crate::error::{Error, Result};
 use crate::git::Repo;
 use crate::history::{self, History, Series};
@@ -836,12 +837,13 @@ pub fn command(context: &Context, args: &RenderArgs) -> Result<ExitCode> {
         started,
     );
     let dir: PathBuf = match &args.out {
+        // The user's own choice of folder, links and all.
         Some(out) => commands::user_path(context, out),
-        None => {
-            let dir = opened.root.join(&portfolio.config.paths.output);
-            output::ensure_inside(&opened.root, &dir)?;
-            dir
-        }
+        None => destination::folder(
+            &opened.root,
+            Path::new(&portfolio.config.paths.output),
+            true,
+        )?,
     };
     let removed = write(&dir, &documents)?;
     let count = documents.len();
