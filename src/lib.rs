@@ -24,6 +24,7 @@ pub mod output;
 pub mod period;
 pub mod portfolio;
 pub mod prompt;
+mod proof;
 pub mod publish;
 pub mod render;
 pub mod report;
