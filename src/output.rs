@@ -8,8 +8,19 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::path::Path;
+use std::time::{Duration, SystemTime};
 
 use crate::error::{Error, Result};
+
+/// okr's temporary files: this prefix and [`TEMP_RANDOM`] random letters and digits, a name
+/// that no document and no file okr keeps can have.
+const TEMP_PREFIX: &str = ".okr-tmp-";
+/// How temporaries were named before: `.okr-` and six random letters and digits.
+const OLD_TEMP_PREFIX: &str = ".okr-";
+const TEMP_RANDOM: usize = 6;
+/// A temporary older than this is left by a run that was killed: no run of okr holds one for
+/// more than the time it takes to write and rename it.
+const STALE_AFTER: Duration = Duration::from_secs(10 * 60);
 
 /// What is at a path where okr is about to write, seen without following a link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,7 +151,7 @@ pub fn stage(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<Staged> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".okr-");
+    builder.prefix(TEMP_PREFIX).rand_bytes(TEMP_RANDOM);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -225,6 +236,40 @@ pub fn not_a_file(path: &Path, what: &str) -> Error {
     ))
 }
 
+/// Whether `name` is one of okr's temporary files, as named now or before.
+fn is_temporary(name: &str) -> bool {
+    let random =
+        |rest: &str| rest.len() == TEMP_RANDOM && rest.bytes().all(|b| b.is_ascii_alphanumeric());
+    name.strip_prefix(TEMP_PREFIX).is_some_and(random)
+        || name.strip_prefix(OLD_TEMP_PREFIX).is_some_and(random)
+}
+
+/// Removes from `dir` the temporary files that a killed run of okr left: regular files of
+/// okr's temporary naming, untouched for [`STALE_AFTER`]. A run in progress holds its
+/// temporaries for far less, so renders running at once never remove each other's.
+pub fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        if !entry.file_name().to_str().is_some_and(is_temporary) {
+            continue;
+        }
+        let path = entry.path();
+        let stale = fs::symlink_metadata(&path).is_ok_and(|meta| {
+            meta.is_file()
+                && meta
+                    .modified()
+                    .is_ok_and(|at| now.duration_since(at).is_ok_and(|age| age > STALE_AFTER))
+        });
+        if stale {
+            // Another run may have removed it first.
+            let _ = fs::remove_file(&path);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,6 +285,24 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"three");
         // No temporary files are left behind.
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn temporaries_are_named_unambiguously() {
+        for name in [".okr-tmp-a1B2c3", ".okr-Zx9y8W"] {
+            assert!(is_temporary(name), "{name}");
+        }
+        for name in [
+            ".okr-rendered",
+            ".okr-tmp-abc",
+            ".okr-tmp-abcdefg",
+            ".okr-tmp-ab.def",
+            ".okr-notes",
+            "okr-tmp-abcdef",
+            "README.md",
+        ] {
+            assert!(!is_temporary(name), "{name}");
+        }
     }
 
     #[cfg(unix)]

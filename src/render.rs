@@ -762,6 +762,7 @@ enum Plan {
 /// them are written.
 pub fn write(root: &Path, dir: &Path, documents: &[(String, String)]) -> Result<Vec<String>> {
     let canonical = dir.canonicalize().map_err(|e| Error::io("open", dir, e))?;
+    output::remove_stale_temporaries(dir);
     let mut proof = Proof::load(root, &canonical);
     let shown = |name: &str| {
         let path = dir.join(name);

@@ -1,6 +1,7 @@
 //! What a repository's own files cannot make okr's writes do: read a FIFO, a device or a link
 //! in the output folder, write through a link or into `.git`, delete or overwrite a file okr did
-//! not write, leave half a set of documents, or widen or narrow a file's permissions.
+//! not write, leave half a set of documents, leave temporaries behind for ever, or widen or
+//! narrow a file's permissions.
 
 mod common;
 
@@ -338,6 +339,57 @@ fn render_replaces_every_document_or_none() {
         .filter(|name| name.starts_with(".okr-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn render_removes_stale_temporaries_of_its_own_naming_only() {
+    let repo = TeamRepo::example();
+    assert_eq!(render(&repo).status.code(), Some(0));
+    let old = std::time::SystemTime::now() - Duration::from_secs(3600);
+    let age = |name: &str| {
+        let file = std::fs::File::options()
+            .write(true)
+            .open(repo.file(&format!("okrs/{name}")))
+            .unwrap();
+        file.set_modified(old).unwrap();
+    };
+    // Left by renders that were killed: okr's naming, old.
+    for name in [".okr-tmp-a1B2c3", ".okr-Zx9y8W"] {
+        repo.write(&format!("okrs/{name}"), "half a docu");
+        age(name);
+    }
+    // Not okr's, or not stale: kept.
+    for name in [
+        ".okr-tmp-fresh1",
+        ".okr-notes",
+        ".okr-tmp-toolong1",
+        "okr-tmp-abcdef",
+    ] {
+        repo.write(&format!("okrs/{name}"), "keep");
+    }
+    age(".okr-tmp-toolong1");
+    age(".okr-notes");
+    age("okr-tmp-abcdef");
+    std::os::unix::fs::symlink("README.md", repo.file("okrs/.okr-tmp-link12")).unwrap();
+    let output = render(&repo);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let mut names: Vec<String> = std::fs::read_dir(repo.file("okrs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("okr-"))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            ".okr-notes",
+            ".okr-tmp-fresh1",
+            ".okr-tmp-link12",
+            ".okr-tmp-toolong1",
+            "okr-tmp-abcdef"
+        ]
+    );
 }
 
 #[cfg(unix)]
