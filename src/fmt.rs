@@ -307,6 +307,11 @@ pub fn command(context: &Context, args: &FmtArgs) -> Result<ExitCode> {
             }
             continue;
         }
+        // A folder on the way that is a link (or `.git`) is never written through.
+        if let Err(error) = crate::destination::parent_folder(tree.root(), &file.path, false) {
+            context.say(format!("skipped {}: {error}", file.path));
+            continue;
+        }
         let text = match load::decode(&file) {
             Ok(text) => text,
             Err(findings) => {

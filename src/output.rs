@@ -1,78 +1,276 @@
 //! Writing files safely: a temporary file in the same folder, then a rename, so a reader never
 //! sees half a file and a failure leaves the old one in place. And text for a terminal, where
 //! a file's contents must not act.
+//!
+//! What is already at a destination is looked at without following a link or opening anything
+//! but a regular file, and read only up to a size okr expects: a FIFO, a device or a link there
+//! is reported, never opened.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
+use std::time::{Duration, SystemTime};
 
 use crate::error::{Error, Result};
 
-fn temp_in(path: &Path) -> Result<tempfile::NamedTempFile> {
+/// okr's temporary files: this prefix and [`TEMP_RANDOM`] random letters and digits, a name
+/// that no document and no file okr keeps can have.
+const TEMP_PREFIX: &str = ".okr-tmp-";
+/// How temporaries were named before: `.okr-` and six random letters and digits.
+const OLD_TEMP_PREFIX: &str = ".okr-";
+const TEMP_RANDOM: usize = 6;
+/// A temporary older than this is left by a run that was killed: no run of okr holds one for
+/// more than the time it takes to write and rename it.
+const STALE_AFTER: Duration = Duration::from_secs(10 * 60);
+
+/// What is at a path where okr is about to write, seen without following a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    Absent,
+    /// A regular file of this many bytes, with these permission bits.
+    File {
+        len: u64,
+        mode: u32,
+    },
+    /// Anything else: okr never opens, follows or replaces it.
+    Other(&'static str),
+}
+
+/// What is at `path`, from `lstat` alone: nothing is opened.
+pub fn existing(path: &Path) -> Result<Existing> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing::Absent),
+        Err(e) => return Err(Error::io("open", path, e)),
+    };
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return Ok(Existing::File {
+            len: meta.len(),
+            mode: mode_of(&meta),
+        });
+    }
+    Ok(Existing::Other(describe(kind)))
+}
+
+#[cfg(unix)]
+fn mode_of(meta: &fs::Metadata) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    // The permission bits only: a document is never made set-user-id by okr.
+    meta.permissions().mode() & 0o777
+}
+
+#[cfg(not(unix))]
+fn mode_of(_: &fs::Metadata) -> u32 {
+    0
+}
+
+/// Says what a file that is not a regular file is, for a message.
+pub fn describe(kind: fs::FileType) -> &'static str {
+    if kind.is_symlink() {
+        return "a symlink";
+    }
+    if kind.is_dir() {
+        return "a folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    "not a regular file"
+}
+
+/// Opens `path` for reading only if it is a regular file, without following a link and
+/// without blocking on a FIFO (the type is checked again on the open file, so a swap between
+/// looking and opening is caught).
+fn open_regular(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    Ok(file)
+}
+
+/// The bytes of the regular file at `path` if it holds exactly `len` bytes; `None` when there
+/// is none, it is something else, or its size differs. At most `len` bytes are read.
+pub fn read_exactly(path: &Path, len: u64) -> Option<Vec<u8>> {
+    match existing(path) {
+        Ok(Existing::File { len: found, .. }) if found == len => {}
+        _ => return None,
+    }
+    let file = open_regular(path).ok()?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).ok()?);
+    file.take(len + 1).read_to_end(&mut bytes).ok()?;
+    (bytes.len() as u64 == len).then_some(bytes)
+}
+
+/// The bytes of the regular file at `path`, if it is one of at most `limit` bytes.
+pub fn read_at_most(path: &Path, limit: u64) -> Option<Vec<u8>> {
+    match existing(path) {
+        Ok(Existing::File { len, .. }) if len <= limit => read_exactly(path, len),
+        _ => None,
+    }
+}
+
+/// Whether `path` is a regular file holding exactly `bytes`.
+pub fn holds(path: &Path, bytes: &[u8]) -> bool {
+    read_exactly(path, bytes.len() as u64).is_some_and(|old| old == bytes)
+}
+
+/// A temporary file in a destination's folder, filled and synced, that becomes the file at
+/// the destination when committed; dropped, it is removed.
+pub struct Staged {
+    temp: tempfile::NamedTempFile,
+    path: std::path::PathBuf,
+}
+
+/// Writes `bytes` to a temporary file beside `path`. The file gets `mode` (the mode of the file
+/// it replaces), or else the mode the umask gives a new file: it is created asking for 0666,
+/// and the kernel applies the umask, so okr never has to read or change the umask.
+pub fn stage(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<Staged> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| Error::io("create folder", dir, e))?;
-    tempfile::Builder::new()
-        .prefix(".okr-")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).rand_bytes(TEMP_RANDOM);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder
         .tempfile_in(dir)
-        .map_err(|e| Error::io("write in", dir, e))
-}
-
-fn filled(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
-    let mut temp = temp_in(path)?;
+        .map_err(|e| Error::io("write in", dir, e))?;
+    #[cfg(unix)]
+    if let Some(mode) = mode {
+        // Before any byte is written, so a private file's contents are never readable.
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file()
+            .set_permissions(fs::Permissions::from_mode(mode))
+            .map_err(|e| Error::io("write", path, e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
     temp.write_all(bytes)
         .and_then(|()| temp.as_file().sync_all())
         .map_err(|e| Error::io("write", path, e))?;
-    Ok(temp)
+    Ok(Staged {
+        temp,
+        path: path.to_path_buf(),
+    })
 }
 
-/// Replaces `path` with `bytes` atomically; unchanged files are not touched.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    if fs::read(path).is_ok_and(|old| old == bytes) {
-        return Ok(());
+impl Staged {
+    /// Renames the temporary over the destination.
+    pub fn commit(self) -> Result<()> {
+        let path = self.path;
+        self.temp
+            .persist(&path)
+            .map_err(|e| Error::io("write", &path, e.error))?;
+        Ok(())
     }
-    filled(path, bytes)?
-        .persist(path)
-        .map_err(|e| Error::io("write", path, e.error))?;
-    Ok(())
+
+    /// Moves the temporary to the destination unless something is there; `Ok(false)` then.
+    pub fn commit_new(self) -> Result<bool> {
+        let path = self.path;
+        match self.temp.persist_noclobber(&path) {
+            Ok(_) => Ok(true),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(Error::io("write", &path, e.error)),
+        }
+    }
 }
 
-/// Writes a new file; `Ok(false)` (and nothing written) when `path` already exists.
+/// Replaces `path` with `bytes` atomically, keeping its mode; unchanged files are not touched.
+/// For okr's own files and for files the caller has checked: anything at `path` but a regular
+/// file is refused, never followed or read.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mode = match existing(path)? {
+        Existing::Absent => {
+            if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                fs::create_dir_all(dir).map_err(|e| Error::io("create folder", dir, e))?;
+            }
+            None
+        }
+        Existing::File { .. } if holds(path, bytes) => return Ok(()),
+        Existing::File { mode, .. } => Some(mode),
+        Existing::Other(what) => return Err(not_a_file(path, what)),
+    };
+    stage(path, bytes, mode)?.commit()
+}
+
+/// Writes a new file in an existing folder; `Ok(false)` (and nothing written) when anything,
+/// a dangling link included, is already at `path`.
 pub fn create_new(path: &Path, bytes: &[u8]) -> Result<bool> {
-    if fs::symlink_metadata(path).is_ok() {
+    if existing(path)? != Existing::Absent {
         return Ok(false);
     }
-    match filled(path, bytes)?.persist_noclobber(path) {
-        Ok(_) => Ok(true),
-        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e) => Err(Error::io("write", path, e.error)),
-    }
+    stage(path, bytes, None)?.commit_new()
 }
 
-/// Fails unless `path` stays inside the folder `root` (canonical) once every symlink on the way
-/// is followed: okr.toml names the output folder, and the repository's files must not send
-/// okr's writes elsewhere. The part of `path` that does not exist yet is taken as written.
-pub fn ensure_inside(root: &Path, path: &Path) -> Result<()> {
-    let existing = path
-        .ancestors()
-        .find(|p| fs::symlink_metadata(p).is_ok())
-        .unwrap_or(path);
-    let real = existing
-        .canonicalize()
-        .map_err(|e| Error::io("open", existing, e))?;
-    if real.starts_with(root) {
-        return Ok(());
+/// The error for a destination that is not a regular file.
+pub fn not_a_file(path: &Path, what: &str) -> Error {
+    Error::usage(format!(
+        "`{}` is {what}; okr writes only regular files and never follows or replaces anything \
+         else\nhelp: move it away, then run okr again",
+        path.display()
+    ))
+}
+
+/// Whether `name` is one of okr's temporary files, as named now or before.
+fn is_temporary(name: &str) -> bool {
+    let random =
+        |rest: &str| rest.len() == TEMP_RANDOM && rest.bytes().all(|b| b.is_ascii_alphanumeric());
+    name.strip_prefix(TEMP_PREFIX).is_some_and(random)
+        || name.strip_prefix(OLD_TEMP_PREFIX).is_some_and(random)
+}
+
+/// Removes from `dir` the temporary files that a killed run of okr left: regular files of
+/// okr's temporary naming, untouched for [`STALE_AFTER`]. A run in progress holds its
+/// temporaries for far less, so renders running at once never remove each other's.
+pub fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        if !entry.file_name().to_str().is_some_and(is_temporary) {
+            continue;
+        }
+        let path = entry.path();
+        let stale = fs::symlink_metadata(&path).is_ok_and(|meta| {
+            meta.is_file()
+                && meta
+                    .modified()
+                    .is_ok_and(|at| now.duration_since(at).is_ok_and(|age| age > STALE_AFTER))
+        });
+        if stale {
+            // Another run may have removed it first.
+            let _ = fs::remove_file(&path);
+        }
     }
-    Err(Error::usage(format!(
-        "output folder `{}` leads outside the repository, to `{}`; okr writes outside it only \
-         to a folder given with `--out`",
-        path.display(),
-        real.display()
-    )))
 }
 
 /// Whether a terminal would act on `c` rather than show it: a control character (C0, DEL,
@@ -121,28 +319,50 @@ mod tests {
     #[test]
     fn new_files_never_overwrite() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a/b.txt");
+        let path = dir.path().join("b.txt");
         assert!(create_new(&path, b"one").unwrap());
         assert!(!create_new(&path, b"two").unwrap());
         assert_eq!(fs::read(&path).unwrap(), b"one");
         write_atomic(&path, b"three").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"three");
         // No temporary files are left behind.
-        assert_eq!(fs::read_dir(dir.path().join("a")).unwrap().count(), 1);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn temporaries_are_named_unambiguously() {
+        for name in [".okr-tmp-a1B2c3", ".okr-Zx9y8W"] {
+            assert!(is_temporary(name), "{name}");
+        }
+        for name in [
+            ".okr-rendered",
+            ".okr-tmp-abc",
+            ".okr-tmp-abcdefg",
+            ".okr-tmp-ab.def",
+            ".okr-notes",
+            "okr-tmp-abcdef",
+            "README.md",
+        ] {
+            assert!(!is_temporary(name), "{name}");
+        }
     }
 
     #[cfg(unix)]
     #[test]
-    fn paths_through_a_symlink_out_are_refused() {
-        let outside = tempfile::tempdir().unwrap();
+    fn nothing_but_a_regular_file_is_read_or_replaced() {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().canonicalize().unwrap();
-        std::os::unix::fs::symlink(outside.path(), root.join("okrs")).unwrap();
-        assert!(ensure_inside(&root, &root.join("docs/okrs")).is_ok());
-        let error = ensure_inside(&root, &root.join("okrs/new")).unwrap_err();
-        assert!(error.to_string().contains("leads outside the repository"));
-        // A dangling link that points out is refused too, before anything creates its target.
-        std::os::unix::fs::symlink("/nonexistent-okr-target", root.join("dangling")).unwrap();
-        assert!(ensure_inside(&root, &root.join("dangling")).is_err());
+        let link = dir.path().join("zero");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        assert_eq!(existing(&link).unwrap(), Existing::Other("a symlink"));
+        assert!(read_exactly(&link, 4).is_none());
+        assert!(!holds(&link, &[0; 4]));
+        assert!(write_atomic(&link, b"x").is_err());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(read_at_most(Path::new("/dev/null"), 10).is_none());
     }
 }

@@ -1,7 +1,7 @@
 //! Rendering the objective documents: a minijinja environment with okr's filters, the built-in
 //! templates compiled in, and a team's own templates (by file name) taking their place.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::cli::RenderArgs;
 use crate::commands::{self, Context};
+use crate::destination;
 use crate::error::{Error, Result};
 use crate::git::Repo;
 use crate::history::{self, History, Series};
@@ -20,6 +21,7 @@ use crate::load::decode;
 use crate::model::{KeyResult, Measure};
 use crate::output;
 use crate::portfolio::{Portfolio, Ranked, RankedTheme};
+use crate::proof::Proof;
 use crate::source::Source;
 
 /// The built-in templates, by the file name a team uses to replace one.
@@ -39,8 +41,6 @@ const FUEL_PER_INITIATIVE: u64 = 2_000;
 pub const CHART_LIMIT: usize = 30;
 /// Chart labels are cut to about this many characters.
 pub const LABEL_LIMIT: usize = 40;
-/// The list of files okr wrote last time, kept in the output folder.
-pub const MANIFEST: &str = ".okr-rendered";
 
 /// Escapes text for one line of Markdown: a table cell, a heading, a paragraph, link text.
 /// Newlines become spaces; characters that Markdown or HTML would act on are backslash-escaped.
@@ -761,55 +761,112 @@ pub fn render(
     Ok(all)
 }
 
-/// Writes rendered documents into `dir` atomically, and removes documents that okr wrote there
-/// before whose theme is gone. Other files are never touched.
+/// What to do with one document's destination.
+enum Plan {
+    /// Nothing is there, or a file okr wrote: write it, with the mode of the file it replaces.
+    Write(Option<u32>),
+    /// The file already holds these bytes.
+    Keep,
+}
+
+/// Writes rendered documents into the folder `dir` (which exists and has been checked), all or
+/// none, and removes documents that okr wrote there before whose theme is gone. `root` is the
+/// repository's root: where the proof of what okr wrote is kept, and what names are shown from.
 ///
-/// The manifest lists each document okr wrote with the git blob id of its bytes. A document is
-/// removed only while it still holds exactly those bytes: a file someone edited since, or a
-/// name that a hand-made (or committed) manifest lists, is left alone.
-pub fn write(dir: &Path, documents: &[(String, String)]) -> Result<Vec<String>> {
-    fs::create_dir_all(dir).map_err(|e| Error::io("create folder", dir, e))?;
-    let manifest_path = dir.join(MANIFEST);
-    let previous: BTreeMap<String, String> = fs::read_to_string(&manifest_path)
-        .map(|text| {
-            text.lines()
-                .filter_map(|line| line.split_once(' '))
-                .map(|(id, name)| (name.to_owned(), id.to_owned()))
-                .collect()
-        })
-        .unwrap_or_default();
+/// okr replaces or removes only a regular file that holds exactly bytes it recorded when it
+/// wrote them (see [`crate::proof`]); anything else at a document's name (a file of the user's,
+/// a file edited since, a link, a FIFO, a folder) stops the render before anything is written.
+/// Every document is written to a temporary file first and renamed into place only once all of
+/// them are written.
+pub fn write(root: &Path, dir: &Path, documents: &[(String, String)]) -> Result<Vec<String>> {
+    let canonical = dir.canonicalize().map_err(|e| Error::io("open", dir, e))?;
+    output::remove_stale_temporaries(dir);
+    let mut proof = Proof::load(root, &canonical);
+    let shown = |name: &str| {
+        let path = dir.join(name);
+        path.strip_prefix(root)
+            .unwrap_or(&path)
+            .display()
+            .to_string()
+    };
+    let mut plans = Vec::with_capacity(documents.len());
+    let mut refused = Vec::new();
     for (name, text) in documents {
-        output::write_atomic(&dir.join(name), text.as_bytes())?;
+        let path = dir.join(name);
+        let plan = match output::existing(&path)? {
+            output::Existing::Absent => Plan::Write(None),
+            output::Existing::File { len, .. }
+                if len == text.len() as u64 && output::holds(&path, text.as_bytes()) =>
+            {
+                Plan::Keep
+            }
+            output::Existing::File { mode, .. } if proof.holds_written(dir, name) => {
+                Plan::Write(Some(mode))
+            }
+            output::Existing::File { .. } => {
+                let why = if proof.names().any(|n| n == name) {
+                    "it changed since okr wrote it"
+                } else {
+                    "okr did not write it"
+                };
+                refused.push(format!("`{}`: {why}", shown(name)));
+                continue;
+            }
+            output::Existing::Other(what) => {
+                refused.push(format!("`{}`: it is {what}", shown(name)));
+                continue;
+            }
+        };
+        plans.push(plan);
     }
-    let current: BTreeMap<&str, String> = documents
-        .iter()
-        .map(|(n, text)| (n.as_str(), crate::git::blob_id(text.as_bytes())))
+    if !refused.is_empty() {
+        return Err(Error::usage(format!(
+            "render would replace {} file(s) that are not okr's, so nothing was written:\n  {}\n\
+             help: okr replaces only what it wrote; move these away (or render elsewhere with \
+             `--out`), then run okr render again",
+            refused.len(),
+            refused.join("\n  ")
+        )));
+    }
+    // Every document to a temporary first: a failure here leaves the old set whole.
+    let mut staged = Vec::new();
+    for ((name, text), plan) in documents.iter().zip(&plans) {
+        if let Plan::Write(mode) = plan {
+            staged.push(output::stage(&dir.join(name), text.as_bytes(), *mode)?);
+        }
+    }
+    // The proof holds old and new bytes while they are swapped, so a run killed half-way
+    // leaves every document provably okr's.
+    for (name, text) in documents {
+        proof.record(name, text.as_bytes(), false);
+    }
+    proof.save(&canonical)?;
+    for file in staged {
+        file.commit()?;
+    }
+    let current: BTreeSet<&str> = documents.iter().map(|(n, _)| n.as_str()).collect();
+    let gone: Vec<String> = proof
+        .names()
+        .filter(|name| !current.contains(name))
+        .map(str::to_owned)
         .collect();
     let mut removed = Vec::new();
-    for (name, id) in &previous {
-        if current.contains_key(name.as_str())
-            || !safe_template_name(name)
-            || !name.ends_with(".md")
-        {
-            continue;
+    for name in gone {
+        let path = dir.join(&name);
+        if safe_template_name(&name) && name.ends_with(".md") && proof.holds_written(dir, &name) {
+            match fs::remove_file(&path) {
+                Ok(()) => removed.push(name.clone()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io("remove", &path, e)),
+            }
         }
-        let path = dir.join(name);
-        let unchanged = fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
-            && fs::read(&path).is_ok_and(|bytes| crate::git::blob_id(&bytes) == *id);
-        if !unchanged {
-            continue;
-        }
-        match fs::remove_file(&path) {
-            Ok(()) => removed.push(name.clone()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io("remove", &path, e)),
-        }
+        // Removed, or changed since and so no longer okr's: either way not okr's to touch.
+        proof.forget(&name);
     }
-    let mut manifest = String::new();
-    for (name, id) in &current {
-        manifest.push_str(&format!("{id} {name}\n"));
+    for (name, text) in documents {
+        proof.record(name, text.as_bytes(), true);
     }
-    output::write_atomic(&manifest_path, manifest.as_bytes())?;
+    proof.save(&canonical)?;
     Ok(removed)
 }
 
@@ -854,14 +911,19 @@ pub fn command(context: &Context, args: &RenderArgs) -> Result<ExitCode> {
         started,
     );
     let dir: PathBuf = match &args.out {
-        Some(out) => commands::user_path(context, out),
-        None => {
-            let dir = opened.root.join(&portfolio.config.paths.output);
-            output::ensure_inside(&opened.root, &dir)?;
+        // The user's own choice of folder, links and all.
+        Some(out) => {
+            let dir = commands::user_path(context, out);
+            fs::create_dir_all(&dir).map_err(|e| Error::io("create folder", &dir, e))?;
             dir
         }
+        None => destination::folder(
+            &opened.root,
+            Path::new(&portfolio.config.paths.output),
+            true,
+        )?,
     };
-    let removed = write(&dir, &documents)?;
+    let removed = write(&opened.root, &dir, &documents)?;
     let count = documents.len();
     commands::skip_drop((portfolio, history, documents));
     context.say(format!(

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use crate::cli::{InitArgs, NewArgs, SchemaKind};
 use crate::commands::{self, Context, Opened};
 use crate::config::Scale;
+use crate::destination;
 use crate::error::{Error, Result};
 use crate::finding::{Severity, suggestion};
 use crate::load;
@@ -83,9 +84,15 @@ pub fn init(context: &Context, args: &InitArgs) -> Result<ExitCode> {
     };
     let owner = crate::git::user_name(&dir).unwrap_or_else(|| "you".to_owned());
     let period = Period::current().to_string();
+    let files = init_files(&team, &owner, &period);
+    // Every destination is checked before anything is written: `DIR` is the user's choice,
+    // but the folders in it may be links the repository holds.
+    for (path, _) in &files {
+        destination::parent_folder(&dir, path, false)?;
+    }
     let mut skipped = 0;
-    for (path, contents) in init_files(&team, &owner, &period) {
-        let target = dir.join(&path);
+    for (path, contents) in files {
+        let target = destination::parent_folder(&dir, &path, true)?.join(file_name(&path));
         if output::create_new(&target, contents.as_bytes())? {
             context.say(format!("created {path}"));
         } else {
@@ -189,6 +196,8 @@ pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode> {
             "`{period}` is not a period; write `2026`, `2026-H2` or `2026-Q1`"
         )));
     }
+    let relative = format!("{}/{id}.toml", config.paths.initiatives);
+    destination::parent_folder(&root, &relative, false)?;
     if let Some(existing) = crate::source::Source::toml_files(&tree, &config.paths.initiatives)?
         .into_iter()
         .find(|f| load::stem(&f.path) == id)
@@ -211,10 +220,10 @@ pub fn new(context: &Context, args: &NewArgs) -> Result<ExitCode> {
     };
     let args = &args;
     let period = args.period.as_deref().or(config.period.as_deref());
-    let relative = format!("{}/{id}.toml", config.paths.initiatives);
     let schema = schema_line(&root, &relative, SchemaKind::Initiative);
     let text = initiative_text(args, &owner, period, &config.scales, schema.as_deref());
-    if !output::create_new(&root.join(&relative), text.as_bytes())? {
+    let folder = destination::parent_folder(&root, &relative, true)?;
+    if !output::create_new(&folder.join(file_name(&relative)), text.as_bytes())? {
         return Err(Error::usage(format!(
             "`{relative}` already exists; okr new never overwrites a file"
         )));
@@ -263,6 +272,11 @@ pub fn schema_line(root: &Path, file: &str, kind: SchemaKind) -> Option<String> 
         "../".repeat(depth)
     };
     Some(format!("{up}{}", kind.path()))
+}
+
+/// The last part of a `/`-separated path.
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// Checks the repository and shows what the new file still needs.
