@@ -339,18 +339,23 @@ impl Repo {
         &self.prefix
     }
 
-    /// The bytes of a blob named by [`Change::blob`].
-    pub fn blob(&self, id: &str) -> Result<Vec<u8>> {
+    /// The bytes of a blob named by [`Change::blob`]; `None` for one over [`MAX_FILE_SIZE`],
+    /// which is not read.
+    pub fn blob(&self, id: &str) -> Result<Option<Vec<u8>>> {
         let oid = Oid::from_str(id).map_err(|e| git_error(e.message()))?;
+        let fail = |e: git2::Error| {
+            git_error(format!(
+                "cannot read blob `{id}`: {}; the clone may be partial",
+                e.message()
+            ))
+        };
+        if blob_size(&self.repo, oid).map_err(fail)? > MAX_FILE_SIZE {
+            return Ok(None);
+        }
         self.repo
             .find_blob(oid)
-            .map(|b| b.content().to_vec())
-            .map_err(|e| {
-                git_error(format!(
-                    "cannot read blob `{id}`: {}; the clone may be partial",
-                    e.message()
-                ))
-            })
+            .map(|b| Some(b.content().to_vec()))
+            .map_err(fail)
     }
 
     /// Which of `files` (path, contents as read from the working tree) differ from HEAD, or are
@@ -753,6 +758,13 @@ impl Trees {
     }
 }
 
+/// The size of the object `id`, from its header: a blob is read only when it is small enough,
+/// since reading one inflates all of it into memory.
+fn blob_size(repo: &Repository, id: Oid) -> std::result::Result<u64, git2::Error> {
+    let (size, _) = repo.odb()?.read_header(id)?;
+    Ok(size as u64)
+}
+
 fn info(commit: &git2::Commit<'_>) -> CommitInfo {
     let author = commit.author();
     CommitInfo {
@@ -850,7 +862,8 @@ impl GitTree {
         ))
     }
 
-    /// Reads the blob `id` at the full path `full`, following one in-repository symlink.
+    /// Reads the blob `id` at the full path `full`, following one in-repository symlink. The
+    /// size comes from the object's header first: a blob over the limit is never read.
     fn content(
         &self,
         repo: &Repository,
@@ -859,37 +872,32 @@ impl GitTree {
         mode: i32,
         depth: u8,
     ) -> Result<Content> {
-        if mode == 0o120_000 {
-            let blob = repo
-                .find_blob(id)
-                .map_err(|e| self.missing_blob(full, &e))?;
-            let target = String::from_utf8_lossy(blob.content()).into_owned();
-            let dir = full.rsplit_once('/').map_or("", |(d, _)| d);
-            let resolved = (!target.starts_with('/'))
-                .then(|| normalise(dir, &target))
-                .flatten()
-                .filter(|p| self.prefix.is_empty() || p.starts_with(&format!("{}/", self.prefix)));
-            let tree = repo
-                .find_tree(self.tree)
-                .map_err(|e| git_error(e.message()))?;
-            let entry = resolved.and_then(|p| tree.get_path(Path::new(&p)).ok().map(|e| (p, e)));
-            return match entry {
-                Some((path, entry)) if depth < 8 && entry.kind() == Some(ObjectType::Blob) => {
-                    self.content(repo, &path, entry.id(), entry.filemode(), depth + 1)
-                }
-                _ => Ok(Content::SymlinkOutside(target)),
-            };
-        }
-        // The size is checked after the read: asking for it first walks the object's whole
-        // delta chain in the pack, which costs more than the read itself.
-        let blob = repo
-            .find_blob(id)
-            .map_err(|e| self.missing_blob(full, &e))?;
-        let size = blob.size() as u64;
+        let size = blob_size(repo, id).map_err(|e| self.missing_blob(full, &e))?;
         if size > MAX_FILE_SIZE {
             return Ok(Content::TooLarge(size));
         }
-        Ok(Content::Bytes(blob.content().to_vec()))
+        let blob = repo
+            .find_blob(id)
+            .map_err(|e| self.missing_blob(full, &e))?;
+        if mode != 0o120_000 {
+            return Ok(Content::Bytes(blob.content().to_vec()));
+        }
+        let target = String::from_utf8_lossy(blob.content()).into_owned();
+        let dir = full.rsplit_once('/').map_or("", |(d, _)| d);
+        let resolved = (!target.starts_with('/'))
+            .then(|| normalise(dir, &target))
+            .flatten()
+            .filter(|p| self.prefix.is_empty() || p.starts_with(&format!("{}/", self.prefix)));
+        let tree = repo
+            .find_tree(self.tree)
+            .map_err(|e| git_error(e.message()))?;
+        let entry = resolved.and_then(|p| tree.get_path(Path::new(&p)).ok().map(|e| (p, e)));
+        match entry {
+            Some((path, entry)) if depth < 8 && entry.kind() == Some(ObjectType::Blob) => {
+                self.content(repo, &path, entry.id(), entry.filemode(), depth + 1)
+            }
+            _ => Ok(Content::SymlinkOutside(target)),
+        }
     }
 
     /// Lists the blobs below `tree` that okr reads: `.toml` files, and symlinks to report.
