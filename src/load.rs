@@ -485,6 +485,22 @@ pub fn decode(file: &SourceFile) -> Result<Arc<str>, Vec<Finding>> {
                 .with_help("replace the link with the file itself".to_owned()),
             ]);
         }
+        Content::NotAFile(special) => {
+            return Err(vec![
+                Finding::new(
+                    Rule::NotAFile,
+                    path,
+                    None,
+                    format!(
+                        "file is {}, not a regular file; okr does not open it",
+                        special.describe()
+                    ),
+                )
+                .with_help(
+                    "replace it with a regular file, or move it out of the folder".to_owned(),
+                ),
+            ]);
+        }
     };
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(vec![

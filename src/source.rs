@@ -21,6 +21,124 @@ pub enum Content {
     TooLarge(u64),
     /// A symlink whose target (as written) resolves outside the repository.
     SymlinkOutside(String),
+    /// Not a regular file, or a link to something that is not: never opened, since a FIFO or
+    /// a device would block a read or never end it.
+    NotAFile(Special),
+}
+
+/// What a path is when it is not a regular file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Special {
+    Fifo,
+    Socket,
+    CharDevice,
+    BlockDevice,
+    Folder,
+    Other,
+}
+
+impl Special {
+    /// What `file_type` is, unless it is a regular file. A symlink's type is what it leads to:
+    /// give this a type that followed it.
+    pub fn of(file_type: fs::FileType) -> Option<Special> {
+        if file_type.is_file() {
+            return None;
+        }
+        if file_type.is_dir() {
+            return Some(Special::Folder);
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if file_type.is_fifo() {
+                return Some(Special::Fifo);
+            }
+            if file_type.is_socket() {
+                return Some(Special::Socket);
+            }
+            if file_type.is_char_device() {
+                return Some(Special::CharDevice);
+            }
+            if file_type.is_block_device() {
+                return Some(Special::BlockDevice);
+            }
+        }
+        Some(Special::Other)
+    }
+
+    /// What it is, for a message: "a FIFO (named pipe)".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Special::Fifo => "a FIFO (named pipe)",
+            Special::Socket => "a socket",
+            Special::CharDevice => "a character device",
+            Special::BlockDevice => "a block device",
+            Special::Folder => "a folder",
+            Special::Other => "an unknown kind of file",
+        }
+    }
+}
+
+/// Opens a file for reading, to be checked with `File::metadata` before a byte is read.
+///
+/// With `O_NONBLOCK`, a FIFO that took the place of a regular file after okr looked at it
+/// opens at once instead of waiting for a writer, and with `O_NOCTTY` a terminal never becomes
+/// okr's controlling one; neither flag changes how a regular file reads.
+fn open_for_reading(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    options.open(path)
+}
+
+/// Reads the regular file at `path`, following links, and at most one byte past the limit.
+/// Anything else is reported, never opened; `listed_regular` when a folder listing already
+/// said that the path is a regular file (not a link), which saves a `stat`.
+fn read_regular(path: &Path, listed_regular: bool) -> Result<Content> {
+    use std::io::Read;
+    let fail = |e| Error::io("read", path, e);
+    if !listed_regular {
+        let metadata = fs::metadata(path).map_err(fail)?;
+        if let Some(special) = Special::of(metadata.file_type()) {
+            return Ok(Content::NotAFile(special));
+        }
+    }
+    let file = open_for_reading(path).map_err(fail)?;
+    // The path may have changed since it was looked at: what was opened is what counts.
+    let opened = file.metadata().map_err(fail)?;
+    if let Some(special) = Special::of(opened.file_type()) {
+        return Ok(Content::NotAFile(special));
+    }
+    if opened.len() > MAX_FILE_SIZE {
+        return Ok(Content::TooLarge(opened.len()));
+    }
+    // Read through `take` into a buffer kept per thread: reading at most one byte past the
+    // limit tells a large file even when it grows meanwhile. The copy out is exactly the
+    // file's size.
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let read = BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        file.take(MAX_FILE_SIZE + 1)
+            .read_to_end(buffer)
+            .map(|_| (buffer.len() as u64 <= MAX_FILE_SIZE).then(|| buffer.clone()))
+    });
+    Ok(match read.map_err(fail)? {
+        Some(bytes) => Content::Bytes(bytes),
+        None => Content::TooLarge(MAX_FILE_SIZE + 1),
+    })
+}
+
+/// What a folder listing says of an entry that okr reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Listing {
+    Regular,
+    Symlink,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,10 +159,10 @@ pub struct Listed {
 /// How a [`Listed`] file is read; each source knows its own.
 #[derive(Debug, Clone)]
 enum How {
-    /// A file on disk at its path, and whether the walk saw a symlink there.
-    Disk { symlink: bool },
+    /// A file on disk at its path, and what the walk saw there.
+    Disk(Listing),
     /// A file on disk whose path is not UTF-8, so that its listed path is not quite its own.
-    DiskAt { at: PathBuf, symlink: bool },
+    DiskAt { at: PathBuf, listing: Listing },
     /// A blob of a git tree.
     Blob(Box<crate::git::TreeFile>),
     /// Known when listed: a memory tree's bytes, or a folder that leads out of the repository.
@@ -136,41 +254,23 @@ impl WorkTree {
             .join("/")
     }
 
-    /// Reads one file that the walk found, applying the size and symlink limits.
+    /// Reads one file, applying the size and symlink limits; only a regular file is opened.
     fn load(&self, path: &Path) -> Result<Content> {
         let link = fs::symlink_metadata(path).map_err(|e| Error::io("read", path, e))?;
-        self.load_known(path, link.file_type().is_symlink())
+        if link.file_type().is_symlink() {
+            return self.load_known(path, Listing::Symlink);
+        }
+        match Special::of(link.file_type()) {
+            Some(special) => Ok(Content::NotAFile(special)),
+            None => self.load_known(path, Listing::Regular),
+        }
     }
 
-    /// [`WorkTree::load`] when the walk already knows whether `path` is a symlink: a regular
-    /// file costs one open and its reads.
-    fn load_known(&self, path: &Path, symlink: bool) -> Result<Content> {
-        if !symlink {
-            use std::io::Read;
-            let file = fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
-            // Read through `take` into a buffer kept per thread, with no stat: std's
-            // `File::read_to_end` asks for the size (a stat and a seek per file), and reading at
-            // most one byte past the limit tells a large file just as well, even one that grows
-            // meanwhile. The copy out is exactly the file's size.
-            thread_local! {
-                static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-            }
-            let read = BUFFER.with_borrow_mut(|buffer| {
-                buffer.clear();
-                file.take(MAX_FILE_SIZE + 1).read_to_end(buffer).map(|_| {
-                    if buffer.len() as u64 > MAX_FILE_SIZE {
-                        None
-                    } else {
-                        Some(buffer.clone())
-                    }
-                })
-            });
-            return match read.map_err(|e| Error::io("read", path, e))? {
-                Some(bytes) => Ok(Content::Bytes(bytes)),
-                None => Ok(Content::TooLarge(
-                    fs::metadata(path).map_or(MAX_FILE_SIZE + 1, |m| m.len()),
-                )),
-            };
+    /// [`WorkTree::load`] when a folder listing already said what `path` is: a regular file
+    /// costs one open, one `fstat` and its reads.
+    fn load_known(&self, path: &Path, listing: Listing) -> Result<Content> {
+        if listing == Listing::Regular {
+            return read_regular(path, true);
         }
         let inside = path
             .canonicalize()
@@ -179,19 +279,7 @@ impl WorkTree {
             let target = fs::read_link(path).map_err(|e| Error::io("read", path, e))?;
             return Ok(Content::SymlinkOutside(target.display().to_string()));
         }
-        let metadata = fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
-        if !metadata.is_file() {
-            // A link to a pipe or a device would block or never end.
-            let error = std::io::Error::other("the link does not lead to a regular file");
-            return Err(Error::io("read", path, error));
-        }
-        let size = metadata.len();
-        if size > MAX_FILE_SIZE {
-            return Ok(Content::TooLarge(size));
-        }
-        fs::read(path)
-            .map(Content::Bytes)
-            .map_err(|e| Error::io("read", path, e))
+        read_regular(path, false)
     }
 
     /// Lists the files below `dir` (`rel` from the root; `lossy` when a name on the way is not
@@ -211,9 +299,9 @@ impl WorkTree {
         enum Item {
             /// A folder to walk, and where it leads.
             Folder(PathBuf),
-            File {
-                symlink: bool,
-            },
+            File(Listing),
+            /// Known without reading: not a regular file.
+            Known(Content),
         }
         // Each entry: its name, its real path when the name is not UTF-8, and what it is.
         let mut items: Vec<(String, Option<PathBuf>, Item)> = Vec::new();
@@ -240,15 +328,18 @@ impl WorkTree {
                     Ok(target) if target.starts_with(&self.root) && !name.ends_with(".toml") => {
                         continue;
                     }
-                    _ => Item::File { symlink: true },
+                    _ => Item::File(Listing::Symlink),
                 }
             } else if file_type.is_dir() {
                 match entry.path().canonicalize() {
                     Ok(real) => Item::Folder(real),
                     Err(_) => continue,
                 }
-            } else if file_type.is_file() && name.ends_with(".toml") {
-                Item::File { symlink: false }
+            } else if name.ends_with(".toml") {
+                match Special::of(file_type) {
+                    None => Item::File(Listing::Regular),
+                    Some(special) => Item::Known(Content::NotAFile(special)),
+                }
             } else {
                 continue;
             };
@@ -277,14 +368,18 @@ impl WorkTree {
                         self.walk((&at(), &path, lossy), seen, out)?;
                     }
                 }
-                Item::File { symlink } => {
+                Item::File(listing) => {
                     let how = if lossy {
-                        How::DiskAt { at: at(), symlink }
+                        How::DiskAt { at: at(), listing }
                     } else {
-                        How::Disk { symlink }
+                        How::Disk(listing)
                     };
                     out.push(Listed { path, how });
                 }
+                Item::Known(content) => out.push(Listed {
+                    path,
+                    how: How::Known(content),
+                }),
             }
         }
         Ok(())
@@ -331,8 +426,8 @@ impl Source for WorkTree {
 
     fn read_listed(&self, file: &Listed) -> Result<Option<SourceFile>> {
         let content = match &file.how {
-            How::Disk { symlink } => self.load_known(&self.absolute(&file.path), *symlink)?,
-            How::DiskAt { at, symlink } => self.load_known(at, *symlink)?,
+            How::Disk(listing) => self.load_known(&self.absolute(&file.path), *listing)?,
+            How::DiskAt { at, listing } => self.load_known(at, *listing)?,
             How::Known(content) => content.clone(),
             How::Blob(_) => unreachable!("a working tree lists no git blobs"),
         };
@@ -358,6 +453,8 @@ impl Source for WorkTree {
         let mut names = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| Error::io("read folder", &path, e))?;
+            // Anything but a folder is a template to read, or to report when it is not a
+            // regular file: a FIFO in its place must not leave the built-in silently in use.
             if entry.file_type().is_ok_and(|t| !t.is_dir()) {
                 names.push(entry.file_name().to_string_lossy().into_owned());
             }

@@ -89,12 +89,110 @@ fn assert_clean_exit(output: &Output, what: &str) {
     assert!(!all.contains(SECRET), "{what} showed the secret: {all}");
 }
 
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+#[cfg(unix)]
+fn socket(path: &Path) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    // The socket file stays when the listener is dropped.
+    drop(std::os::unix::net::UnixListener::bind(path).unwrap());
+}
+
+/// A character device like `/dev/null`, where the file system and the user allow one (root).
+#[cfg(unix)]
+fn device(path: &Path) -> bool {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    Command::new("mknod")
+        .arg(path)
+        .args(["c", "1", "3"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 fn git_init(dir: &Path) -> git2::Repository {
     let git = git2::Repository::init(dir).unwrap();
     let mut config = git.config().unwrap();
     config.set_str("user.name", "Test").unwrap();
     config.set_str("user.email", "test@example.com").unwrap();
     git
+}
+
+#[cfg(unix)]
+#[test]
+fn a_template_that_is_not_a_regular_file_is_not_opened() {
+    type Make = fn(&Path) -> bool;
+    let cases: [(&str, Make); 4] = [
+        ("a FIFO", |p| {
+            mkfifo(p);
+            true
+        }),
+        ("a FIFO", |p| {
+            // A link inside the repository to a FIFO.
+            mkfifo(&p.parent().unwrap().parent().unwrap().join("pipe"));
+            std::os::unix::fs::symlink("../pipe", p).unwrap();
+            true
+        }),
+        ("a socket", |p| {
+            socket(p);
+            true
+        }),
+        ("a character device", device),
+    ];
+    for (what, make) in cases {
+        let repo = TeamRepo::example();
+        std::fs::create_dir(repo.file("templates")).unwrap();
+        if !make(&repo.file("templates/index.md.j2")) {
+            eprintln!("skipped {what}: no device nodes here");
+            continue;
+        }
+        let output = run(repo.path(), &["render"]);
+        assert_clean_exit(&output, what);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{what}: {message}");
+        assert!(
+            message.contains("templates/index.md.j2") && message.contains(what),
+            "{what}: {message}"
+        );
+        assert!(!message.contains("0 bytes"), "{message}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_sockets_and_devices_among_initiatives_are_findings() {
+    let repo = TeamRepo::example();
+    mkfifo(&repo.file("initiatives/pipe.toml"));
+    mkfifo(&repo.file("themes/pipe.toml"));
+    socket(&repo.file("initiatives/2026-Q1/socket.toml"));
+    mkfifo(&repo.file("elsewhere/pipe"));
+    std::os::unix::fs::symlink("../elsewhere/pipe", repo.file("initiatives/linked.toml")).unwrap();
+    let mut expected = vec![
+        "initiatives/2026-Q1/socket.toml",
+        "initiatives/linked.toml",
+        "initiatives/pipe.toml",
+        "themes/pipe.toml",
+    ];
+    if device(&repo.file("initiatives/device.toml")) {
+        expected.push("initiatives/device.toml");
+    }
+    let output = run(repo.path(), &["check", "--format", "json"]);
+    assert_clean_exit(&output, "check");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let found = findings(&output);
+    for file in expected {
+        assert_eq!(rules_of(&found, file), ["not-a-file"], "{file}: {found:#?}");
+    }
+    let (_, _, message) = found
+        .iter()
+        .find(|(f, _, _)| f == "initiatives/pipe.toml")
+        .unwrap();
+    assert!(message.contains("a FIFO"), "{message}");
 }
 
 /// Writes a tree object as raw bytes: libgit2's tree builder refuses a `.git` entry, a crafted
