@@ -765,6 +765,12 @@ fn blob_size(repo: &Repository, id: Oid) -> std::result::Result<u64, git2::Error
     Ok(size as u64)
 }
 
+/// Whether a path in a tree (`/`-separated) passes through `.git`: a crafted tree may hold such
+/// an entry, and git's own files are never the repository's.
+fn through_git(path: &str) -> bool {
+    path.split('/').any(crate::source::is_git_name)
+}
+
 fn info(commit: &git2::Commit<'_>) -> CommitInfo {
     let author = commit.author();
     CommitInfo {
@@ -888,6 +894,9 @@ impl GitTree {
             .then(|| normalise(dir, &target))
             .flatten()
             .filter(|p| self.prefix.is_empty() || p.starts_with(&format!("{}/", self.prefix)));
+        if resolved.as_deref().is_some_and(through_git) {
+            return Ok(Content::SymlinkIntoGit(target));
+        }
         let tree = repo
             .find_tree(self.tree)
             .map_err(|e| git_error(e.message()))?;
@@ -910,6 +919,7 @@ impl GitTree {
     ) -> Result<()> {
         for entry in tree {
             let Ok(name) = entry.name() else { continue };
+            // Hidden files and folders, `.git` among them, are not read.
             if name.starts_with('.') {
                 continue;
             }
@@ -964,7 +974,10 @@ impl GitTree {
             let content = self.content(repo, &entry.full, entry.id, entry.mode, 0)?;
             if entry.is_symlink()
                 && !entry.full.ends_with(".toml")
-                && !matches!(content, Content::SymlinkOutside(_))
+                && !matches!(
+                    content,
+                    Content::SymlinkOutside(_) | Content::SymlinkIntoGit(_)
+                )
             {
                 return Ok(None);
             }

@@ -485,6 +485,21 @@ pub fn decode(file: &SourceFile) -> Result<Arc<str>, Vec<Finding>> {
                 .with_help("replace the link with the file itself".to_owned()),
             ]);
         }
+        // The same rule as any link that leaves the repository: git's own files are not the
+        // repository's, and a team that turns one off means both.
+        Content::SymlinkIntoGit(target) => {
+            return Err(vec![
+                Finding::new(
+                    Rule::SymlinkOutside,
+                    path,
+                    None,
+                    format!(
+                        "symlink leads into `.git`, to `{target}`; okr does not read git's own files"
+                    ),
+                )
+                .with_help("replace the link with the file itself".to_owned()),
+            ]);
+        }
         Content::NotAFile(special) => {
             return Err(vec![
                 Finding::new(

@@ -21,6 +21,9 @@ pub enum Content {
     TooLarge(u64),
     /// A symlink whose target (as written) resolves outside the repository.
     SymlinkOutside(String),
+    /// A symlink whose target (as written) resolves into `.git` (at any depth: a submodule's
+    /// too). git's own files are not the repository's: `.git/config` may hold a CI token.
+    SymlinkIntoGit(String),
     /// Not a regular file, or a link to something that is not: never opened, since a FIFO or
     /// a device would block a read or never end it.
     NotAFile(Special),
@@ -75,6 +78,37 @@ impl Special {
             Special::BlockDevice => "a block device",
             Special::Folder => "a folder",
             Special::Other => "an unknown kind of file",
+        }
+    }
+}
+
+/// Whether a name is git's own folder or file, `.git`, in any case (case-insensitive file
+/// systems see `.GIT` as the same folder).
+pub fn is_git_name(name: &str) -> bool {
+    name.eq_ignore_ascii_case(".git")
+}
+
+/// Whether a path relative to the repository passes through `.git`.
+fn through_git(relative: &Path) -> bool {
+    relative.components().any(|part| match part {
+        std::path::Component::Normal(name) => name.eq_ignore_ascii_case(".git"),
+        _ => false,
+    })
+}
+
+/// Why a path that resolves through symlinks is not followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Escape {
+    Outside,
+    IntoGit,
+}
+
+impl Escape {
+    /// The content of a link that escapes so, `target` as the link gives it.
+    fn content(self, target: String) -> Content {
+        match self {
+            Escape::Outside => Content::SymlinkOutside(target),
+            Escape::IntoGit => Content::SymlinkIntoGit(target),
         }
     }
 }
@@ -237,12 +271,21 @@ impl WorkTree {
         self.root.join(path)
     }
 
-    /// Where `path` leads when it exists and resolves outside the repository (through a
-    /// symlink anywhere along it); `None` when it is inside or does not exist.
-    fn outside(&self, path: &Path) -> Option<PathBuf> {
-        path.canonicalize()
-            .ok()
-            .filter(|target| !target.starts_with(&self.root))
+    /// Whether `real` (a canonical path) is outside the repository or in `.git`.
+    fn escape(&self, real: &Path) -> Option<Escape> {
+        match real.strip_prefix(&self.root) {
+            Err(_) => Some(Escape::Outside),
+            Ok(relative) if through_git(relative) => Some(Escape::IntoGit),
+            Ok(_) => None,
+        }
+    }
+
+    /// Where `path` leads, and why it is not followed, when it exists and resolves outside the
+    /// repository or into `.git` (through a symlink anywhere along it); `None` when it stays
+    /// inside or does not exist.
+    fn leads_out(&self, path: &Path) -> Option<(Escape, PathBuf)> {
+        let target = path.canonicalize().ok()?;
+        self.escape(&target).map(|escape| (escape, target))
     }
 
     fn relative(&self, path: &Path) -> String {
@@ -272,12 +315,14 @@ impl WorkTree {
         if listing == Listing::Regular {
             return read_regular(path, true);
         }
-        let inside = path
-            .canonicalize()
-            .is_ok_and(|target| target.starts_with(&self.root));
-        if !inside {
+        // A dangling link, or a loop, leads nowhere inside the repository either.
+        let escape = match path.canonicalize() {
+            Ok(target) => self.escape(&target),
+            Err(_) => Some(Escape::Outside),
+        };
+        if let Some(escape) = escape {
             let target = fs::read_link(path).map_err(|e| Error::io("read", path, e))?;
-            return Ok(Content::SymlinkOutside(target.display().to_string()));
+            return Ok(escape.content(target.display().to_string()));
         }
         read_regular(path, false)
     }
@@ -311,23 +356,23 @@ impl WorkTree {
                 Ok(name) => (name, None),
                 Err(name) => (name.to_string_lossy().into_owned(), Some(entry.path())),
             };
+            // Hidden files and folders, `.git` among them, are not read.
             if name.starts_with('.') {
                 continue;
             }
             let file_type = entry
                 .file_type()
                 .map_err(|e| Error::io("read", entry.path(), e))?;
+            let toml = name.ends_with(".toml");
             let item = if file_type.is_symlink() {
                 // A link to a folder inside the repository is followed once; one that leaves it
-                // is reported by `load` like any other outside link, and a link inside it to
-                // something that is not TOML is not ours to read.
+                // (or leads into `.git`) is reported by `load` like any other such link, and a
+                // link inside it to something that is not TOML is not ours to read.
                 match entry.path().canonicalize() {
-                    Ok(target) if target.is_dir() && target.starts_with(&self.root) => {
+                    Ok(target) if self.escape(&target).is_none() && target.is_dir() => {
                         Item::Folder(target)
                     }
-                    Ok(target) if target.starts_with(&self.root) && !name.ends_with(".toml") => {
-                        continue;
-                    }
+                    Ok(target) if self.escape(&target).is_none() && !toml => continue,
                     _ => Item::File(Listing::Symlink),
                 }
             } else if file_type.is_dir() {
@@ -335,7 +380,7 @@ impl WorkTree {
                     Ok(real) => Item::Folder(real),
                     Err(_) => continue,
                 }
-            } else if name.ends_with(".toml") {
+            } else if toml {
                 match Special::of(file_type) {
                     None => Item::File(Listing::Regular),
                     Some(special) => Item::Known(Content::NotAFile(special)),
@@ -392,11 +437,12 @@ impl Source for WorkTree {
         if fs::symlink_metadata(&absolute).is_err() {
             return Ok(None);
         }
-        // A folder on the way that is a symlink out of the repository is not followed.
-        if let Some(target) = absolute.parent().and_then(|p| self.outside(p)) {
+        // A folder on the way that is a symlink out of the repository, or into `.git`, is not
+        // followed.
+        if let Some((escape, target)) = absolute.parent().and_then(|p| self.leads_out(p)) {
             return Ok(Some(SourceFile {
                 path: path.to_owned(),
-                content: Content::SymlinkOutside(target.display().to_string()),
+                content: escape.content(target.display().to_string()),
             }));
         }
         Ok(Some(SourceFile {
@@ -407,11 +453,11 @@ impl Source for WorkTree {
 
     fn list_toml(&self, dir: &str) -> Result<Vec<Listed>> {
         let start = self.absolute(dir);
-        if let Some(target) = self.outside(&start) {
+        if let Some((escape, target)) = self.leads_out(&start) {
             // The folder itself (okr.toml's `paths`) leads out: one finding, nothing read.
             return Ok(vec![Listed {
                 path: dir.to_owned(),
-                how: How::Known(Content::SymlinkOutside(target.display().to_string())),
+                how: How::Known(escape.content(target.display().to_string())),
             }]);
         }
         let mut seen = HashSet::new();
@@ -439,11 +485,16 @@ impl Source for WorkTree {
 
     fn file_names(&self, dir: &str) -> Result<Vec<String>> {
         let path = self.absolute(dir);
-        if let Some(target) = self.outside(&path) {
-            return Err(Error::usage(format!(
-                "folder `{dir}` leads outside the repository, to `{}`; okr does not follow it",
-                target.display()
-            )));
+        if let Some((escape, target)) = self.leads_out(&path) {
+            let target = target.display();
+            return Err(Error::usage(match escape {
+                Escape::Outside => format!(
+                    "folder `{dir}` leads outside the repository, to `{target}`; okr does not follow it"
+                ),
+                Escape::IntoGit => format!(
+                    "folder `{dir}` leads into `.git`, to `{target}`; okr does not read git's own files"
+                ),
+            }));
         }
         let entries = match fs::read_dir(&path) {
             Ok(entries) => entries,

@@ -123,6 +123,18 @@ fn git_init(dir: &Path) -> git2::Repository {
     git
 }
 
+/// Adds a CI checkout's credential line to `.git/config`, first, so any read of it as TOML fails
+/// on that line and quotes it.
+fn plant_secret(dir: &Path) {
+    let config = dir.join(".git/config");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("[http]\n\textraheader = AUTHORIZATION: basic {SECRET}\n{text}"),
+    )
+    .unwrap();
+}
+
 #[cfg(unix)]
 #[test]
 fn a_template_that_is_not_a_regular_file_is_not_opened() {
@@ -195,6 +207,83 @@ fn fifos_sockets_and_devices_among_initiatives_are_findings() {
     assert!(message.contains("a FIFO"), "{message}");
 }
 
+#[cfg(unix)]
+#[test]
+fn links_into_git_are_outside_the_repository() {
+    use std::os::unix::fs::symlink;
+    let repo = TeamRepo::example();
+    git_init(repo.path());
+    plant_secret(repo.path());
+    repo.write(".git/leak.toml", format!("x = {SECRET}"));
+    // A submodule's git folder, and a worktree's `.git` file.
+    repo.write("sub/.git/config", format!("x = {SECRET}"));
+    repo.write("wt/.git", format!("gitdir: {SECRET}"));
+    symlink("../.git/config", repo.file("initiatives/config.toml")).unwrap();
+    symlink("../.git", repo.file("initiatives/gitdir")).unwrap();
+    symlink("../sub/.git/config", repo.file("initiatives/sub.toml")).unwrap();
+    symlink("../wt/.git", repo.file("initiatives/wt.toml")).unwrap();
+    symlink("../.git/leak.toml", repo.file("themes/leak.toml")).unwrap();
+    let output = run(repo.path(), &["check", "--format", "json"]);
+    assert_clean_exit(&output, "check");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let found = findings(&output);
+    for file in [
+        "initiatives/config.toml",
+        "initiatives/gitdir",
+        "initiatives/sub.toml",
+        "initiatives/wt.toml",
+        "themes/leak.toml",
+    ] {
+        assert_eq!(
+            rules_of(&found, file),
+            ["symlink-outside"],
+            "{file}: {found:#?}"
+        );
+        let (_, _, message) = found.iter().find(|(f, _, _)| f == file).unwrap();
+        assert!(message.contains("`.git`"), "{message}");
+    }
+    // The human report quotes lines of files: none of git's.
+    let output = run(repo.path(), &["check"]);
+    assert_clean_exit(&output, "check, human");
+
+    // A template, and the templates folder.
+    let repo = TeamRepo::example();
+    git_init(repo.path());
+    plant_secret(repo.path());
+    std::fs::create_dir(repo.file("templates")).unwrap();
+    symlink("../.git/config", repo.file("templates/index.md.j2")).unwrap();
+    let output = run(repo.path(), &["render"]);
+    assert_clean_exit(&output, "render, template");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("`.git`"), "{}", stderr(&output));
+    std::fs::remove_dir_all(repo.file("templates")).unwrap();
+    repo.write(".git/index.md.j2", SECRET);
+    symlink(".git", repo.file("templates")).unwrap();
+    let output = run(repo.path(), &["render"]);
+    assert_clean_exit(&output, "render, templates folder");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("`.git`"), "{}", stderr(&output));
+    assert!(
+        !repo.file("okrs").exists()
+            || !common::snapshot_tree(&repo.file("okrs"))
+                .iter()
+                .any(|(_, bytes)| String::from_utf8_lossy(bytes).contains(SECRET))
+    );
+
+    // A folder okr.toml names that is a link into `.git`.
+    let repo = TeamRepo::empty();
+    git_init(repo.path());
+    repo.write(".git/leak.toml", format!("x = {SECRET}"));
+    repo.write(
+        "okr.toml",
+        "[team]\nname = \"T\"\n[paths]\ninitiatives = \"docs\"\n",
+    );
+    symlink(".git", repo.file("docs")).unwrap();
+    let output = run(repo.path(), &["check", "--format", "json"]);
+    assert_clean_exit(&output, "check, paths");
+    assert_eq!(rules_of(&findings(&output), "docs"), ["symlink-outside"]);
+}
+
 /// Writes a tree object as raw bytes: libgit2's tree builder refuses a `.git` entry, a crafted
 /// object does not.
 fn raw_tree(git: &git2::Repository, entries: &[(&str, &str, git2::Oid)]) -> git2::Oid {
@@ -226,6 +315,38 @@ fn commit_tree(git: &git2::Repository, tree: git2::Oid, parents: &[git2::Oid]) -
     git.commit(Some("HEAD"), &signature, &signature, "m", &tree, &parents)
         .unwrap()
         .to_string()
+}
+
+#[test]
+fn a_link_in_a_git_tree_never_resolves_into_git() {
+    let repo = TeamRepo::empty();
+    let git = git_init(repo.path());
+    let blob = |bytes: &[u8]| git.blob(bytes).unwrap();
+    let config = raw_tree(
+        &git,
+        &[("100644", "config", blob(format!("x = {SECRET}").as_bytes()))],
+    );
+    let initiatives = raw_tree(&git, &[("120000", "leak.toml", blob(b"../.git/config"))]);
+    let root = raw_tree(
+        &git,
+        &[
+            ("40000", ".git", config),
+            ("40000", "initiatives", initiatives),
+            ("100644", "okr.toml", blob(b"[team]\nname = \"T\"\n")),
+        ],
+    );
+    let commit = commit_tree(&git, root, &[]);
+    let output = run(
+        repo.path(),
+        &["check", "--format", "json", "--rev", &commit],
+    );
+    assert_clean_exit(&output, "check --rev");
+    let found = findings(&output);
+    assert_eq!(
+        rules_of(&found, "initiatives/leak.toml"),
+        ["symlink-outside"]
+    );
+    assert!(found[0].2.contains("`.git`"), "{found:#?}");
 }
 
 /// Peak resident memory of `okr args` in KiB, where GNU time is installed.
