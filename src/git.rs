@@ -832,6 +832,8 @@ pub struct TreeFile {
     full: String,
     id: Oid,
     mode: i32,
+    /// Its name or a folder's on its path starts with `.`: reported, never read.
+    hidden: bool,
 }
 
 impl TreeFile {
@@ -910,31 +912,31 @@ impl GitTree {
     }
 
     /// Lists the blobs below `tree` that okr reads: `.toml` files, and symlinks to report.
+    /// Below a hidden folder (`hidden`) only `.toml` files are listed, as hidden.
     fn walk(
         &self,
         repo: &Repository,
-        tree: &git2::Tree<'_>,
-        dir: &str,
-        out: &mut Vec<(String, Oid, i32)>,
+        (tree, dir, hidden): (&git2::Tree<'_>, &str, bool),
+        out: &mut Vec<(String, Oid, i32, bool)>,
     ) -> Result<()> {
         for entry in tree {
             let Ok(name) = entry.name() else { continue };
-            // Hidden files and folders, `.git` among them, are not read.
-            if name.starts_with('.') {
+            if crate::source::is_git_name(name) {
                 continue;
             }
+            let hidden = hidden || name.starts_with('.');
             let full = format!("{dir}/{name}");
             match entry.kind() {
                 Some(ObjectType::Tree) => {
                     let subtree = repo
                         .find_tree(entry.id())
                         .map_err(|e| self.missing_blob(&full, &e))?;
-                    self.walk(repo, &subtree, &full, out)?;
+                    self.walk(repo, (&subtree, &full, hidden), out)?;
                 }
                 Some(ObjectType::Blob)
-                    if name.ends_with(".toml") || entry.filemode() == 0o120_000 =>
+                    if name.ends_with(".toml") || (!hidden && entry.filemode() == 0o120_000) =>
                 {
-                    out.push((full, entry.id(), entry.filemode()));
+                    out.push((full, entry.id(), entry.filemode(), hidden));
                 }
                 _ => {}
             }
@@ -951,16 +953,17 @@ impl GitTree {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut entries = Vec::new();
         if let Some(tree) = self.subtree(&repo, dir)? {
-            self.walk(&repo, &tree, &self.full(dir), &mut entries)?;
+            self.walk(&repo, (&tree, &self.full(dir), false), &mut entries)?;
         }
         drop(repo);
         let mut files: Vec<TreeFile> = entries
             .into_iter()
-            .map(|(full, id, mode)| TreeFile {
+            .map(|(full, id, mode, hidden)| TreeFile {
                 path: self.relative(&full).to_owned(),
                 full,
                 id,
                 mode,
+                hidden,
             })
             .collect();
         files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -970,6 +973,12 @@ impl GitTree {
     /// Reads one listed file, with this thread's own handle on the repository, so that calls
     /// from many threads run side by side; `None` for a symlink to something okr does not read.
     pub fn read_entry(&self, entry: &TreeFile) -> Result<Option<SourceFile>> {
+        if entry.hidden {
+            return Ok(Some(SourceFile {
+                path: entry.path.clone(),
+                content: Content::Hidden,
+            }));
+        }
         with_thread_repo(&self.git_dir, |repo| {
             let content = self.content(repo, &entry.full, entry.id, entry.mode, 0)?;
             if entry.is_symlink()

@@ -516,6 +516,17 @@ pub fn decode(file: &SourceFile) -> Result<Arc<str>, Vec<Finding>> {
                 ),
             ]);
         }
+        Content::Hidden => {
+            return Err(vec![
+                Finding::new(
+                    Rule::HiddenFile,
+                    path,
+                    None,
+                    "hidden file: its name or a folder's on its path starts with `.`, so okr does not read it".to_owned(),
+                )
+                .with_help("rename it without the leading `.` to have it checked, or move it out of the folder".to_owned()),
+            ]);
+        }
     };
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(vec![

@@ -27,6 +27,9 @@ pub enum Content {
     /// Not a regular file, or a link to something that is not: never opened, since a FIFO or
     /// a device would block a read or never end it.
     NotAFile(Special),
+    /// A file whose name, or a folder's on its path, starts with `.`: listed only to say that
+    /// okr does not read it.
+    Hidden,
 }
 
 /// What a path is when it is not a regular file.
@@ -225,7 +228,8 @@ pub trait Source: Sync {
     fn read(&self, path: &str) -> Result<Option<SourceFile>>;
 
     /// Every `*.toml` file below the folder `dir`, at any depth, sorted by path, listed without
-    /// reading it; none when the folder does not exist. Hidden files and folders are skipped.
+    /// reading it; none when the folder does not exist. A hidden one (its name or a folder's on
+    /// the way starts with `.`) is listed to be reported, never read; `.git` is not looked into.
     ///
     /// A large folder is read by listing it and then reading each file where it is used, on
     /// all cores, so that its files never have to be in memory all at once.
@@ -235,14 +239,18 @@ pub trait Source: Sync {
     /// not read.
     fn read_listed(&self, file: &Listed) -> Result<Option<SourceFile>>;
 
-    /// [`Source::list_toml`], every file read.
+    /// [`Source::list_toml`], every file read; hidden ones, which are not read, left out.
     fn toml_files(&self, dir: &str) -> Result<Vec<SourceFile>> {
         let listed = self.list_toml(dir)?;
         let files = listed
             .par_iter()
             .map(|file| self.read_listed(file))
             .collect::<Result<Vec<_>>>()?;
-        Ok(files.into_iter().flatten().collect())
+        Ok(files
+            .into_iter()
+            .flatten()
+            .filter(|file| file.content != Content::Hidden)
+            .collect())
     }
 
     /// The names of the files directly in `dir` (for templates), sorted.
@@ -330,9 +338,11 @@ impl WorkTree {
     /// Lists the files below `dir` (`rel` from the root; `lossy` when a name on the way is not
     /// UTF-8) in path order: each folder's entries are sorted by name, a folder's as if it ended
     /// in `/`, so that walking them in turn gives the order of whole paths with no sort of them.
+    ///
+    /// Below a hidden folder (`hidden`), every `*.toml` file is listed as hidden.
     fn walk(
         &self,
-        (dir, rel, lossy): (&Path, &str, bool),
+        (dir, rel, lossy, hidden): (&Path, &str, bool, bool),
         seen: &mut HashSet<PathBuf>,
         out: &mut Vec<Listed>,
     ) -> Result<()> {
@@ -342,10 +352,10 @@ impl WorkTree {
             Err(e) => return Err(Error::io("read folder", dir, e)),
         };
         enum Item {
-            /// A folder to walk, and where it leads.
-            Folder(PathBuf),
+            /// A folder to walk, where it leads, and whether it is hidden.
+            Folder(PathBuf, bool),
             File(Listing),
-            /// Known without reading: not a regular file.
+            /// Known without reading: hidden, or not a regular file.
             Known(Content),
         }
         // Each entry: its name, its real path when the name is not UTF-8, and what it is.
@@ -356,28 +366,40 @@ impl WorkTree {
                 Ok(name) => (name, None),
                 Err(name) => (name.to_string_lossy().into_owned(), Some(entry.path())),
             };
-            // Hidden files and folders, `.git` among them, are not read.
-            if name.starts_with('.') {
+            // git's own files are outside the repository: not even reported.
+            if is_git_name(&name) {
                 continue;
             }
             let file_type = entry
                 .file_type()
                 .map_err(|e| Error::io("read", entry.path(), e))?;
             let toml = name.ends_with(".toml");
-            let item = if file_type.is_symlink() {
+            let item = if hidden || name.starts_with('.') {
+                // Hidden: reported, never read. A link is not followed, even to a folder.
+                if file_type.is_dir() {
+                    match entry.path().canonicalize() {
+                        Ok(real) => Item::Folder(real, true),
+                        Err(_) => continue,
+                    }
+                } else if toml {
+                    Item::Known(Content::Hidden)
+                } else {
+                    continue;
+                }
+            } else if file_type.is_symlink() {
                 // A link to a folder inside the repository is followed once; one that leaves it
                 // (or leads into `.git`) is reported by `load` like any other such link, and a
                 // link inside it to something that is not TOML is not ours to read.
                 match entry.path().canonicalize() {
                     Ok(target) if self.escape(&target).is_none() && target.is_dir() => {
-                        Item::Folder(target)
+                        Item::Folder(target, false)
                     }
                     Ok(target) if self.escape(&target).is_none() && !toml => continue,
                     _ => Item::File(Listing::Symlink),
                 }
             } else if file_type.is_dir() {
                 match entry.path().canonicalize() {
-                    Ok(real) => Item::Folder(real),
+                    Ok(real) => Item::Folder(real, false),
                     Err(_) => continue,
                 }
             } else if toml {
@@ -391,7 +413,7 @@ impl WorkTree {
             items.push((name, real, item));
         }
         // git's order of entries, a folder's name as if it ended in `/`.
-        let is_folder = |item: &Item| matches!(item, Item::Folder(_));
+        let is_folder = |item: &Item| matches!(item, Item::Folder(..));
         items.sort_unstable_by(|a, b| {
             crate::git::git_order(
                 (a.0.as_bytes(), is_folder(&a.2)),
@@ -408,9 +430,9 @@ impl WorkTree {
             let lossy = lossy || real.is_some();
             let at = || real.clone().unwrap_or_else(|| dir.join(&name));
             match item {
-                Item::Folder(target) => {
+                Item::Folder(target, hidden) => {
                     if seen.insert(target) {
-                        self.walk((&at(), &path, lossy), seen, out)?;
+                        self.walk((&at(), &path, lossy, hidden), seen, out)?;
                     }
                 }
                 Item::File(listing) => {
@@ -466,7 +488,7 @@ impl Source for WorkTree {
         }
         let rel = self.relative(&start);
         let mut files = Vec::new();
-        self.walk((&start, &rel, false), &mut seen, &mut files)?;
+        self.walk((&start, &rel, false, false), &mut seen, &mut files)?;
         Ok(files)
     }
 
@@ -517,7 +539,7 @@ impl Source for WorkTree {
 
 /// A repository held in memory: repo-relative paths to bytes. For tests, fuzzing and tools
 /// that build a repository without touching the disk; it applies the same size limit and the
-/// same walking rules (hidden files and folders skipped, `*.toml` only) as [`WorkTree`].
+/// same walking rules (`*.toml` only, hidden ones reported, `.git` never) as [`WorkTree`].
 #[derive(Debug, Clone, Default)]
 pub struct MemoryTree {
     files: std::collections::BTreeMap<String, Vec<u8>>,
@@ -546,7 +568,8 @@ impl MemoryTree {
         }
     }
 
-    /// The paths below `dir` with the rest of the path after it, skipping hidden parts.
+    /// The paths below `dir` with the rest of the path after it, skipping hidden parts (for
+    /// template names).
     fn below<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = (&'a String, &'a str, &'a [u8])> {
         let prefix = if dir.is_empty() {
             String::new()
@@ -570,15 +593,29 @@ impl Source for MemoryTree {
     }
 
     fn list_toml(&self, dir: &str) -> Result<Vec<Listed>> {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", dir.trim_end_matches('/'))
+        };
         Ok(self
-            .below(dir)
-            .filter(|(path, _, _)| path.ends_with(".toml"))
-            .map(|(path, _, bytes)| {
-                let file = MemoryTree::file(path, bytes);
-                Listed {
-                    path: file.path,
-                    how: How::Known(file.content),
+            .files
+            .iter()
+            .filter_map(|(path, bytes)| {
+                let rest = path.strip_prefix(prefix.as_str())?;
+                let parts = || rest.split('/');
+                if !path.ends_with(".toml") || parts().any(|p| p.is_empty() || is_git_name(p)) {
+                    return None;
                 }
+                let content = if parts().any(|p| p.starts_with('.')) {
+                    Content::Hidden
+                } else {
+                    MemoryTree::file(path, bytes).content
+                };
+                Some(Listed {
+                    path: path.clone(),
+                    how: How::Known(content),
+                })
             })
             .collect())
     }

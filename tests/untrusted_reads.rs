@@ -207,6 +207,57 @@ fn fifos_sockets_and_devices_among_initiatives_are_findings() {
     assert!(message.contains("a FIFO"), "{message}");
 }
 
+#[test]
+fn hidden_toml_files_are_reported_and_not_read() {
+    let repo = TeamRepo::example();
+    repo.write("initiatives/.secret.toml", format!("x = {SECRET}"));
+    repo.write("initiatives/.drafts/idea.toml", format!("x = {SECRET}"));
+    repo.write("themes/.old.toml", format!("x = {SECRET}"));
+    // Not TOML, and git's own files: nothing to say.
+    repo.write("initiatives/.notes.md", "notes");
+    repo.write("initiatives/.git/config", format!("x = {SECRET}"));
+    #[cfg(unix)]
+    mkfifo(&repo.file("initiatives/.pipe.toml"));
+    let hidden = [
+        "initiatives/.drafts/idea.toml",
+        "initiatives/.secret.toml",
+        "themes/.old.toml",
+    ];
+    let output = run(repo.path(), &["check", "--format", "json"]);
+    assert_clean_exit(&output, "check");
+    let found = findings(&output);
+    for file in hidden {
+        assert_eq!(
+            rules_of(&found, file),
+            ["hidden-file"],
+            "{file}: {found:#?}"
+        );
+    }
+    #[cfg(unix)]
+    assert_eq!(rules_of(&found, "initiatives/.pipe.toml"), ["hidden-file"]);
+    assert!(rules_of(&found, "initiatives/.notes.md").is_empty());
+    assert!(rules_of(&found, "initiatives/.git/config").is_empty());
+    // A warning: a team may keep drafts that way on purpose.
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+
+    // The same from git objects (git's index takes neither a FIFO nor a `.git`).
+    #[cfg(unix)]
+    std::fs::remove_file(repo.file("initiatives/.pipe.toml")).unwrap();
+    std::fs::remove_dir_all(repo.file("initiatives/.git")).unwrap();
+    let git = git_init(repo.path());
+    common::commit(&git, "Test", 1_767_600_000, "add");
+    let output = run(repo.path(), &["check", "--format", "json", "--rev", "HEAD"]);
+    assert_clean_exit(&output, "check --rev");
+    let found = findings(&output);
+    for file in hidden {
+        assert_eq!(
+            rules_of(&found, file),
+            ["hidden-file"],
+            "{file}: {found:#?}"
+        );
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn links_into_git_are_outside_the_repository() {
