@@ -102,6 +102,7 @@ pub struct RulesSection {
     pub empty_theme: Option<RuleLevel>,
     pub orphan: Option<RuleLevel>,
     pub stale: Option<RuleLevel>,
+    pub hidden_file: Option<RuleLevel>,
     /// Days without a change after which an accepted or active initiative is stale.
     #[serde(rename = "stale_days")]
     #[schemars(range(min = 1))]
@@ -121,6 +122,7 @@ impl RulesSection {
             (Rule::EmptyTheme, self.empty_theme),
             (Rule::Orphan, self.orphan),
             (Rule::Stale, self.stale),
+            (Rule::HiddenFile, self.hidden_file),
         ];
         for (rule, level) in pairs {
             if let Some(level) = level {

@@ -69,7 +69,9 @@ rules! {
     BadConfig => "bad-config", Error, false, "okr.toml has a value okr cannot use (a path, a scale, the formula)";
     Encoding => "encoding", Error, false, "the file is not UTF-8 text";
     FileTooLarge => "file-too-large", Error, false, "the file is over 1 MiB";
-    SymlinkOutside => "symlink-outside", Error, false, "a symlink leads outside the repository";
+    SymlinkOutside => "symlink-outside", Error, false, "a symlink leads outside the repository or into `.git`";
+    NotAFile => "not-a-file", Error, false, "a `.toml` file is a FIFO, socket or device, or a link to one";
+    HiddenFile => "hidden-file", Warn, true, "a `.toml` file is hidden (its name or a folder's starts with `.`), so it is not read";
     UnknownField => "unknown-field", Error, true, "a key the format does not have (often a typo)";
     MissingField => "missing-field", Error, false, "a required key is missing or empty";
     WrongType => "wrong-type", Error, false, "a value has the wrong TOML type";

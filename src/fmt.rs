@@ -71,6 +71,7 @@ const RULES: &[&str] = &[
     "empty-theme",
     "orphan",
     "stale",
+    "hidden-file",
     "stale_days",
 ];
 

@@ -339,18 +339,23 @@ impl Repo {
         &self.prefix
     }
 
-    /// The bytes of a blob named by [`Change::blob`].
-    pub fn blob(&self, id: &str) -> Result<Vec<u8>> {
+    /// The bytes of a blob named by [`Change::blob`]; `None` for one over [`MAX_FILE_SIZE`],
+    /// which is not read.
+    pub fn blob(&self, id: &str) -> Result<Option<Vec<u8>>> {
         let oid = Oid::from_str(id).map_err(|e| git_error(e.message()))?;
+        let fail = |e: git2::Error| {
+            git_error(format!(
+                "cannot read blob `{id}`: {}; the clone may be partial",
+                e.message()
+            ))
+        };
+        if blob_size(&self.repo, oid).map_err(fail)? > MAX_FILE_SIZE {
+            return Ok(None);
+        }
         self.repo
             .find_blob(oid)
-            .map(|b| b.content().to_vec())
-            .map_err(|e| {
-                git_error(format!(
-                    "cannot read blob `{id}`: {}; the clone may be partial",
-                    e.message()
-                ))
-            })
+            .map(|b| Some(b.content().to_vec()))
+            .map_err(fail)
     }
 
     /// Which of `files` (path, contents as read from the working tree) differ from HEAD, or are
@@ -785,6 +790,19 @@ impl Trees {
     }
 }
 
+/// The size of the object `id`, from its header: a blob is read only when it is small enough,
+/// since reading one inflates all of it into memory.
+fn blob_size(repo: &Repository, id: Oid) -> std::result::Result<u64, git2::Error> {
+    let (size, _) = repo.odb()?.read_header(id)?;
+    Ok(size as u64)
+}
+
+/// Whether a path in a tree (`/`-separated) passes through `.git`: a crafted tree may hold such
+/// an entry, and git's own files are never the repository's.
+fn through_git(path: &str) -> bool {
+    path.split('/').any(crate::source::is_git_name)
+}
+
 fn info(commit: &git2::Commit<'_>) -> CommitInfo {
     let author = commit.author();
     CommitInfo {
@@ -859,6 +877,8 @@ pub struct TreeFile {
     full: String,
     id: Oid,
     mode: i32,
+    /// Its name or a folder's on its path starts with `.`: reported, never read.
+    hidden: bool,
 }
 
 impl TreeFile {
@@ -895,7 +915,8 @@ impl GitTree {
         ))
     }
 
-    /// Reads the blob `id` at the full path `full`, following one in-repository symlink.
+    /// Reads the blob `id` at the full path `full`, following one in-repository symlink. The
+    /// size comes from the object's header first: a blob over the limit is never read.
     fn content(
         &self,
         repo: &Repository,
@@ -904,64 +925,63 @@ impl GitTree {
         mode: i32,
         depth: u8,
     ) -> Result<Content> {
-        if mode == 0o120_000 {
-            let blob = repo
-                .find_blob(id)
-                .map_err(|e| self.missing_blob(full, &e))?;
-            let target = String::from_utf8_lossy(blob.content()).into_owned();
-            let dir = full.rsplit_once('/').map_or("", |(d, _)| d);
-            let resolved = (!target.starts_with('/'))
-                .then(|| normalise(dir, &target))
-                .flatten()
-                .filter(|p| self.prefix.is_empty() || p.starts_with(&format!("{}/", self.prefix)));
-            let tree = repo
-                .find_tree(self.tree)
-                .map_err(|e| git_error(e.message()))?;
-            let entry = resolved.and_then(|p| tree.get_path(Path::new(&p)).ok().map(|e| (p, e)));
-            return match entry {
-                Some((path, entry)) if depth < 8 && entry.kind() == Some(ObjectType::Blob) => {
-                    self.content(repo, &path, entry.id(), entry.filemode(), depth + 1)
-                }
-                _ => Ok(Content::SymlinkOutside(target)),
-            };
-        }
-        // The size is checked after the read: asking for it first walks the object's whole
-        // delta chain in the pack, which costs more than the read itself.
-        let blob = repo
-            .find_blob(id)
-            .map_err(|e| self.missing_blob(full, &e))?;
-        let size = blob.size() as u64;
+        let size = blob_size(repo, id).map_err(|e| self.missing_blob(full, &e))?;
         if size > MAX_FILE_SIZE {
             return Ok(Content::TooLarge(size));
         }
-        Ok(Content::Bytes(blob.content().to_vec()))
+        let blob = repo
+            .find_blob(id)
+            .map_err(|e| self.missing_blob(full, &e))?;
+        if mode != 0o120_000 {
+            return Ok(Content::Bytes(blob.content().to_vec()));
+        }
+        let target = String::from_utf8_lossy(blob.content()).into_owned();
+        let dir = full.rsplit_once('/').map_or("", |(d, _)| d);
+        let resolved = (!target.starts_with('/'))
+            .then(|| normalise(dir, &target))
+            .flatten()
+            .filter(|p| self.prefix.is_empty() || p.starts_with(&format!("{}/", self.prefix)));
+        if resolved.as_deref().is_some_and(through_git) {
+            return Ok(Content::SymlinkIntoGit(target));
+        }
+        let tree = repo
+            .find_tree(self.tree)
+            .map_err(|e| git_error(e.message()))?;
+        let entry = resolved.and_then(|p| tree.get_path(Path::new(&p)).ok().map(|e| (p, e)));
+        match entry {
+            Some((path, entry)) if depth < 8 && entry.kind() == Some(ObjectType::Blob) => {
+                self.content(repo, &path, entry.id(), entry.filemode(), depth + 1)
+            }
+            _ => Ok(Content::SymlinkOutside(target)),
+        }
     }
 
     /// Lists the blobs below `tree` that okr reads: `.toml` files, and symlinks to report.
+    /// Below a hidden folder (`hidden`) only `.toml` files are listed, as hidden.
     fn walk(
         &self,
         repo: &Repository,
-        tree: &git2::Tree<'_>,
-        dir: &str,
-        out: &mut Vec<(String, Oid, i32)>,
+        (tree, dir, hidden): (&git2::Tree<'_>, &str, bool),
+        out: &mut Vec<(String, Oid, i32, bool)>,
     ) -> Result<()> {
         for entry in tree {
             let Ok(name) = entry.name() else { continue };
-            if name.starts_with('.') {
+            if crate::source::is_git_name(name) {
                 continue;
             }
+            let hidden = hidden || name.starts_with('.');
             let full = format!("{dir}/{name}");
             match entry.kind() {
                 Some(ObjectType::Tree) => {
                     let subtree = repo
                         .find_tree(entry.id())
                         .map_err(|e| self.missing_blob(&full, &e))?;
-                    self.walk(repo, &subtree, &full, out)?;
+                    self.walk(repo, (&subtree, &full, hidden), out)?;
                 }
                 Some(ObjectType::Blob)
-                    if name.ends_with(".toml") || entry.filemode() == 0o120_000 =>
+                    if name.ends_with(".toml") || (!hidden && entry.filemode() == 0o120_000) =>
                 {
-                    out.push((full, entry.id(), entry.filemode()));
+                    out.push((full, entry.id(), entry.filemode(), hidden));
                 }
                 _ => {}
             }
@@ -978,16 +998,17 @@ impl GitTree {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut entries = Vec::new();
         if let Some(tree) = self.subtree(&repo, dir)? {
-            self.walk(&repo, &tree, &self.full(dir), &mut entries)?;
+            self.walk(&repo, (&tree, &self.full(dir), false), &mut entries)?;
         }
         drop(repo);
         let mut files: Vec<TreeFile> = entries
             .into_iter()
-            .map(|(full, id, mode)| TreeFile {
+            .map(|(full, id, mode, hidden)| TreeFile {
                 path: self.relative(&full).to_owned(),
                 full,
                 id,
                 mode,
+                hidden,
             })
             .collect();
         files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -997,11 +1018,20 @@ impl GitTree {
     /// Reads one listed file, with this thread's own handle on the repository, so that calls
     /// from many threads run side by side; `None` for a symlink to something okr does not read.
     pub fn read_entry(&self, entry: &TreeFile) -> Result<Option<SourceFile>> {
+        if entry.hidden {
+            return Ok(Some(SourceFile {
+                path: entry.path.clone(),
+                content: Content::Hidden,
+            }));
+        }
         with_thread_repo(&self.git_dir, |repo| {
             let content = self.content(repo, &entry.full, entry.id, entry.mode, 0)?;
             if entry.is_symlink()
                 && !entry.full.ends_with(".toml")
-                && !matches!(content, Content::SymlinkOutside(_))
+                && !matches!(
+                    content,
+                    Content::SymlinkOutside(_) | Content::SymlinkIntoGit(_)
+                )
             {
                 return Ok(None);
             }

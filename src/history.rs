@@ -343,7 +343,8 @@ pub fn load_dirs(repo: &Repo, rev: Option<&str>, dirs: &[&str]) -> Result<Histor
                     since: None,
                 },
             )?;
-            let mut steps = steps(walked, |id| repo.blob(id))?;
+            // A blob over the size limit is not read: no values, as a file that does not parse.
+            let mut steps = steps(walked, |id| Ok(repo.blob(id)?.unwrap_or_default()))?;
             if let Some(cache) = cached {
                 steps.extend(cache.steps);
             }

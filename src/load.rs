@@ -485,6 +485,48 @@ pub fn decode(file: &SourceFile) -> Result<Arc<str>, Vec<Finding>> {
                 .with_help("replace the link with the file itself".to_owned()),
             ]);
         }
+        // The same rule as any link that leaves the repository: git's own files are not the
+        // repository's, and a team that turns one off means both.
+        Content::SymlinkIntoGit(target) => {
+            return Err(vec![
+                Finding::new(
+                    Rule::SymlinkOutside,
+                    path,
+                    None,
+                    format!(
+                        "symlink leads into `.git`, to `{target}`; okr does not read git's own files"
+                    ),
+                )
+                .with_help("replace the link with the file itself".to_owned()),
+            ]);
+        }
+        Content::NotAFile(special) => {
+            return Err(vec![
+                Finding::new(
+                    Rule::NotAFile,
+                    path,
+                    None,
+                    format!(
+                        "file is {}, not a regular file; okr does not open it",
+                        special.describe()
+                    ),
+                )
+                .with_help(
+                    "replace it with a regular file, or move it out of the folder".to_owned(),
+                ),
+            ]);
+        }
+        Content::Hidden => {
+            return Err(vec![
+                Finding::new(
+                    Rule::HiddenFile,
+                    path,
+                    None,
+                    "hidden file: its name or a folder's on its path starts with `.`, so okr does not read it".to_owned(),
+                )
+                .with_help("rename it without the leading `.` to have it checked, or move it out of the folder".to_owned()),
+            ]);
+        }
     };
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(vec![

@@ -21,6 +21,161 @@ pub enum Content {
     TooLarge(u64),
     /// A symlink whose target (as written) resolves outside the repository.
     SymlinkOutside(String),
+    /// A symlink whose target (as written) resolves into `.git` (at any depth: a submodule's
+    /// too). git's own files are not the repository's: `.git/config` may hold a CI token.
+    SymlinkIntoGit(String),
+    /// Not a regular file, or a link to something that is not: never opened, since a FIFO or
+    /// a device would block a read or never end it.
+    NotAFile(Special),
+    /// A file whose name, or a folder's on its path, starts with `.`: listed only to say that
+    /// okr does not read it.
+    Hidden,
+}
+
+/// What a path is when it is not a regular file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Special {
+    Fifo,
+    Socket,
+    CharDevice,
+    BlockDevice,
+    Folder,
+    Other,
+}
+
+impl Special {
+    /// What `file_type` is, unless it is a regular file. A symlink's type is what it leads to:
+    /// give this a type that followed it.
+    pub fn of(file_type: fs::FileType) -> Option<Special> {
+        if file_type.is_file() {
+            return None;
+        }
+        if file_type.is_dir() {
+            return Some(Special::Folder);
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if file_type.is_fifo() {
+                return Some(Special::Fifo);
+            }
+            if file_type.is_socket() {
+                return Some(Special::Socket);
+            }
+            if file_type.is_char_device() {
+                return Some(Special::CharDevice);
+            }
+            if file_type.is_block_device() {
+                return Some(Special::BlockDevice);
+            }
+        }
+        Some(Special::Other)
+    }
+
+    /// What it is, for a message: "a FIFO (named pipe)".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Special::Fifo => "a FIFO (named pipe)",
+            Special::Socket => "a socket",
+            Special::CharDevice => "a character device",
+            Special::BlockDevice => "a block device",
+            Special::Folder => "a folder",
+            Special::Other => "an unknown kind of file",
+        }
+    }
+}
+
+/// Whether a name is git's own folder or file, `.git`, in any case (case-insensitive file
+/// systems see `.GIT` as the same folder).
+pub fn is_git_name(name: &str) -> bool {
+    name.eq_ignore_ascii_case(".git")
+}
+
+/// Whether a path relative to the repository passes through `.git`.
+fn through_git(relative: &Path) -> bool {
+    relative.components().any(|part| match part {
+        std::path::Component::Normal(name) => name.eq_ignore_ascii_case(".git"),
+        _ => false,
+    })
+}
+
+/// Why a path that resolves through symlinks is not followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Escape {
+    Outside,
+    IntoGit,
+}
+
+impl Escape {
+    /// The content of a link that escapes so, `target` as the link gives it.
+    fn content(self, target: String) -> Content {
+        match self {
+            Escape::Outside => Content::SymlinkOutside(target),
+            Escape::IntoGit => Content::SymlinkIntoGit(target),
+        }
+    }
+}
+
+/// Opens a file for reading, to be checked with `File::metadata` before a byte is read.
+///
+/// With `O_NONBLOCK`, a FIFO that took the place of a regular file after okr looked at it
+/// opens at once instead of waiting for a writer, and with `O_NOCTTY` a terminal never becomes
+/// okr's controlling one; neither flag changes how a regular file reads.
+fn open_for_reading(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    options.open(path)
+}
+
+/// Reads the regular file at `path`, following links, and at most one byte past the limit.
+/// Anything else is reported, never opened; `listed_regular` when a folder listing already
+/// said that the path is a regular file (not a link), which saves a `stat`.
+fn read_regular(path: &Path, listed_regular: bool) -> Result<Content> {
+    use std::io::Read;
+    let fail = |e| Error::io("read", path, e);
+    if !listed_regular {
+        let metadata = fs::metadata(path).map_err(fail)?;
+        if let Some(special) = Special::of(metadata.file_type()) {
+            return Ok(Content::NotAFile(special));
+        }
+    }
+    let file = open_for_reading(path).map_err(fail)?;
+    // The path may have changed since it was looked at: what was opened is what counts.
+    let opened = file.metadata().map_err(fail)?;
+    if let Some(special) = Special::of(opened.file_type()) {
+        return Ok(Content::NotAFile(special));
+    }
+    if opened.len() > MAX_FILE_SIZE {
+        return Ok(Content::TooLarge(opened.len()));
+    }
+    // Read through `take` into a buffer kept per thread: reading at most one byte past the
+    // limit tells a large file even when it grows meanwhile. The copy out is exactly the
+    // file's size.
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let read = BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        file.take(MAX_FILE_SIZE + 1)
+            .read_to_end(buffer)
+            .map(|_| (buffer.len() as u64 <= MAX_FILE_SIZE).then(|| buffer.clone()))
+    });
+    Ok(match read.map_err(fail)? {
+        Some(bytes) => Content::Bytes(bytes),
+        None => Content::TooLarge(MAX_FILE_SIZE + 1),
+    })
+}
+
+/// What a folder listing says of an entry that okr reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Listing {
+    Regular,
+    Symlink,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,10 +196,10 @@ pub struct Listed {
 /// How a [`Listed`] file is read; each source knows its own.
 #[derive(Debug, Clone)]
 enum How {
-    /// A file on disk at its path, and whether the walk saw a symlink there.
-    Disk { symlink: bool },
+    /// A file on disk at its path, and what the walk saw there.
+    Disk(Listing),
     /// A file on disk whose path is not UTF-8, so that its listed path is not quite its own.
-    DiskAt { at: PathBuf, symlink: bool },
+    DiskAt { at: PathBuf, listing: Listing },
     /// A blob of a git tree.
     Blob(Box<crate::git::TreeFile>),
     /// Known when listed: a memory tree's bytes, or a folder that leads out of the repository.
@@ -73,7 +228,8 @@ pub trait Source: Sync {
     fn read(&self, path: &str) -> Result<Option<SourceFile>>;
 
     /// Every `*.toml` file below the folder `dir`, at any depth, sorted by path, listed without
-    /// reading it; none when the folder does not exist. Hidden files and folders are skipped.
+    /// reading it; none when the folder does not exist. A hidden one (its name or a folder's on
+    /// the way starts with `.`) is listed to be reported, never read; `.git` is not looked into.
     ///
     /// A large folder is read by listing it and then reading each file where it is used, on
     /// all cores, so that its files never have to be in memory all at once.
@@ -83,14 +239,18 @@ pub trait Source: Sync {
     /// not read.
     fn read_listed(&self, file: &Listed) -> Result<Option<SourceFile>>;
 
-    /// [`Source::list_toml`], every file read.
+    /// [`Source::list_toml`], every file read; hidden ones, which are not read, left out.
     fn toml_files(&self, dir: &str) -> Result<Vec<SourceFile>> {
         let listed = self.list_toml(dir)?;
         let files = listed
             .par_iter()
             .map(|file| self.read_listed(file))
             .collect::<Result<Vec<_>>>()?;
-        Ok(files.into_iter().flatten().collect())
+        Ok(files
+            .into_iter()
+            .flatten()
+            .filter(|file| file.content != Content::Hidden)
+            .collect())
     }
 
     /// The names of the files directly in `dir` (for templates), sorted.
@@ -119,12 +279,21 @@ impl WorkTree {
         self.root.join(path)
     }
 
-    /// Where `path` leads when it exists and resolves outside the repository (through a
-    /// symlink anywhere along it); `None` when it is inside or does not exist.
-    fn outside(&self, path: &Path) -> Option<PathBuf> {
-        path.canonicalize()
-            .ok()
-            .filter(|target| !target.starts_with(&self.root))
+    /// Whether `real` (a canonical path) is outside the repository or in `.git`.
+    fn escape(&self, real: &Path) -> Option<Escape> {
+        match real.strip_prefix(&self.root) {
+            Err(_) => Some(Escape::Outside),
+            Ok(relative) if through_git(relative) => Some(Escape::IntoGit),
+            Ok(_) => None,
+        }
+    }
+
+    /// Where `path` leads, and why it is not followed, when it exists and resolves outside the
+    /// repository or into `.git` (through a symlink anywhere along it); `None` when it stays
+    /// inside or does not exist.
+    fn leads_out(&self, path: &Path) -> Option<(Escape, PathBuf)> {
+        let target = path.canonicalize().ok()?;
+        self.escape(&target).map(|escape| (escape, target))
     }
 
     fn relative(&self, path: &Path) -> String {
@@ -136,70 +305,44 @@ impl WorkTree {
             .join("/")
     }
 
-    /// Reads one file that the walk found, applying the size and symlink limits.
+    /// Reads one file, applying the size and symlink limits; only a regular file is opened.
     fn load(&self, path: &Path) -> Result<Content> {
         let link = fs::symlink_metadata(path).map_err(|e| Error::io("read", path, e))?;
-        self.load_known(path, link.file_type().is_symlink())
+        if link.file_type().is_symlink() {
+            return self.load_known(path, Listing::Symlink);
+        }
+        match Special::of(link.file_type()) {
+            Some(special) => Ok(Content::NotAFile(special)),
+            None => self.load_known(path, Listing::Regular),
+        }
     }
 
-    /// [`WorkTree::load`] when the walk already knows whether `path` is a symlink: a regular
-    /// file costs one open and its reads.
-    fn load_known(&self, path: &Path, symlink: bool) -> Result<Content> {
-        if !symlink {
-            use std::io::Read;
-            let file = fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
-            // Read through `take` into a buffer kept per thread, with no stat: std's
-            // `File::read_to_end` asks for the size (a stat and a seek per file), and reading at
-            // most one byte past the limit tells a large file just as well, even one that grows
-            // meanwhile. The copy out is exactly the file's size.
-            thread_local! {
-                static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-            }
-            let read = BUFFER.with_borrow_mut(|buffer| {
-                buffer.clear();
-                file.take(MAX_FILE_SIZE + 1).read_to_end(buffer).map(|_| {
-                    if buffer.len() as u64 > MAX_FILE_SIZE {
-                        None
-                    } else {
-                        Some(buffer.clone())
-                    }
-                })
-            });
-            return match read.map_err(|e| Error::io("read", path, e))? {
-                Some(bytes) => Ok(Content::Bytes(bytes)),
-                None => Ok(Content::TooLarge(
-                    fs::metadata(path).map_or(MAX_FILE_SIZE + 1, |m| m.len()),
-                )),
-            };
+    /// [`WorkTree::load`] when a folder listing already said what `path` is: a regular file
+    /// costs one open, one `fstat` and its reads.
+    fn load_known(&self, path: &Path, listing: Listing) -> Result<Content> {
+        if listing == Listing::Regular {
+            return read_regular(path, true);
         }
-        let inside = path
-            .canonicalize()
-            .is_ok_and(|target| target.starts_with(&self.root));
-        if !inside {
+        // A dangling link, or a loop, leads nowhere inside the repository either.
+        let escape = match path.canonicalize() {
+            Ok(target) => self.escape(&target),
+            Err(_) => Some(Escape::Outside),
+        };
+        if let Some(escape) = escape {
             let target = fs::read_link(path).map_err(|e| Error::io("read", path, e))?;
-            return Ok(Content::SymlinkOutside(target.display().to_string()));
+            return Ok(escape.content(target.display().to_string()));
         }
-        let metadata = fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
-        if !metadata.is_file() {
-            // A link to a pipe or a device would block or never end.
-            let error = std::io::Error::other("the link does not lead to a regular file");
-            return Err(Error::io("read", path, error));
-        }
-        let size = metadata.len();
-        if size > MAX_FILE_SIZE {
-            return Ok(Content::TooLarge(size));
-        }
-        fs::read(path)
-            .map(Content::Bytes)
-            .map_err(|e| Error::io("read", path, e))
+        read_regular(path, false)
     }
 
     /// Lists the files below `dir` (`rel` from the root; `lossy` when a name on the way is not
     /// UTF-8) in path order: each folder's entries are sorted by name, a folder's as if it ended
     /// in `/`, so that walking them in turn gives the order of whole paths with no sort of them.
+    ///
+    /// Below a hidden folder (`hidden`), every `*.toml` file is listed as hidden.
     fn walk(
         &self,
-        (dir, rel, lossy): (&Path, &str, bool),
+        (dir, rel, lossy, hidden): (&Path, &str, bool, bool),
         seen: &mut HashSet<PathBuf>,
         out: &mut Vec<Listed>,
     ) -> Result<()> {
@@ -209,11 +352,11 @@ impl WorkTree {
             Err(e) => return Err(Error::io("read folder", dir, e)),
         };
         enum Item {
-            /// A folder to walk, and where it leads.
-            Folder(PathBuf),
-            File {
-                symlink: bool,
-            },
+            /// A folder to walk, where it leads, and whether it is hidden.
+            Folder(PathBuf, bool),
+            File(Listing),
+            /// Known without reading: hidden, or not a regular file.
+            Known(Content),
         }
         // Each entry: its name, its real path when the name is not UTF-8, and what it is.
         let mut items: Vec<(String, Option<PathBuf>, Item)> = Vec::new();
@@ -223,39 +366,54 @@ impl WorkTree {
                 Ok(name) => (name, None),
                 Err(name) => (name.to_string_lossy().into_owned(), Some(entry.path())),
             };
-            if name.starts_with('.') {
+            // git's own files are outside the repository: not even reported.
+            if is_git_name(&name) {
                 continue;
             }
             let file_type = entry
                 .file_type()
                 .map_err(|e| Error::io("read", entry.path(), e))?;
-            let item = if file_type.is_symlink() {
+            let toml = name.ends_with(".toml");
+            let item = if hidden || name.starts_with('.') {
+                // Hidden: reported, never read. A link is not followed, even to a folder.
+                if file_type.is_dir() {
+                    match entry.path().canonicalize() {
+                        Ok(real) => Item::Folder(real, true),
+                        Err(_) => continue,
+                    }
+                } else if toml {
+                    Item::Known(Content::Hidden)
+                } else {
+                    continue;
+                }
+            } else if file_type.is_symlink() {
                 // A link to a folder inside the repository is followed once; one that leaves it
-                // is reported by `load` like any other outside link, and a link inside it to
-                // something that is not TOML is not ours to read.
+                // (or leads into `.git`) is reported by `load` like any other such link, and a
+                // link inside it to something that is not TOML is not ours to read.
                 match entry.path().canonicalize() {
-                    Ok(target) if target.is_dir() && target.starts_with(&self.root) => {
-                        Item::Folder(target)
+                    Ok(target) if self.escape(&target).is_none() && target.is_dir() => {
+                        Item::Folder(target, false)
                     }
-                    Ok(target) if target.starts_with(&self.root) && !name.ends_with(".toml") => {
-                        continue;
-                    }
-                    _ => Item::File { symlink: true },
+                    Ok(target) if self.escape(&target).is_none() && !toml => continue,
+                    _ => Item::File(Listing::Symlink),
                 }
             } else if file_type.is_dir() {
                 match entry.path().canonicalize() {
-                    Ok(real) => Item::Folder(real),
+                    Ok(real) => Item::Folder(real, false),
                     Err(_) => continue,
                 }
-            } else if file_type.is_file() && name.ends_with(".toml") {
-                Item::File { symlink: false }
+            } else if toml {
+                match Special::of(file_type) {
+                    None => Item::File(Listing::Regular),
+                    Some(special) => Item::Known(Content::NotAFile(special)),
+                }
             } else {
                 continue;
             };
             items.push((name, real, item));
         }
         // git's order of entries, a folder's name as if it ended in `/`.
-        let is_folder = |item: &Item| matches!(item, Item::Folder(_));
+        let is_folder = |item: &Item| matches!(item, Item::Folder(..));
         items.sort_unstable_by(|a, b| {
             crate::git::git_order(
                 (a.0.as_bytes(), is_folder(&a.2)),
@@ -272,19 +430,23 @@ impl WorkTree {
             let lossy = lossy || real.is_some();
             let at = || real.clone().unwrap_or_else(|| dir.join(&name));
             match item {
-                Item::Folder(target) => {
+                Item::Folder(target, hidden) => {
                     if seen.insert(target) {
-                        self.walk((&at(), &path, lossy), seen, out)?;
+                        self.walk((&at(), &path, lossy, hidden), seen, out)?;
                     }
                 }
-                Item::File { symlink } => {
+                Item::File(listing) => {
                     let how = if lossy {
-                        How::DiskAt { at: at(), symlink }
+                        How::DiskAt { at: at(), listing }
                     } else {
-                        How::Disk { symlink }
+                        How::Disk(listing)
                     };
                     out.push(Listed { path, how });
                 }
+                Item::Known(content) => out.push(Listed {
+                    path,
+                    how: How::Known(content),
+                }),
             }
         }
         Ok(())
@@ -297,11 +459,12 @@ impl Source for WorkTree {
         if fs::symlink_metadata(&absolute).is_err() {
             return Ok(None);
         }
-        // A folder on the way that is a symlink out of the repository is not followed.
-        if let Some(target) = absolute.parent().and_then(|p| self.outside(p)) {
+        // A folder on the way that is a symlink out of the repository, or into `.git`, is not
+        // followed.
+        if let Some((escape, target)) = absolute.parent().and_then(|p| self.leads_out(p)) {
             return Ok(Some(SourceFile {
                 path: path.to_owned(),
-                content: Content::SymlinkOutside(target.display().to_string()),
+                content: escape.content(target.display().to_string()),
             }));
         }
         Ok(Some(SourceFile {
@@ -312,11 +475,11 @@ impl Source for WorkTree {
 
     fn list_toml(&self, dir: &str) -> Result<Vec<Listed>> {
         let start = self.absolute(dir);
-        if let Some(target) = self.outside(&start) {
+        if let Some((escape, target)) = self.leads_out(&start) {
             // The folder itself (okr.toml's `paths`) leads out: one finding, nothing read.
             return Ok(vec![Listed {
                 path: dir.to_owned(),
-                how: How::Known(Content::SymlinkOutside(target.display().to_string())),
+                how: How::Known(escape.content(target.display().to_string())),
             }]);
         }
         let mut seen = HashSet::new();
@@ -325,14 +488,14 @@ impl Source for WorkTree {
         }
         let rel = self.relative(&start);
         let mut files = Vec::new();
-        self.walk((&start, &rel, false), &mut seen, &mut files)?;
+        self.walk((&start, &rel, false, false), &mut seen, &mut files)?;
         Ok(files)
     }
 
     fn read_listed(&self, file: &Listed) -> Result<Option<SourceFile>> {
         let content = match &file.how {
-            How::Disk { symlink } => self.load_known(&self.absolute(&file.path), *symlink)?,
-            How::DiskAt { at, symlink } => self.load_known(at, *symlink)?,
+            How::Disk(listing) => self.load_known(&self.absolute(&file.path), *listing)?,
+            How::DiskAt { at, listing } => self.load_known(at, *listing)?,
             How::Known(content) => content.clone(),
             How::Blob(_) => unreachable!("a working tree lists no git blobs"),
         };
@@ -344,11 +507,16 @@ impl Source for WorkTree {
 
     fn file_names(&self, dir: &str) -> Result<Vec<String>> {
         let path = self.absolute(dir);
-        if let Some(target) = self.outside(&path) {
-            return Err(Error::usage(format!(
-                "folder `{dir}` leads outside the repository, to `{}`; okr does not follow it",
-                target.display()
-            )));
+        if let Some((escape, target)) = self.leads_out(&path) {
+            let target = target.display();
+            return Err(Error::usage(match escape {
+                Escape::Outside => format!(
+                    "folder `{dir}` leads outside the repository, to `{target}`; okr does not follow it"
+                ),
+                Escape::IntoGit => format!(
+                    "folder `{dir}` leads into `.git`, to `{target}`; okr does not read git's own files"
+                ),
+            }));
         }
         let entries = match fs::read_dir(&path) {
             Ok(entries) => entries,
@@ -358,6 +526,8 @@ impl Source for WorkTree {
         let mut names = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| Error::io("read folder", &path, e))?;
+            // Anything but a folder is a template to read, or to report when it is not a
+            // regular file: a FIFO in its place must not leave the built-in silently in use.
             if entry.file_type().is_ok_and(|t| !t.is_dir()) {
                 names.push(entry.file_name().to_string_lossy().into_owned());
             }
@@ -369,7 +539,7 @@ impl Source for WorkTree {
 
 /// A repository held in memory: repo-relative paths to bytes. For tests, fuzzing and tools
 /// that build a repository without touching the disk; it applies the same size limit and the
-/// same walking rules (hidden files and folders skipped, `*.toml` only) as [`WorkTree`].
+/// same walking rules (`*.toml` only, hidden ones reported, `.git` never) as [`WorkTree`].
 #[derive(Debug, Clone, Default)]
 pub struct MemoryTree {
     files: std::collections::BTreeMap<String, Vec<u8>>,
@@ -398,7 +568,8 @@ impl MemoryTree {
         }
     }
 
-    /// The paths below `dir` with the rest of the path after it, skipping hidden parts.
+    /// The paths below `dir` with the rest of the path after it, skipping hidden parts (for
+    /// template names).
     fn below<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = (&'a String, &'a str, &'a [u8])> {
         let prefix = if dir.is_empty() {
             String::new()
@@ -422,15 +593,29 @@ impl Source for MemoryTree {
     }
 
     fn list_toml(&self, dir: &str) -> Result<Vec<Listed>> {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", dir.trim_end_matches('/'))
+        };
         Ok(self
-            .below(dir)
-            .filter(|(path, _, _)| path.ends_with(".toml"))
-            .map(|(path, _, bytes)| {
-                let file = MemoryTree::file(path, bytes);
-                Listed {
-                    path: file.path,
-                    how: How::Known(file.content),
+            .files
+            .iter()
+            .filter_map(|(path, bytes)| {
+                let rest = path.strip_prefix(prefix.as_str())?;
+                let parts = || rest.split('/');
+                if !path.ends_with(".toml") || parts().any(|p| p.is_empty() || is_git_name(p)) {
+                    return None;
                 }
+                let content = if parts().any(|p| p.starts_with('.')) {
+                    Content::Hidden
+                } else {
+                    MemoryTree::file(path, bytes).content
+                };
+                Some(Listed {
+                    path: path.clone(),
+                    how: How::Known(content),
+                })
             })
             .collect())
     }
