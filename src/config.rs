@@ -316,7 +316,8 @@ impl Config {
                             format!("path `{}` leaves the repository", value.get_ref()),
                         )
                         .with_help(
-                            "paths in okr.toml are relative to the repository root, without `..`"
+                            "paths in okr.toml are relative to the repository root, without `..`, \
+                             `.git` or control characters"
                                 .to_owned(),
                         ),
                     ),
@@ -446,14 +447,17 @@ impl Config {
 /// A repo-relative folder from okr.toml, normalised; `None` when it would leave the repository.
 pub fn inside_path(path: &str) -> Option<String> {
     let path = path.replace('\\', "/");
-    if path.starts_with('/') || path.contains(':') {
+    if path.starts_with('/') || path.contains(':') || path.chars().any(char::is_control) {
         return None;
     }
     let parts: Vec<&str> = path
         .split('/')
         .filter(|p| !p.is_empty() && *p != ".")
         .collect();
-    if parts.is_empty() || parts.contains(&"..") || parts.contains(&".git") {
+    if parts.is_empty()
+        || parts.contains(&"..")
+        || parts.iter().any(|p| p.eq_ignore_ascii_case(".git"))
+    {
         return None;
     }
     Some(parts.join("/"))
@@ -536,5 +540,8 @@ orphn = "off"
         assert_eq!(inside_path("a/../../b"), None);
         assert_eq!(inside_path("C:/x"), None);
         assert_eq!(inside_path(""), None);
+        assert_eq!(inside_path("docs/.GIT/x"), None);
+        assert_eq!(inside_path("okrs\nx"), None);
+        assert_eq!(inside_path("okrs\u{1b}"), None);
     }
 }
