@@ -18,8 +18,6 @@ use crate::error::{Error, Result};
 /// okr's temporary files: this prefix and [`TEMP_RANDOM`] random letters and digits, a name
 /// that no document and no file okr keeps can have.
 const TEMP_PREFIX: &str = ".okr-tmp-";
-/// How temporaries were named before: `.okr-` and six random letters and digits.
-const OLD_TEMP_PREFIX: &str = ".okr-";
 const TEMP_RANDOM: usize = 6;
 /// A temporary older than this is left by a run that was killed: no run of okr holds one for
 /// more than the time it takes to write and rename it.
@@ -149,6 +147,14 @@ pub struct Staged {
 /// it replaces), or else the mode the umask gives a new file: it is created asking for 0666,
 /// and the kernel applies the umask, so okr never has to read or change the umask.
 pub fn stage(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<Staged> {
+    let mut staged = stage_empty(path, mode)?;
+    staged.fill(bytes)?;
+    Ok(staged)
+}
+
+/// [`stage`] without the bytes: the temporary exists, empty, with its mode, so that its name
+/// can be recorded before anything is written to it.
+pub fn stage_empty(path: &Path, mode: Option<u32>) -> Result<Staged> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -160,7 +166,7 @@ pub fn stage(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<Staged> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    let mut temp = builder
+    let temp = builder
         .tempfile_in(dir)
         .map_err(|e| Error::io("write in", dir, e))?;
     #[cfg(unix)]
@@ -173,9 +179,6 @@ pub fn stage(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<Staged> {
     }
     #[cfg(not(unix))]
     let _ = mode;
-    temp.write_all(bytes)
-        .and_then(|()| temp.as_file().sync_all())
-        .map_err(|e| Error::io("write", path, e))?;
     Ok(Staged {
         temp,
         path: path.to_path_buf(),
@@ -183,6 +186,23 @@ pub fn stage(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<Staged> {
 }
 
 impl Staged {
+    /// The temporary's file name.
+    pub fn temporary_name(&self) -> String {
+        self.temp
+            .path()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Writes `bytes` to the temporary and syncs it.
+    pub fn fill(&mut self, bytes: &[u8]) -> Result<()> {
+        self.temp
+            .write_all(bytes)
+            .and_then(|()| self.temp.as_file().sync_all())
+            .map_err(|e| Error::io("write", &self.path, e))
+    }
+
     /// Renames the temporary over the destination.
     pub fn commit(self) -> Result<()> {
         let path = self.path;
@@ -239,38 +259,28 @@ pub fn not_a_file(path: &Path, what: &str) -> Error {
     ))
 }
 
-/// Whether `name` is one of okr's temporary files, as named now or before.
-fn is_temporary(name: &str) -> bool {
-    let random =
-        |rest: &str| rest.len() == TEMP_RANDOM && rest.bytes().all(|b| b.is_ascii_alphanumeric());
-    name.strip_prefix(TEMP_PREFIX).is_some_and(random)
-        || name.strip_prefix(OLD_TEMP_PREFIX).is_some_and(random)
+/// Whether `name` has the naming of okr's temporary files.
+pub fn is_temporary(name: &str) -> bool {
+    name.strip_prefix(TEMP_PREFIX).is_some_and(|rest| {
+        rest.len() == TEMP_RANDOM && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
 }
 
-/// Removes from `dir` the temporary files that a killed run of okr left: regular files of
-/// okr's temporary naming, untouched for [`STALE_AFTER`]. A run in progress holds its
-/// temporaries for far less, so renders running at once never remove each other's.
-pub fn remove_stale_temporaries(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    let now = SystemTime::now();
-    for entry in entries.flatten() {
-        if !entry.file_name().to_str().is_some_and(is_temporary) {
-            continue;
-        }
-        let path = entry.path();
-        let stale = fs::symlink_metadata(&path).is_ok_and(|meta| {
-            meta.is_file()
-                && meta
-                    .modified()
-                    .is_ok_and(|at| now.duration_since(at).is_ok_and(|age| age > STALE_AFTER))
-        });
-        if stale {
-            // Another run may have removed it first.
-            let _ = fs::remove_file(&path);
-        }
+/// Whether the temporary `name` in `dir` is one that a killed run of okr left: a regular file,
+/// untouched for [`STALE_AFTER`]. A run in progress holds its temporaries for far less, so
+/// renders running at once never remove each other's. Only names that okr recorded before
+/// creating them are asked about: a name alone proves nothing.
+pub fn is_stale_temporary(dir: &Path, name: &str) -> bool {
+    if !is_temporary(name) {
+        return false;
     }
+    let now = SystemTime::now();
+    fs::symlink_metadata(dir.join(name)).is_ok_and(|meta| {
+        meta.is_file()
+            && meta
+                .modified()
+                .is_ok_and(|at| now.duration_since(at).is_ok_and(|age| age > STALE_AFTER))
+    })
 }
 
 /// Whether a terminal would act on `c` rather than show it: a control character (C0, DEL,
@@ -331,7 +341,7 @@ mod tests {
 
     #[test]
     fn temporaries_are_named_unambiguously() {
-        for name in [".okr-tmp-a1B2c3", ".okr-Zx9y8W"] {
+        for name in [".okr-tmp-a1B2c3", ".okr-tmp-Zx9y8W"] {
             assert!(is_temporary(name), "{name}");
         }
         for name in [
@@ -340,6 +350,8 @@ mod tests {
             ".okr-tmp-abcdefg",
             ".okr-tmp-ab.def",
             ".okr-notes",
+            ".okr-Zx9y8W",
+            ".okr-backup",
             "okr-tmp-abcdef",
             "README.md",
         ] {

@@ -17,6 +17,8 @@ use crate::output;
 /// A proof file is read only up to this size: a line is about 60 bytes per document.
 const MAX_PROOF_SIZE: u64 = 64 << 20;
 const HEADER: &str = "# okr: the documents it wrote into ";
+/// The start of a line that names a temporary okr is about to create.
+const PENDING: &str = "tmp ";
 
 /// What okr wrote into one output folder.
 #[derive(Debug, Default)]
@@ -26,6 +28,9 @@ pub struct Proof {
     /// Each document's name and the (blob id, size) of the bytes okr wrote there. A name may
     /// have two while okr replaces it, so that a run killed half-way proves either.
     written: BTreeMap<String, BTreeSet<(String, u64)>>,
+    /// Temporaries okr named before creating them: a run killed before renaming them leaves
+    /// them, and only these may be removed as okr's leftovers.
+    pending: BTreeSet<String>,
 }
 
 impl Proof {
@@ -36,17 +41,36 @@ impl Proof {
             Ok(repo) => Some(repo.cache_dir()),
             Err(_) => state_folder(),
         };
-        let Some(path) = folder.map(|f| f.join("rendered").join(key)) else {
-            return Proof::default();
-        };
+        match folder.map(|f| f.join("rendered").join(key)) {
+            Some(path) => Proof::read(path),
+            None => Proof::default(),
+        }
+    }
+
+    /// The proof kept at `path`; an empty one when there is none.
+    fn read(path: PathBuf) -> Proof {
         let mut written: BTreeMap<String, BTreeSet<(String, u64)>> = BTreeMap::new();
+        let mut pending = BTreeSet::new();
         if let Some(bytes) = output::read_at_most(&path, MAX_PROOF_SIZE) {
+            // The header is a comment; every other line is one entry whose fields okr checks,
+            // so no name, path or text okr was given can pass for an entry.
             for line in String::from_utf8_lossy(&bytes).lines() {
+                if line.starts_with('#') {
+                    continue;
+                }
+                if let Some(name) = line.strip_prefix(PENDING)
+                    && output::is_temporary(name)
+                {
+                    pending.insert(name.to_owned());
+                    continue;
+                }
                 let mut fields = line.splitn(3, ' ');
                 if let (Some(id), Some(len), Some(name)) =
                     (fields.next(), fields.next(), fields.next())
                     && let Ok(len) = len.parse()
                     && id.len() == 40
+                    && id.bytes().all(|b| b.is_ascii_hexdigit())
+                    && crate::render::safe_template_name(name)
                 {
                     written
                         .entry(name.to_owned())
@@ -58,6 +82,7 @@ impl Proof {
         Proof {
             path: Some(path),
             written,
+            pending,
         }
     }
 
@@ -98,16 +123,42 @@ impl Proof {
         self.written.remove(name);
     }
 
+    /// Forgets every document but those `keep` names: after a render, the proof holds exactly
+    /// what okr wrote or had already proven its own.
+    pub fn retain(&mut self, keep: &BTreeSet<&str>) {
+        self.written.retain(|name, _| keep.contains(name.as_str()));
+    }
+
+    /// Records a temporary okr is about to create (or has just created, still empty).
+    pub fn pend(&mut self, temporary: String) {
+        self.pending.insert(temporary);
+    }
+
+    /// The temporaries recorded by runs that have not finished, this one's included.
+    pub fn pending(&self) -> impl Iterator<Item = &str> {
+        self.pending.iter().map(String::as_str)
+    }
+
+    /// Forgets a temporary: renamed into place, removed, or gone.
+    pub fn settle(&mut self, temporary: &str) {
+        self.pending.remove(temporary);
+    }
+
     /// Writes the proof; nothing when there is nowhere to keep it.
     pub fn save(&self, dir: &Path) -> Result<()> {
         let Some(path) = &self.path else {
             return Ok(());
         };
-        let mut text = format!("{HEADER}{}\n", dir.display());
+        // The folder's path is quoted (`{:?}` escapes newlines and control characters), so
+        // the header stays one line whatever the path holds.
+        let mut text = format!("{HEADER}{:?}\n", dir.display().to_string());
         for (name, versions) in &self.written {
             for (id, len) in versions {
                 text.push_str(&format!("{id} {len} {name}\n"));
             }
+        }
+        for temporary in &self.pending {
+            text.push_str(&format!("{PENDING}{temporary}\n"));
         }
         output::write_atomic(path, text.as_bytes())
     }
@@ -123,4 +174,45 @@ fn state_folder() -> Option<PathBuf> {
     absolute("XDG_STATE_HOME")
         .or_else(|| absolute("HOME").map(|home| home.join(".local/state")))
         .map(|state| state.join("okr"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_text_okr_was_given_can_pass_for_an_entry() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("proof");
+        let forged = format!("{} 5 notes.md", "a".repeat(40));
+        let mut proof = Proof {
+            path: Some(path.clone()),
+            ..Proof::default()
+        };
+        proof.record("README.md", b"hello", true);
+        proof.pend(".okr-tmp-abc123".to_owned());
+        proof
+            .save(
+                &folder
+                    .path()
+                    .join(format!("okrs\n{forged}\ntmp .okr-tmp-zzz999")),
+            )
+            .unwrap();
+        let read = Proof::read(path.clone());
+        assert_eq!(read.names().collect::<Vec<_>>(), ["README.md"]);
+        assert_eq!(read.pending().collect::<Vec<_>>(), [".okr-tmp-abc123"]);
+        // Entries are checked field by field: no path, no hidden name, no short id.
+        std::fs::write(
+            &path,
+            format!(
+                "{forged}\n{id} 5 ../x.md\n{id} 5 .hidden.md\nabc 5 short.md\n\
+                 {id} x len.md\ntmp notes.md\ntmp ../.okr-tmp-abc123\n",
+                id = "b".repeat(40)
+            ),
+        )
+        .unwrap();
+        let read = Proof::read(path);
+        assert_eq!(read.names().collect::<Vec<_>>(), ["notes.md"]);
+        assert_eq!(read.pending().count(), 0);
+    }
 }

@@ -765,8 +765,9 @@ pub fn render(
 enum Plan {
     /// Nothing is there, or a file okr wrote: write it, with the mode of the file it replaces.
     Write(Option<u32>),
-    /// The file already holds these bytes.
-    Keep,
+    /// The file already holds these bytes; `ours` when the proof says okr wrote them. A file
+    /// that only happens to hold them is left alone and never becomes okr's.
+    Keep { ours: bool },
 }
 
 /// Writes rendered documents into the folder `dir` (which exists and has been checked), all or
@@ -780,8 +781,19 @@ enum Plan {
 /// them are written.
 pub fn write(root: &Path, dir: &Path, documents: &[(String, String)]) -> Result<Vec<String>> {
     let canonical = dir.canonicalize().map_err(|e| Error::io("open", dir, e))?;
-    output::remove_stale_temporaries(dir);
     let mut proof = Proof::load(root, &canonical);
+    // Temporaries that a killed run recorded and left; never a file that only looks like one.
+    let leftovers: Vec<String> = proof.pending().map(str::to_owned).collect();
+    for name in leftovers {
+        let path = dir.join(&name);
+        if output::is_stale_temporary(dir, &name) {
+            // Another run may have removed it first.
+            let _ = fs::remove_file(&path);
+        }
+        if output::existing(&path)? == output::Existing::Absent {
+            proof.settle(&name);
+        }
+    }
     let shown = |name: &str| {
         let path = dir.join(name);
         path.strip_prefix(root)
@@ -798,7 +810,9 @@ pub fn write(root: &Path, dir: &Path, documents: &[(String, String)]) -> Result<
             output::Existing::File { len, .. }
                 if len == text.len() as u64 && output::holds(&path, text.as_bytes()) =>
             {
-                Plan::Keep
+                Plan::Keep {
+                    ours: proof.holds_written(dir, name),
+                }
             }
             output::Existing::File { mode, .. } if proof.holds_written(dir, name) => {
                 Plan::Write(Some(mode))
@@ -828,21 +842,47 @@ pub fn write(root: &Path, dir: &Path, documents: &[(String, String)]) -> Result<
             refused.join("\n  ")
         )));
     }
-    // Every document to a temporary first: a failure here leaves the old set whole.
+    // Every document to a temporary first: a failure here leaves the old set whole. Each
+    // temporary is created empty and recorded before a byte is written, so that a run killed
+    // at any point leaves only temporaries that the next run can prove are okr's.
     let mut staged = Vec::new();
-    for ((name, text), plan) in documents.iter().zip(&plans) {
+    for ((name, _), plan) in documents.iter().zip(&plans) {
         if let Plan::Write(mode) = plan {
-            staged.push(output::stage(&dir.join(name), text.as_bytes(), *mode)?);
+            staged.push(output::stage_empty(&dir.join(name), *mode)?);
         }
     }
+    for file in &staged {
+        proof.pend(file.temporary_name());
+    }
+    proof.save(&canonical)?;
+    let written = documents
+        .iter()
+        .zip(&plans)
+        .filter(|(_, plan)| matches!(plan, Plan::Write(_)));
+    for (file, ((_, text), _)) in staged.iter_mut().zip(written) {
+        file.fill(text.as_bytes())?;
+    }
+    // okr's documents: those it writes now and those it had already written.
+    let ours: BTreeSet<&str> = documents
+        .iter()
+        .zip(&plans)
+        .filter(|(_, plan)| matches!(plan, Plan::Write(_) | Plan::Keep { ours: true }))
+        .map(|((name, _), _)| name.as_str())
+        .collect();
     // The proof holds old and new bytes while they are swapped, so a run killed half-way
     // leaves every document provably okr's.
     for (name, text) in documents {
-        proof.record(name, text.as_bytes(), false);
+        if ours.contains(name.as_str()) {
+            proof.record(name, text.as_bytes(), false);
+        }
     }
     proof.save(&canonical)?;
+    let temporaries: Vec<String> = staged.iter().map(output::Staged::temporary_name).collect();
     for file in staged {
         file.commit()?;
+    }
+    for temporary in &temporaries {
+        proof.settle(temporary);
     }
     let current: BTreeSet<&str> = documents.iter().map(|(n, _)| n.as_str()).collect();
     let gone: Vec<String> = proof
@@ -864,8 +904,11 @@ pub fn write(root: &Path, dir: &Path, documents: &[(String, String)]) -> Result<
         proof.forget(&name);
     }
     for (name, text) in documents {
-        proof.record(name, text.as_bytes(), true);
+        if ours.contains(name.as_str()) {
+            proof.record(name, text.as_bytes(), true);
+        }
     }
+    proof.retain(&ours);
     proof.save(&canonical)?;
     Ok(removed)
 }

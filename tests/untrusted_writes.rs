@@ -341,9 +341,22 @@ fn render_replaces_every_document_or_none() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// The one proof file okr keeps for the example repository (no git there: under `$HOME`,
+/// which the test helpers set to the repository).
+fn proof_file(repo: &TeamRepo) -> std::path::PathBuf {
+    let folder = repo.file(".local/state/okr/rendered");
+    let mut files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    files.pop().unwrap()
+}
+
 #[cfg(unix)]
 #[test]
-fn render_removes_stale_temporaries_of_its_own_naming_only() {
+fn render_removes_only_the_stale_temporaries_it_recorded() {
     let repo = TeamRepo::example();
     assert_eq!(render(&repo).status.code(), Some(0));
     let old = std::time::SystemTime::now() - Duration::from_secs(3600);
@@ -354,24 +367,31 @@ fn render_removes_stale_temporaries_of_its_own_naming_only() {
             .unwrap();
         file.set_modified(old).unwrap();
     };
-    // Left by renders that were killed: okr's naming, old.
-    for name in [".okr-tmp-a1B2c3", ".okr-Zx9y8W"] {
+    // Left by renders that were killed after recording them: old, and in the proof.
+    let proof = proof_file(&repo);
+    let mut text = std::fs::read_to_string(&proof).unwrap();
+    for name in [".okr-tmp-a1B2c3", ".okr-tmp-Zx9y8W"] {
         repo.write(&format!("okrs/{name}"), "half a docu");
         age(name);
+        text.push_str(&format!("tmp {name}\n"));
     }
-    // Not okr's, or not stale: kept.
+    // Recorded but fresh (a render running now), or recorded but a link: kept.
+    text.push_str("tmp .okr-tmp-fresh1\ntmp .okr-tmp-link12\n");
+    std::fs::write(&proof, text).unwrap();
+    repo.write("okrs/.okr-tmp-fresh1", "keep");
+    std::os::unix::fs::symlink("README.md", repo.file("okrs/.okr-tmp-link12")).unwrap();
+    // Named like okr's temporaries, old, but never recorded: a user's files, kept.
     for name in [
-        ".okr-tmp-fresh1",
+        ".okr-tmp-config",
+        ".okr-backup",
+        ".okr-Zx9y8W",
         ".okr-notes",
         ".okr-tmp-toolong1",
         "okr-tmp-abcdef",
     ] {
         repo.write(&format!("okrs/{name}"), "keep");
+        age(name);
     }
-    age(".okr-tmp-toolong1");
-    age(".okr-notes");
-    age("okr-tmp-abcdef");
-    std::os::unix::fs::symlink("README.md", repo.file("okrs/.okr-tmp-link12")).unwrap();
     let output = render(&repo);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let mut names: Vec<String> = std::fs::read_dir(repo.file("okrs"))
@@ -383,13 +403,23 @@ fn render_removes_stale_temporaries_of_its_own_naming_only() {
     assert_eq!(
         names,
         [
+            ".okr-Zx9y8W",
+            ".okr-backup",
             ".okr-notes",
+            ".okr-tmp-config",
             ".okr-tmp-fresh1",
             ".okr-tmp-link12",
             ".okr-tmp-toolong1",
             "okr-tmp-abcdef"
         ]
     );
+    // The removed ones are forgotten; the ones still there stay recorded.
+    let text = std::fs::read_to_string(proof_file(&repo)).unwrap();
+    assert!(
+        !text.contains("a1B2c3") && !text.contains("Zx9y8W"),
+        "{text}"
+    );
+    assert!(text.contains("tmp .okr-tmp-fresh1"), "{text}");
 }
 
 #[cfg(unix)]
@@ -470,4 +500,61 @@ fn files_get_the_umask_mode_and_keep_their_own() {
     okr_with_umask(repo.path(), "077", &["render"]);
     assert!(repo.read("okrs/README.md").contains("Platform Two"));
     assert_eq!(mode(&repo.file("okrs/README.md")), 0o604);
+}
+
+/// A user's file that happens to hold the bytes okr would write is left alone, and it never
+/// becomes okr's: a later render neither replaces it nor removes it when its theme goes.
+#[test]
+fn a_file_holding_what_okr_would_write_never_becomes_okrs() {
+    let repo = TeamRepo::example();
+    let theme = repo.read("themes/see-it-first.toml");
+    repo.write("themes/notes.toml", &theme);
+    // The bytes okr writes for the theme, rendered elsewhere.
+    let elsewhere = repo
+        .okr()
+        .args(["render", "--out", "elsewhere"])
+        .output()
+        .unwrap();
+    assert_eq!(elsewhere.status.code(), Some(0), "{}", stderr(&elsewhere));
+    let bytes = std::fs::read(repo.file("elsewhere/notes.md")).unwrap();
+    // The user's own `okrs/notes.md`, byte for byte the same.
+    repo.write("okrs/notes.md", &bytes);
+    let output = render(&repo);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // The theme changes: okr did not write the file, so it is not replaced.
+    repo.write(
+        "themes/notes.toml",
+        theme.replacen("title = \"", "title = \"Now: ", 1),
+    );
+    let output = render(&repo);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("notes.md"), "{}", stderr(&output));
+    assert_eq!(std::fs::read(repo.file("okrs/notes.md")).unwrap(), bytes);
+    // The theme goes: the file is not removed.
+    std::fs::remove_file(repo.file("themes/notes.toml")).unwrap();
+    let output = render(&repo);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(std::fs::read(repo.file("okrs/notes.md")).unwrap(), bytes);
+}
+
+/// okr.toml's output path cannot hold a line break or a control character, nor name `.git` in
+/// any letter case.
+#[test]
+fn output_paths_with_control_characters_or_git_are_bad_config() {
+    for output in ["okrs\\nx", "docs/.GIT/okrs", "okrs\\u001b[31m"] {
+        let repo = TeamRepo::example();
+        let config = repo.read("okr.toml");
+        repo.write(
+            "okr.toml",
+            format!("{config}\n[paths]\noutput = \"{output}\"\n"),
+        );
+        let output_ = render(&repo);
+        assert_eq!(output_.status.code(), Some(2), "{output}");
+        assert!(
+            stderr(&output_).contains("bad-config"),
+            "{}",
+            stderr(&output_)
+        );
+        assert!(!stderr(&output_).contains('\u{1b}'), "{}", stderr(&output_));
+    }
 }
