@@ -472,12 +472,10 @@ impl Repo {
             }));
         }
         for (head, worktree) in heads {
-            // A worktree's HEAD names its branch as `ref: refs/heads/NAME`; a detached one
-            // holds a commit id, which no branch name is.
-            let Ok(text) = std::fs::read_to_string(&head) else {
+            let Some(git_dir) = head.parent() else {
                 continue;
             };
-            if text.trim_end().strip_prefix("ref:").map(str::trim) == Some(refname) {
+            if self.checked_out(git_dir).iter().any(|name| name == refname) {
                 return Err(git_error(format!(
                     "branch `{branch}` is checked out in {worktree}; publish to a branch of its \
                      own, e.g. `--branch okr-docs`"
@@ -485,6 +483,53 @@ impl Repo {
             }
         }
         Ok(())
+    }
+
+    /// The refs that the worktree whose git folder is `git_dir` has checked out: what its HEAD
+    /// names (a `ref:` line, or a link as `core.preferSymlinkRefs` writes it) and every ref on
+    /// the chain of symbolic refs from there, and the branch that a rebase or bisect in
+    /// progress will return to, as git itself counts them.
+    fn checked_out(&self, git_dir: &Path) -> Vec<String> {
+        let mut names = Vec::new();
+        let head = git_dir.join("HEAD");
+        let named = match std::fs::symlink_metadata(&head) {
+            Ok(meta) if meta.file_type().is_symlink() => std::fs::read_link(&head)
+                .ok()
+                .map(|target| target.to_string_lossy().replace('\\', "/")),
+            Ok(_) => std::fs::read_to_string(&head)
+                .ok()
+                .and_then(|text| Some(text.trim_end().strip_prefix("ref:")?.trim().to_owned())),
+            Err(_) => None,
+        };
+        names.extend(named);
+        for state in ["rebase-merge/head-name", "rebase-apply/head-name"] {
+            if let Ok(text) = std::fs::read_to_string(git_dir.join(state)) {
+                names.push(text.trim().to_owned());
+            }
+        }
+        // `git bisect start` records the branch it started from, without `refs/heads/`.
+        if let Ok(text) = std::fs::read_to_string(git_dir.join("BISECT_START")) {
+            names.push(format!("refs/heads/{}", text.trim()));
+        }
+        // A symbolic ref on the way moves whatever it points at: follow each chain to its end.
+        let mut chained = Vec::new();
+        for name in &names {
+            let mut current = name.clone();
+            for _ in 0..10 {
+                let Some(target) = self
+                    .repo
+                    .find_reference(&current)
+                    .ok()
+                    .and_then(|r| r.symbolic_target().ok().flatten().map(str::to_owned))
+                else {
+                    break;
+                };
+                chained.push(target.clone());
+                current = target;
+            }
+        }
+        names.extend(chained);
+        names
     }
 
     /// Points `branch` at `commit` only if it still points at `expected` (`None`: only if it

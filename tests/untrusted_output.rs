@@ -74,6 +74,74 @@ fn publish_refuses_a_checked_out_branch_head_and_names_git_refuses() {
         .code(0);
 }
 
+/// Every way git itself counts a branch as checked out: HEAD as a link
+/// (`core.preferSymlinkRefs`), a chain of symbolic refs from HEAD, and the branch a rebase or a
+/// bisect in progress returns to.
+#[cfg(unix)]
+#[test]
+fn publish_refuses_a_branch_checked_out_through_links_aliases_rebases_and_bisects() {
+    let repo = TeamRepo::example();
+    let git = init(&repo);
+    commit(&git, "alice", 1_767_571_200, "base");
+    let head = git.head().unwrap().target().unwrap();
+    let current = git.head().unwrap().name().unwrap().to_owned();
+    let dot_git = repo.file(".git");
+    // Every ref and what it points at (HEAD may be detached here).
+    let refs = |dir: &Path| {
+        git_cli(dir, &["for-each-ref", "--format=%(refname) %(objectname)"])
+            + &git_cli(dir, &["rev-parse", "HEAD"])
+    };
+    let publish = |branch: &str| {
+        let before = refs(repo.path());
+        let output = common::okr(repo.path())
+            .args(["publish", "--branch", branch])
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{branch}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("checked out"),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(refs(repo.path()), before, "{branch}: no ref moved");
+    };
+    // HEAD as a link to the branch's loose ref.
+    for name in ["linked", "rebased", "bisected"] {
+        git.branch(name, &git.find_commit(head).unwrap(), false)
+            .unwrap();
+    }
+    std::fs::remove_file(dot_git.join("HEAD")).unwrap();
+    std::os::unix::fs::symlink("refs/heads/linked", dot_git.join("HEAD")).unwrap();
+    publish("linked");
+    std::fs::remove_file(dot_git.join("HEAD")).unwrap();
+    std::fs::write(dot_git.join("HEAD"), format!("ref: {current}\n")).unwrap();
+    // HEAD -> alias -> the branch.
+    git.reference_symbolic("refs/heads/alias", "refs/heads/aliased", true, "")
+        .unwrap();
+    git.branch("aliased", &git.find_commit(head).unwrap(), false)
+        .unwrap();
+    git.set_head("refs/heads/alias").unwrap();
+    publish("aliased");
+    git.set_head(&current).unwrap();
+    // A rebase of `rebased` stopped half-way (HEAD detached meanwhile), and a bisect begun on
+    // `bisected`.
+    std::fs::create_dir_all(dot_git.join("rebase-merge")).unwrap();
+    std::fs::write(
+        dot_git.join("rebase-merge/head-name"),
+        "refs/heads/rebased\n",
+    )
+    .unwrap();
+    std::fs::write(dot_git.join("BISECT_START"), "bisected\n").unwrap();
+    git.set_head_detached(head).unwrap();
+    publish("rebased");
+    publish("bisected");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: 300,
