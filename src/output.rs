@@ -286,7 +286,7 @@ pub fn is_stale_temporary(dir: &Path, name: &str) -> bool {
 /// Whether a terminal would act on `c` rather than show it: a control character (C0, DEL,
 /// C1; a newline and a tab only lay text out) or a bidirectional formatting character, which
 /// reorders what follows it (the "Trojan Source" characters).
-fn acts_on_a_terminal(c: char) -> bool {
+pub(crate) fn acts_on_a_terminal(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
         || matches!(
             c,

@@ -2,6 +2,7 @@
 //! templates compiled in, and a team's own templates (by file name) taking their place.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -69,6 +70,21 @@ pub fn markdown_inline(text: &str) -> String {
                 ws = 0;
                 continue;
             }
+            // A control or bidi character would act on a reader's terminal or reorder the
+            // text around it (in a review comment too): shown as its escape, `\u{1b}`, with
+            // the backslash escaped for Markdown.
+            if crate::output::acts_on_a_terminal(c) {
+                let _ = write!(out, "\\\\u{{{:x}}}", u32::from(c));
+                ws = 0;
+                continue;
+            }
+            // GitHub links `#123`, `owner/repo#123` and `GH-123` to issues (and tells the
+            // issue it was mentioned) in the rendered text, where a backslash is gone: a
+            // zero-width space between the marker and the number breaks the reference.
+            let digit_follows = word[i + c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit());
+            if c == '-' && digit_follows && word[..i].to_ascii_lowercase().ends_with("gh") {
+                out.push('\u{200B}');
+            }
             if autolink
                 || matches!(
                     c,
@@ -90,6 +106,9 @@ pub fn markdown_inline(text: &str) -> String {
                 out.push('\\');
             }
             out.push(c);
+            if c == '#' && digit_follows {
+                out.push('\u{200B}');
+            }
             ws = if c.eq_ignore_ascii_case(&'w') {
                 ws + 1
             } else {
@@ -161,6 +180,8 @@ pub fn number(value: f64) -> String {
 /// An inline code span that no backtick in the text can close early. Empty text gives a span
 /// of one space: two backticks alone would show as text.
 pub fn code(text: &str) -> String {
+    // Inside a code span a backslash is itself, so a control character's escape reads as is.
+    let text = crate::output::terminal_safe(text);
     let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if line.is_empty() {
         return "` `".to_owned();
@@ -1064,6 +1085,28 @@ mod tests {
             "see https\\://x.org or WWW\\.x.org, ask a@\u{200B}b.c: now"
         );
         assert_eq!(markdown_inline("@octocat"), "@\u{200B}octocat");
+    }
+
+    #[test]
+    fn inline_text_does_not_reference_an_issue() {
+        assert_eq!(
+            markdown_inline("Fixes #1, see torvalds/linux#22 and GH-3, gh-4"),
+            "Fixes \\#\u{200B}1, see torvalds/linux\\#\u{200B}22 and GH\u{200B}-3, gh\u{200B}-4"
+        );
+        // Only before a number: a heading marker, `C#` and `GH-pages` stay as they were.
+        assert_eq!(
+            markdown_inline("C# and #x and GH-pages"),
+            "C\\# and \\#x and GH-pages"
+        );
+    }
+
+    #[test]
+    fn control_and_bidi_characters_show_as_escapes() {
+        assert_eq!(
+            markdown_inline("a\u{1b}[31mb\u{202e}c\u{9b}"),
+            "a\\\\u{1b}\\[31mb\\\\u{202e}c\\\\u{9b}"
+        );
+        assert_eq!(code("a\u{1b}b\u{7}"), "`a\\u{1b}b\\u{7}`");
     }
 
     #[test]

@@ -178,7 +178,8 @@ fn nasty() -> impl Strategy<Value = String> {
                 Just(" @octocat"), Just("<ins>"), Just("</ins>"), Just("[click](https:evil.example)"),
                 Just("**"), Just("_"), Just("~"), Just("www.evil.example"), Just("a@b.example"),
                 Just("https://evil.example"), Just("&#64;"), Just("&lt;"), Just(" "), Just("\n"),
-                Just("x"), Just(".toml"), Just("#1"), Just(":"),
+                Just("x"), Just(".toml"), Just("#1"), Just(":"), Just("GH-2"), Just("a/b#3"),
+                Just("\u{1b}[31m"), Just("\u{202e}"), Just("\u{9b}"),
             ],
             0..10,
         )
@@ -381,14 +382,33 @@ fn check_comment(markdown: &str) -> Result<(), TestCaseError> {
     prop_assert_eq!(text.matches("<strong>").count(), 1, "{}", html);
     let chars: Vec<char> = text.chars().collect();
     for (i, c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied().unwrap_or(' ');
         if *c == '@' {
-            let next = chars.get(i + 1).copied().unwrap_or(' ');
             prop_assert!(
                 !next.is_ascii_alphanumeric(),
                 "a mention or address in\n{}",
                 html
             );
         }
+        // `#1`, `owner/repo#1` and `GH-1` would link an issue and notify it.
+        if *c == '#'
+            || (*c == '-'
+                && i >= 2
+                && chars[i - 2..i]
+                    .iter()
+                    .collect::<String>()
+                    .eq_ignore_ascii_case("gh"))
+        {
+            prop_assert!(!next.is_ascii_digit(), "an issue reference in\n{}", html);
+        }
+        // Nothing that acts on a terminal or reorders text reaches the reader.
+        prop_assert!(
+            !(matches!(*c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+                || (c.is_control() && *c != '\n' && *c != '\t')),
+            "a control character {:?} in\n{}",
+            c,
+            html
+        );
     }
     prop_assert!(!text.contains("href"), "{}", html);
     Ok(())
