@@ -282,3 +282,85 @@ fn findings_of_one_rule_are_capped_per_file_in_every_format() {
         "{text}"
     );
 }
+
+/// Runs `okr render` under `/usr/bin/time -v`, giving the output and the peak RSS in KiB.
+fn render_measured(repo: &TeamRepo) -> (std::process::Output, u64) {
+    let binary = assert_cmd::cargo::cargo_bin("okr");
+    let started = Instant::now();
+    let output = assert_cmd::Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(binary)
+        .args(["render", "--out", "okrs"])
+        .current_dir(repo.path())
+        .env_remove("RUST_BACKTRACE")
+        .env("HOME", repo.path())
+        .timeout(Duration::from_secs(90))
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let text = stderr(&output);
+    let peak = text
+        .lines()
+        .find_map(|line| {
+            line.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no peak in {text}"));
+    assert!(
+        took < Duration::from_secs(30),
+        "{}: render took {took:?}: {text}",
+        std::fs::read_to_string(repo.file("templates/objective.md.j2")).unwrap()
+    );
+    (output, peak)
+}
+
+#[test]
+fn a_template_that_grows_values_stops_within_a_memory_budget() {
+    let doubling_list = format!(
+        "{{% set x = [1, 2, 3, 4, 5, 6, 7, 8] %}}{}{{{{ x }}}}",
+        "{% set x = [x, x, x, x, x, x, x, x] %}".repeat(9)
+    );
+    let doubling_string = format!(
+        "{{% set x = \"aaaaaaaa\" %}}{}{{{{ x | length }}}}",
+        "{% set x = x ~ x %}".repeat(40)
+    );
+    let concat_nested = format!(
+        "{{% set x = [1, 2, 3, 4, 5, 6, 7, 8] %}}{}{{{{ (x ~ \"\") | length }}}}",
+        "{% set x = [x, x, x, x, x, x, x, x] %}".repeat(9)
+    );
+    let list_plus = format!(
+        "{{% set x = [\"aaaaaaaaaaaaaaaa\"] %}}{}{{{{ (x ~ \"\") | length }}}}",
+        "{% set x = x + x %}".repeat(40)
+    );
+    let repeat = "{% set y = [\"aaaaaaaaaa\"] * 100000000 %}{{ (y ~ \"\") | length }}".to_owned();
+    let string_repeat = "{% set y = \"aaaaaaaaaa\" * 100000000 %}{{ y | length }}".to_owned();
+    let joined = format!(
+        "{{% set x = [1, 2, 3, 4, 5, 6, 7, 8] %}}{}{{{{ x | join(\",\") | length }}}}",
+        "{% set x = [x, x, x, x, x, x, x, x] %}".repeat(9)
+    );
+    let filtered = format!(
+        "{{% set x = [1, 2, 3, 4, 5, 6, 7, 8] %}}{}{{{{ x | md | length }}}}",
+        "{% set x = [x, x, x, x, x, x, x, x] %}".repeat(9)
+    );
+    for template in [
+        doubling_list,
+        doubling_string,
+        concat_nested,
+        list_plus,
+        repeat,
+        string_repeat,
+        joined,
+        filtered,
+    ] {
+        let repo = TeamRepo::example();
+        repo.write("templates/objective.md.j2", &template);
+        let (output, peak) = render_measured(&repo);
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{template}\n{text}");
+        assert!(text.contains("objective.md.j2"), "{template}\n{text}");
+        assert!(!text.contains("panicked"), "{template}\n{text}");
+        assert!(peak < 200 * 1024, "{template}: peak RSS {peak} KiB\n{text}");
+        assert!(!repo.file("okrs/README.md").exists(), "{template}");
+    }
+}
