@@ -170,7 +170,7 @@ impl Scale {
     }
 
     /// Level names, lowest number first.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
+    pub fn names(&self) -> impl Iterator<Item = &str> + Clone {
         self.levels.iter().map(|(n, _)| n.as_str())
     }
 
@@ -238,6 +238,7 @@ pub struct Config {
     pub paths: Paths,
     pub scales: Scales,
     pub formula: Formula,
+    /// `[tags].known`, sorted and without repeats.
     pub known_tags: Vec<String>,
     pub aliases: BTreeMap<String, String>,
     pub rules: RuleLevels,
@@ -411,11 +412,16 @@ impl Config {
             .iter()
             .map(|t| t.get_ref().clone())
             .collect();
+        config.known_tags.sort_unstable();
+        config.known_tags.dedup();
         config.aliases = file.tags.aliases.clone();
         if !config.known_tags.is_empty() {
             for (alias, target) in &file.tags.aliases {
-                if !config.known_tags.contains(target) {
-                    let help = suggestion(target, config.known_tags.iter().map(String::as_str));
+                if !config.is_known_tag(target) {
+                    // Only the findings reported get a suggestion: the others are summed up.
+                    let help = (findings.len() < crate::finding::MAX_PER_RULE)
+                        .then(|| suggestion(target, config.known_tags.iter().map(String::as_str)))
+                        .flatten();
                     findings.push(
                         Finding::new(
                             Rule::BadConfig,
@@ -439,6 +445,13 @@ impl Config {
     }
 
     /// A tag after `[tags].aliases`.
+    /// Whether `tag` is in `[tags].known` (kept sorted, so that this is a binary search).
+    pub fn is_known_tag(&self, tag: &str) -> bool {
+        self.known_tags
+            .binary_search_by(|known| known.as_str().cmp(tag))
+            .is_ok()
+    }
+
     pub fn canonical_tag<'a>(&'a self, tag: &'a str) -> &'a str {
         self.aliases.get(tag).map_or(tag, String::as_str)
     }

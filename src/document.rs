@@ -5,7 +5,7 @@
 //! complains the offending key is removed and the document tried again. Required fields are
 //! `Option`s in the types and checked by the rules, so one missing key never hides another.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
 
 use serde::de::DeserializeOwned;
@@ -40,16 +40,14 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> (Option<Parsed<T>>,
         Err(_) => DeTable::parse_recoverable(text),
     };
     if !errors.is_empty() {
+        // Recovery after deep nesting repeats one error per open bracket: say it once. A set,
+        // since a file can hold an error on every line.
+        let mut seen = HashSet::with_capacity(errors.len());
         for error in errors {
-            let finding = Finding::new(
-                Rule::TomlSyntax,
-                file,
-                error.span(),
-                format!("invalid TOML: {}", first_line(error.message())),
-            );
-            // Recovery after deep nesting repeats one error per open bracket: say it once.
-            if !findings.contains(&finding) {
-                findings.push(finding);
+            let message = format!("invalid TOML: {}", first_line(error.message()));
+            let span = error.span();
+            if seen.insert((span.clone().map(|s| (s.start, s.end)), message.clone())) {
+                findings.push(Finding::new(Rule::TomlSyntax, file, span, message));
             }
         }
         return (None, findings);
@@ -69,9 +67,11 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> (Option<Parsed<T>>,
     let (root, _) = DeTable::parse_recoverable(text);
     let mut table = root.into_inner();
     let mut removed = BTreeSet::new();
-    // Each round removes one key, so the loop ends; the bound is a guard against a serde error
-    // whose span we cannot place.
-    for _ in 0..=count_keys(&table) {
+    // Each round removes at least one key, so the loop ends. Each round also deserializes the
+    // whole document again: the rounds are bounded, so that a file with a problem on every line
+    // costs a bounded multiple of one parse.
+    let rounds = count_keys(&table).min(MAX_ROUNDS);
+    for _ in 0..rounds {
         let value = Spanned::new(span.clone(), DeValue::Table(table.clone()));
         match T::deserialize(toml::de::ValueDeserializer::from(value)) {
             Ok(doc) => return (Some(Parsed { doc, removed }), findings),
@@ -81,6 +81,27 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> (Option<Parsed<T>>,
                     findings.push(serde_finding(file, &message, None));
                     return (None, findings);
                 };
+                // An unknown key names the keys its table allows: every other key of that table
+                // goes in this one round, not one round each.
+                if let Some((_, allowed)) = backticked_list(first_line(&message), "unknown field `")
+                {
+                    let unknown = remove_unknown(&mut table, &error_span, &allowed, "");
+                    if !unknown.is_empty() {
+                        for (path, key, key_span) in unknown {
+                            let message = format!(
+                                "unknown field `{key}`, expected {}",
+                                allowed
+                                    .iter()
+                                    .map(|k| format!("`{k}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            );
+                            findings.push(serde_finding(file, &message, Some(key_span)));
+                            removed.insert(path);
+                        }
+                        continue;
+                    }
+                }
                 let path = remove_innermost(&mut table, &error_span, "");
                 let mut finding = serde_finding(file, &message, Some(error_span));
                 if let (Rule::WrongType, Some(path)) = (finding.rule, &path) {
@@ -98,6 +119,14 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> (Option<Parsed<T>>,
                 }
             }
         }
+    }
+    if rounds == MAX_ROUNDS {
+        findings.push(Finding::new(
+            Rule::WrongType,
+            file,
+            None,
+            format!("okr stopped reading this file after {MAX_ROUNDS} problems; fix those first"),
+        ));
     }
     (None, findings)
 }
@@ -157,6 +186,9 @@ fn strictly_toml(file: &str, text: &str, root: &Spanned<DeTable<'_>>) -> Vec<Fin
     findings.sort_by_key(|f| f.span.as_ref().map(|s| s.start));
     findings
 }
+
+/// The most times a document is deserialized again after a problem.
+const MAX_ROUNDS: usize = 200;
 
 fn first_line(message: &str) -> &str {
     message.lines().next().unwrap_or(message).trim()
@@ -238,6 +270,58 @@ fn count_value_keys(value: &DeValue<'_>) -> usize {
 
 fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
     outer.start <= inner.start && inner.end <= outer.end.max(outer.start + 1)
+}
+
+/// In the table that directly holds the key at `span`, removes every key that `allowed` does not
+/// list; gives each one's dotted path, name and span, in the table's order.
+fn remove_unknown(
+    table: &mut DeTable<'_>,
+    span: &Range<usize>,
+    allowed: &[String],
+    prefix: &str,
+) -> Vec<(String, String, Range<usize>)> {
+    let join = |key: &str| {
+        if prefix.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{prefix}.{key}")
+        }
+    };
+    for (key, value) in table.iter_mut() {
+        let path = join(key.get_ref());
+        let found = match value.get_mut() {
+            DeValue::Table(inner) => remove_unknown(inner, span, allowed, &path),
+            DeValue::Array(items) => items
+                .iter_mut()
+                .enumerate()
+                .map(|(index, item)| match item.get_mut() {
+                    DeValue::Table(inner) => {
+                        remove_unknown(inner, span, allowed, &format!("{path}.{index}"))
+                    }
+                    _ => Vec::new(),
+                })
+                .find(|found| !found.is_empty())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    if !table.keys().any(|key| contains(&key.span(), span)) {
+        return Vec::new();
+    }
+    let unknown: Vec<(String, String, Range<usize>)> = table
+        .keys()
+        .filter(|key| !allowed.iter().any(|name| name == key.get_ref().as_ref()))
+        .map(|key| (join(key.get_ref()), key.get_ref().to_string(), key.span()))
+        .collect();
+    // One pass: removing keys one by one from an ordered map shifts the rest each time.
+    *table = std::mem::take(table)
+        .into_iter()
+        .filter(|(key, _)| allowed.iter().any(|name| name == key.get_ref().as_ref()))
+        .collect();
+    unknown
 }
 
 /// Removes the innermost key whose key or value span holds `span`; returns its dotted path.

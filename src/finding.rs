@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -108,6 +108,9 @@ pub struct Finding {
     pub span: Option<Range<usize>>,
     pub message: String,
     pub help: Option<String>,
+    /// How many findings this one stands for, when it sums up those over [`MAX_PER_RULE`];
+    /// 0 for a finding of its own.
+    pub hidden: usize,
 }
 
 impl Finding {
@@ -119,7 +122,13 @@ impl Finding {
             span,
             message,
             help: None,
+            hidden: 0,
         }
+    }
+
+    /// How many findings this one counts for: itself, or those it sums up.
+    pub fn count(&self) -> usize {
+        if self.hidden > 0 { self.hidden } else { 1 }
     }
 
     pub fn with_help(mut self, help: impl Into<Option<String>>) -> Finding {
@@ -160,16 +169,85 @@ impl RuleLevels {
             })
             .collect();
         sort(&mut kept);
-        kept
+        cap(kept)
     }
 }
 
 /// Sorts findings by file, then position, then rule, so output never depends on read order.
+/// A summary of findings left out comes after the rest of its file.
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        let start = |f: &Finding| f.span.as_ref().map_or(0, |s| s.start);
-        (&a.file, start(a), a.rule, &a.message).cmp(&(&b.file, start(b), b.rule, &b.message))
+        let key = |f: &Finding| f.span.as_ref().map_or(0, |s| s.start);
+        (&a.file, a.hidden > 0, key(a), a.rule, &a.message).cmp(&(
+            &b.file,
+            b.hidden > 0,
+            key(b),
+            b.rule,
+            &b.message,
+        ))
     });
+}
+
+/// At most this many findings of one rule are reported for one file: a file with a problem on
+/// every line would otherwise flood a terminal, a CI log and a pull request's annotations, and
+/// take time to report that grows with it.
+pub const MAX_PER_RULE: usize = 100;
+
+/// Keeps the first [`MAX_PER_RULE`] findings of each rule in each file (in the order given,
+/// sorted by file) and sums up the rest in one finding of that rule, as severe as the worst of
+/// them, that counts for all of them. Capping capped findings changes nothing.
+pub fn cap(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len().min(4 * MAX_PER_RULE));
+    let mut summaries: Vec<Finding> = Vec::new();
+    // Per rule, for the file at hand: (findings kept, findings left out, the worst left out).
+    let mut seen = vec![(0, 0, Severity::Warning); Rule::ALL.len()];
+    let mut file: Option<String> = None;
+    let flush = |file: &str, seen: &mut [(usize, usize, Severity)], out: &mut Vec<Finding>| {
+        for (&rule, counts) in Rule::ALL.iter().zip(seen.iter_mut()) {
+            let (_, hidden, worst) = *counts;
+            if hidden > 0 {
+                let mut summary = Finding::new(
+                    rule,
+                    file,
+                    None,
+                    format!("and {hidden} more `{rule}` findings in this file"),
+                )
+                .with_help(format!(
+                    "okr reports at most {MAX_PER_RULE} findings of one rule in one file"
+                ));
+                summary.severity = worst;
+                summary.hidden = hidden;
+                out.push(summary);
+            }
+            *counts = (0, 0, Severity::Warning);
+        }
+    };
+    for finding in findings {
+        if file.as_deref() != Some(finding.file.as_str()) {
+            if let Some(file) = &file {
+                flush(file, &mut seen, &mut summaries);
+            }
+            file = Some(finding.file.clone());
+        }
+        let counts = &mut seen[finding.rule as usize];
+        if counts.0 < MAX_PER_RULE && finding.hidden == 0 {
+            counts.0 += 1;
+            kept.push(finding);
+        } else {
+            // A summary made before is merged into this one: alone, it is made again as it was.
+            counts.1 += finding.count();
+            counts.2 = counts.2.min(finding.severity);
+        }
+    }
+    if let Some(file) = &file {
+        flush(file, &mut seen, &mut summaries);
+    }
+    if summaries.is_empty() {
+        return kept;
+    }
+    kept.extend(summaries);
+    sort(&mut kept);
+    kept
 }
 
 /// The text of every file that findings point into, for line numbers and source excerpts.
@@ -179,7 +257,25 @@ pub fn sort(findings: &mut [Finding]) {
 /// the few that have findings.
 #[derive(Debug, Clone, Default)]
 pub struct Texts {
-    files: Vec<(String, Arc<str>)>,
+    files: Vec<Text>,
+}
+
+/// One file's text, with where its lines start once a finding has asked.
+#[derive(Debug, Clone)]
+struct Text {
+    path: String,
+    text: Arc<str>,
+    lines: OnceLock<Lines>,
+}
+
+impl Text {
+    fn new(path: String, text: Arc<str>) -> Text {
+        Text {
+            path,
+            text,
+            lines: OnceLock::new(),
+        }
+    }
 }
 
 impl Texts {
@@ -195,30 +291,30 @@ impl Texts {
 
     /// Adds or replaces the text of `path`.
     pub fn insert(&mut self, path: String, text: Arc<str>) {
-        if self.files.last().is_none_or(|(last, _)| *last < path) {
-            self.files.push((path, text));
+        if self.files.last().is_none_or(|last| last.path < path) {
+            self.files.push(Text::new(path, text));
             return;
         }
         match self.find(&path) {
-            Ok(at) => self.files[at].1 = text,
-            Err(at) => self.files.insert(at, (path, text)),
+            Ok(at) => self.files[at] = Text::new(path, text),
+            Err(at) => self.files.insert(at, Text::new(path, text)),
         }
     }
 
     /// Adds or replaces the texts of `other`, in one pass however they interleave.
     pub fn extend(&mut self, other: Texts) {
         let in_order = match (self.files.last(), other.files.first()) {
-            (Some((last, _)), Some((first, _))) => last < first,
+            (Some(last), Some(first)) => last.path < first.path,
             _ => true,
         };
         self.files.extend(other.files);
         if !in_order {
             // Stable: of two texts of one path, the one added later comes last, and stays.
-            self.files.sort_by(|a, b| a.0.cmp(&b.0));
-            let mut kept: Vec<(String, Arc<str>)> = Vec::with_capacity(self.files.len());
+            self.files.sort_by(|a, b| a.path.cmp(&b.path));
+            let mut kept: Vec<Text> = Vec::with_capacity(self.files.len());
             for file in self.files.drain(..) {
                 match kept.last_mut() {
-                    Some(last) if last.0 == file.0 => *last = file,
+                    Some(last) if last.path == file.path => *last = file,
                     _ => kept.push(file),
                 }
             }
@@ -227,13 +323,22 @@ impl Texts {
     }
 
     pub fn get(&self, path: &str) -> Option<&Arc<str>> {
-        self.find(path).ok().map(|at| &self.files[at].1)
+        self.find(path).ok().map(|at| &self.files[at].text)
+    }
+
+    /// The text of `path` with where its lines start, counted once for all its findings.
+    pub fn lines(&self, path: &str) -> Option<(&str, &Lines)> {
+        let file = &self.files[self.find(path).ok()?];
+        Some((
+            &file.text,
+            file.lines.get_or_init(|| Lines::new(&file.text)),
+        ))
     }
 
     /// Those of `paths` (sorted, without repeats) that have no text: one walk along both lists.
     pub fn missing<'a>(&self, paths: &[&'a str]) -> Vec<&'a str> {
         let mut missing = Vec::new();
-        let mut files = self.files.iter().map(|(file, _)| file.as_str()).peekable();
+        let mut files = self.files.iter().map(|file| file.path.as_str()).peekable();
         for &path in paths {
             while files.next_if(|file| *file < path).is_some() {}
             if files.peek() != Some(&path) {
@@ -253,7 +358,7 @@ impl Texts {
 
     fn find(&self, path: &str) -> Result<usize, usize> {
         self.files
-            .binary_search_by(|(file, _)| file.as_str().cmp(path))
+            .binary_search_by(|file| file.path.as_str().cmp(path))
     }
 }
 
@@ -264,27 +369,101 @@ pub struct Position {
     pub column: usize,
 }
 
-/// The 1-based line and column of a byte offset; offsets past the end clamp to the end.
-pub fn position(text: &str, offset: usize) -> Position {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    Position { line, column }
+/// Where each line of a text starts, so that placing a finding is a binary search, not a scan of
+/// the text before it: a file can hold a finding on each of its lines.
+#[derive(Debug, Clone)]
+pub struct Lines {
+    starts: Vec<usize>,
 }
 
+impl Lines {
+    pub fn new(text: &str) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Lines { starts }
+    }
+
+    /// The 0-based number of the line that holds byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset) - 1
+    }
+
+    /// The bytes of 0-based line `line` of `text`, without its line break.
+    pub fn line(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let start = self.starts[line];
+        let end = self
+            .starts
+            .get(line + 1)
+            .map_or(text.len(), |next| next - 1);
+        start..end
+    }
+
+    /// The 1-based line and column of a byte offset of `text`; offsets past the end clamp to
+    /// the end.
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_of(offset);
+        let column = text[self.starts[line]..offset].chars().count() + 1;
+        Position {
+            line: line + 1,
+            column,
+        }
+    }
+}
+
+/// The 1-based line and column of a byte offset; offsets past the end clamp to the end.
+pub fn position(text: &str, offset: usize) -> Position {
+    Lines::new(text).position(text, offset)
+}
+
+/// At most this many candidates are compared with a value for a suggestion: a list of known
+/// values can be as long as a 1 MiB okr.toml allows, and each unknown value would be compared
+/// with all of it.
+pub const MAX_COMPARED: usize = 1_000;
+
 /// The closest of `candidates` to `value`, when it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
-    value: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+///
+/// Only candidates of about the value's length are compared, and at most [`MAX_COMPARED`] of
+/// them: first those that begin with the same letter, then the others, each in the order given.
+/// A typo changes a few characters, seldom the length or the first one.
+pub fn did_you_mean<'a, I>(value: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+    I::IntoIter: Clone,
+{
     let value = value.to_lowercase();
-    candidates
-        .into_iter()
+    let length = value.chars().count();
+    let first = value.chars().next();
+    let similar = move |candidate: &&str| {
+        // Bytes bound characters from above: most candidates are judged without counting.
+        let (short, long) = (candidate.len().min(length), candidate.len().max(length));
+        if (long - short) * 3 > long + 3 {
+            let chars = candidate.chars().count();
+            if chars.abs_diff(length) * 3 > chars.max(length) + 3 {
+                return false;
+            }
+        }
+        true
+    };
+    let alike = move |candidate: &&str| {
+        candidate.chars().next().map(|c| c.to_lowercase().next()) == first.map(Some)
+    };
+    let candidates = candidates.into_iter();
+    let near = candidates
+        .clone()
+        .filter(move |c| similar(c) && alike(c))
+        .take(MAX_COMPARED);
+    let far = candidates.filter(move |c| similar(c) && !alike(c));
+    near.chain(far)
+        .take(MAX_COMPARED)
         .map(|candidate| {
             (
                 strsim::jaro_winkler(&value, &candidate.to_lowercase()),
@@ -297,10 +476,11 @@ pub fn did_you_mean<'a>(
 }
 
 /// "did you mean `x`?" for [`Finding::with_help`].
-pub fn suggestion<'a>(
-    value: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
+pub fn suggestion<'a, I>(value: &str, candidates: I) -> Option<String>
+where
+    I: IntoIterator<Item = &'a str>,
+    I::IntoIter: Clone,
+{
     did_you_mean(value, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 

@@ -19,6 +19,7 @@ pub mod git;
 pub mod history;
 mod in_place;
 pub mod load;
+pub mod memory;
 pub mod model;
 pub mod output;
 pub mod period;

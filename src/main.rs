@@ -18,5 +18,7 @@ fn main() -> ExitCode {
 }
 
 // Parsing thousands of small files is allocation-heavy; mimalloc makes it markedly cheaper.
+// `Budgeted` stops a template that builds values without bound (see `okr::memory`).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: okr::memory::Budgeted<mimalloc::MiMalloc> =
+    okr::memory::Budgeted(mimalloc::MiMalloc);

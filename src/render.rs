@@ -677,6 +677,36 @@ fn environment(templates: Templates, portfolio: &Portfolio) -> Environment<'stat
     env
 }
 
+/// What one document may weigh: far more than any portfolio's documents need.
+const OUTPUT_LIMIT: usize = 16 << 20;
+const OUTPUT_PER_INITIATIVE: usize = 16 << 10;
+/// What all renderings together may hold at once, beyond what okr held before.
+const MEMORY_LIMIT: usize = 48 << 20;
+const MEMORY_PER_INITIATIVE: usize = 32 << 10;
+
+/// A document in the making, refused past its limit: the engine counts what it writes only
+/// after each step, and one step can write a value of any size.
+struct LimitedOutput {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+impl std::io::Write for LimitedOutput {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.limit {
+            let room = self.limit - self.bytes.len();
+            self.bytes.extend_from_slice(&buf[..room]);
+            return Err(std::io::Error::other("the document is too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn template_error(name: &str, error: &minijinja::Error) -> Error {
     let mut message = match error.kind() {
         ErrorKind::UndefinedError => format!("undefined value: {}", error.detail().unwrap_or("")),
@@ -734,13 +764,34 @@ pub fn render(
         period: portfolio.config.period.clone(),
         formula: portfolio.config.formula.source().to_owned(),
     }));
-    let render = |name: &str, context: Value| -> Result<String> {
+    // Fuel bounds a template's steps; these bound what it writes and what it holds.
+    let initiatives = portfolio.initiatives.len();
+    let output_limit = OUTPUT_LIMIT + OUTPUT_PER_INITIATIVE * initiatives;
+    crate::memory::set_limit(MEMORY_LIMIT + MEMORY_PER_INITIATIVE * initiatives);
+    let render = |name: &'static str, context: Value| -> Result<String> {
         let template = env
             .get_template(name)
             .map_err(|e| template_error(name, &e))?;
-        template
-            .render(context)
-            .map_err(|e| template_error(name, &e))
+        let mut out = LimitedOutput {
+            bytes: Vec::new(),
+            limit: output_limit,
+        };
+        let rendered =
+            crate::memory::scope(name, || template.render_captured_to(context, &mut out));
+        match rendered {
+            Ok(_) => String::from_utf8(out.bytes).map_err(|_| Error::Template {
+                name: name.to_owned(),
+                message: "the template wrote text that is not UTF-8".to_owned(),
+            }),
+            Err(_) if out.bytes.len() >= out.limit => Err(Error::Template {
+                name: name.to_owned(),
+                message: format!(
+                    "the document would be over {} MiB; the template writes without bound",
+                    output_limit >> 20
+                ),
+            }),
+            Err(e) => Err(template_error(name, &e)),
+        }
     };
     // The documents are independent: render them on all cores, in a stable order, the index
     // beside the objectives.

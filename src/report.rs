@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
 
-use crate::finding::{Finding, Severity, Texts, position};
+use crate::finding::{Finding, Lines, Severity, Texts};
 use crate::output::terminal_safe;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -33,8 +33,11 @@ pub struct Located<'a> {
 }
 
 pub fn locate<'a>(finding: &'a Finding, texts: &Texts) -> Located<'a> {
-    let (start, end) = match (&finding.span, texts.get(&finding.file)) {
-        (Some(span), Some(text)) => (position(text, span.start), position(text, span.end)),
+    let (start, end) = match (&finding.span, texts.lines(&finding.file)) {
+        (Some(span), Some((text, lines))) => (
+            lines.position(text, span.start),
+            lines.position(text, span.end),
+        ),
         _ => {
             let first = crate::finding::Position { line: 1, column: 1 };
             (first, first)
@@ -53,12 +56,16 @@ pub fn locate<'a>(finding: &'a Finding, texts: &Texts) -> Located<'a> {
     }
 }
 
+/// The errors and warnings among `findings`, counting those a summary stands for.
 pub fn counts(findings: &[Finding]) -> (usize, usize) {
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    (errors, findings.len() - errors)
+    let (mut errors, mut warnings) = (0, 0);
+    for finding in findings {
+        match finding.severity {
+            Severity::Error => errors += finding.count(),
+            Severity::Warning => warnings += finding.count(),
+        }
+    }
+    (errors, warnings)
 }
 
 /// Writes every finding in `format`.
@@ -69,6 +76,8 @@ pub fn findings(
     texts: &Texts,
     color: bool,
 ) -> io::Result<()> {
+    // Findings that did not pass through `[rules]` (okr.toml's own) are capped here.
+    let findings = &crate::finding::cap(findings.to_vec());
     match format {
         Format::Human => human(out, findings, texts, color),
         Format::Github => github(out, findings, texts),
@@ -92,39 +101,141 @@ fn human(out: &mut dyn Write, findings: &[Finding], texts: &Texts, color: bool) 
         let title = level
             .primary_title(terminal_safe(&finding.message))
             .id(finding.rule.code());
-        let mut group = match (&finding.span, texts.get(&finding.file)) {
-            (Some(span), Some(text)) => {
-                // Only the lines the span covers: a 1 MiB file with many findings must not be
-                // laid out again for each one.
-                let span = char_span(text, span);
-                let first = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-                let last = text[span.end..]
-                    .find('\n')
-                    .map_or(text.len(), |i| span.end + i);
-                let line = text.as_bytes()[..first]
-                    .iter()
-                    .filter(|b| **b == b'\n')
-                    .count()
-                    + 1;
-                // Escaping is per character, so the span's ends move by what precedes them.
-                let start = terminal_safe(&text[first..span.start]).len();
-                let end = start + terminal_safe(&text[span.clone()]).len();
-                title.element(
-                    Snippet::source(terminal_safe(&text[first..last]))
-                        .line_start(line)
-                        .path(file.clone())
-                        .annotation(AnnotationKind::Primary.span(start..end)),
-                )
-            }
-            _ => title.element(Origin::path(file.clone())),
+        let excerpt = match (&finding.span, texts.lines(&finding.file)) {
+            (Some(span), Some((text, lines))) => Some(Excerpt::new(text, lines, span).escaped()),
+            _ => None,
+        };
+        let mut group = match &excerpt {
+            Some(cut) => title.element(
+                Snippet::source(cut.source.as_str())
+                    .line_start(cut.line)
+                    .path(file.clone())
+                    .annotation(AnnotationKind::Primary.span(cut.span.clone())),
+            ),
+            None => title.element(Origin::path(file.clone())),
         };
         if let Some(help) = &finding.help {
             group = group.element(Level::HELP.message(terminal_safe(help)));
         }
         let report: [Group<'_>; 1] = [group];
-        writeln!(out, "{}\n", renderer.render(&report))?;
+        let mut rendered = renderer.render(&report);
+        if let Some(excerpt) = &excerpt {
+            excerpt.fix_column(&mut rendered, finding);
+        }
+        writeln!(out, "{rendered}\n")?;
     }
     Ok(())
+}
+
+/// The part of a file drawn under a finding: the lines its span covers, or, where that is long
+/// (a 1 MiB file on one line, a span over thousands of lines), a window around the span's start.
+/// The renderer lays out every character it is given, for every finding: it must be given only
+/// what it shows.
+struct Excerpt {
+    source: String,
+    /// The first line's number, from 1.
+    line: usize,
+    /// The span within `source`.
+    span: std::ops::Range<usize>,
+    /// The span start's column in the whole line, and in `source` where that differs.
+    column: usize,
+    drawn_column: usize,
+}
+
+/// An excerpt longer than this is cut to a window around the span.
+const LONG_EXCERPT: usize = 512;
+/// Bytes of the line kept on each side of the span in a window.
+const WINDOW: usize = 80;
+
+impl Excerpt {
+    fn new(text: &str, lines: &Lines, span: &std::ops::Range<usize>) -> Excerpt {
+        let mut span = char_span(text, span);
+        let first = lines.line_of(span.start);
+        let last = lines.line_of(span.end);
+        let mut source = lines.line(text, first).start..lines.line(text, last).end;
+        let column = lines.position(text, span.start).column;
+        if source.len() <= LONG_EXCERPT {
+            return Excerpt {
+                source: text[source.clone()].to_owned(),
+                line: first + 1,
+                span: span.start - source.start..span.end - source.start,
+                column,
+                drawn_column: column,
+            };
+        }
+        // Long: show the span's first line, near the span, and at most a window of the span.
+        let line = lines.line(text, first);
+        span.end = span.end.min(line.end);
+        span.end = floor_char(text, span.end.min(span.start + LONG_EXCERPT)).max(span.start);
+        source.start = floor_char(text, span.start.saturating_sub(WINDOW).max(line.start));
+        source.end = ceil_char(text, (span.end + WINDOW).min(line.end));
+        let before = if source.start > line.start { "..." } else { "" };
+        let after = if source.end < line.end { "..." } else { "" };
+        let shown = format!("{before}{}{after}", &text[source.clone()]);
+        let start = before.len() + span.start - source.start;
+        let drawn_column = shown[..start].chars().count() + 1;
+        Excerpt {
+            source: shown,
+            line: first + 1,
+            span: start..start + (span.end - span.start),
+            column,
+            drawn_column,
+        }
+    }
+
+    /// The excerpt as a terminal should get it ([`terminal_safe`]): escaping is per character,
+    /// so the span's ends move by what the escapes before them added.
+    fn escaped(self) -> Excerpt {
+        let source = terminal_safe(&self.source);
+        if source.len() == self.source.len() {
+            return self;
+        }
+        let start = terminal_safe(&self.source[..self.span.start]).len();
+        let end = start + terminal_safe(&self.source[self.span.clone()]).len();
+        let drawn_column = source[..start].chars().count() + 1;
+        Excerpt {
+            source: source.into_owned(),
+            span: start..end,
+            drawn_column,
+            ..self
+        }
+    }
+
+    /// The renderer numbers columns in what it was given; a window must show the line's.
+    fn fix_column(&self, rendered: &mut String, finding: &Finding) {
+        if self.column == self.drawn_column {
+            return;
+        }
+        // The renderer was given the file name and message escaped for a terminal.
+        let file = terminal_safe(&finding.file);
+        let message = terminal_safe(&finding.message);
+        let drawn = format!("{file}:{}:{}", self.line, self.drawn_column);
+        // After the title, whose message could hold the same text.
+        let from = rendered
+            .find(message.as_ref())
+            .map_or(0, |at| at + message.len());
+        if let Some(at) = rendered[from..].find(&drawn) {
+            let at = from + at;
+            let real = format!("{file}:{}:{}", self.line, self.column);
+            rendered.replace_range(at..at + drawn.len(), &real);
+        }
+    }
+}
+
+fn floor_char(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_char(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }
 
 /// A span clamped to the text and widened to whole characters.

@@ -1,12 +1,12 @@
 //! The rules: from parsed documents to findings and the checked [`Model`].
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 use toml::Spanned;
 
 use crate::config::{Config, Scale};
-use crate::finding::{Finding, Rule, suggestion};
+use crate::finding::{Finding, MAX_PER_RULE, Rule, suggestion};
 use crate::in_place;
 use crate::load::{Document, Workspace};
 use crate::model::{
@@ -469,10 +469,18 @@ fn tags(
 ) -> Vec<String> {
     // Sized to fit: a list grown from empty holds room for four, and there is one per file.
     let mut out: Vec<String> = Vec::with_capacity(value.get_ref().len());
-    for tag in value.get_ref() {
-        let canonical = config.canonical_tag(tag.get_ref()).to_owned();
-        if !config.known_tags.is_empty() && !config.known_tags.contains(&canonical) {
-            let help = suggestion(&canonical, config.known_tags.iter().map(String::as_str))
+    // Tags seen, to drop repeats: a set once the list is long enough for a scan to cost.
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut unknown = 0;
+    let tags = value.get_ref();
+    for (at, tag) in tags.iter().enumerate() {
+        let canonical = config.canonical_tag(tag.get_ref());
+        if !config.known_tags.is_empty() && !config.is_known_tag(canonical) {
+            unknown += 1;
+            // Only the findings reported get a suggestion: the others are summed up.
+            let help = (unknown <= MAX_PER_RULE)
+                .then(|| suggestion(canonical, config.known_tags.iter().map(String::as_str)))
+                .flatten()
                 .unwrap_or_else(|| {
                     "add it to `[tags].known` in okr.toml, or use a known tag".to_owned()
                 });
@@ -486,8 +494,16 @@ fn tags(
                 .with_help(help),
             );
         }
-        if !out.contains(&canonical) {
-            out.push(canonical);
+        let repeated = if at < 16 {
+            out.iter().any(|t| t == canonical)
+        } else {
+            if seen.is_empty() {
+                seen.extend(tags[..at].iter().map(|t| config.canonical_tag(t.get_ref())));
+            }
+            !seen.insert(canonical)
+        };
+        if !repeated {
+            out.push(canonical.to_owned());
         }
     }
     out
@@ -785,6 +801,7 @@ fn dependencies<I: Outlined>(
         let (Some((id, file, depends_on, dependency_spans)), Some((from, _))) = (file, from) else {
             continue;
         };
+        let mut unknown = 0;
         for (target, span) in depends_on.iter().zip(dependency_spans) {
             let target = target.as_str();
             if let Some(to) = ids.get(target) {
@@ -796,9 +813,14 @@ fn dependencies<I: Outlined>(
                     sorted.sort_unstable();
                     sorted
                 });
-                let help = suggestion(target, sorted.iter().copied()).unwrap_or_else(|| {
-                    "`depends_on` lists ids, the file names of initiatives".to_owned()
-                });
+                unknown += 1;
+                // Only the findings reported get a suggestion: the others are summed up.
+                let help = (unknown <= MAX_PER_RULE)
+                    .then(|| suggestion(target, sorted.iter().copied()))
+                    .flatten()
+                    .unwrap_or_else(|| {
+                        "`depends_on` lists ids, the file names of initiatives".to_owned()
+                    });
                 findings.push(
                     Finding::new(
                         Rule::UnknownDependency,

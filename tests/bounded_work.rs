@@ -1,0 +1,366 @@
+//! Work bounded by the input: a file of up to 1 MiB, however it is built, must not make any
+//! command take time that grows faster than the file, nor a template take memory without end.
+//!
+//! Each input is sized so that a quadratic step takes seconds in a debug build and a linear one
+//! milliseconds; every run is also stopped after a timeout, so a regression fails rather than
+//! hangs.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{TeamRepo, stderr, stdout};
+
+/// Generous: a linear run of these inputs takes well under a second even in a debug build.
+const LIMIT: Duration = Duration::from_secs(2);
+
+/// The tags the example team's files use.
+const EXAMPLE_TAGS: &str = r#""database", "reliability", "ci", "deploy", "release", "observability", "developer-experience", "security", "cost", "perf", "dx""#;
+
+fn initiative(extra: &str) -> String {
+    format!(
+        "title = \"Big\"\nproblem = \"It is big.\"\nowner = \"dana\"\nimpact = \"high\"\ncost = \"s\"\nconfidence = \"high\"\nstatus = \"proposed\"\n{extra}"
+    )
+}
+
+/// Runs `okr args` in `repo`, asserting it finished within [`LIMIT`].
+fn timed(repo: &TeamRepo, args: &[&str]) -> std::process::Output {
+    let started = Instant::now();
+    let output = repo.okr().args(args).timeout(LIMIT * 5).output().unwrap();
+    let took = started.elapsed();
+    assert!(
+        took < LIMIT,
+        "`okr {}` took {took:?}\n{}",
+        args.join(" "),
+        stderr(&output)
+    );
+    output
+}
+
+fn json(output: &std::process::Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(output)).unwrap_or_else(|e| panic!("{e}: {}", stdout(output)))
+}
+
+/// The findings of `rule` in `file` in a `check --format json` report.
+fn of_rule<'a>(
+    report: &'a serde_json::Value,
+    rule: &str,
+    file: &str,
+) -> Vec<&'a serde_json::Value> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule && f["file"] == file)
+        .collect()
+}
+
+#[test]
+fn thousands_of_toml_syntax_errors_are_reported_in_linear_time() {
+    let repo = TeamRepo::example();
+    repo.write(
+        "initiatives/broken.toml",
+        format!("x = [\n{}", "1 1,\n".repeat(20_000)),
+    );
+    let output = timed(&repo, &["check", "--format", "github"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    let syntax: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("title=okr toml-syntax"))
+        .collect();
+    assert_eq!(syntax.len(), 101, "{text}");
+    assert!(
+        syntax[0].contains("file=initiatives/broken.toml,line=2,"),
+        "{}",
+        syntax[0]
+    );
+    assert!(
+        syntax[100].contains("more `toml-syntax` findings in this file"),
+        "{}",
+        syntax[100]
+    );
+}
+
+#[test]
+fn thousands_of_unknown_fields_are_reported_in_linear_time() {
+    let repo = TeamRepo::example();
+    let fields: String = (0..10_000).map(|i| format!("field{i} = {i}\n")).collect();
+    repo.write("initiatives/fields.toml", initiative(&fields));
+    let output = timed(&repo, &["check", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    let unknown = of_rule(&report, "unknown-field", "initiatives/fields.toml");
+    assert_eq!(unknown.len(), 101);
+    assert_eq!(unknown[0]["message"], "unknown field `field0`");
+    assert_eq!(unknown[0]["line"], 8);
+    assert_eq!(
+        unknown[100]["message"],
+        "and 9900 more `unknown-field` findings in this file"
+    );
+    // The counts are of every finding, those summed up in the last one included (and the
+    // missing `tags`).
+    assert_eq!(report["errors"], 10_001);
+}
+
+#[test]
+fn values_of_the_wrong_type_are_reported_in_linear_time() {
+    let repo = TeamRepo::example();
+    let results: String = (0..2_000)
+        .map(|_| "[[key_results]]\ntitle = 1\nmilestone = \"yes\"\n")
+        .collect();
+    repo.write("initiatives/types.toml", initiative(&results));
+    let output = timed(&repo, &["check", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    // Each problem of a type costs a new pass over the document: okr stops after a bound, says
+    // so first, and reports what it found until then.
+    let wrong = of_rule(&report, "wrong-type", "initiatives/types.toml");
+    assert_eq!(wrong.len(), 101);
+    assert_eq!(
+        wrong[0]["message"],
+        "okr stopped reading this file after 200 problems; fix those first"
+    );
+    assert_eq!(
+        wrong[1]["message"],
+        "wrong type for `key_results.0.title`: integer `1`, expected a string"
+    );
+    assert!(
+        report["errors"].as_u64().unwrap() >= 200,
+        "{}",
+        report["errors"]
+    );
+}
+
+#[test]
+fn a_long_line_of_findings_is_drawn_in_linear_time() {
+    let repo = TeamRepo::example();
+    let ids: Vec<String> = (0..16_000).map(|i| format!("\"missing-{i}\"")).collect();
+    repo.write(
+        "initiatives/deps.toml",
+        initiative(&format!("depends_on = [{}]\n", ids.join(", "))),
+    );
+    let output = timed(&repo, &["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.contains("`deps` depends on `missing-0`, which does not exist"),
+        "{text}"
+    );
+    // The place is the whole line's, though only a window of the line is drawn.
+    assert!(text.contains("initiatives/deps.toml:8:15"), "{text}");
+    let column = 15 + ids[..99].iter().map(|id| id.len() + 2).sum::<usize>();
+    assert!(
+        text.contains(&format!("initiatives/deps.toml:8:{column}")),
+        "{text}"
+    );
+    assert!(
+        text.contains("and 15900 more `unknown-dependency` findings"),
+        "{text}"
+    );
+    assert!(
+        text.lines().all(|line| line.len() < 1_000),
+        "a line of the output is long"
+    );
+}
+
+#[test]
+fn many_tags_are_deduplicated_in_linear_time() {
+    let repo = TeamRepo::example();
+    repo.write(
+        "okr.toml",
+        "[team]\nname = \"Platform\"\nperiod = \"2026-Q1\"\n[rules]\norphan = \"off\"\n",
+    );
+    let mut tags: Vec<String> = (0..60_000).map(|i| format!("\"t{i}\"")).collect();
+    tags.push("\"t7\"".to_owned());
+    repo.write(
+        "initiatives/tags.toml",
+        initiative(&format!("tags = [{}]\n", tags.join(","))),
+    );
+    let output = timed(&repo, &["list", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let list = json(&output);
+    let big = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "tags")
+        .unwrap();
+    let tags = big["tags"].as_array().unwrap();
+    assert_eq!(tags.len(), 60_000);
+    assert_eq!((&tags[0], &tags[59_999]), (&"t0".into(), &"t59999".into()));
+}
+
+#[test]
+fn suggestions_for_many_unknown_tags_are_bounded() {
+    let repo = TeamRepo::example();
+    let known: Vec<String> = (0..20_000).map(|i| format!("\"known-{i}\"")).collect();
+    repo.write(
+        "okr.toml",
+        format!(
+            "[team]\nname = \"Platform\"\n[tags]\nknown = [{EXAMPLE_TAGS}, {}]\n",
+            known.join(",")
+        ),
+    );
+    let unknown: Vec<String> = (0..20_000).map(|i| format!("\"other-{i}\"")).collect();
+    repo.write(
+        "initiatives/tags.toml",
+        initiative(&format!(
+            "tags = [\"relyability\", {}]\n",
+            unknown.join(",")
+        )),
+    );
+    let output = timed(&repo, &["check", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    let tags = of_rule(&report, "unknown-tag", "initiatives/tags.toml");
+    assert_eq!(tags.len(), 101);
+    assert_eq!(tags[0]["message"], "unknown tag `relyability`");
+    assert_eq!(tags[0]["help"], "did you mean `reliability`?");
+    assert_eq!(report["errors"], 20_001);
+}
+
+#[test]
+fn findings_of_one_rule_are_capped_per_file_in_every_format() {
+    let repo = TeamRepo::example();
+    let tags: Vec<String> = (0..250).map(|i| format!("\"stranger-{i}\"")).collect();
+    repo.write(
+        "initiatives/tags.toml",
+        initiative(&format!("tags = [{}]\n", tags.join(", "))),
+    );
+    let rules = repo
+        .read("okr.toml")
+        .replace("orphan = \"warn\"", "orphan = \"off\"");
+    repo.write(
+        "okr.toml",
+        rules.replace("\n[rules]", "\n[rules]\nunknown-tag = \"warn\""),
+    );
+
+    let output = timed(&repo, &["check", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let report = json(&output);
+    let tags = of_rule(&report, "unknown-tag", "initiatives/tags.toml");
+    assert_eq!(tags.len(), 101);
+    let last = tags[100];
+    assert_eq!(
+        last["message"],
+        "and 150 more `unknown-tag` findings in this file"
+    );
+    assert_eq!(last["severity"], "warning");
+    assert_eq!(last["file"], "initiatives/tags.toml");
+    assert_eq!(
+        (&report["errors"], &report["warnings"]),
+        (&0.into(), &250.into())
+    );
+
+    let output = timed(&repo, &["check", "--format", "github"]);
+    let text = stdout(&output);
+    assert_eq!(text.matches("title=okr unknown-tag").count(), 101, "{text}");
+    assert!(text.contains(
+        "::warning file=initiatives/tags.toml,line=1,col=1,endLine=1,endColumn=1,title=okr unknown-tag::and 150 more `unknown-tag` findings in this file"
+    ), "{text}");
+
+    let output = timed(&repo, &["check"]);
+    let text = stdout(&output);
+    assert_eq!(text.matches("warning[unknown-tag]").count(), 101, "{text}");
+    assert!(
+        text.contains("and 150 more `unknown-tag` findings in this file"),
+        "{text}"
+    );
+
+    // A view that stops on errors shows the capped list too.
+    let rules = repo
+        .read("okr.toml")
+        .replace("unknown-tag = \"warn\"", "unknown-tag = \"error\"");
+    repo.write("okr.toml", rules);
+    let output = timed(&repo, &["list"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert_eq!(text.matches("error[unknown-tag]").count(), 101, "{text}");
+    assert!(
+        text.contains("and 150 more `unknown-tag` findings in this file"),
+        "{text}"
+    );
+}
+
+/// Runs `okr render` under `/usr/bin/time -v`, giving the output and the peak RSS in KiB.
+fn render_measured(repo: &TeamRepo) -> (std::process::Output, u64) {
+    let binary = assert_cmd::cargo::cargo_bin("okr");
+    let started = Instant::now();
+    let output = assert_cmd::Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(binary)
+        .args(["render", "--out", "okrs"])
+        .current_dir(repo.path())
+        .env_remove("RUST_BACKTRACE")
+        .env("HOME", repo.path())
+        .timeout(Duration::from_secs(90))
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let text = stderr(&output);
+    let peak = text
+        .lines()
+        .find_map(|line| {
+            line.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no peak in {text}"));
+    assert!(
+        took < Duration::from_secs(30),
+        "{}: render took {took:?}: {text}",
+        std::fs::read_to_string(repo.file("templates/objective.md.j2")).unwrap()
+    );
+    (output, peak)
+}
+
+#[test]
+fn a_template_that_grows_values_stops_within_a_memory_budget() {
+    let doubling_list = format!(
+        "{{% set x = [1, 2, 3, 4, 5, 6, 7, 8] %}}{}{{{{ x }}}}",
+        "{% set x = [x, x, x, x, x, x, x, x] %}".repeat(9)
+    );
+    let doubling_string = format!(
+        "{{% set x = \"aaaaaaaa\" %}}{}{{{{ x | length }}}}",
+        "{% set x = x ~ x %}".repeat(40)
+    );
+    let concat_nested = format!(
+        "{{% set x = [1, 2, 3, 4, 5, 6, 7, 8] %}}{}{{{{ (x ~ \"\") | length }}}}",
+        "{% set x = [x, x, x, x, x, x, x, x] %}".repeat(9)
+    );
+    let list_plus = format!(
+        "{{% set x = [\"aaaaaaaaaaaaaaaa\"] %}}{}{{{{ (x ~ \"\") | length }}}}",
+        "{% set x = x + x %}".repeat(40)
+    );
+    let repeat = "{% set y = [\"aaaaaaaaaa\"] * 100000000 %}{{ (y ~ \"\") | length }}".to_owned();
+    let string_repeat = "{% set y = \"aaaaaaaaaa\" * 100000000 %}{{ y | length }}".to_owned();
+    let joined = format!(
+        "{{% set x = [1, 2, 3, 4, 5, 6, 7, 8] %}}{}{{{{ x | join(\",\") | length }}}}",
+        "{% set x = [x, x, x, x, x, x, x, x] %}".repeat(9)
+    );
+    let filtered = format!(
+        "{{% set x = [1, 2, 3, 4, 5, 6, 7, 8] %}}{}{{{{ x | md | length }}}}",
+        "{% set x = [x, x, x, x, x, x, x, x] %}".repeat(9)
+    );
+    for template in [
+        doubling_list,
+        doubling_string,
+        concat_nested,
+        list_plus,
+        repeat,
+        string_repeat,
+        joined,
+        filtered,
+    ] {
+        let repo = TeamRepo::example();
+        repo.write("templates/objective.md.j2", &template);
+        let (output, peak) = render_measured(&repo);
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{template}\n{text}");
+        assert!(text.contains("objective.md.j2"), "{template}\n{text}");
+        assert!(!text.contains("panicked"), "{template}\n{text}");
+        assert!(peak < 200 * 1024, "{template}: peak RSS {peak} KiB\n{text}");
+        assert!(!repo.file("okrs/README.md").exists(), "{template}");
+    }
+}
