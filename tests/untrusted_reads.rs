@@ -400,32 +400,11 @@ fn a_link_in_a_git_tree_never_resolves_into_git() {
     assert!(found[0].2.contains("`.git`"), "{found:#?}");
 }
 
-/// Peak resident memory of `okr args` in KiB, where GNU time is installed.
+/// Peak resident memory of `okr args` in KiB, as the kernel counted it.
 fn peak_kib(dir: &Path, args: &[&str]) -> Option<u64> {
-    let time = Path::new("/usr/bin/time");
-    if !time.exists() {
-        return None;
-    }
-    let report = tempfile::NamedTempFile::new().unwrap();
-    let status = Command::new(time)
-        .args(["-f", "%M", "-o"])
-        .arg(report.path())
-        .arg(env!("CARGO_BIN_EXE_okr"))
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .ok()?;
-    status.code()?;
-    std::fs::read_to_string(report.path())
-        .ok()?
-        .split_whitespace()
-        .last()?
-        .parse()
-        .ok()
+    let mut command = common::okr_std(dir);
+    command.args(args);
+    Some(common::measured(command, 60).peak_kib)
 }
 
 #[test]
@@ -435,9 +414,12 @@ fn an_oversized_blob_is_not_read() {
     let git = git_init(repo.path());
     let base = common::commit(&git, "Test", 1_767_600_000, "base");
     // Compressed, the object is small; read, it is 50 MiB.
-    let mut big = vec![b'#'; SIZE];
-    big.extend_from_slice(b"\n");
-    let big = git.blob(&big).unwrap();
+    // Built and let go in a block: a child's peak counts its parent's memory at the spawn.
+    let big = {
+        let mut bytes = vec![b'#'; SIZE];
+        bytes.extend_from_slice(b"\n");
+        git.blob(&bytes).unwrap()
+    };
     let link = git.blob(b"big.toml").unwrap();
     let initiatives = raw_tree(
         &git,

@@ -155,3 +155,95 @@ pub fn git_cli(dir: &Path, args: &[&str]) -> String {
     assert!(output.status.success(), "git {args:?}: {}", stderr(&output));
     stdout(&output).trim().to_owned()
 }
+
+/// The `okr` binary as a plain `std` command, with the same environment as [`okr`].
+pub fn okr_std(dir: &Path) -> std::process::Command {
+    use assert_cmd::cargo::CommandCargoExt;
+    let mut command = std::process::Command::cargo_bin("okr").expect("the binary is built");
+    command
+        .current_dir(dir)
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("NO_COLOR")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir);
+    command
+}
+
+/// What a finished child used, as the kernel counted it.
+#[cfg(unix)]
+pub struct Measured {
+    pub output: std::process::Output,
+    /// CPU time, user and system: unlike the time on the clock, it hardly changes with what
+    /// else the machine runs, so tests of how work grows compare it with a bound.
+    pub cpu: std::time::Duration,
+    /// Peak resident memory, in KiB. The kernel counts the spawning process's own resident
+    /// memory at the spawn too (until the exec replaces it), so a test that measures this
+    /// must not hold much memory itself.
+    pub peak_kib: u64,
+}
+
+/// Runs `command` and measures what it used ([`Measured`]). The child may use at most
+/// `cpu_limit` whole seconds of CPU; past that the kernel stops it, so a regression fails
+/// instead of hanging the suite.
+#[cfg(unix)]
+// The child is reaped by `wait4`, which also gives what it used; clippy sees no `wait()`.
+#[allow(clippy::zombie_processes)]
+pub fn measured(mut command: std::process::Command, cpu_limit: u64) -> Measured {
+    use std::io::Read;
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    use std::process::Stdio;
+    // SAFETY: between fork and exec the closure only calls setrlimit, which is
+    // async-signal-safe, and allocates nothing.
+    unsafe {
+        command.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: cpu_limit as libc::rlim_t,
+                rlim_max: cpu_limit as libc::rlim_t + 1,
+            };
+            if libc::setrlimit(libc::RLIMIT_CPU, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("okr starts");
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).unwrap();
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is this process's own child, not yet waited for; wait4 reaps it and fills
+    // `status` and `usage`, both valid for writes.
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(reaped, pid, "wait4: {}", std::io::Error::last_os_error());
+    let seconds = |t: libc::timeval| {
+        std::time::Duration::from_secs(t.tv_sec as u64)
+            + std::time::Duration::from_micros(t.tv_usec as u64)
+    };
+    let cpu = seconds(usage.ru_utime) + seconds(usage.ru_stime);
+    let output = std::process::Output {
+        status: std::process::ExitStatus::from_raw(status),
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    };
+    Measured {
+        output,
+        cpu,
+        // Linux counts ru_maxrss in KiB.
+        peak_kib: u64::try_from(usage.ru_maxrss).unwrap_or(0),
+    }
+}
