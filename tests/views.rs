@@ -2,13 +2,12 @@
 
 mod common;
 
-use common::{TeamRepo, stderr, stdout};
+use common::{TeamRepo, assert_exit, json_ok, stderr, stdout};
 use serde_json::Value;
 
+/// What `okr args` printed as JSON, after it succeeded.
 fn json(repo: &TeamRepo, args: &[&str]) -> Value {
-    let output = repo.okr().args(args).output().unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    serde_json::from_slice(&output.stdout).unwrap()
+    json_ok(&repo.okr().args(args).output().unwrap())
 }
 
 #[test]
@@ -101,7 +100,7 @@ fn list_filters() {
         .args(["list", "--theme", "boring-deploy"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
     assert!(stderr(&output).contains("did you mean `boring-deploys`?"));
 }
 
