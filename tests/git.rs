@@ -275,8 +275,9 @@ fn two_revisions_diff_as_a_revision_and_its_working_tree_do() {
     );
 }
 
-#[test]
-fn history_follows_renames_and_key_results_over_time() {
+/// The example with four commits by three authors, a day apart: trace-everything's key
+/// result moves from 19 to 24 to 31 and its file moves into `initiatives/2026-Q2`.
+fn traced_history() -> TeamRepo {
     let repo = TeamRepo::example();
     let git = git_repo(repo.path());
     commit(&git, "alice", START, "base");
@@ -299,7 +300,12 @@ fn history_follows_renames_and_key_results_over_time() {
         "current = 31",
     );
     commit(&git, "erin", START + 3 * DAY, "all traced");
+    repo
+}
 
+#[test]
+fn history_follows_renames_and_key_results_over_time() {
+    let repo = traced_history();
     let history = json_ok(
         &repo
             .okr()
@@ -677,3 +683,28 @@ fn the_history_cache_gives_the_same_answer_as_a_fresh_walk() {
     );
     assert_eq!(old, first);
 }
+
+#[test]
+fn diff_json_snapshot() {
+    let (repo, _git) = pull_request();
+    let output = repo
+        .okr()
+        .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn diff_human_snapshot() {
+    let (repo, _git) = pull_request();
+    let output = repo
+        .okr()
+        .args(["diff", "HEAD~1", "HEAD"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    insta::assert_snapshot!(stdout(&output));
+}
+
