@@ -708,3 +708,14 @@ fn diff_human_snapshot() {
     insta::assert_snapshot!(stdout(&output));
 }
 
+#[test]
+fn history_json_snapshot() {
+    let repo = traced_history();
+    let output = repo
+        .okr()
+        .args(["history", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    insta::assert_snapshot!(stdout(&output));
+}
