@@ -193,3 +193,27 @@ fn views_refuse_a_repository_with_errors() {
     }
     assert!(!repo.file("okrs").exists());
 }
+
+/// `okr themes` on the example in `format`, or with `--suggest`: the example's files fix every
+/// value, and no view of themes reads git or the clock.
+fn themes(args: &[&str]) -> String {
+    let repo = TeamRepo::example();
+    let output = repo.okr().args(args).output().unwrap();
+    assert_exit(&output, 0);
+    stdout(&output)
+}
+
+#[test]
+fn themes_table_snapshot() {
+    insta::assert_snapshot!(themes(&["themes"]));
+}
+
+#[test]
+fn themes_json_snapshot() {
+    insta::assert_snapshot!(themes(&["themes", "--format", "json"]));
+}
+
+#[test]
+fn themes_suggest_snapshot() {
+    insta::assert_snapshot!(themes(&["themes", "--suggest"]));
+}
