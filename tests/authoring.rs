@@ -1,35 +1,26 @@
 //! What an author meets: `okr init` and `okr new` files with their `#:schema` line, `okr schema`,
 //! `okr fmt`, shell completions and the man page, run through the built binary.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
 use assert_cmd::Command;
+use common::TeamRepo;
 use predicates::prelude::*;
 
+/// [`common::okr`], stopped after a minute: `new` must never wait for an answer.
 fn okr(dir: &Path) -> Command {
-    let mut command = Command::cargo_bin("okr").unwrap();
-    command
-        .current_dir(dir)
-        .env_remove("RUST_BACKTRACE")
-        .env("NO_COLOR", "1")
-        .timeout(Duration::from_secs(60));
-    command
+    common::okr_within(dir, Duration::from_secs(60))
 }
 
-/// A repository from `okr init`.
-fn repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    okr(dir.path())
-        .args(["init", "--team", "Platform"])
-        .assert()
-        .success();
-    dir
-}
-
-fn read(dir: &Path, path: &str) -> String {
-    fs::read_to_string(dir.join(path)).unwrap()
+/// A repository from `okr init`, in git with a user, whom `okr new` takes for the owner.
+fn repo() -> TeamRepo {
+    let repo = TeamRepo::init("Platform");
+    common::git_repo(repo.path());
+    repo
 }
 
 #[test]
@@ -47,7 +38,7 @@ fn init_writes_schemas_that_its_files_point_to() {
             "../.okr/schema/theme.json",
         ),
     ] {
-        let text = read(root, file);
+        let text = dir.read(file);
         let first = text.lines().next().unwrap();
         assert_eq!(first, format!("#:schema {schema}"), "{file}");
         let target = root.join(file).parent().unwrap().join(schema);
@@ -67,7 +58,7 @@ fn init_writes_schemas_that_its_files_point_to() {
 fn schema_levels_are_the_repositorys_own() {
     let dir = repo();
     let root = dir.path();
-    let config = read(root, "okr.toml").replace(
+    let config = dir.read("okr.toml").replace(
         "impact = { low = 1, medium = 2, high = 3, huge = 5 }",
         "impact = { minor = 1, major = 4 }",
     );
@@ -109,7 +100,7 @@ fn new_never_prompts_without_a_terminal() {
         .stderr(predicate::str::contains(
             "fill in `problem`, `impact`, `cost`",
         ));
-    let text = read(root, "initiatives/cache-the-builds.toml");
+    let text = dir.read("initiatives/cache-the-builds.toml");
     assert!(text.starts_with("#:schema ../.okr/schema/initiative.json\n\n"));
     okr(root).args(["fmt", "--check"]).assert().success();
 
@@ -121,7 +112,7 @@ fn new_never_prompts_without_a_terminal() {
         .assert()
         .success()
         .stderr(predicate::str::contains("it passes `okr check`"));
-    let text = read(root, "initiatives/fast-tests.toml");
+    let text = dir.read("initiatives/fast-tests.toml");
     assert!(text.contains("impact = \"high\""));
     fs::remove_file(root.join("initiatives/cache-the-builds.toml")).unwrap();
     okr(root).arg("check").assert().success();
@@ -136,7 +127,7 @@ fn new_writes_no_schema_line_without_a_schema() {
         .args(["new", "Plain", "--no-input"])
         .assert()
         .success();
-    assert!(read(root, "initiatives/plain.toml").starts_with("title = "));
+    assert!(dir.read("initiatives/plain.toml").starts_with("title = "));
 }
 
 const MESSY: &str = "\
@@ -163,14 +154,14 @@ fn fmt_check_lists_then_fmt_fixes() {
         .assert()
         .code(1)
         .stdout("initiatives/messy.toml\n");
-    assert_eq!(read(root, "initiatives/messy.toml"), MESSY);
+    assert_eq!(dir.read("initiatives/messy.toml"), MESSY);
     okr(root)
         .arg("fmt")
         .assert()
         .success()
         .stderr("formatted initiatives/messy.toml\n");
     assert_eq!(
-        read(root, "initiatives/messy.toml"),
+        dir.read("initiatives/messy.toml"),
         "\
 title = \"Messy\"
 problem = \"Keys in any order.\"
@@ -206,8 +197,11 @@ fn fmt_reports_a_file_it_cannot_parse_and_formats_the_rest() {
         .stderr(predicate::str::contains("initiatives/broken.toml:2:"))
         .stderr(predicate::str::contains("could not be formatted"))
         .stderr(predicate::str::contains("backtrace").not());
-    assert_eq!(read(root, "initiatives/broken.toml"), broken);
-    assert!(read(root, "initiatives/messy.toml").starts_with("title = \"Messy\"\n"));
+    assert_eq!(dir.read("initiatives/broken.toml"), broken);
+    assert!(
+        dir.read("initiatives/messy.toml")
+            .starts_with("title = \"Messy\"\n")
+    );
     // `--check` cannot say the broken file is formatted: still an error, not a list.
     okr(root)
         .args(["fmt", "--check"])

@@ -4,8 +4,10 @@
 
 mod common;
 
-use common::{TeamRepo, stderr, stdout};
-use git2::Repository;
+use common::{
+    START, TeamRepo, assert_exit, assert_no_panic, commit, files_of, findings_json, git_repo,
+    stderr, stdout,
+};
 
 const VALID: &str = "title = \"Fine\"\nproblem = \"p\"\nowner = \"o\"\ntags = [\"ci\"]\nimpact = \"high\"\ncost = \"m\"\n";
 
@@ -275,37 +277,6 @@ fn bad_files() -> Vec<(String, String, Vec<u8>, &'static str)> {
     cases
 }
 
-fn json_findings(output: &std::process::Output) -> Vec<(String, String)> {
-    let value: serde_json::Value =
-        serde_json::from_str(&stdout(output)).unwrap_or_else(|e| panic!("{e}: {}", stdout(output)));
-    value["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["file"].as_str().unwrap().to_owned(),
-                f["rule"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
-
-fn assert_no_panic(output: &std::process::Output, what: &str) {
-    let all = format!("{}{}", stdout(output), stderr(output));
-    assert!(
-        !all.contains("panicked")
-            && !all.contains("stack backtrace")
-            && !all.contains("RUST_BACKTRACE"),
-        "{what}: {all}"
-    );
-    assert!(
-        matches!(output.status.code(), Some(0..=2)),
-        "{what}: killed or crashed ({:?}): {all}",
-        output.status
-    );
-}
-
 #[test]
 fn each_bad_file_is_a_finding_naming_it() {
     for (name, path, bytes, rule) in bad_files() {
@@ -318,7 +289,7 @@ fn each_bad_file_is_a_finding_naming_it() {
             .unwrap();
         assert_no_panic(&output, &name);
         assert_eq!(output.status.code(), Some(1), "{name}: {}", stderr(&output));
-        let findings = json_findings(&output);
+        let findings = findings_json(&output);
         // A duplicate is reported on the file that came first, naming the other.
         let path = if rule == "duplicate-id" {
             "initiatives/merge-queue.toml".to_owned()
@@ -326,7 +297,9 @@ fn each_bad_file_is_a_finding_naming_it() {
             path
         };
         assert!(
-            findings.iter().any(|(f, r)| f == &path && r == rule),
+            findings
+                .iter()
+                .any(|f| f["file"] == path && f["rule"] == rule),
             "{name}: expected `{rule}` in `{path}`, got {findings:?}"
         );
         // The human format quotes the file too, whatever its bytes.
@@ -355,10 +328,10 @@ fn a_dependency_cycle_across_files_is_a_finding() {
         .args(["check", "--format", "json"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let findings = json_findings(&output);
+    assert_exit(&output, 1);
+    let findings = findings_json(&output);
     assert!(
-        findings.iter().any(|(_, r)| r == "dependency-cycle"),
+        !files_of(&findings, "dependency-cycle").is_empty(),
         "{findings:?}"
     );
     // Neither file has a problem of its own, so its text is read again to quote the line:
@@ -370,7 +343,7 @@ fn a_dependency_cycle_across_files_is_a_finding() {
         stdout(&output)
     );
     let output = repo.okr().arg("render").output().unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_exit(&output, 1);
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(err.contains("depends_on = [\"b\"]"), "{err}");
 }
@@ -383,7 +356,7 @@ fn a_byte_order_mark_alone_is_fine() {
         [b"\xEF\xBB\xBF".as_slice(), VALID.as_bytes()].concat(),
     );
     let output = repo.okr().arg("check").output().unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_exit(&output, 0);
 }
 
 #[cfg(unix)]
@@ -420,12 +393,9 @@ fn symlinks_in_and_out_of_the_repository() {
         .output()
         .unwrap();
     assert_no_panic(&output, "symlinks");
-    assert_eq!(output.status.code(), Some(1));
-    let mut outside_links: Vec<String> = json_findings(&output)
-        .into_iter()
-        .filter(|(_, rule)| rule == "symlink-outside")
-        .map(|(file, _)| file)
-        .collect();
+    assert_exit(&output, 1);
+    let findings = findings_json(&output);
+    let mut outside_links = files_of(&findings, "symlink-outside");
     outside_links.sort();
     assert_eq!(
         outside_links,
@@ -462,10 +432,10 @@ const COMMANDS: &[&[&str]] = &[
 /// A committed repository: the clean example first, then `break_it` committed on top.
 fn committed(break_it: impl FnOnce(&TeamRepo)) -> TeamRepo {
     let repo = TeamRepo::example();
-    let git = Repository::init(repo.path()).unwrap();
-    common::commit(&git, "Test", 1_767_571_200, "clean");
+    let git = git_repo(repo.path());
+    commit(&git, "Test", START, "clean");
     break_it(&repo);
-    common::commit(&git, "Test", 1_767_571_200, "broken");
+    commit(&git, "Test", START, "broken");
     repo
 }
 
@@ -501,7 +471,7 @@ fn every_command_on_a_broken_repository_names_the_files() {
         .output()
         .unwrap();
     assert_no_panic(&output, "diff");
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_exit(&output, 0);
     assert!(stdout(&output).contains("initiatives/unterminated-string.toml"));
 }
 

@@ -9,7 +9,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TeamRepo, stderr, stdout};
+use common::{TeamRepo, assert_exit, findings_in, json, of_rule, stderr, stdout};
 
 /// Generous: a linear run of these inputs takes well under a second of CPU even in a debug
 /// build, and the quadratic ones took ten and more.
@@ -40,24 +40,6 @@ fn timed(repo: &TeamRepo, args: &[&str]) -> std::process::Output {
     output
 }
 
-fn json(output: &std::process::Output) -> serde_json::Value {
-    serde_json::from_str(&stdout(output)).unwrap_or_else(|e| panic!("{e}: {}", stdout(output)))
-}
-
-/// The findings of `rule` in `file` in a `check --format json` report.
-fn of_rule<'a>(
-    report: &'a serde_json::Value,
-    rule: &str,
-    file: &str,
-) -> Vec<&'a serde_json::Value> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == rule && f["file"] == file)
-        .collect()
-}
-
 #[test]
 fn thousands_of_toml_syntax_errors_are_reported_in_linear_time() {
     let repo = TeamRepo::example();
@@ -66,7 +48,7 @@ fn thousands_of_toml_syntax_errors_are_reported_in_linear_time() {
         format!("x = [\n{}", "1 1,\n".repeat(20_000)),
     );
     let output = timed(&repo, &["check", "--format", "github"]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_exit(&output, 1);
     let text = stdout(&output);
     let syntax: Vec<&str> = text
         .lines()
@@ -91,9 +73,13 @@ fn thousands_of_unknown_fields_are_reported_in_linear_time() {
     let fields: String = (0..10_000).map(|i| format!("field{i} = {i}\n")).collect();
     repo.write("initiatives/fields.toml", initiative(&fields));
     let output = timed(&repo, &["check", "--format", "json"]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_exit(&output, 1);
     let report = json(&output);
-    let unknown = of_rule(&report, "unknown-field", "initiatives/fields.toml");
+    let unknown = of_rule(
+        findings_in(&report),
+        "unknown-field",
+        "initiatives/fields.toml",
+    );
     assert_eq!(unknown.len(), 101);
     assert_eq!(unknown[0]["message"], "unknown field `field0`");
     assert_eq!(unknown[0]["line"], 8);
@@ -114,11 +100,11 @@ fn values_of_the_wrong_type_are_reported_in_linear_time() {
         .collect();
     repo.write("initiatives/types.toml", initiative(&results));
     let output = timed(&repo, &["check", "--format", "json"]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_exit(&output, 1);
     let report = json(&output);
     // Each problem of a type costs a new pass over the document: okr stops after a bound, says
     // so first, and reports what it found until then.
-    let wrong = of_rule(&report, "wrong-type", "initiatives/types.toml");
+    let wrong = of_rule(findings_in(&report), "wrong-type", "initiatives/types.toml");
     assert_eq!(wrong.len(), 101);
     assert_eq!(
         wrong[0]["message"],
@@ -144,7 +130,7 @@ fn a_long_line_of_findings_is_drawn_in_linear_time() {
         initiative(&format!("depends_on = [{}]\n", ids.join(", "))),
     );
     let output = timed(&repo, &["check"]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_exit(&output, 1);
     let text = stdout(&output);
     assert!(
         text.contains("`deps` depends on `missing-0`, which does not exist"),
@@ -214,9 +200,9 @@ fn suggestions_for_many_unknown_tags_are_bounded() {
         )),
     );
     let output = timed(&repo, &["check", "--format", "json"]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_exit(&output, 1);
     let report = json(&output);
-    let tags = of_rule(&report, "unknown-tag", "initiatives/tags.toml");
+    let tags = of_rule(findings_in(&report), "unknown-tag", "initiatives/tags.toml");
     assert_eq!(tags.len(), 101);
     assert_eq!(tags[0]["message"], "unknown tag `relyability`");
     assert_eq!(tags[0]["help"], "did you mean `reliability`?");
@@ -240,9 +226,9 @@ fn findings_of_one_rule_are_capped_per_file_in_every_format() {
     );
 
     let output = timed(&repo, &["check", "--format", "json"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_exit(&output, 0);
     let report = json(&output);
-    let tags = of_rule(&report, "unknown-tag", "initiatives/tags.toml");
+    let tags = of_rule(findings_in(&report), "unknown-tag", "initiatives/tags.toml");
     assert_eq!(tags.len(), 101);
     let last = tags[100];
     assert_eq!(
@@ -277,7 +263,7 @@ fn findings_of_one_rule_are_capped_per_file_in_every_format() {
         .replace("unknown-tag = \"warn\"", "unknown-tag = \"error\"");
     repo.write("okr.toml", rules);
     let output = timed(&repo, &["list"]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_exit(&output, 1);
     let text = stderr(&output);
     assert_eq!(text.matches("error[unknown-tag]").count(), 101, "{text}");
     assert!(

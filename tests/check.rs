@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{TeamRepo, snapshot_tree, stderr, stdout};
+use common::{TeamRepo, assert_exit, no_panic, snapshot_tree, stderr, stdout};
 
 /// A repository with at least one problem of every kind a file can have.
 fn broken() -> TeamRepo {
@@ -69,7 +69,7 @@ fn dependent(on: &str) -> String {
 fn a_valid_repository_passes_with_a_summary() {
     let repo = TeamRepo::example();
     let output = repo.okr().arg("check").output().unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_exit(&output, 0);
     let out = stdout(&output);
     assert!(
         out.contains("checked 9 initiative(s) and 3 theme(s): 0 error(s), 1 warning(s)"),
@@ -95,7 +95,7 @@ fn every_finding_of_every_file_is_reported() {
         .args(["check", "--format", "json"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_exit(&output, 1);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let found: Vec<(String, String)> = report["findings"]
         .as_array()
@@ -179,7 +179,7 @@ fn human_format_snapshot() {
         .args(["check", "--color", "never"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_exit(&output, 1);
     insta::assert_snapshot!(stdout(&output));
 }
 
@@ -190,7 +190,7 @@ fn github_format_snapshot() {
         .args(["check", "--format", "github"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_exit(&output, 1);
     insta::assert_snapshot!(stdout(&output));
 }
 
@@ -201,7 +201,7 @@ fn json_format_snapshot() {
         .args(["check", "--format", "json"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_exit(&output, 1);
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     insta::assert_json_snapshot!(value);
 }
@@ -235,19 +235,19 @@ fn a_broken_okr_toml_is_a_configuration_error_with_its_place() {
         "[team]\nname = \"x\"\n[scoring]\nformula = \"impact *\"\n[rules]\norphn = \"off\"\n",
     );
     let output = repo.okr().arg("check").output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
     let err = stderr(&output);
     assert!(err.contains("okr.toml:4:11"), "{err}");
     assert!(err.contains("formula `impact *` does not compile"), "{err}");
     assert!(err.contains("did you mean `orphan`?"), "{err}");
-    assert!(!err.contains("panicked"), "{err}");
+    no_panic(&output);
     // In GitHub format the problems become annotations too.
     let output = repo
         .okr()
         .args(["check", "--format", "github"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
     assert!(
         stdout(&output).contains("::error file=okr.toml,line=4"),
         "{}",
@@ -264,7 +264,7 @@ fn a_formula_without_a_finite_score_names_the_formula() {
     );
     repo.write("okr.toml", config);
     let output = repo.okr().arg("list").output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
     assert!(stderr(&output).contains("formula `impact / (cost - cost)` does not give a score"));
 }
 
@@ -272,7 +272,7 @@ fn a_formula_without_a_finite_score_names_the_formula() {
 fn outside_a_repository_the_error_says_how_to_start() {
     let dir = tempfile::tempdir().unwrap();
     let output = common::okr(dir.path()).arg("check").output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
     assert!(
         stderr(&output).contains("no okr.toml"),
         "{}",
@@ -289,7 +289,7 @@ fn paths_in_okr_toml_stay_inside_the_repository() {
         "[team]\nname = \"x\"\n[paths]\ninitiatives = \"../../etc\"\n",
     );
     let output = repo.okr().arg("check").output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
     assert!(
         stderr(&output).contains("path `../../etc` leaves the repository"),
         "{}",
@@ -313,7 +313,7 @@ fn symlinks_out_of_the_repository_are_findings() {
         .args(["check", "--format", "github"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_exit(&output, 1);
     let out = stdout(&output);
     assert!(out.contains("file=initiatives/secret.toml"), "{out}");
     assert!(out.contains("symlink-outside"), "{out}");
@@ -323,17 +323,16 @@ fn symlinks_out_of_the_repository_are_findings() {
 #[test]
 fn a_closed_pipe_is_not_an_error() {
     let repo = TeamRepo::example();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("okr"))
+    let mut child = common::okr_std(repo.path())
         .args(["list", "--format", "json"])
-        .current_dir(repo.path())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     drop(child.stdout.take());
     let output = child.wait_with_output().unwrap();
-    assert!(output.status.code() == Some(0), "{}", stderr(&output));
-    assert!(!stderr(&output).contains("panicked"));
+    assert_exit(&output, 0);
+    no_panic(&output);
 }
 
 #[test]

@@ -4,53 +4,19 @@
 
 mod common;
 
-use common::{TeamRepo, commit, git_cli, stderr, stdout};
+use common::{
+    DAY, START, TeamRepo, assert_exit, commit, files_of, findings_in, git_cli, git_repo, json_ok,
+    no_panic, stderr, stdout,
+};
 use git2::Repository;
 use serde_json::Value;
-
-/// 2026-01-05, 2026-02-01 and so on: fixed dates, a day apart per step.
-const START: i64 = 1_767_571_200;
-const DAY: i64 = 86_400;
-
-fn init(repo: &TeamRepo) -> Repository {
-    let git = Repository::init(repo.path()).unwrap();
-    git.config().unwrap().set_str("user.name", "Test").unwrap();
-    git.config()
-        .unwrap()
-        .set_str("user.email", "test@example.com")
-        .unwrap();
-    git
-}
-
-fn json(output: &std::process::Output) -> Value {
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(output));
-    serde_json::from_slice(&output.stdout).unwrap()
-}
-
-/// The files of a JSON report's `stale` findings.
-fn stale_files(report: &Value) -> Vec<&str> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "stale")
-        .map(|f| f["file"].as_str().unwrap())
-        .collect()
-}
-
-fn set(repo: &TeamRepo, file: &str, from: &str, to: &str) {
-    let text = repo.read(file);
-    assert!(text.contains(from), "{from} in {file}");
-    repo.write(file, text.replacen(from, to, 1));
-}
 
 #[test]
 fn rev_reads_the_repository_as_it_was() {
     let repo = TeamRepo::example();
-    let git = init(&repo);
+    let git = git_repo(repo.path());
     commit(&git, "alice", START, "first");
-    set(
-        &repo,
+    repo.replace(
         "initiatives/merge-queue.toml",
         "impact = \"high\"",
         "impact = \"low\"",
@@ -60,14 +26,14 @@ fn rev_reads_the_repository_as_it_was() {
 
     repo.okr().arg("check").assert().code(1);
     repo.okr().args(["check", "--rev", "HEAD"]).assert().code(0);
-    let before = json(
+    let before = json_ok(
         &repo
             .okr()
             .args(["list", "--format", "json", "--rev", "HEAD~1"])
             .output()
             .unwrap(),
     );
-    let after = json(
+    let after = json_ok(
         &repo
             .okr()
             .args(["list", "--format", "json", "--rev", "HEAD"])
@@ -76,7 +42,7 @@ fn rev_reads_the_repository_as_it_was() {
     );
     assert_eq!(before[0]["id"], "merge-queue");
     assert_ne!(after[0]["id"], "merge-queue");
-    let themes = json(
+    let themes = json_ok(
         &repo
             .okr()
             .args(["themes", "--format", "json", "--rev", "HEAD~1"])
@@ -109,20 +75,20 @@ fn rev_errors_name_the_fix() {
         .args(["check", "--rev", "HEAD"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
     assert!(
         stderr(&output).contains("not in a git repository"),
         "{}",
         stderr(&output)
     );
 
-    let git = init(&repo);
+    let git = git_repo(repo.path());
     let output = repo
         .okr()
         .args(["check", "--rev", "HEAD"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
     assert!(
         stderr(&output).contains("no commits yet"),
         "{}",
@@ -131,26 +97,25 @@ fn rev_errors_name_the_fix() {
 
     commit(&git, "alice", START, "first");
     let output = repo.okr().args(["list", "--rev", "nope"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
     assert!(
         stderr(&output).contains("unknown revision `nope`"),
         "{}",
         stderr(&output)
     );
-    assert!(!stderr(&output).contains("panicked"));
+    no_panic(&output);
 }
 
 /// A base commit and a pull request that adds an initiative and raises another's impact.
 fn pull_request() -> (TeamRepo, Repository) {
     let repo = TeamRepo::example();
-    let git = init(&repo);
+    let git = git_repo(repo.path());
     commit(&git, "alice", START, "base");
     repo.write(
         "initiatives/pg-bouncer.toml",
         "title = \"Pool connections with PgBouncer\"\nproblem = \"Connection storms take the primary down.\"\nowner = \"carol\"\ntags = [\"database\"]\nimpact = \"high\"\ncost = \"xs\"\nconfidence = \"high\"\n",
     );
-    set(
-        &repo,
+    repo.replace(
         "initiatives/hermetic-builds.toml",
         "impact = \"high\"",
         "impact = \"huge\"",
@@ -162,7 +127,7 @@ fn pull_request() -> (TeamRepo, Repository) {
 #[test]
 fn diff_reports_additions_changes_moves_and_themes() {
     let (repo, _git) = pull_request();
-    let diff = json(
+    let diff = json_ok(
         &repo
             .okr()
             .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
@@ -229,7 +194,7 @@ fn diff_against_the_working_tree_reports_new_findings_and_renames() {
     )
     .unwrap();
     repo.write("initiatives/typo.toml", "title = \"x\"\nproblem = \"p\"\nowner = \"o\"\ntags = [\"ci\"]\nimpact = \"hgh\"\ncost = \"xs\"\n");
-    let diff = json(
+    let diff = json_ok(
         &repo
             .okr()
             .args(["diff", "HEAD", "--format", "json"])
@@ -276,7 +241,7 @@ fn two_revisions_diff_as_a_revision_and_its_working_tree_do() {
         .unwrap();
     let text = std::fs::read_to_string(&theme).unwrap();
     std::fs::write(&theme, text.replacen("tags = [", "tags = [\"ci\", ", 1)).unwrap();
-    let against_work_tree = json(
+    let against_work_tree = json_ok(
         &repo
             .okr()
             .args(["diff", "HEAD", "--format", "json"])
@@ -284,7 +249,7 @@ fn two_revisions_diff_as_a_revision_and_its_working_tree_do() {
             .unwrap(),
     );
     commit(&git, "carol", START + 3 * DAY, "rename, move, typo");
-    let mut of_revisions = json(
+    let mut of_revisions = json_ok(
         &repo
             .okr()
             .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
@@ -310,13 +275,13 @@ fn two_revisions_diff_as_a_revision_and_its_working_tree_do() {
     );
 }
 
-#[test]
-fn history_follows_renames_and_key_results_over_time() {
+/// The example with four commits by three authors, a day apart: trace-everything's key
+/// result moves from 19 to 24 to 31 and its file moves into `initiatives/2026-Q2`.
+fn traced_history() -> TeamRepo {
     let repo = TeamRepo::example();
-    let git = init(&repo);
+    let git = git_repo(repo.path());
     commit(&git, "alice", START, "base");
-    set(
-        &repo,
+    repo.replace(
         "initiatives/trace-everything.toml",
         "current = 19",
         "current = 24",
@@ -329,15 +294,19 @@ fn history_follows_renames_and_key_results_over_time() {
     )
     .unwrap();
     commit(&git, "frank", START + 2 * DAY, "plan for Q2");
-    set(
-        &repo,
+    repo.replace(
         "initiatives/2026-Q2/trace-everything.toml",
         "current = 24",
         "current = 31",
     );
     commit(&git, "erin", START + 3 * DAY, "all traced");
+    repo
+}
 
-    let history = json(
+#[test]
+fn history_follows_renames_and_key_results_over_time() {
+    let repo = traced_history();
+    let history = json_ok(
         &repo
             .okr()
             .args(["history", "--format", "json"])
@@ -376,27 +345,17 @@ fn history_follows_renames_and_key_results_over_time() {
         .args(["history", "trace-everything-else"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
 }
 
 #[test]
 fn objective_documents_chart_key_results_from_history() {
     let repo = TeamRepo::example();
-    let git = init(&repo);
+    let git = git_repo(repo.path());
     commit(&git, "dana", START, "base");
-    set(
-        &repo,
-        "themes/boring-deploys.toml",
-        "current = 60",
-        "current = 45",
-    );
+    repo.replace("themes/boring-deploys.toml", "current = 60", "current = 45");
     commit(&git, "dana", START + DAY, "faster");
-    set(
-        &repo,
-        "themes/boring-deploys.toml",
-        "current = 45",
-        "current = 30",
-    );
+    repo.replace("themes/boring-deploys.toml", "current = 45", "current = 30");
     repo.okr().arg("render").assert().code(0);
     let doc = repo.read("okrs/boring-deploys.md");
     assert!(doc.contains("## Key results over time"), "{doc}");
@@ -412,11 +371,10 @@ fn objective_documents_chart_key_results_from_history() {
 #[test]
 fn stale_initiatives_are_warned_about() {
     let repo = TeamRepo::example();
-    let git = init(&repo);
+    let git = git_repo(repo.path());
     // Long ago: everything accepted or active is stale now.
     commit(&git, "alice", START - 400 * DAY, "old");
-    set(
-        &repo,
+    repo.replace(
         "initiatives/trace-everything.toml",
         "current = 19",
         "current = 20",
@@ -427,7 +385,7 @@ fn stale_initiatives_are_warned_about() {
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let stale = stale_files(&report);
+    let stale = files_of(findings_in(&report), "stale");
     // trace-everything changed in the working tree; the other two have not moved in 400+ days.
     assert_eq!(
         stale,
@@ -453,7 +411,7 @@ fn stale_initiatives_are_warned_about() {
     // Without git the rule is skipped with a note, not an error.
     let plain = TeamRepo::example();
     let output = plain.okr().arg("check").output().unwrap();
-    assert_eq!(output.status.code(), Some(0));
+    assert_exit(&output, 0);
     assert!(
         stderr(&output).contains("rule `stale` skipped"),
         "{}",
@@ -464,11 +422,10 @@ fn stale_initiatives_are_warned_about() {
 #[test]
 fn a_change_on_a_merged_branch_is_inside_the_stale_window() {
     let repo = TeamRepo::example();
-    let git = init(&repo);
+    let git = git_repo(repo.path());
     let old = commit(&git, "alice", START - 400 * DAY, "old");
     // A side branch changes one initiative 10 days before the merge; main another, 5 days.
-    set(
-        &repo,
+    repo.replace(
         "initiatives/2026-Q1/migrate-replicas.toml",
         "status = \"accepted\"",
         "status = \"active\"",
@@ -476,8 +433,7 @@ fn a_change_on_a_merged_branch_is_inside_the_stale_window() {
     let side = commit(&git, "bob", START - 10 * DAY, "side");
     let old = git.find_object(old, None).unwrap();
     git.reset(&old, git2::ResetType::Hard, None).unwrap();
-    set(
-        &repo,
+    repo.replace(
         "initiatives/2026-Q1/upgrade-postgres.toml",
         "current = 90",
         "current = 91",
@@ -505,14 +461,14 @@ fn a_change_on_a_merged_branch_is_inside_the_stale_window() {
     .unwrap();
 
     // At the merge, 90 days back reach both branches but not the old commit.
-    let report = json(
+    let report = json_ok(
         &repo
             .okr()
             .args(["check", "--format", "json", "--rev", "HEAD"])
             .output()
             .unwrap(),
     );
-    let stale = stale_files(&report);
+    let stale = files_of(findings_in(&report), "stale");
     assert_eq!(stale, ["initiatives/trace-everything.toml"]);
 }
 
@@ -527,7 +483,7 @@ fn shallow_and_partial_clones_say_how_to_fetch_history() {
     );
     let shallow = clones.path().join("shallow");
     let output = common::okr(&shallow).arg("history").output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
     assert!(
         stderr(&output).contains("fetch-depth: 0"),
         "{}",
@@ -537,14 +493,14 @@ fn shallow_and_partial_clones_say_how_to_fetch_history() {
         .args(["diff", "HEAD~1"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
     assert!(
         stderr(&output).contains("fetch-depth: 0"),
         "{}",
         stderr(&output)
     );
     let output = common::okr(&shallow).arg("check").output().unwrap();
-    assert_eq!(output.status.code(), Some(0));
+    assert_exit(&output, 0);
     assert!(
         stderr(&output).contains("shallow clone"),
         "{}",
@@ -575,7 +531,7 @@ fn shallow_and_partial_clones_say_how_to_fetch_history() {
         // git fetched the blobs on demand; the result must still be right.
         assert_eq!(output.status.code(), Some(0), "{err}");
     }
-    assert!(!err.contains("panicked"), "{err}");
+    no_panic(&output);
 }
 
 #[test]
@@ -588,7 +544,7 @@ fn publish_commits_only_the_documents_and_touches_nothing_else() {
         .args(["publish", "--branch", "okr-docs", "--message", "Publish"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_exit(&output, 0);
     let first = stdout(&output).trim().to_owned();
     let published = git
         .find_commit(git2::Oid::from_str(&first).unwrap())
@@ -622,8 +578,7 @@ fn publish_commits_only_the_documents_and_touches_nothing_else() {
 
     // A new commit on the source branch publishes on top of the previous one.
     std::fs::remove_file(repo.file("initiatives/uncommitted.toml")).unwrap();
-    set(
-        &repo,
+    repo.replace(
         "initiatives/merge-queue.toml",
         "status = \"proposed\"",
         "status = \"accepted\"",
@@ -676,16 +631,16 @@ fn publish_leaves_the_working_tree_index_and_head_alone() {
         .args(["publish", "--branch", "bad..name"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
 }
 
 #[test]
 fn the_history_cache_gives_the_same_answer_as_a_fresh_walk() {
     let repo = TeamRepo::example();
-    let git = init(&repo);
+    let git = git_repo(repo.path());
     commit(&git, "alice", START, "base");
     let history = |repo: &TeamRepo| {
-        json(
+        json_ok(
             &repo
                 .okr()
                 .args(["history", "--format", "json"])
@@ -701,8 +656,7 @@ fn the_history_cache_gives_the_same_answer_as_a_fresh_walk() {
     // Cached, unchanged.
     assert_eq!(history(&repo), first);
     // New commits on top of the cached tip are walked and joined to the cache.
-    set(
-        &repo,
+    repo.replace(
         "initiatives/trace-everything.toml",
         "current = 19",
         "current = 27",
@@ -720,7 +674,7 @@ fn the_history_cache_gives_the_same_answer_as_a_fresh_walk() {
         .clone();
     assert_eq!(trace["changes"], 2);
     // A revision that is not a descendant of the cached tip does not use it.
-    let old = json(
+    let old = json_ok(
         &repo
             .okr()
             .args(["history", "--format", "json", "--rev", "HEAD~1"])
@@ -728,4 +682,40 @@ fn the_history_cache_gives_the_same_answer_as_a_fresh_walk() {
             .unwrap(),
     );
     assert_eq!(old, first);
+}
+
+#[test]
+fn diff_json_snapshot() {
+    let (repo, _git) = pull_request();
+    let output = repo
+        .okr()
+        .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn diff_human_snapshot() {
+    let (repo, _git) = pull_request();
+    let output = repo
+        .okr()
+        .args(["diff", "HEAD~1", "HEAD"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn history_json_snapshot() {
+    let repo = traced_history();
+    let output = repo
+        .okr()
+        .args(["history", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    insta::assert_snapshot!(stdout(&output));
 }

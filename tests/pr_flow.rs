@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{TeamRepo, git_cli as git, stderr, stdout};
+use common::{TeamRepo, assert_exit, git_cli as git, stdout};
 
 /// Runs `.github/okr-ci.sh` with this build of okr, as the workflow does.
 fn okr_ci(dir: &Path, args: &[&str]) -> std::process::Output {
@@ -63,7 +63,7 @@ fn a_pull_request_gets_annotations_a_diff_comment_and_main_publishes() {
 
     // check: annotations for the pull request.
     let output = okr_ci(dir, &["check"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_exit(&output, 0);
     let annotations = stdout(&output);
     assert!(
         annotations.contains("::warning file=initiatives/single-sign-on.toml,line=4,col=8,endLine=4,endColumn=20,title=okr orphan::`single-sign-on` joins no theme"),
@@ -76,7 +76,7 @@ fn a_pull_request_gets_annotations_a_diff_comment_and_main_publishes() {
         dir,
         &["diff", &base, "HEAD", &comment.display().to_string()],
     );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_exit(&output, 0);
     let body = std::fs::read_to_string(&comment).unwrap();
     let mut lines = body.lines();
     assert_eq!(lines.next(), Some("<!-- okr-diff -->"));
@@ -105,7 +105,7 @@ fn a_pull_request_gets_annotations_a_diff_comment_and_main_publishes() {
     git(dir, &["checkout", "-q", "main"]);
     git(dir, &["merge", "-q", "--ff-only", "sso"]);
     let output = okr_ci(dir, &["publish", "okr-docs", "Publish"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_exit(&output, 0);
     let published = git(origin.path(), &["ls-tree", "--name-only", "okr-docs"]);
     assert_eq!(
         published,
@@ -119,7 +119,7 @@ fn a_pull_request_gets_annotations_a_diff_comment_and_main_publishes() {
     // Publishing again changes nothing on the remote.
     let tip = git(origin.path(), &["rev-parse", "okr-docs"]);
     let output = okr_ci(dir, &["publish", "okr-docs", "Publish"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_exit(&output, 0);
     assert_eq!(git(origin.path(), &["rev-parse", "okr-docs"]), tip);
     assert_eq!(git(dir, &["status", "--porcelain"]), "");
 }

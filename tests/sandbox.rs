@@ -4,15 +4,7 @@
 
 mod common;
 
-use common::{TeamRepo, snapshot_tree, stderr};
-
-fn no_panic(output: &std::process::Output) {
-    let err = stderr(output);
-    assert!(
-        !err.contains("panicked") && !err.contains("backtrace"),
-        "{err}"
-    );
-}
+use common::{TeamRepo, assert_exit, no_panic, snapshot_tree, stderr};
 
 /// Renders with a team `objective.md.j2`; returns the exit code and stderr.
 fn render_with_template(template: &str) -> (Option<i32>, String, TeamRepo) {
@@ -94,7 +86,7 @@ fn a_template_that_is_a_symlink_out_is_refused_by_name() {
     .unwrap();
     let output = repo.okr().arg("render").output().unwrap();
     no_panic(&output);
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
     let err = stderr(&output);
     assert!(err.contains("templates/objective.md.j2"), "{err}");
     assert!(err.contains("outside the repository"), "{err}");
@@ -112,7 +104,7 @@ fn okr_toml_paths_through_symlinks_out_are_not_followed() {
     std::os::unix::fs::symlink(outside.path(), repo.file("okrs")).unwrap();
     let output = repo.okr().arg("render").output().unwrap();
     no_panic(&output);
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
     assert!(stderr(&output).contains("`okrs` is a symlink"));
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
     // `--out` is the user's own choice, and is honoured.
@@ -122,7 +114,7 @@ fn okr_toml_paths_through_symlinks_out_are_not_followed() {
         .arg(outside.path())
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_exit(&output, 0);
     // The initiatives folder is a symlink out: a finding naming it, nothing read from it.
     let repo = TeamRepo::example();
     let config = repo
@@ -135,7 +127,7 @@ fn okr_toml_paths_through_symlinks_out_are_not_followed() {
         .args(["check", "--format", "github"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_exit(&output, 1);
     let out = common::stdout(&output);
     assert!(
         out.contains("file=ideas,") && out.contains("symlink-outside"),
@@ -154,7 +146,7 @@ fn nothing_is_written_when_any_document_fails() {
     );
     let output = repo.okr().arg("render").output().unwrap();
     no_panic(&output);
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
     assert!(stderr(&output).contains("objective.md.j2"));
     assert!(!repo.file("okrs").exists());
 }
@@ -163,7 +155,7 @@ fn nothing_is_written_when_any_document_fails() {
 fn three_renders_at_once_leave_the_bytes_of_one() {
     let single = TeamRepo::example();
     let output = single.okr().arg("render").output().unwrap();
-    assert_eq!(output.status.code(), Some(0));
+    assert_exit(&output, 0);
     let expected: Vec<_> = snapshot_tree(&single.file("okrs"))
         .into_iter()
         .map(|(path, bytes)| (path.strip_prefix(single.path()).unwrap().to_owned(), bytes))
@@ -184,7 +176,7 @@ fn three_renders_at_once_leave_the_bytes_of_one() {
             .collect();
         for child in children {
             let output = child.wait_with_output().unwrap();
-            assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+            assert_exit(&output, 0);
         }
         let actual: Vec<_> = snapshot_tree(&repo.file("okrs"))
             .into_iter()
@@ -226,14 +218,14 @@ fn an_unwritable_destination_is_exit_2_naming_the_path() {
         .output()
         .unwrap();
     no_panic(&output);
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
     assert!(stderr(&output).contains("blocker"), "{}", stderr(&output));
     assert_eq!(repo.read("blocker"), "a file, not a folder\n");
     // A document name taken by a folder: that document's write fails, naming it.
     let repo = TeamRepo::example();
     std::fs::create_dir_all(repo.file("okrs/README.md")).unwrap();
     let output = repo.okr().arg("render").output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
     assert!(stderr(&output).contains("README.md"), "{}", stderr(&output));
 
     #[cfg(unix)]
@@ -246,7 +238,7 @@ fn an_unwritable_destination_is_exit_2_naming_the_path() {
         let output = repo.okr().arg("render").output().unwrap();
         std::fs::set_permissions(repo.file("okrs"), std::fs::Permissions::from_mode(0o755))
             .unwrap();
-        assert_eq!(output.status.code(), Some(2));
+        assert_exit(&output, 2);
         assert!(stderr(&output).contains("okrs"), "{}", stderr(&output));
     }
 }
@@ -257,12 +249,12 @@ fn a_committed_manifest_cannot_make_render_delete_files() {
     repo.write("okrs/notes.md", "mine\n");
     repo.write("okrs/.okr-rendered", "notes.md\n0000 notes.md\n");
     let output = repo.okr().arg("render").output().unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_exit(&output, 0);
     assert_eq!(repo.read("okrs/notes.md"), "mine\n");
     // A rendered document edited by hand is kept when its theme goes.
     repo.write("okrs/see-it-first.md", "edited\n");
     std::fs::remove_file(repo.file("themes/see-it-first.toml")).unwrap();
     let output = repo.okr().arg("render").output().unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_exit(&output, 0);
     assert_eq!(repo.read("okrs/see-it-first.md"), "edited\n");
 }

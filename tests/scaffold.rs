@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{TeamRepo, okr, stderr};
+use common::{TeamRepo, assert_exit, okr, stderr};
 
 #[test]
 fn init_writes_a_repository_that_passes_check_and_never_overwrites() {
@@ -11,7 +11,7 @@ fn init_writes_a_repository_that_passes_check_and_never_overwrites() {
         .args(["init", "team", "--team", "Platform"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_exit(&output, 0);
     let team = dir.path().join("team");
     for file in ["okr.toml", ".github/workflows/okr.yml"] {
         assert!(team.join(file).is_file(), "{file}");
@@ -41,7 +41,7 @@ fn init_writes_a_repository_that_passes_check_and_never_overwrites() {
 
     std::fs::write(team.join("okr.toml"), "[team]\nname = \"Mine\"\n").unwrap();
     let output = okr(dir.path()).args(["init", "team"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(0));
+    assert_exit(&output, 0);
     let err = stderr(&output);
     assert!(err.contains("skipped okr.toml"), "{err}");
     assert!(err.contains("skipped .github/workflows/okr.yml"), "{err}");
@@ -72,7 +72,7 @@ fn new_writes_an_initiative_that_passes_check() {
         ])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_exit(&output, 0);
     assert!(stderr(&output).contains("created initiatives/cache-npm-installs-in-ci.toml"));
     assert!(
         stderr(&output).contains("passes `okr check`"),
@@ -98,7 +98,7 @@ fn new_says_which_fields_to_fill_and_takes_the_owner_from_git() {
         .set_str("user.name", "Grace Hopper")
         .unwrap();
     let output = repo.okr().args(["new", "Something bold"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_exit(&output, 0);
     let err = stderr(&output);
     assert!(err.contains("fill in"), "{err}");
     for field in ["`problem`", "`tags`", "`impact`", "`cost`"] {
@@ -113,7 +113,7 @@ fn new_refuses_an_existing_id_and_bad_levels() {
     let repo = TeamRepo::example();
     let before = repo.read("initiatives/merge-queue.toml");
     let output = repo.okr().args(["new", "Merge queue"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
     assert!(
         stderr(&output).contains("already exists"),
         "{}",
@@ -126,7 +126,7 @@ fn new_refuses_an_existing_id_and_bad_levels() {
         .args(["new", "Other", "--impact", "hgh"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
     assert!(
         stderr(&output).contains("did you mean `high`?"),
         "{}",
@@ -135,5 +135,5 @@ fn new_refuses_an_existing_id_and_bad_levels() {
     assert!(!repo.file("initiatives/other.toml").exists());
 
     let output = repo.okr().args(["new", "???"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
 }

@@ -6,9 +6,12 @@ mod common;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{TeamRepo, stderr, stdout};
+use common::{
+    TeamRepo, assert_exit, assert_no_panic, commit_tree, findings_json, git_repo, message_of,
+    raw_tree, rules_of, run_within, stderr, stdout,
+};
 
 /// A token as a CI checkout leaves it in `.git/config`; no output may ever show it.
 const SECRET: &str = "c2VjcmV0LXRva2Vu";
@@ -16,76 +19,15 @@ const SECRET: &str = "c2VjcmV0LXRva2Vu";
 /// Runs okr in `dir`, killed after 20 s: a read that blocks fails the test instead of hanging
 /// the suite.
 fn run(dir: &Path, args: &[&str]) -> Output {
-    let out = tempfile::tempfile().unwrap();
-    let err = tempfile::tempfile().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_okr"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("NO_COLOR")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .stdin(Stdio::null())
-        .stdout(out.try_clone().unwrap())
-        .stderr(err.try_clone().unwrap())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            panic!("`okr {}` did not finish in 20 s", args.join(" "));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let read = |mut file: std::fs::File| {
-        use std::io::{Read, Seek};
-        let mut bytes = Vec::new();
-        file.seek(std::io::SeekFrom::Start(0)).unwrap();
-        file.read_to_end(&mut bytes).unwrap();
-        bytes
-    };
-    Output {
-        status,
-        stdout: read(out),
-        stderr: read(err),
-    }
+    let mut command = common::okr_std(dir);
+    command.args(args).stdin(Stdio::null());
+    run_within(command, Duration::from_secs(20))
 }
 
-/// (file, rule, message) of every finding in `check --format json` output.
-fn findings(output: &Output) -> Vec<(String, String, String)> {
-    let value: serde_json::Value = serde_json::from_str(&stdout(output))
-        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(output), stderr(output)));
-    value["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            let text = |key: &str| f[key].as_str().unwrap().to_owned();
-            (text("file"), text("rule"), text("message"))
-        })
-        .collect()
-}
-
-fn rules_of<'a>(found: &'a [(String, String, String)], file: &str) -> Vec<&'a str> {
-    found
-        .iter()
-        .filter(|(f, _, _)| f == file)
-        .map(|(_, rule, _)| rule.as_str())
-        .collect()
-}
-
+/// [`assert_no_panic`], and the secret is nowhere in what okr printed.
 fn assert_clean_exit(output: &Output, what: &str) {
+    assert_no_panic(output, what);
     let all = format!("{}{}", stdout(output), stderr(output));
-    assert!(
-        !all.contains("panicked") && !all.contains("stack backtrace"),
-        "{what}: {all}"
-    );
     assert!(!all.contains(SECRET), "{what} showed the secret: {all}");
 }
 
@@ -113,14 +55,6 @@ fn device(path: &Path) -> bool {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
-}
-
-fn git_init(dir: &Path) -> git2::Repository {
-    let git = git2::Repository::init(dir).unwrap();
-    let mut config = git.config().unwrap();
-    config.set_str("user.name", "Test").unwrap();
-    config.set_str("user.email", "test@example.com").unwrap();
-    git
 }
 
 /// Adds a CI checkout's credential line to `.git/config`, first, so any read of it as TOML fails
@@ -195,15 +129,12 @@ fn fifos_sockets_and_devices_among_initiatives_are_findings() {
     }
     let output = run(repo.path(), &["check", "--format", "json"]);
     assert_clean_exit(&output, "check");
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let found = findings(&output);
+    assert_exit(&output, 1);
+    let found = findings_json(&output);
     for file in expected {
         assert_eq!(rules_of(&found, file), ["not-a-file"], "{file}: {found:#?}");
     }
-    let (_, _, message) = found
-        .iter()
-        .find(|(f, _, _)| f == "initiatives/pipe.toml")
-        .unwrap();
+    let message = message_of(&found, "initiatives/pipe.toml");
     assert!(message.contains("a FIFO"), "{message}");
 }
 
@@ -225,7 +156,7 @@ fn hidden_toml_files_are_reported_and_not_read() {
     ];
     let output = run(repo.path(), &["check", "--format", "json"]);
     assert_clean_exit(&output, "check");
-    let found = findings(&output);
+    let found = findings_json(&output);
     for file in hidden {
         assert_eq!(
             rules_of(&found, file),
@@ -238,17 +169,17 @@ fn hidden_toml_files_are_reported_and_not_read() {
     assert!(rules_of(&found, "initiatives/.notes.md").is_empty());
     assert!(rules_of(&found, "initiatives/.git/config").is_empty());
     // A warning: a team may keep drafts that way on purpose.
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_exit(&output, 0);
 
     // The same from git objects (git's index takes neither a FIFO nor a `.git`).
     #[cfg(unix)]
     std::fs::remove_file(repo.file("initiatives/.pipe.toml")).unwrap();
     std::fs::remove_dir_all(repo.file("initiatives/.git")).unwrap();
-    let git = git_init(repo.path());
+    let git = git_repo(repo.path());
     common::commit(&git, "Test", 1_767_600_000, "add");
     let output = run(repo.path(), &["check", "--format", "json", "--rev", "HEAD"]);
     assert_clean_exit(&output, "check --rev");
-    let found = findings(&output);
+    let found = findings_json(&output);
     for file in hidden {
         assert_eq!(
             rules_of(&found, file),
@@ -263,7 +194,7 @@ fn hidden_toml_files_are_reported_and_not_read() {
 fn links_into_git_are_outside_the_repository() {
     use std::os::unix::fs::symlink;
     let repo = TeamRepo::example();
-    git_init(repo.path());
+    git_repo(repo.path());
     plant_secret(repo.path());
     repo.write(".git/leak.toml", format!("x = {SECRET}"));
     // A submodule's git folder, and a worktree's `.git` file.
@@ -276,8 +207,8 @@ fn links_into_git_are_outside_the_repository() {
     symlink("../.git/leak.toml", repo.file("themes/leak.toml")).unwrap();
     let output = run(repo.path(), &["check", "--format", "json"]);
     assert_clean_exit(&output, "check");
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let found = findings(&output);
+    assert_exit(&output, 1);
+    let found = findings_json(&output);
     for file in [
         "initiatives/config.toml",
         "initiatives/gitdir",
@@ -290,7 +221,7 @@ fn links_into_git_are_outside_the_repository() {
             ["symlink-outside"],
             "{file}: {found:#?}"
         );
-        let (_, _, message) = found.iter().find(|(f, _, _)| f == file).unwrap();
+        let message = message_of(&found, file);
         assert!(message.contains("`.git`"), "{message}");
     }
     // The human report quotes lines of files: none of git's.
@@ -299,20 +230,20 @@ fn links_into_git_are_outside_the_repository() {
 
     // A template, and the templates folder.
     let repo = TeamRepo::example();
-    git_init(repo.path());
+    git_repo(repo.path());
     plant_secret(repo.path());
     std::fs::create_dir(repo.file("templates")).unwrap();
     symlink("../.git/config", repo.file("templates/index.md.j2")).unwrap();
     let output = run(repo.path(), &["render"]);
     assert_clean_exit(&output, "render, template");
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_exit(&output, 2);
     assert!(stderr(&output).contains("`.git`"), "{}", stderr(&output));
     std::fs::remove_dir_all(repo.file("templates")).unwrap();
     repo.write(".git/index.md.j2", SECRET);
     symlink(".git", repo.file("templates")).unwrap();
     let output = run(repo.path(), &["render"]);
     assert_clean_exit(&output, "render, templates folder");
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_exit(&output, 2);
     assert!(stderr(&output).contains("`.git`"), "{}", stderr(&output));
     assert!(
         !repo.file("okrs").exists()
@@ -323,7 +254,7 @@ fn links_into_git_are_outside_the_repository() {
 
     // A folder okr.toml names that is a link into `.git`.
     let repo = TeamRepo::empty();
-    git_init(repo.path());
+    git_repo(repo.path());
     repo.write(".git/leak.toml", format!("x = {SECRET}"));
     repo.write(
         "okr.toml",
@@ -332,46 +263,16 @@ fn links_into_git_are_outside_the_repository() {
     symlink(".git", repo.file("docs")).unwrap();
     let output = run(repo.path(), &["check", "--format", "json"]);
     assert_clean_exit(&output, "check, paths");
-    assert_eq!(rules_of(&findings(&output), "docs"), ["symlink-outside"]);
-}
-
-/// Writes a tree object as raw bytes: libgit2's tree builder refuses a `.git` entry, a crafted
-/// object does not.
-fn raw_tree(git: &git2::Repository, entries: &[(&str, &str, git2::Oid)]) -> git2::Oid {
-    let mut bytes = Vec::new();
-    for (mode, name, id) in entries {
-        bytes.extend_from_slice(format!("{mode} {name}\0").as_bytes());
-        bytes.extend_from_slice(id.as_bytes());
-    }
-    git.odb()
-        .unwrap()
-        .write(git2::ObjectType::Tree, &bytes)
-        .unwrap()
-}
-
-/// Commits `tree` on HEAD's branch.
-fn commit_tree(git: &git2::Repository, tree: git2::Oid, parents: &[git2::Oid]) -> String {
-    let signature = git2::Signature::new(
-        "Test",
-        "test@example.com",
-        &git2::Time::new(1_767_600_000, 0),
-    )
-    .unwrap();
-    let tree = git.find_tree(tree).unwrap();
-    let parents: Vec<git2::Commit<'_>> = parents
-        .iter()
-        .map(|p| git.find_commit(*p).unwrap())
-        .collect();
-    let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
-    git.commit(Some("HEAD"), &signature, &signature, "m", &tree, &parents)
-        .unwrap()
-        .to_string()
+    assert_eq!(
+        rules_of(&findings_json(&output), "docs"),
+        ["symlink-outside"]
+    );
 }
 
 #[test]
 fn a_link_in_a_git_tree_never_resolves_into_git() {
     let repo = TeamRepo::empty();
-    let git = git_init(repo.path());
+    let git = git_repo(repo.path());
     let blob = |bytes: &[u8]| git.blob(bytes).unwrap();
     let config = raw_tree(
         &git,
@@ -392,12 +293,15 @@ fn a_link_in_a_git_tree_never_resolves_into_git() {
         &["check", "--format", "json", "--rev", &commit],
     );
     assert_clean_exit(&output, "check --rev");
-    let found = findings(&output);
+    let found = findings_json(&output);
     assert_eq!(
         rules_of(&found, "initiatives/leak.toml"),
         ["symlink-outside"]
     );
-    assert!(found[0].2.contains("`.git`"), "{found:#?}");
+    assert!(
+        found[0]["message"].as_str().unwrap().contains("`.git`"),
+        "{found:#?}"
+    );
 }
 
 /// Peak resident memory of `okr args` in KiB, as the kernel counted it.
@@ -411,7 +315,7 @@ fn peak_kib(dir: &Path, args: &[&str]) -> Option<u64> {
 fn an_oversized_blob_is_not_read() {
     const SIZE: usize = 50 << 20;
     let repo = TeamRepo::empty();
-    let git = git_init(repo.path());
+    let git = git_repo(repo.path());
     let base = common::commit(&git, "Test", 1_767_600_000, "base");
     // Compressed, the object is small; read, it is 50 MiB.
     // Built and let go in a block: a child's peak counts its parent's memory at the spawn.
@@ -437,7 +341,7 @@ fn an_oversized_blob_is_not_read() {
 
     let output = run(repo.path(), &["check", "--format", "json", "--rev", "HEAD"]);
     assert_clean_exit(&output, "check --rev");
-    let found = findings(&output);
+    let found = findings_json(&output);
     for file in ["initiatives/big.toml", "initiatives/link.toml"] {
         assert_eq!(rules_of(&found, file), ["file-too-large"], "{found:#?}");
     }

@@ -7,54 +7,26 @@ mod common;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{TeamRepo, snapshot_tree, stderr};
-
-fn no_panic(output: &Output) {
-    let err = stderr(output);
-    assert!(
-        !err.contains("panicked") && !err.contains("backtrace"),
-        "{err}"
-    );
-}
+use common::{
+    TeamRepo, assert_exit, commit, git_repo, no_panic, okr_sh, run_within, snapshot_tree, stderr,
+};
 
 /// Runs okr in `dir` with a deadline and a memory ceiling, so a defect that hangs or reads
 /// without end fails the test instead of stalling the suite. stdin stays an open pipe that is
 /// never written, so a read of `/dev/stdin` blocks as it would in CI.
 #[cfg(unix)]
 fn run_bounded(dir: &Path, args: &[&str]) -> Output {
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -v 2000000; exec \"$0\" \"$@\"")
-        .arg(assert_cmd::cargo::cargo_bin("okr"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_BACKTRACE")
-        .env("HOME", dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(30) {
-            child.kill().unwrap();
-            let output = child.wait_with_output().unwrap();
-            panic!("okr {args:?} did not finish in 30 s: {}", stderr(&output));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+    let mut command = okr_sh(dir, "ulimit -v 2000000");
+    command.args(args).stdin(Stdio::piped());
+    run_within(command, Duration::from_secs(30))
 }
 
 /// Makes `repo` a git repository with everything committed.
 fn git_init(repo: &TeamRepo) -> git2::Repository {
-    let git = git2::Repository::init(repo.path()).unwrap();
-    common::commit(&git, "Ada", 1_700_000_000, "team files");
+    let git = git_repo(repo.path());
+    commit(&git, "Ada", 1_700_000_000, "team files");
     git
 }
 
@@ -77,7 +49,7 @@ fn render_never_opens_a_fifo_where_a_document_goes() {
     assert!(status.success());
     let output = run_bounded(repo.path(), &["render"]);
     no_panic(&output);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_exit(&output, 2);
     assert!(
         stderr(&output).contains("okrs/README.md"),
         "{}",
@@ -95,7 +67,7 @@ fn render_never_reads_through_a_link_to_a_device() {
     std::os::unix::fs::symlink("/dev/zero", repo.file("okrs/README.md")).unwrap();
     let output = run_bounded(repo.path(), &["render"]);
     no_panic(&output);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_exit(&output, 2);
     assert!(
         stderr(&output).contains("okrs/README.md"),
         "{}",
@@ -123,7 +95,7 @@ fn render_never_reads_a_manifest_in_the_output_folder() {
         }
         let output = run_bounded(repo.path(), &["render"]);
         no_panic(&output);
-        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_exit(&output, 0);
         assert!(repo.file("okrs/README.md").is_file());
     }
 }
@@ -142,7 +114,7 @@ fn no_write_lands_in_git_or_passes_through_a_link() {
     let refs_before = snapshot_tree(&repo.file(".git/refs"));
     std::os::unix::fs::symlink(".git/refs/heads", repo.file("docs")).unwrap();
     let output = render(&repo);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_exit(&output, 2);
     assert!(stderr(&output).contains("`docs`"), "{}", stderr(&output));
     assert!(!repo.file(".git/refs/heads/okrs").exists());
     assert!(
@@ -206,7 +178,7 @@ fn new_and_init_refuse_a_link_that_leaves_the_repository() {
         .output()
         .unwrap();
     no_panic(&output);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_exit(&output, 2);
     assert!(
         stderr(&output).contains("`initiatives`"),
         "{}",
@@ -223,7 +195,7 @@ fn new_and_init_refuse_a_link_that_leaves_the_repository() {
         .output()
         .unwrap();
     no_panic(&output);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_exit(&output, 2);
     assert!(stderr(&output).contains("`.github`"), "{}", stderr(&output));
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
     // Nothing was written before the refusal.
@@ -240,7 +212,7 @@ fn a_committed_manifest_cannot_make_render_delete_or_overwrite() {
     repo.write("okrs/.okr-rendered", &manifest);
     git_init(&repo);
     let output = render(&repo);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_exit(&output, 0);
     assert_eq!(repo.read("okrs/notes.md"), mine);
     // A later theme of that name does not make it okr's either.
     repo.write(
@@ -248,13 +220,13 @@ fn a_committed_manifest_cannot_make_render_delete_or_overwrite() {
         "title = \"Notes\"\ntags = [\"observability\"]\n",
     );
     let output = render(&repo);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_exit(&output, 2);
     assert_eq!(repo.read("okrs/notes.md"), mine);
     // What okr wrote in this working tree it may still remove when its theme goes.
     std::fs::remove_file(repo.file("themes/notes.toml")).unwrap();
     std::fs::remove_file(repo.file("themes/see-it-first.toml")).unwrap();
     let output = render(&repo);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_exit(&output, 0);
     assert!(stderr(&output).contains("removed see-it-first.md"));
     assert!(!repo.file("okrs/see-it-first.md").exists());
     assert_eq!(repo.read("okrs/notes.md"), mine);
@@ -268,7 +240,7 @@ fn render_never_overwrites_a_file_it_did_not_write() {
             git_init(&repo);
         }
         let output = render(&repo);
-        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_exit(&output, 0);
         repo.write("okrs/notes.md", "mine\n");
         repo.write(
             "themes/notes.toml",
@@ -276,7 +248,7 @@ fn render_never_overwrites_a_file_it_did_not_write() {
         );
         let before = snapshot_tree(&repo.file("okrs"));
         let output = render(&repo);
-        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert_exit(&output, 2);
         assert!(
             stderr(&output).contains("okrs/notes.md"),
             "{}",
@@ -292,7 +264,7 @@ fn render_never_overwrites_a_file_it_did_not_write() {
         let repo = TeamRepo::example();
         repo.write("okrs/README.md", "# Our own overview\n");
         let output = render(&repo);
-        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert_exit(&output, 2);
         assert!(
             stderr(&output).contains("okrs/README.md"),
             "{}",
@@ -303,18 +275,18 @@ fn render_never_overwrites_a_file_it_did_not_write() {
     }
     // What okr wrote it replaces when the input changes.
     let repo = TeamRepo::example();
-    assert_eq!(render(&repo).status.code(), Some(0));
+    assert_exit(&render(&repo), 0);
     let config = repo.read("okr.toml").replace("Platform", "Platform Two");
     repo.write("okr.toml", config);
     let output = render(&repo);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_exit(&output, 0);
     assert!(repo.read("okrs/README.md").contains("Platform Two"));
 }
 
 #[test]
 fn render_replaces_every_document_or_none() {
     let repo = TeamRepo::example();
-    assert_eq!(render(&repo).status.code(), Some(0));
+    assert_exit(&render(&repo), 0);
     let config = repo.read("okr.toml").replace("Platform", "Platform Two");
     repo.write("okr.toml", config);
     // The last document's place is taken by a folder.
@@ -322,7 +294,7 @@ fn render_replaces_every_document_or_none() {
     std::fs::create_dir(repo.file("okrs/see-it-first.md")).unwrap();
     let before = snapshot_tree(&repo.file("okrs"));
     let output = render(&repo);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_exit(&output, 2);
     assert!(
         stderr(&output).contains("okrs/see-it-first.md"),
         "{}",
@@ -358,7 +330,7 @@ fn proof_file(repo: &TeamRepo) -> std::path::PathBuf {
 #[test]
 fn render_removes_only_the_stale_temporaries_it_recorded() {
     let repo = TeamRepo::example();
-    assert_eq!(render(&repo).status.code(), Some(0));
+    assert_exit(&render(&repo), 0);
     let old = std::time::SystemTime::now() - Duration::from_secs(3600);
     let age = |name: &str| {
         let file = std::fs::File::options()
@@ -393,7 +365,7 @@ fn render_removes_only_the_stale_temporaries_it_recorded() {
         age(name);
     }
     let output = render(&repo);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_exit(&output, 0);
     let mut names: Vec<String> = std::fs::read_dir(repo.file("okrs"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -428,29 +400,16 @@ fn mode(path: &Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
-/// Runs okr under `umask`.
+/// Runs okr under `umask`; it must succeed.
 #[cfg(unix)]
 fn okr_with_umask(dir: &Path, umask: &str, args: &[&str]) -> Output {
-    let output = Command::new("sh")
-        .arg("-c")
-        .arg(format!("umask {umask}; exec \"$0\" \"$@\""))
-        .arg(assert_cmd::cargo::cargo_bin("okr"))
+    let output = okr_sh(dir, &format!("umask {umask}"))
         .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_BACKTRACE")
-        .env("HOME", dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
         .stdin(Stdio::null())
         .output()
         .unwrap();
     no_panic(&output);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        stderr(&output)
-    );
+    assert_exit(&output, 0);
     output
 }
 
@@ -515,25 +474,25 @@ fn a_file_holding_what_okr_would_write_never_becomes_okrs() {
         .args(["render", "--out", "elsewhere"])
         .output()
         .unwrap();
-    assert_eq!(elsewhere.status.code(), Some(0), "{}", stderr(&elsewhere));
+    assert_exit(&elsewhere, 0);
     let bytes = std::fs::read(repo.file("elsewhere/notes.md")).unwrap();
     // The user's own `okrs/notes.md`, byte for byte the same.
     repo.write("okrs/notes.md", &bytes);
     let output = render(&repo);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_exit(&output, 0);
     // The theme changes: okr did not write the file, so it is not replaced.
     repo.write(
         "themes/notes.toml",
         theme.replacen("title = \"", "title = \"Now: ", 1),
     );
     let output = render(&repo);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_exit(&output, 2);
     assert!(stderr(&output).contains("notes.md"), "{}", stderr(&output));
     assert_eq!(std::fs::read(repo.file("okrs/notes.md")).unwrap(), bytes);
     // The theme goes: the file is not removed.
     std::fs::remove_file(repo.file("themes/notes.toml")).unwrap();
     let output = render(&repo);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_exit(&output, 0);
     assert_eq!(std::fs::read(repo.file("okrs/notes.md")).unwrap(), bytes);
 }
 

@@ -2,13 +2,12 @@
 
 mod common;
 
-use common::{TeamRepo, stderr, stdout};
+use common::{TeamRepo, assert_exit, json_ok, stderr, stdout};
 use serde_json::Value;
 
+/// What `okr args` printed as JSON, after it succeeded.
 fn json(repo: &TeamRepo, args: &[&str]) -> Value {
-    let output = repo.okr().args(args).output().unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    serde_json::from_slice(&output.stdout).unwrap()
+    json_ok(&repo.okr().args(args).output().unwrap())
 }
 
 #[test]
@@ -101,7 +100,7 @@ fn list_filters() {
         .args(["list", "--theme", "boring-deploy"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_exit(&output, 2);
     assert!(stderr(&output).contains("did you mean `boring-deploys`?"));
 }
 
@@ -193,4 +192,28 @@ fn views_refuse_a_repository_with_errors() {
         assert!(stdout(&output).is_empty());
     }
     assert!(!repo.file("okrs").exists());
+}
+
+/// `okr themes` on the example in `format`, or with `--suggest`: the example's files fix every
+/// value, and no view of themes reads git or the clock.
+fn themes(args: &[&str]) -> String {
+    let repo = TeamRepo::example();
+    let output = repo.okr().args(args).output().unwrap();
+    assert_exit(&output, 0);
+    stdout(&output)
+}
+
+#[test]
+fn themes_table_snapshot() {
+    insta::assert_snapshot!(themes(&["themes"]));
+}
+
+#[test]
+fn themes_json_snapshot() {
+    insta::assert_snapshot!(themes(&["themes", "--format", "json"]));
+}
+
+#[test]
+fn themes_suggest_snapshot() {
+    insta::assert_snapshot!(themes(&["themes", "--suggest"]));
 }

@@ -3,12 +3,25 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
+use serde_json::Value;
+
+/// 2026-01-05 00:00 UTC: the date the test repositories' first commits carry.
+pub const START: i64 = 1_767_571_200;
+/// A day in seconds, to date commits a day apart from [`START`].
+pub const DAY: i64 = 86_400;
 
 /// The `okr` binary, with an environment that makes output stable.
 pub fn okr(dir: &Path) -> Command {
-    let mut command = Command::cargo_bin("okr").expect("the binary is built");
+    Command::from_std(okr_std(dir))
+}
+
+/// Runs `command` in `dir` with an environment that makes okr's output stable: no backtraces,
+/// colour as the flags say, and no user or system git config (`HOME` is `dir`).
+fn stable_env(command: &mut std::process::Command, dir: &Path) {
     command
         .current_dir(dir)
         .env_remove("RUST_BACKTRACE")
@@ -16,7 +29,6 @@ pub fn okr(dir: &Path) -> Command {
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("HOME", dir);
-    command
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -56,6 +68,16 @@ impl TeamRepo {
         TeamRepo { dir }
     }
 
+    /// A repository as `okr init --team <team>` writes it.
+    pub fn init(team: &str) -> TeamRepo {
+        let dir = tempfile::tempdir().unwrap();
+        okr(dir.path())
+            .args(["init", "--team", team])
+            .assert()
+            .success();
+        TeamRepo { dir }
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
@@ -73,6 +95,13 @@ impl TeamRepo {
 
     pub fn read(&self, relative: &str) -> String {
         fs::read_to_string(self.file(relative)).unwrap()
+    }
+
+    /// Replaces the first `from` in `relative` with `to`; `from` must be there.
+    pub fn replace(&self, relative: &str, from: &str, to: &str) {
+        let text = self.read(relative);
+        assert!(text.contains(from), "{from} in {relative}");
+        self.write(relative, text.replacen(from, to, 1));
     }
 
     pub fn okr(&self) -> Command {
@@ -105,6 +134,189 @@ pub fn stdout(output: &std::process::Output) -> String {
 
 pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+// ---- running the binary ----
+
+/// [`okr`] stopped after `limit`, for a command that must not wait for input or loop.
+pub fn okr_within(dir: &Path, limit: Duration) -> Command {
+    let mut command = okr(dir);
+    command.timeout(limit);
+    command
+}
+
+/// The `okr` binary run by `sh` after `prelude` (a `ulimit` or `umask`), with the
+/// environment of [`okr`].
+#[cfg(unix)]
+pub fn okr_sh(dir: &Path, prelude: &str) -> std::process::Command {
+    let mut command = std::process::Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!("{prelude}; exec \"$0\" \"$@\""))
+        .arg(assert_cmd::cargo::cargo_bin("okr"));
+    stable_env(&mut command, dir);
+    command
+}
+
+/// Runs `command` with a deadline: past `limit` it is killed and the test fails, so a read
+/// that blocks fails instead of hanging the suite. Its output goes to files, so a command that
+/// prints much never blocks on a full pipe; its stdin is what the caller set (an open pipe that
+/// is never written stays open until the command ends).
+pub fn run_within(mut command: std::process::Command, limit: Duration) -> Output {
+    use std::io::{Read, Seek};
+    let out = tempfile::tempfile().unwrap();
+    let err = tempfile::tempfile().unwrap();
+    let mut child = command
+        .stdout(out.try_clone().unwrap())
+        .stderr(err.try_clone().unwrap())
+        .spawn()
+        .unwrap();
+    let read = |mut file: std::fs::File| {
+        let mut bytes = Vec::new();
+        file.seek(std::io::SeekFrom::Start(0)).unwrap();
+        file.read_to_end(&mut bytes).unwrap();
+        bytes
+    };
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!(
+                "{command:?} did not finish in {limit:?}: {}",
+                String::from_utf8_lossy(&read(err))
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: read(out),
+        stderr: read(err),
+    }
+}
+
+// ---- what it printed and how it ended ----
+
+/// Asserts that `output` ended with exit `code`, showing what it printed if not.
+#[track_caller]
+pub fn assert_exit(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Asserts that `output` shows no panic or backtrace and that the process ended by itself
+/// with one of okr's exit codes (0, 1 or 2), not by a signal or a crash.
+#[track_caller]
+pub fn no_panic(output: &Output) {
+    assert_no_panic(output, "okr");
+}
+
+/// [`no_panic`], naming `what` ran when it fails.
+#[track_caller]
+pub fn assert_no_panic(output: &Output, what: &str) {
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        !all.contains("panicked") && !all.contains("backtrace") && !all.contains("RUST_BACKTRACE"),
+        "{what}: {all}"
+    );
+    assert!(
+        matches!(output.status.code(), Some(0..=2)),
+        "{what}: killed or crashed ({:?}): {all}",
+        output.status
+    );
+}
+
+// ---- JSON output ----
+
+/// The JSON that `output` printed.
+#[track_caller]
+pub fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// The JSON of a command that must succeed: exit 0, then [`json`].
+#[track_caller]
+pub fn json_ok(output: &Output) -> Value {
+    assert_exit(output, 0);
+    json(output)
+}
+
+/// The findings of a `--format json` report (of `check`, or of `diff`).
+pub fn findings_in(report: &Value) -> &[Value] {
+    report["findings"].as_array().expect("a `findings` array")
+}
+
+/// The findings that `check --format json` printed to `output`, each a JSON object with
+/// `file`, `rule`, `message`, `line` and so on.
+#[track_caller]
+pub fn findings_json(output: &Output) -> Vec<Value> {
+    findings_in(&json(output)).to_vec()
+}
+
+/// The rules of the findings in `file`, in report order.
+pub fn rules_of<'a>(found: &'a [Value], file: &str) -> Vec<&'a str> {
+    found
+        .iter()
+        .filter(|f| f["file"] == file)
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect()
+}
+
+/// The message of the first finding in `file`.
+#[track_caller]
+pub fn message_of<'a>(found: &'a [Value], file: &str) -> &'a str {
+    found
+        .iter()
+        .find(|f| f["file"] == file)
+        .and_then(|f| f["message"].as_str())
+        .unwrap_or_else(|| panic!("no finding in `{file}`: {found:#?}"))
+}
+
+/// The files of the findings of `rule`, in report order.
+pub fn files_of<'a>(found: &'a [Value], rule: &str) -> Vec<&'a str> {
+    found
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| f["file"].as_str().unwrap())
+        .collect()
+}
+
+/// The findings of `rule` in `file`, in report order.
+pub fn of_rule<'a>(found: &'a [Value], rule: &str, file: &str) -> Vec<&'a Value> {
+    found
+        .iter()
+        .filter(|f| f["rule"] == rule && f["file"] == file)
+        .collect()
+}
+
+// ---- git repositories ----
+
+/// Makes `dir` a git repository, with a user (`Test`) for what git itself commits.
+pub fn git_repo(dir: &Path) -> git2::Repository {
+    let git = git2::Repository::init(dir).unwrap();
+    let mut config = git.config().unwrap();
+    config.set_str("user.name", "Test").unwrap();
+    config.set_str("user.email", "test@example.com").unwrap();
+    git
 }
 
 /// Commits the whole working tree as `author` at `time`.
@@ -140,6 +352,39 @@ pub fn commit(git: &git2::Repository, author: &str, time: i64, message: &str) ->
     .unwrap()
 }
 
+/// Writes a tree object as raw bytes: libgit2's tree builder refuses a `.git` entry, a crafted
+/// object does not.
+pub fn raw_tree(git: &git2::Repository, entries: &[(&str, &str, git2::Oid)]) -> git2::Oid {
+    let mut bytes = Vec::new();
+    for (mode, name, id) in entries {
+        bytes.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+        bytes.extend_from_slice(id.as_bytes());
+    }
+    git.odb()
+        .unwrap()
+        .write(git2::ObjectType::Tree, &bytes)
+        .unwrap()
+}
+
+/// Commits `tree` on HEAD's branch as `Test`, and gives the commit's id.
+pub fn commit_tree(git: &git2::Repository, tree: git2::Oid, parents: &[git2::Oid]) -> String {
+    let signature = git2::Signature::new(
+        "Test",
+        "test@example.com",
+        &git2::Time::new(1_767_600_000, 0),
+    )
+    .unwrap();
+    let tree = git.find_tree(tree).unwrap();
+    let parents: Vec<git2::Commit<'_>> = parents
+        .iter()
+        .map(|p| git.find_commit(*p).unwrap())
+        .collect();
+    let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+    git.commit(Some("HEAD"), &signature, &signature, "m", &tree, &parents)
+        .unwrap()
+        .to_string()
+}
+
 /// Runs the git command line in `dir`, with no user or system config and fixed dates, and
 /// returns what it printed.
 pub fn git_cli(dir: &Path, args: &[&str]) -> String {
@@ -160,13 +405,7 @@ pub fn git_cli(dir: &Path, args: &[&str]) -> String {
 pub fn okr_std(dir: &Path) -> std::process::Command {
     use assert_cmd::cargo::CommandCargoExt;
     let mut command = std::process::Command::cargo_bin("okr").expect("the binary is built");
-    command
-        .current_dir(dir)
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("NO_COLOR")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir);
+    stable_env(&mut command, dir);
     command
 }
 
