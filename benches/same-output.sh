@@ -10,7 +10,7 @@
 # - examples/team and each folder of tests/fixtures, committed in four steps (okr.toml, themes
 #   and half the initiatives; the rest; a key result's `current` changed, an initiative moved to another folder);
 # - a generated benchmark repository (examples/generate.rs: 500 initiatives, 20 themes,
-#   200 commits).
+#   200 commits), in each of its shapes.
 # The history cache is cleared before each build's runs; history then runs cold, cached, at
 # `HEAD~1` and again at HEAD (a walk of only the commits newer than the cache).
 #
@@ -106,8 +106,10 @@ for fixture in tests/fixtures/*/; do
   stage "$fixture" "$work/repos/fixture-$name"
   repos+=("$work/repos/fixture-$name")
 done
-"$generate" "$work/repos/generated" 500 20 200 >/dev/null
-repos+=("$work/repos/generated")
+for shape in edits checkins; do
+  "$generate" --shape "$shape" "$work/repos/generated-$shape" 500 20 200 >/dev/null
+  repos+=("$work/repos/generated-$shape")
+done
 
 # Runs one command: its stdout, stderr and exit code go to OUT.{out,err,code}.
 run() { # OUT OKR ARGS...
