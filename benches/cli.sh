@@ -3,7 +3,8 @@
 # table of ratios that README.md's "Performance" section shows.
 #
 #   bash benches/cli.sh            10,000 initiatives, 50 themes, 2,000 commits, and the
-#                                  100,000-initiative run for linearity and memory
+#                                  100,000-initiative run for linearity and memory; history
+#                                  also on the check-ins shape (about 7 files a commit)
 #   OKR_BENCH_QUICK=1 bash benches/cli.sh   the 10,000 run only
 #
 # The floor is `examples/floor.rs`: read and TOML-parse every file of the repository on all
@@ -23,11 +24,11 @@ repos="$PWD/target/bench-repos"
 results="$PWD/target/bench-results"
 mkdir -p "$repos" "$results"
 
-repo_for() { # COUNT -> path, generated once
-  local dir="$repos/$1"
+repo_for() { # COUNT [SHAPE] -> path, generated once (SHAPE: the generator's, default edits)
+  local dir="$repos/$1${2:+-$2}"
   if [[ ! -d "$dir/.git" ]]; then
     rm -rf "$dir"
-    "$PWD/target/release/examples/generate" "$dir" "$1" 50 2000 >/dev/null
+    "$PWD/target/release/examples/generate" --shape "${2:-edits}" "$dir" "$1" 50 2000 >/dev/null
   fi
   printf '%s' "$dir"
 }
@@ -63,6 +64,16 @@ peak_mib() { # COMMAND... -> peak resident memory in MiB
   python3 -c 'import sys; print(f"{int(open(sys.argv[1]).read().split()[-1]) / 1024:.0f}")' "$results/time.txt"
 }
 
+history_turn() { # REPO OUT ROUND -> OUT-{history,warm}.json.ROUND
+  local repo=$1 out=$2 round=$3
+  hyperfine --runs 1 --export-json "$out-history.json.$round" \
+    "git -C $repo log --name-only -- initiatives themes" \
+    --prepare "rm -rf $repo/.git/okr" "$okr -C $repo history --format json" >/dev/null
+  "$okr" -C "$repo" history --format json >/dev/null # fill the cache
+  hyperfine --runs 2 --warmup 1 -N --export-json "$out-warm.json.$round" \
+    "$okr -C $repo history --format json" >/dev/null
+}
+
 turn() { # COUNT ROUND -> results/COUNT-{check,history,warm,diff}.json.ROUND
   local repo out="$results/$1" round=$2
   repo=$(repo_for "$1")
@@ -70,12 +81,8 @@ turn() { # COUNT ROUND -> results/COUNT-{check,history,warm,diff}.json.ROUND
     "$floor $repo" \
     "$okr -C $repo check -q --format json" \
     "$okr -C $repo render -q --out $results/rendered-$1" >/dev/null
-  hyperfine --runs 1 --export-json "$out-history.json.$round" \
-    "git -C $repo log --name-only -- initiatives themes" \
-    --prepare "rm -rf $repo/.git/okr" "$okr -C $repo history --format json" >/dev/null
-  "$okr" -C "$repo" history --format json >/dev/null # fill the cache
-  hyperfine --runs 2 --warmup 1 -N --export-json "$out-warm.json.$round" \
-    "$okr -C $repo history --format json" >/dev/null
+  history_turn "$repo" "$out" "$round"
+  if [[ $1 == 10000 ]]; then history_turn "$(repo_for "$1" checkins)" "$out-checkins" "$round"; fi
   hyperfine --runs 2 --warmup 1 -N --export-json "$out-diff.json.$round" \
     "$floor $repo" \
     "$okr -C $repo diff HEAD~1000 HEAD --format json" >/dev/null
@@ -85,11 +92,14 @@ sizes=(10000)
 [[ -z "${OKR_BENCH_QUICK:-}" ]] && sizes+=(100000)
 rounds=5
 for size in "${sizes[@]}"; do repo_for "$size" >/dev/null; done
+repo_for 10000 checkins >/dev/null
 for ((round = 1; round <= rounds; round++)); do
   for size in "${sizes[@]}"; do turn "$size" "$round"; done
 done
 for size in "${sizes[@]}"; do
-  for set in check history warm diff; do
+  sets=(check history warm diff)
+  [[ $size == 10000 ]] && sets+=(checkins-history checkins-warm)
+  for set in "${sets[@]}"; do
     parts=()
     for ((round = 1; round <= rounds; round++)); do parts+=("$results/$size-$set.json.$round"); done
     pool "$results/$size-$set.json" "${parts[@]}"
@@ -103,6 +113,9 @@ render10=$(median "$r-check.json" 2)
 log10=$(median "$r-history.json" 0)
 history10=$(median "$r-history.json" 1)
 warm10=$(median "$r-warm.json" 0)
+checkins_log10=$(median "$r-checkins-history.json" 0)
+checkins_history10=$(median "$r-checkins-history.json" 1)
+checkins_warm10=$(median "$r-checkins-warm.json" 0)
 diff_floor10=$(median "$r-diff.json" 0)
 diff10=$(median "$r-diff.json" 1)
 repo10=$(repo_for 10000)
@@ -117,6 +130,8 @@ echo "| \`okr render\` (which checks first) / floor | $(ratio "$render10" "$floo
 echo "| (\`okr check\`, then \`okr render\`: two processes) / floor | $(python3 -c "print(f'{($check10 + $render10) / $floor10:.2f}')") | - |"
 echo "| \`okr history\` / \`git log --name-only\` | $(ratio "$history10" "$log10") | ≤ 1.5 |"
 echo "| \`okr history\`, cached / \`git log --name-only\` | $(ratio "$warm10" "$log10") | ≤ 0.2 |"
+echo "| \`okr history\` / \`git log --name-only\`, check-ins shape (about 7 files a commit) | $(ratio "$checkins_history10" "$checkins_log10") | ≤ 1.5 |"
+echo "| \`okr history\`, cached / \`git log --name-only\`, check-ins shape | $(ratio "$checkins_warm10" "$checkins_log10") | ≤ 0.2 |"
 echo "| \`okr diff HEAD~1000 HEAD\` / floor | $(ratio "$diff10" "$diff_floor10") | ≤ 3 |"
 
 [[ -n "${OKR_BENCH_QUICK:-}" ]] && exit 0

@@ -1,7 +1,9 @@
 //! A generator of realistic synthetic team repositories with history, shared by the
 //! `generate` example and the benchmarks. Initiatives are spread over period folders, with tags
 //! that join themes, dependencies and key results; the commits add initiatives and edit
-//! key-result values and statuses, six hours apart. The history is written with
+//! key-result values and statuses, six hours apart ([`Shape::Edits`]); or, in
+//! [`Shape::Checkins`], initiatives with several key results whose commits each add initiatives
+//! and move every key result of others, about 7 files a commit. The history is written with
 //! `git fast-import` and then repacked by git, so even 100,000 initiatives take seconds. The
 //! same arguments give the same commits and files, byte for byte.
 #![allow(dead_code)]
@@ -45,6 +47,35 @@ const OWNERS: &[&str] = &[
     "alice", "bob", "carol", "dana", "erin", "frank", "grace", "heidi",
 ];
 
+/// What the commits of a generated repository change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// One key result per initiative; each commit adds initiatives and edits three others' key
+    /// result or status. The shape the README's benchmark tables are measured on.
+    Edits,
+    /// One to four key results per initiative, and an outcome; each commit adds initiatives
+    /// and checks in two others (every key result moves), and every tenth commit also moves a
+    /// theme's key result: about 7 files a commit, and larger files to read and parse.
+    Checkins,
+}
+
+impl Shape {
+    pub fn parse(name: &str) -> Option<Shape> {
+        match name {
+            "edits" => Some(Shape::Edits),
+            "checkins" => Some(Shape::Checkins),
+            _ => None,
+        }
+    }
+}
+
+const KEY_RESULTS: &[(&str, &str, u64, u64)] = &[
+    ("p99 latency", "ms", 400, 100),
+    ("Pages a week", "pages", 30, 2),
+    ("Builds under ten minutes", "%", 20, 95),
+    ("Error budget left", "%", 10, 60),
+];
+
 struct Initiative {
     path: String,
     id: String,
@@ -57,6 +88,9 @@ struct Initiative {
     status: &'static str,
     depends_on: Option<String>,
     current: u64,
+    /// In [`Shape::Checkins`]: the `current` of every key result after the first.
+    more: Vec<u64>,
+    outcome: bool,
 }
 
 impl Initiative {
@@ -68,6 +102,13 @@ impl Initiative {
             "problem = \"The {} is slow and pages someone every week.\"",
             self.tags[0]
         );
+        if self.outcome {
+            let _ = writeln!(
+                text,
+                "outcome = \"The {} on-call rotation sleeps through the night, and every team ships on its own schedule.\"",
+                self.tags[0]
+            );
+        }
         let _ = writeln!(text, "owner = \"{}\"", self.owner);
         let _ = writeln!(
             text,
@@ -90,13 +131,41 @@ impl Initiative {
             "\n[[key_results]]\ntitle = \"p99 latency\"\nunit = \"ms\"\nbaseline = 400\ntarget = 100\ncurrent = {}",
             self.current
         );
+        for (index, current) in self.more.iter().enumerate() {
+            let (title, unit, baseline, target) = KEY_RESULTS[1 + index % (KEY_RESULTS.len() - 1)];
+            let _ = writeln!(
+                text,
+                "\n[[key_results]]\ntitle = \"{title}\"\nunit = \"{unit}\"\nbaseline = {baseline}\ntarget = {target}\ncurrent = {current}"
+            );
+        }
         text
+    }
+
+    /// A check-in: every key result moves toward its target.
+    fn check_in(&mut self, rng: &mut Rng) {
+        self.current = self
+            .current
+            .saturating_sub(5 + rng.below(20) as u64)
+            .max(100);
+        for (index, current) in self.more.iter_mut().enumerate() {
+            let (_, _, baseline, target) = KEY_RESULTS[1 + index % (KEY_RESULTS.len() - 1)];
+            let step = 1 + rng.below(3) as u64;
+            *current = if target > baseline {
+                (*current + step).min(target)
+            } else {
+                current.saturating_sub(step).max(target)
+            };
+        }
     }
 }
 
 fn theme_text(index: usize) -> String {
+    theme_text_at(index, 22)
+}
+
+fn theme_text_at(index: usize, current: u64) -> String {
     format!(
-        "title = \"Every {word} problem is solved ({index})\"\nwhy = \"Teams lose days to {word} every quarter.\"\nowner = \"{owner}\"\ntags = [\"{word}-{index}\"]\n\n[[key_results]]\ntitle = \"Incidents caused by {word}\"\nbaseline = 40\ntarget = 5\ncurrent = 22\n",
+        "title = \"Every {word} problem is solved ({index})\"\nwhy = \"Teams lose days to {word} every quarter.\"\nowner = \"{owner}\"\ntags = [\"{word}-{index}\"]\n\n[[key_results]]\ntitle = \"Incidents caused by {word}\"\nbaseline = 40\ntarget = 5\ncurrent = {current}\n",
         word = WORDS[index % WORDS.len()],
         owner = OWNERS[index % OWNERS.len()],
     )
@@ -107,6 +176,10 @@ fn data(out: &mut Vec<u8>, path: &str, text: &str) {
 }
 
 pub fn generate(dir: &Path, count: usize, themes: usize, commits: usize) {
+    generate_shape(dir, count, themes, commits, Shape::Edits);
+}
+
+pub fn generate_shape(dir: &Path, count: usize, themes: usize, commits: usize, shape: Shape) {
     let commits = commits.max(1);
     std::fs::create_dir_all(dir).expect("create the folder");
     let git = |args: &[&str]| {
@@ -148,6 +221,8 @@ pub fn generate(dir: &Path, count: usize, themes: usize, commits: usize) {
                 status: STATUSES[rng.below(STATUSES.len())],
                 depends_on: None,
                 current: 400,
+                more: Vec::new(),
+                outcome: false,
             }
         })
         .collect();
@@ -158,6 +233,18 @@ pub fn generate(dir: &Path, count: usize, themes: usize, commits: usize) {
             initiatives[index].depends_on = Some(initiatives[target].id.clone());
         }
     }
+
+    if shape == Shape::Checkins {
+        // A second generator, so that the shared fields stay those of the default shape.
+        let mut extra = Rng(0xD1B5_4A32_D192_ED03);
+        for initiative in &mut initiatives {
+            initiative.outcome = true;
+            initiative.more = (0..extra.below(KEY_RESULTS.len()))
+                .map(|index| KEY_RESULTS[1 + index % (KEY_RESULTS.len() - 1)].2)
+                .collect();
+        }
+    }
+    let mut theme_current = vec![22_u64; themes];
 
     let mut stream = Vec::new();
     let start: i64 = 1_735_689_600; // 2025-01-01
@@ -194,8 +281,25 @@ pub fn generate(dir: &Path, count: usize, themes: usize, commits: usize) {
             data(&mut stream, &initiative.path, &initiative.text());
         }
         added = end;
-        // Edit a few existing initiatives: key-result values and statuses move.
-        if added > 0 {
+        if shape == Shape::Checkins {
+            // Check in two initiatives added earlier: every key result moves.
+            for _ in 0..2.min(added) {
+                let index = rng.below(added);
+                initiatives[index].check_in(&mut rng);
+                let (path, text) = (initiatives[index].path.clone(), initiatives[index].text());
+                data(&mut stream, &path, &text);
+            }
+            if commit % 10 == 9 && themes > 0 {
+                let theme = rng.below(themes);
+                theme_current[theme] = theme_current[theme].saturating_sub(1).max(5);
+                data(
+                    &mut stream,
+                    &format!("themes/theme-{theme}.toml"),
+                    &theme_text_at(theme, theme_current[theme]),
+                );
+            }
+        } else if added > 0 {
+            // Edit a few existing initiatives: key-result values and statuses move.
             for _ in 0..3 {
                 let index = rng.below(added);
                 let initiative = &mut initiatives[index];
