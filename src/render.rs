@@ -570,20 +570,12 @@ pub struct Templates {
     team: BTreeMap<String, String>,
 }
 
-/// A template name okr will serve: a plain file name, no folders, not hidden.
-pub fn safe_template_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('.')
-        && !name.contains(['/', '\\', ':', '\0'])
-        && name != ".."
-}
-
 impl Templates {
     /// Reads the team's templates folder through `source` (so `--rev` renders that revision's).
     pub fn load(source: &dyn Source, dir: &str) -> Result<Templates> {
         let mut team = BTreeMap::new();
         for name in source.file_names(dir)? {
-            if !safe_template_name(&name) {
+            if !output::is_plain_file_name(&name) {
                 continue;
             }
             let path = format!("{dir}/{name}");
@@ -602,7 +594,7 @@ impl Templates {
     }
 
     fn get(&self, name: &str) -> Option<String> {
-        if !safe_template_name(name) {
+        if !output::is_plain_file_name(name) {
             return None;
         }
         self.team.get(name).cloned().or_else(|| {
@@ -961,7 +953,10 @@ pub fn write(root: &Path, dir: &Path, documents: &[(String, String)]) -> Result<
     let mut removed = Vec::new();
     for name in gone {
         let path = dir.join(&name);
-        if safe_template_name(&name) && name.ends_with(".md") && proof.holds_written(dir, &name) {
+        if output::is_plain_file_name(&name)
+            && name.ends_with(".md")
+            && proof.holds_written(dir, &name)
+        {
             match fs::remove_file(&path) {
                 Ok(()) => removed.push(name.clone()),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
