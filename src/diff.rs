@@ -3,21 +3,17 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::fmt::Write as _;
-use std::process::ExitCode;
 
 use serde::Serialize;
 
-use crate::cli::{DiffArgs, DiffFormat};
-use crate::commands::{self, Context};
 use crate::error::Result;
 use crate::finding::{Finding, Severity};
-use crate::git::Repo;
 use crate::load;
 use crate::model::{Initiative, Measure};
 use crate::portfolio::{Portfolio, Ranked};
 use crate::render::{code, code_cell, markdown_inline, number};
 use crate::report;
-use crate::source::{Source, WorkTree, find_root};
+use crate::source::Source;
 use crate::table::score;
 use crate::validate;
 
@@ -154,7 +150,7 @@ fn list(items: &[String]) -> String {
 }
 
 /// A revision as a reader wants it: a full commit id is cut to twelve characters.
-fn short(rev: &str) -> &str {
+pub fn short(rev: &str) -> &str {
     if rev.len() == 40 && rev.bytes().all(|b| b.is_ascii_hexdigit()) {
         &rev[..12]
     } else {
@@ -835,51 +831,4 @@ fn human_text(diff: &Diff) -> String {
         );
     }
     out
-}
-
-pub fn command(context: &Context, args: &DiffArgs) -> Result<ExitCode> {
-    let root = find_root(&context.dir)?;
-    // Resolve both revisions first, so a bad one fails before any work; then read both sides
-    // at once.
-    let started = std::time::Instant::now();
-    let base_source = Repo::open(&root)?.tree_source(&args.base)?;
-    let base_label = short(&args.base);
-    let (base, head) = match &args.head {
-        Some(rev) => {
-            let head_source = Repo::open(&root)?.tree_source(rev)?;
-            let (base, head) = load::load_revisions(&base_source, &head_source)?;
-            context.trace(
-                format_args!(
-                    "read and parsed {} and {} files",
-                    base.texts.len(),
-                    head.texts.len()
-                ),
-                started,
-            );
-            rayon::join(|| Side::of(base, base_label), || Side::of(head, short(rev)))
-        }
-        None => {
-            let head_source = WorkTree::new(&root)?;
-            rayon::join(
-                || Side::read(&base_source, base_label),
-                || Side::read(&head_source, "working tree"),
-            )
-        }
-    };
-    let (base, head) = (base?, head?);
-    context.trace("checked and ranked both sides", started);
-    let diff = diff(&base, &head);
-    context.trace("compared them", started);
-    let diff = {
-        // The sides are large and the process is about to end.
-        commands::skip_drop((base, head));
-        diff
-    };
-    match args.format {
-        DiffFormat::Json => commands::print_json(&diff)?,
-        DiffFormat::Markdown => commands::print(&markdown(&diff))?,
-        DiffFormat::Human => commands::print(&human(&diff))?,
-    }
-    context.trace("wrote the diff", started);
-    Ok(ExitCode::SUCCESS)
 }

@@ -12,22 +12,17 @@
 //! - values are written exactly as they were (quotes, arrays, inline tables), so no value
 //!   changes; the file ends with one newline, and a byte-order mark is dropped.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use toml_edit::{DocumentMut, Item, Table};
 
-use crate::cli::FmtArgs;
-use crate::commands::Context;
 use crate::config::{self, Paths, inside_path};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::finding::{Finding, Rule, Texts};
 use crate::load;
 use crate::output;
-use crate::report::{self, Format};
-use crate::source::{Content, Source, WorkTree, find_root};
+use crate::source::{Content, Source, WorkTree};
 
 /// Which format a file has, which decides its key order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,26 +286,41 @@ fn is_symlink(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
-/// Formats every file of the repository, or with `--check` lists the ones it would change.
-/// Exit 1 when `--check` finds one; exit 2 when a file could not be read or parsed (it is
-/// reported and left untouched, and every other file is still formatted).
-pub fn command(context: &Context, args: &FmtArgs) -> Result<ExitCode> {
-    let root = find_root(&context.dir)?;
-    let tree = WorkTree::new(&root)?;
+/// What [`repository`] met on its way, for the caller to report as it happens.
+pub enum Step<'a> {
+    /// The file is a symlink: okr formats only the file itself, never what a link points to.
+    SkippedLink(&'a str),
+    /// A folder on the way to the file cannot be written through (a link, or `.git`).
+    SkippedFolder(&'a str, &'a Error),
+    /// The file was rewritten in the canonical layout.
+    Formatted(&'a str),
+}
+
+/// What [`repository`] found: the files not in the canonical layout (rewritten unless only
+/// checked), and the files that could not be read or parsed, as findings with their text.
+pub struct Outcome {
+    pub changed: Vec<String>,
+    pub problems: Vec<Finding>,
+    pub texts: Texts,
+}
+
+/// Formats every file of the repository at `root`, or with `check` only finds the ones it
+/// would change. A file that cannot be read or parsed is a finding and is left untouched;
+/// every other file is still formatted.
+pub fn repository(root: &Path, check: bool, step: &mut dyn FnMut(Step)) -> Result<Outcome> {
+    let tree = WorkTree::new(root)?;
     let mut problems: Vec<Finding> = Vec::new();
     let mut texts = Texts::new();
     let mut changed = Vec::new();
     for (file, kind) in files(&tree)? {
         let absolute = tree.root().join(&file.path);
         if is_symlink(&absolute) {
-            if context.verbose {
-                context.say(format!("skipped {}: a symlink", file.path));
-            }
+            step(Step::SkippedLink(&file.path));
             continue;
         }
         // A folder on the way that is a link (or `.git`) is never written through.
         if let Err(error) = crate::destination::parent_folder(tree.root(), &file.path, false) {
-            context.say(format!("skipped {}: {error}", file.path));
+            step(Step::SkippedFolder(&file.path, &error));
             continue;
         }
         let text = match load::decode(&file) {
@@ -346,47 +356,17 @@ pub fn command(context: &Context, args: &FmtArgs) -> Result<ExitCode> {
         if unchanged {
             continue;
         }
-        if !args.check {
+        if !check {
             output::write_atomic(&absolute, formatted.as_bytes())?;
-            context.say(format!("formatted {}", file.path));
+            step(Step::Formatted(&file.path));
         }
         changed.push(file.path);
     }
-    if args.check {
-        let list: String = changed
-            .iter()
-            .map(|path| format!("{}\n", crate::output::terminal_safe(path)))
-            .collect();
-        crate::commands::print(&list)?;
-    }
-    if !problems.is_empty() {
-        let mut err = std::io::stderr().lock();
-        let _ = report::findings(
-            &mut err,
-            Format::Human,
-            &problems,
-            &texts,
-            context.color_err,
-        );
-        let _ = writeln!(
-            err,
-            "error: {} file(s) could not be formatted; they were left as they are",
-            problems
-                .iter()
-                .map(|f| f.file.as_str())
-                .collect::<std::collections::BTreeSet<_>>()
-                .len()
-        );
-        return Ok(ExitCode::from(2));
-    }
-    if args.check && !changed.is_empty() {
-        context.say(format!(
-            "{} file(s) are not formatted; run `okr fmt`",
-            changed.len()
-        ));
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome {
+        changed,
+        problems,
+        texts,
+    })
 }
 
 #[cfg(test)]
@@ -489,7 +469,7 @@ done = false
             keys.sort();
             keys
         }
-        use crate::cli::SchemaKind;
+        use crate::schema::Kind as SchemaKind;
         let scales = crate::config::Scales::default();
         let initiative = crate::schema::generate(SchemaKind::Initiative, &scales);
         let mut expected = properties(&initiative);

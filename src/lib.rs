@@ -3,11 +3,11 @@
 //!
 //! Data flows one way: a [`source::Source`] gives files, [`load`] parses them, [`validate`]
 //! turns them into findings and a [`model::Model`], [`portfolio`] scores and ranks it, and the
-//! views (`render`, `list`, `diff`) read the portfolio.
+//! views (`render`, `list`, `diff`) read the portfolio. The command line, [`cli`], is a shell
+//! over the library: it parses arguments, calls the library, prints and gives the exit code;
+//! no library module imports it.
 
 pub mod cli;
-mod commands;
-pub mod completions;
 pub mod config;
 mod destination;
 pub mod diff;
@@ -24,9 +24,7 @@ pub mod model;
 pub mod output;
 pub mod period;
 pub mod portfolio;
-pub mod prompt;
 mod proof;
-pub mod publish;
 pub mod render;
 pub mod report;
 pub mod scaffold;
@@ -37,19 +35,4 @@ pub mod table;
 pub mod themes;
 pub mod validate;
 
-use std::process::ExitCode;
-
 pub use error::{Error, Result};
-
-/// Runs one command line and returns the process exit code: 0 clean, 1 findings, 2 errors.
-pub fn run(cli: cli::Cli) -> ExitCode {
-    let context = commands::Context::new(&cli);
-    match commands::dispatch(&context, cli.command) {
-        Ok(code) => code,
-        Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
-        Err(error) => {
-            context.print_error(&error);
-            ExitCode::from(2)
-        }
-    }
-}

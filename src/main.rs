@@ -11,7 +11,7 @@ fn main() -> ExitCode {
         eprintln!("note: this is a bug; please report it with the command you ran");
     }));
     let cli = okr::cli::Cli::parse();
-    match std::panic::catch_unwind(|| okr::run(cli)) {
+    match std::panic::catch_unwind(|| okr::cli::run(cli)) {
         Ok(code) => code,
         Err(_) => ExitCode::from(2),
     }

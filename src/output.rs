@@ -259,6 +259,15 @@ pub fn not_a_file(path: &Path, what: &str) -> Error {
     ))
 }
 
+/// A plain file name, no folders, not hidden: a name that stays in the folder it is joined to.
+/// Templates okr serves and documents it writes have such names.
+pub fn is_plain_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', ':', '\0'])
+        && name != ".."
+}
+
 /// Whether `name` has the naming of okr's temporary files.
 pub fn is_temporary(name: &str) -> bool {
     name.strip_prefix(TEMP_PREFIX).is_some_and(|rest| {

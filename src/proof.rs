@@ -70,7 +70,7 @@ impl Proof {
                     && let Ok(len) = len.parse()
                     && id.len() == 40
                     && id.bytes().all(|b| b.is_ascii_hexdigit())
-                    && crate::render::safe_template_name(name)
+                    && output::is_plain_file_name(name)
                 {
                     written
                         .entry(name.to_owned())

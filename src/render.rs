@@ -4,17 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::path::Path;
 
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::cli::RenderArgs;
-use crate::commands::{self, Context};
-use crate::destination;
 use crate::error::{Error, Result};
 use crate::git::Repo;
 use crate::history::{self, History, Series};
@@ -574,20 +570,12 @@ pub struct Templates {
     team: BTreeMap<String, String>,
 }
 
-/// A template name okr will serve: a plain file name, no folders, not hidden.
-pub fn safe_template_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('.')
-        && !name.contains(['/', '\\', ':', '\0'])
-        && name != ".."
-}
-
 impl Templates {
     /// Reads the team's templates folder through `source` (so `--rev` renders that revision's).
     pub fn load(source: &dyn Source, dir: &str) -> Result<Templates> {
         let mut team = BTreeMap::new();
         for name in source.file_names(dir)? {
-            if !safe_template_name(&name) {
+            if !output::is_plain_file_name(&name) {
                 continue;
             }
             let path = format!("{dir}/{name}");
@@ -606,7 +594,7 @@ impl Templates {
     }
 
     fn get(&self, name: &str) -> Option<String> {
-        if !safe_template_name(name) {
+        if !output::is_plain_file_name(name) {
             return None;
         }
         self.team.get(name).cloned().or_else(|| {
@@ -965,7 +953,10 @@ pub fn write(root: &Path, dir: &Path, documents: &[(String, String)]) -> Result<
     let mut removed = Vec::new();
     for name in gone {
         let path = dir.join(&name);
-        if safe_template_name(&name) && name.ends_with(".md") && proof.holds_written(dir, &name) {
+        if output::is_plain_file_name(&name)
+            && name.ends_with(".md")
+            && proof.holds_written(dir, &name)
+        {
             match fs::remove_file(&path) {
                 Ok(()) => removed.push(name.clone()),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -985,70 +976,19 @@ pub fn write(root: &Path, dir: &Path, documents: &[(String, String)]) -> Result<
     Ok(removed)
 }
 
-/// History for the key-result charts; without it (no commits, a shallow clone) the documents
-/// are rendered without charts and a note says why.
+/// History for the key-result charts: `None` where there is none to read (no commits yet), an
+/// error where it cannot be read (a shallow clone); the documents are then rendered without
+/// charts.
 pub fn history_for_charts(
-    context: &Context,
     repo: &Repo,
     rev: Option<&str>,
     config: &crate::config::Config,
-) -> Option<History> {
+) -> Result<Option<History>> {
     if rev.is_none() && repo.head().is_none() {
-        return None;
+        return Ok(None);
     }
     // Only theme key results are charted, so only the themes folder needs walking.
-    match history::load_dirs(repo, rev, &[config.paths.themes.as_str()]) {
-        Ok(history) => Some(history),
-        Err(error) => {
-            context.say(format!("note: key-result charts left out: {error}"));
-            None
-        }
-    }
-}
-
-pub fn command(context: &Context, args: &RenderArgs) -> Result<ExitCode> {
-    let started = std::time::Instant::now();
-    let opened = commands::open(context, &args.rev)?;
-    let portfolio = match commands::portfolio(context, &opened)? {
-        Ok(result) => result,
-        Err(code) => return Ok(code),
-    };
-    context.trace("read, checked and ranked the repository", started);
-    let templates = Templates::load(opened.source.as_ref(), &portfolio.config.paths.templates)?;
-    let history = match Repo::open(&opened.root) {
-        Ok(repo) => history_for_charts(context, &repo, args.rev.rev.as_deref(), &portfolio.config),
-        Err(_) => None,
-    };
-    context.trace("read the history of the themes", started);
-    let documents = render(&portfolio, templates, history.as_ref())?;
-    context.trace(
-        format_args!("rendered {} documents", documents.len()),
-        started,
-    );
-    let dir: PathBuf = match &args.out {
-        // The user's own choice of folder, links and all.
-        Some(out) => {
-            let dir = commands::user_path(context, out);
-            fs::create_dir_all(&dir).map_err(|e| Error::io("create folder", &dir, e))?;
-            dir
-        }
-        None => destination::folder(
-            &opened.root,
-            Path::new(&portfolio.config.paths.output),
-            true,
-        )?,
-    };
-    let removed = write(&opened.root, &dir, &documents)?;
-    let count = documents.len();
-    commands::skip_drop((portfolio, history, documents));
-    context.say(format!(
-        "rendered {count} document(s) into {}",
-        dir.display()
-    ));
-    for name in removed {
-        context.say(format!("removed {name}: its theme is gone"));
-    }
-    Ok(ExitCode::SUCCESS)
+    history::load_dirs(repo, rev, &[config.paths.themes.as_str()]).map(Some)
 }
 
 #[cfg(test)]

@@ -5,35 +5,35 @@
 //! the two cannot drift. The derive gives the shape; this module adds what only a repository
 //! knows (the level names of its `[scales]`) and what TOML needs (no `null`).
 
-use std::process::ExitCode;
-
 use serde_json::{Map, Value};
 
-use crate::cli::{SchemaArgs, SchemaKind};
-use crate::commands::{self, Context};
 use crate::config::{ConfigFile, Scale, Scales};
-use crate::error::{Error, Result};
-use crate::load;
 use crate::model::InitiativeFile;
 use crate::model::ThemeFile;
-use crate::source::{WorkTree, find_root};
 
 /// Where `okr init` writes the schemas, relative to the repository root.
 pub const DIR: &str = ".okr/schema";
 
-impl SchemaKind {
-    pub const ALL: [SchemaKind; 3] = [
-        SchemaKind::Initiative,
-        SchemaKind::Theme,
-        SchemaKind::Config,
-    ];
+/// The file formats okr reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    /// `initiatives/**/<id>.toml`
+    Initiative,
+    /// `themes/<id>.toml`
+    Theme,
+    /// `okr.toml`
+    Config,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Initiative, Kind::Theme, Kind::Config];
 
     /// The schema's file name in [`DIR`].
     pub fn file_name(self) -> &'static str {
         match self {
-            SchemaKind::Initiative => "initiative.json",
-            SchemaKind::Theme => "theme.json",
-            SchemaKind::Config => "config.json",
+            Kind::Initiative => "initiative.json",
+            Kind::Theme => "theme.json",
+            Kind::Config => "config.json",
         }
     }
 
@@ -45,19 +45,19 @@ impl SchemaKind {
 
 /// The JSON Schema of one file format, with the levels of `scales` as the allowed values of
 /// `impact`, `cost` and `confidence`.
-pub fn generate(kind: SchemaKind, scales: &Scales) -> Value {
+pub fn generate(kind: Kind, scales: &Scales) -> Value {
     // Draft 7 with every subschema inlined: the form editors and checkers understand best.
     let generator = schemars::generate::SchemaSettings::draft07()
         .with(|s| s.inline_subschemas = true)
         .into_generator();
     let schema = match kind {
-        SchemaKind::Initiative => generator.into_root_schema_for::<InitiativeFile>(),
-        SchemaKind::Theme => generator.into_root_schema_for::<ThemeFile>(),
-        SchemaKind::Config => generator.into_root_schema_for::<ConfigFile>(),
+        Kind::Initiative => generator.into_root_schema_for::<InitiativeFile>(),
+        Kind::Theme => generator.into_root_schema_for::<ThemeFile>(),
+        Kind::Config => generator.into_root_schema_for::<ConfigFile>(),
     };
     let mut schema = schema.to_value();
     drop_null(&mut schema);
-    if kind == SchemaKind::Initiative
+    if kind == Kind::Initiative
         && let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut)
     {
         for (name, scale) in [
@@ -75,7 +75,7 @@ pub fn generate(kind: SchemaKind, scales: &Scales) -> Value {
 
 /// The schema as pretty JSON with a trailing newline, as `okr schema` prints and `okr init`
 /// writes it.
-pub fn text(kind: SchemaKind, scales: &Scales) -> String {
+pub fn text(kind: Kind, scales: &Scales) -> String {
     let mut text = serde_json::to_string_pretty(&generate(kind, scales))
         .expect("a JSON value always serializes");
     text.push('\n');
@@ -124,42 +124,27 @@ fn drop_null(value: &mut Value) {
     }
 }
 
-/// The scales of the repository okr runs in; the defaults outside one.
-fn scales_here(context: &Context) -> Result<Scales> {
-    match find_root(&context.dir) {
-        Ok(root) => Ok(load::load_config(&WorkTree::new(&root)?)?.scales),
-        Err(Error::NoRepository(_)) => Ok(Scales::default()),
-        Err(error) => Err(error),
-    }
-}
-
-pub fn command(context: &Context, args: &SchemaArgs) -> Result<ExitCode> {
-    let scales = scales_here(context)?;
-    commands::print(&text(args.kind, &scales))?;
-    Ok(ExitCode::SUCCESS)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn schema(kind: SchemaKind) -> Value {
+    fn schema(kind: Kind) -> Value {
         generate(kind, &Scales::default())
     }
 
     #[test]
     fn initiative_schema() {
-        insta::assert_json_snapshot!("initiative", schema(SchemaKind::Initiative));
+        insta::assert_json_snapshot!("initiative", schema(Kind::Initiative));
     }
 
     #[test]
     fn theme_schema() {
-        insta::assert_json_snapshot!("theme", schema(SchemaKind::Theme));
+        insta::assert_json_snapshot!("theme", schema(Kind::Theme));
     }
 
     #[test]
     fn config_schema() {
-        insta::assert_json_snapshot!("config", schema(SchemaKind::Config));
+        insta::assert_json_snapshot!("config", schema(Kind::Config));
     }
 
     #[test]
@@ -175,7 +160,7 @@ mod tests {
                 }
             }
         }
-        for kind in SchemaKind::ALL {
+        for kind in Kind::ALL {
             let mut open = Vec::new();
             walk(&schema(kind), "", &mut open);
             assert!(open.is_empty(), "{kind:?}: open objects at {open:?}");
@@ -184,16 +169,16 @@ mod tests {
 
     #[test]
     fn required_fields_and_tags_are_strict() {
-        let initiative = schema(SchemaKind::Initiative);
+        let initiative = schema(Kind::Initiative);
         assert_eq!(
             initiative["required"],
             serde_json::json!(["title", "problem", "owner", "tags", "impact", "cost"])
         );
         assert_eq!(initiative["properties"]["tags"]["minItems"], 1);
-        let theme = schema(SchemaKind::Theme);
+        let theme = schema(Kind::Theme);
         assert_eq!(theme["required"], serde_json::json!(["title", "tags"]));
         assert_eq!(theme["properties"]["tags"]["minItems"], 1);
-        let config = schema(SchemaKind::Config);
+        let config = schema(Kind::Config);
         assert_eq!(config["required"], serde_json::json!(["team"]));
         assert_eq!(
             config["properties"]["team"]["required"],
@@ -207,7 +192,7 @@ mod tests {
             "[team]\nname = \"x\"\n[scales]\nimpact = { small = 1, big = 9 }\n",
         )
         .unwrap();
-        let initiative = generate(SchemaKind::Initiative, &config.scales);
+        let initiative = generate(Kind::Initiative, &config.scales);
         let properties = &initiative["properties"];
         assert_eq!(
             properties["impact"]["enum"],
@@ -229,7 +214,7 @@ mod tests {
 
     #[test]
     fn no_null_types_remain() {
-        for kind in SchemaKind::ALL {
+        for kind in Kind::ALL {
             assert!(!text(kind, &Scales::default()).contains("\"null\""));
         }
     }

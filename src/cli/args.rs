@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::report;
+use crate::{report, schema};
 
 /// OKRs as code: initiatives proposed in pull requests, checked, ranked and rendered.
 #[derive(Debug, Parser)]
@@ -221,22 +221,11 @@ pub struct FmtArgs {
     pub check: bool,
 }
 
-/// The file formats okr reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SchemaKind {
-    /// `initiatives/**/<id>.toml`
-    Initiative,
-    /// `themes/<id>.toml`
-    Theme,
-    /// `okr.toml`
-    Config,
-}
-
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// Which file format.
-    #[arg(value_enum, default_value_t = SchemaKind::Initiative)]
-    pub kind: SchemaKind,
+    #[arg(value_enum, default_value_t = schema::Kind::Initiative)]
+    pub kind: schema::Kind,
 }
 
 #[derive(Debug, Args)]

@@ -1,16 +1,16 @@
 //! `okr completions SHELL` and `okr man`: the command line described for shells and for `man`,
-//! generated from the clap structs in `cli`, so they always match the binary.
+//! generated from the clap structs in `args`, so they always match the binary.
 
 use std::process::ExitCode;
 
 use clap::CommandFactory;
 
-use crate::cli::{Cli, CompletionsArgs};
-use crate::commands;
+use super::args::{Cli, CompletionsArgs};
+use super::context::print;
 use crate::error::{Error, Result};
 
 /// The completion script for `shell`.
-pub fn script(shell: clap_complete::Shell) -> String {
+fn script(shell: clap_complete::Shell) -> String {
     let mut command = Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut command, "okr", &mut out);
@@ -18,7 +18,7 @@ pub fn script(shell: clap_complete::Shell) -> String {
 }
 
 /// The man page, as roff.
-pub fn roff() -> Result<String> {
+fn roff() -> Result<String> {
     let mut out = Vec::new();
     clap_mangen::Man::new(Cli::command())
         .render(&mut out)
@@ -26,12 +26,12 @@ pub fn roff() -> Result<String> {
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
-pub fn completions(args: &CompletionsArgs) -> Result<ExitCode> {
-    commands::print(&script(args.shell))?;
+pub(super) fn run(args: &CompletionsArgs) -> Result<ExitCode> {
+    print(&script(args.shell))?;
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn man_page() -> Result<ExitCode> {
-    commands::print(&roff()?)?;
+pub(super) fn man_page() -> Result<ExitCode> {
+    print(&roff()?)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -9,17 +9,17 @@ use std::io::IsTerminal;
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Input, MultiSelect, Select};
 
-use crate::cli::NewArgs;
+use super::args::NewArgs;
 use crate::config::{Scale, Scales};
 use crate::error::{Error, Result};
 
 /// Whether `okr new` may ask: standard input and standard error are both a terminal.
-pub fn interactive(args: &NewArgs) -> bool {
+pub(super) fn interactive(args: &NewArgs) -> bool {
     !args.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
 /// What the repository offers as answers.
-pub struct Choices<'a> {
+pub(super) struct Choices<'a> {
     pub scales: &'a Scales,
     /// Tags in use in the repository (or `[tags].known`), sorted.
     pub tags: Vec<String>,
@@ -33,7 +33,7 @@ fn asked(error: dialoguer::Error) -> Error {
 }
 
 /// `args` with every missing field asked for; the owner too when git did not give one.
-pub fn complete(
+pub(super) fn complete(
     args: &NewArgs,
     owner: Option<String>,
     choices: &Choices,

@@ -3,14 +3,15 @@
 
 use std::process::ExitCode;
 
-use crate::cli::PublishArgs;
-use crate::commands::{self, Context, Opened};
+use super::args::PublishArgs;
+use super::context::{Context, Opened, portfolio_or_exit, print};
+use super::render::chart_history;
 use crate::error::{Error, Result};
 use crate::git::Repo;
 use crate::render::{self, Templates};
 use crate::source::find_root;
 
-pub fn command(context: &Context, args: &PublishArgs) -> Result<ExitCode> {
+pub(super) fn run(context: &Context, args: &PublishArgs) -> Result<ExitCode> {
     let root = find_root(&context.dir)?;
     let repo = Repo::open(&root)?;
     if repo.head().is_none() && args.rev.is_none() {
@@ -25,12 +26,12 @@ pub fn command(context: &Context, args: &PublishArgs) -> Result<ExitCode> {
         root: root.clone(),
         source: Box::new(Repo::open(&root)?.tree_source(&commit)?),
     };
-    let portfolio = match commands::portfolio(context, &opened)? {
+    let portfolio = match portfolio_or_exit(context, &opened)? {
         Ok(result) => result,
         Err(code) => return Ok(code),
     };
     let templates = Templates::load(opened.source.as_ref(), &portfolio.config.paths.templates)?;
-    let history = render::history_for_charts(context, &repo, Some(&commit), &portfolio.config);
+    let history = chart_history(context, &repo, Some(&commit), &portfolio.config);
     let documents = render::render(&portfolio, templates, history.as_ref())?;
     let message = args
         .message
@@ -49,6 +50,6 @@ pub fn command(context: &Context, args: &PublishArgs) -> Result<ExitCode> {
             args.branch
         ));
     }
-    commands::print(&format!("{id}\n"))?;
+    print(&format!("{id}\n"))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,69 @@
+//! `okr fmt`: every TOML file in the canonical layout; with `--check`, the files that are not.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::process::ExitCode;
+
+use super::args::FmtArgs;
+use super::context::{Context, print};
+use crate::error::Result;
+use crate::fmt::{self, Step};
+use crate::output::terminal_safe;
+use crate::report::{self, Format};
+use crate::source::find_root;
+
+/// Formats every file of the repository, or with `--check` lists the ones it would change.
+/// Exit 1 when `--check` finds one; exit 2 when a file could not be read or parsed (it is
+/// reported and left untouched, and every other file is still formatted).
+pub(super) fn run(context: &Context, args: &FmtArgs) -> Result<ExitCode> {
+    let root = find_root(&context.dir)?;
+    let outcome = fmt::repository(&root, args.check, &mut |step| match step {
+        Step::SkippedLink(path) => {
+            if context.verbose {
+                context.say(format!("skipped {path}: a symlink"));
+            }
+        }
+        Step::SkippedFolder(path, error) => context.say(format!("skipped {path}: {error}")),
+        Step::Formatted(path) => context.say(format!("formatted {path}")),
+    })?;
+    let fmt::Outcome {
+        changed,
+        problems,
+        texts,
+    } = outcome;
+    if args.check {
+        let list: String = changed
+            .iter()
+            .map(|path| format!("{}\n", terminal_safe(path)))
+            .collect();
+        print(&list)?;
+    }
+    if !problems.is_empty() {
+        let mut err = std::io::stderr().lock();
+        let _ = report::findings(
+            &mut err,
+            Format::Human,
+            &problems,
+            &texts,
+            context.color_err,
+        );
+        let _ = writeln!(
+            err,
+            "error: {} file(s) could not be formatted; they were left as they are",
+            problems
+                .iter()
+                .map(|f| f.file.as_str())
+                .collect::<BTreeSet<_>>()
+                .len()
+        );
+        return Ok(ExitCode::from(2));
+    }
+    if args.check && !changed.is_empty() {
+        context.say(format!(
+            "{} file(s) are not formatted; run `okr fmt`",
+            changed.len()
+        ));
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}

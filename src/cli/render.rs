@@ -1,0 +1,75 @@
+//! `okr render`: the Markdown objective documents, written into the output folder.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use super::args::RenderArgs;
+use super::context::{Context, leave_to_exit, open, portfolio_or_exit};
+use crate::destination;
+use crate::error::{Error, Result};
+use crate::git::Repo;
+use crate::history::History;
+use crate::render::{self, Templates};
+
+/// History for the key-result charts; without it the documents are rendered without charts
+/// and a note says why.
+pub(super) fn chart_history(
+    context: &Context,
+    repo: &Repo,
+    rev: Option<&str>,
+    config: &crate::config::Config,
+) -> Option<History> {
+    match render::history_for_charts(repo, rev, config) {
+        Ok(history) => history,
+        Err(error) => {
+            context.say(format!("note: key-result charts left out: {error}"));
+            None
+        }
+    }
+}
+
+pub(super) fn run(context: &Context, args: &RenderArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let opened = open(context, &args.rev)?;
+    let portfolio = match portfolio_or_exit(context, &opened)? {
+        Ok(result) => result,
+        Err(code) => return Ok(code),
+    };
+    context.trace("read, checked and ranked the repository", started);
+    let templates = Templates::load(opened.source.as_ref(), &portfolio.config.paths.templates)?;
+    let history = match Repo::open(&opened.root) {
+        Ok(repo) => chart_history(context, &repo, args.rev.rev.as_deref(), &portfolio.config),
+        Err(_) => None,
+    };
+    context.trace("read the history of the themes", started);
+    let documents = render::render(&portfolio, templates, history.as_ref())?;
+    context.trace(
+        format_args!("rendered {} documents", documents.len()),
+        started,
+    );
+    let dir: PathBuf = match &args.out {
+        // The user's own choice of folder, links and all.
+        Some(out) => {
+            let dir = context.user_path(out);
+            fs::create_dir_all(&dir).map_err(|e| Error::io("create folder", &dir, e))?;
+            dir
+        }
+        None => destination::folder(
+            &opened.root,
+            Path::new(&portfolio.config.paths.output),
+            true,
+        )?,
+    };
+    let removed = render::write(&opened.root, &dir, &documents)?;
+    let count = documents.len();
+    leave_to_exit((portfolio, history, documents));
+    context.say(format!(
+        "rendered {count} document(s) into {}",
+        dir.display()
+    ));
+    for name in removed {
+        context.say(format!("removed {name}: its theme is gone"));
+    }
+    Ok(ExitCode::SUCCESS)
+}
