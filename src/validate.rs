@@ -131,8 +131,14 @@ pub struct Facts {
     unbuilt: Option<Box<Unbuilt>>,
 }
 
-/// A file's id, path, and dependencies with where each is written.
-type FileRef<'a> = (&'a str, &'a str, &'a [String], &'a [Range<usize>]);
+/// What the rules on ids and dependencies read of one initiative file, built or not.
+struct FileRef<'a> {
+    id: &'a str,
+    file: &'a str,
+    depends_on: &'a [String],
+    /// Where each of `depends_on` is written, in the same order.
+    dependency_spans: &'a [Range<usize>],
+}
 
 #[derive(Debug, Clone)]
 struct Unbuilt {
@@ -152,8 +158,7 @@ impl<I: Outlined> Built<I> {
         self.initiatives.iter().flatten()
     }
 
-    /// Each file, in order: its id, file, and dependencies with where each is written; `None`
-    /// for a file that did not parse.
+    /// Each file, in order; `None` for a file that did not parse.
     fn files(&self) -> impl Iterator<Item = Option<FileRef<'_>>> {
         self.initiatives
             .iter()
@@ -168,7 +173,12 @@ impl<I: Outlined> Built<I> {
                     (None, Some(u)) => (u.id.as_str(), u.file.as_str(), u.depends_on.as_slice()),
                     (None, None) => return None,
                 };
-                Some((id, file, depends_on, facts.dependency_spans.as_slice()))
+                Some(FileRef {
+                    id,
+                    file,
+                    depends_on,
+                    dependency_spans: facts.dependency_spans.as_slice(),
+                })
             })
     }
 }
@@ -215,8 +225,8 @@ pub fn check<I: Outlined>(workspace: &mut Workspace<I>) -> Checked<I> {
     let numbers: Vec<Option<(usize, bool)>> = built
         .files()
         .map(|file| {
-            let (id, file, _, _) = file?;
-            Some(ids.number(id, file, "initiative", &mut findings))
+            let file = file?;
+            Some(ids.number(file.id, file.file, "initiative", &mut findings))
         })
         .collect();
     dependencies(&built, &numbers, &ids, &mut findings);
@@ -798,7 +808,16 @@ fn dependencies<I: Outlined>(
     let mut edges: Vec<(usize, usize)> = Vec::new();
     let mut written: Vec<(&str, Range<usize>)> = Vec::new();
     for (file, &from) in built.files().zip(numbers) {
-        let (Some((id, file, depends_on, dependency_spans)), Some((from, _))) = (file, from) else {
+        let (
+            Some(FileRef {
+                id,
+                file,
+                depends_on,
+                dependency_spans,
+            }),
+            Some((from, _)),
+        ) = (file, from)
+        else {
             continue;
         };
         let mut unknown = 0;
@@ -1019,7 +1038,7 @@ impl<I> Checked<I> {
     /// The initiatives that could be built, in the order of their files, and the themes,
     /// sorted by id.
     pub fn into_parts(self) -> (Vec<I>, Vec<Theme>) {
-        (in_place::somes(self.initiatives), self.themes)
+        (in_place::keep_present(self.initiatives), self.themes)
     }
 }
 
