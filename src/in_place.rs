@@ -1,8 +1,8 @@
 //! Reordering and filtering lists of large items without copying them into new lists: at
 //! 100,000 initiatives a list of documents or initiatives is tens of megabytes.
 
-/// The `Some`s of `items`, in the list they are already in.
-pub fn somes<T>(items: Vec<Option<T>>) -> Vec<T> {
+/// The present items of `items` (its `Some`s), in the list they are already in.
+pub fn keep_present<T>(items: Vec<Option<T>>) -> Vec<T> {
     #[expect(
         clippy::filter_map_identity,
         reason = "`flatten` collects into a new list; `filter_map` collects in place"
@@ -65,6 +65,6 @@ mod tests {
         let items = ["c", "a", "b", "a"];
         let order = sorted_order(&items, |s| *s);
         assert_eq!(order, [1, 3, 2, 0]);
-        assert_eq!(somes(vec![None, Some(1), None, Some(2)]), [1, 2]);
+        assert_eq!(keep_present(vec![None, Some(1), None, Some(2)]), [1, 2]);
     }
 }

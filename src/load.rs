@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use rayon::iter::{FromParallelIterator, IntoParallelIterator, ParallelExtend};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
@@ -152,7 +153,7 @@ impl<I: Outlined> Workspace<I> {
         Workspace {
             config,
             initiatives: Built::new(initiatives.built, initiatives.facts),
-            themes: crate::in_place::somes(themes.built),
+            themes: crate::in_place::keep_present(themes.built),
             texts,
             findings,
             initiative_files: initiatives.count,
@@ -196,14 +197,23 @@ fn keep_theme(
     (Some(document), (), true)
 }
 
+/// How reading a listed file went.
+#[derive(Debug)]
+enum Reading {
+    Read,
+    /// Gone since it was listed, or a symlink to nothing okr reads: not counted.
+    Skipped,
+    /// An error that stops the command.
+    Failed(Error),
+}
+
 /// What one file gave besides what it built and what the rules that span files need of it:
 /// its text (when kept), its own findings, or that it was not read. Most files have none of
 /// these, so it is boxed, and a file without it costs one pointer.
 struct Extra {
     text: Option<(String, Arc<str>)>,
     findings: Vec<Finding>,
-    /// Listed but not read: gone, as a symlink to nothing okr reads (`None`), or an error.
-    unread: Option<Option<Error>>,
+    reading: Reading,
 }
 
 impl Extra {
@@ -212,24 +222,107 @@ impl Extra {
             Box::new(Extra {
                 text,
                 findings,
-                unread: None,
+                reading: Reading::Read,
             })
         })
     }
 
-    fn unread(error: Option<Error>) -> Option<Box<Extra>> {
+    fn unread(reading: Reading) -> Option<Box<Extra>> {
         Some(Box::new(Extra {
             text: None,
             findings: Vec::new(),
-            unread: Some(error),
+            reading,
         }))
     }
 }
 
-/// What one file gives: what it built, what the rules that span files need of it, and the
-/// rest. Three lists are made of these (`unzip`), so that the large built items go straight
-/// into a list of their own, never copied from one list into another.
-type One<B, S> = (Option<B>, (Option<S>, Option<Box<Extra>>));
+/// What one file gives: what it built (`B`), what the rules that span files need of it (`S`),
+/// and the rare rest.
+struct LoadedFile<B, S> {
+    built: Option<B>,
+    facts: Option<S>,
+    extra: Option<Box<Extra>>,
+}
+
+/// A folder's files as three lists, one per part of a [`LoadedFile`], in file order. They are
+/// collected apart (rayon's `unzip`), so that the large built items go straight into a list of
+/// their own, never copied from one list into another.
+struct Lists<B, S> {
+    built: Vec<Option<B>>,
+    facts: Vec<Option<S>>,
+    extras: Vec<Option<Box<Extra>>>,
+}
+
+impl<B, S> Default for Lists<B, S> {
+    fn default() -> Self {
+        Lists {
+            built: Vec::new(),
+            facts: Vec::new(),
+            extras: Vec::new(),
+        }
+    }
+}
+
+impl<B: Send, S: Send> ParallelExtend<LoadedFile<B, S>> for Lists<B, S> {
+    fn par_extend<I>(&mut self, files: I)
+    where
+        I: IntoParallelIterator<Item = LoadedFile<B, S>>,
+    {
+        // The one place a file is a tuple: what `unzip` takes apart.
+        let (built, (facts, extras)): (Vec<_>, (Vec<_>, Vec<_>)) = files
+            .into_par_iter()
+            .map(|file| (file.built, (file.facts, file.extra)))
+            .unzip();
+        self.extend_lists(built, facts, extras);
+    }
+}
+
+impl<B: Send, S: Send> FromParallelIterator<LoadedFile<B, S>> for Lists<B, S> {
+    fn from_par_iter<I>(files: I) -> Self
+    where
+        I: IntoParallelIterator<Item = LoadedFile<B, S>>,
+    {
+        let mut lists = Lists::default();
+        lists.par_extend(files);
+        lists
+    }
+}
+
+impl<B, S> FromIterator<LoadedFile<B, S>> for Lists<B, S> {
+    fn from_iter<I: IntoIterator<Item = LoadedFile<B, S>>>(files: I) -> Self {
+        let files = files.into_iter();
+        let count = files.size_hint().0;
+        let mut lists = Lists {
+            built: Vec::with_capacity(count),
+            facts: Vec::with_capacity(count),
+            extras: Vec::with_capacity(count),
+        };
+        for file in files {
+            lists.built.push(file.built);
+            lists.facts.push(file.facts);
+            lists.extras.push(file.extra);
+        }
+        lists
+    }
+}
+
+impl<B, S> Lists<B, S> {
+    /// Appends three lists of the same length; the first extension takes them as they are.
+    fn extend_lists(
+        &mut self,
+        built: Vec<Option<B>>,
+        facts: Vec<Option<S>>,
+        extras: Vec<Option<Box<Extra>>>,
+    ) {
+        if self.built.is_empty() {
+            (self.built, self.facts, self.extras) = (built, facts, extras);
+        } else {
+            self.built.extend(built);
+            self.facts.extend(facts);
+            self.extras.extend(extras);
+        }
+    }
+}
 
 /// What a folder's files are built into: from one document, adding its own findings, what it
 /// builds (`B`), what the rules that span files need of it (`S`), and whether to keep its text.
@@ -240,20 +333,24 @@ impl<T, B, S, F> Build<T, B, S> for F where
 {
 }
 
-/// A file as read: parsed, or not read (gone, as a symlink to nothing okr reads, or an error).
+/// A file as read: parsed, or how it was not.
 fn parsed<T: DeserializeOwned>(
     read: Result<Option<SourceFile>>,
-) -> std::result::Result<ParsedFile<T>, Option<Error>> {
+) -> std::result::Result<ParsedFile<T>, Reading> {
     match read {
         Ok(Some(file)) => Ok(parse_file(&file)),
-        Ok(None) => Err(None),
-        Err(error) => Err(Some(error)),
+        Ok(None) => Err(Reading::Skipped),
+        Err(error) => Err(Reading::Failed(error)),
     }
 }
 
 /// What a file gives that was listed but not read.
-fn not_read<B, S>(error: Option<Error>) -> One<B, S> {
-    (None, (None, Extra::unread(error)))
+fn not_read<B, S>(reading: Reading) -> LoadedFile<B, S> {
+    LoadedFile {
+        built: None,
+        facts: None,
+        extra: Extra::unread(reading),
+    }
 }
 
 /// Builds what one parsed file gives with `build`.
@@ -264,7 +361,7 @@ fn finish<T, B, S>(
         mut findings,
     }: ParsedFile<T>,
     build: &impl Build<T, B, S>,
-) -> One<B, S> {
+) -> LoadedFile<B, S> {
     let (built, facts) = match document {
         Some(document) => {
             let (built, facts, quoted) = build(document, &mut findings);
@@ -275,12 +372,19 @@ fn finish<T, B, S>(
         }
         None => (None, None),
     };
-    (built, (facts, Extra::of(text, findings)))
+    LoadedFile {
+        built,
+        facts,
+        extra: Extra::of(text, findings),
+    }
 }
 
 fn folder_of<B, S>(
-    built: Vec<Option<B>>,
-    (facts, extras): (Vec<Option<S>>, Vec<Option<Box<Extra>>>),
+    Lists {
+        built,
+        facts,
+        extras,
+    }: Lists<B, S>,
 ) -> Result<Folder<B, S>> {
     let mut folder = Folder {
         built,
@@ -293,12 +397,12 @@ fn folder_of<B, S>(
         let Extra {
             text,
             findings,
-            unread,
+            reading,
         } = *extra;
-        match unread {
-            Some(Some(error)) => return Err(error),
-            Some(None) => folder.count -= 1,
-            None => {}
+        match reading {
+            Reading::Failed(error) => return Err(error),
+            Reading::Skipped => folder.count -= 1,
+            Reading::Read => {}
         }
         if let Some((path, text)) = text {
             folder.texts.insert(path, text);
@@ -320,15 +424,15 @@ where
     S: Send,
 {
     let listed = source.list_toml(dir)?;
-    let (built, rest) = listed
+    let lists: Lists<B, S> = listed
         .par_iter()
         .map(|listed| match parsed::<T>(source.read_listed(listed)) {
             Ok(parsed) => finish(parsed, &build),
-            Err(error) => not_read(error),
+            Err(reading) => not_read(reading),
         })
-        .unzip();
+        .collect();
     drop(listed);
-    folder_of(built, rest)
+    folder_of(lists)
 }
 
 /// One folder of two revisions, each its tree, the folder okr.toml names there, and how its
@@ -364,46 +468,45 @@ where
         shared[index] = true;
     }
     // The base's files, each built for the head as well when the head has it too.
-    type Rest<S> = (Vec<Option<S>>, Vec<Option<Box<Extra>>>);
-    type Shared<B, S> = Vec<Option<One<B, S>>>;
-    let (base_built, (base_rest, mut head_shared)): (Vec<_>, (Rest<S>, Shared<B, S>)) = base_files
+    // Beside the base's lists, each base file as built for the head, where the head shares it.
+    type ForHead<B, S> = Vec<Option<LoadedFile<B, S>>>;
+    let (base_lists, mut head_shared): (Lists<B, S>, ForHead<B, S>) = base_files
         .par_iter()
         .zip(&shared)
         .map(|(file, &shared)| match parsed::<T>(base.read_entry(file)) {
             Ok(parsed) => {
                 let for_head = shared.then(|| finish(parsed.clone(), &head_build));
-                let (built, rest) = finish(parsed, &base_build);
-                (built, (rest, for_head))
+                (finish(parsed, &base_build), for_head)
             }
-            Err(error) => {
-                let for_head = shared.then(|| not_read(None));
-                let (built, rest) = not_read(error);
-                (built, (rest, for_head))
+            Err(reading) => {
+                let for_head = shared.then(|| not_read(Reading::Skipped));
+                (not_read(reading), for_head)
             }
         })
         .unzip();
-    let head_own: Vec<One<B, S>> = head_files
+    let head_own: Vec<LoadedFile<B, S>> = head_files
         .par_iter()
         .zip(&same)
         .filter(|(_, same)| same.is_none())
         .map(|(file, _)| match parsed::<T>(head.read_entry(file)) {
             Ok(parsed) => finish(parsed, &head_build),
-            Err(error) => not_read(error),
+            Err(reading) => not_read(reading),
         })
         .collect();
     // The head's files into their places: the shared ones built above, the rest its own.
     let mut head_own = head_own.into_iter();
-    let (head_built, head_rest): (Vec<_>, (Vec<_>, Vec<_>)) = same
+    let head_lists: Lists<B, S> = same
         .iter()
         .map(|same| match same {
-            Some(index) => head_shared[*index].take().unwrap_or_else(|| not_read(None)),
-            None => head_own.next().unwrap_or_else(|| not_read(None)),
+            Some(index) => head_shared[*index]
+                .take()
+                .unwrap_or_else(|| not_read(Reading::Skipped)),
+            None => head_own
+                .next()
+                .unwrap_or_else(|| not_read(Reading::Skipped)),
         })
-        .unzip();
-    Ok((
-        folder_of(base_built, base_rest)?,
-        folder_of(head_built, head_rest)?,
-    ))
+        .collect();
+    Ok((folder_of(base_lists)?, folder_of(head_lists)?))
 }
 
 /// One file, read and parsed.
