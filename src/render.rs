@@ -835,8 +835,9 @@ enum Plan {
 /// repository's root: where the proof of what okr wrote is kept, and what names are shown from.
 ///
 /// okr replaces or removes only a regular file that holds exactly bytes it recorded when it
-/// wrote them (see [`crate::proof`]); anything else at a document's name (a file of the user's,
-/// a file edited since, a link, a FIFO, a folder) stops the render before anything is written.
+/// wrote them (a record kept outside the repository's files, under `.git/okr/`); anything else
+/// at a document's name (a file of the user's, a file edited since, a link, a FIFO, a folder)
+/// stops the render before anything is written.
 /// Every document is written to a temporary file first and renamed into place only once all of
 /// them are written.
 pub fn write(root: &Path, dir: &Path, documents: &[(String, String)]) -> Result<Vec<String>> {
