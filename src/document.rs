@@ -29,6 +29,21 @@ impl<T> Parsed<T> {
     }
 }
 
+/// One parsed file.
+#[derive(Debug, Clone)]
+pub struct Document<T> {
+    /// The file stem.
+    pub id: String,
+    pub file: String,
+    pub parsed: Parsed<T>,
+}
+
+/// The id of a file: its name without `.toml`.
+pub fn stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".toml").unwrap_or(name)
+}
+
 /// Parses `text` (the contents of `file`) as a `T`, returning the findings it produced.
 /// `None` when the TOML itself does not parse.
 pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> (Option<Parsed<T>>, Vec<Finding>) {
@@ -381,6 +396,11 @@ mod tests {
     #[serde(deny_unknown_fields)]
     struct Item {
         value: Option<f64>,
+    }
+
+    #[test]
+    fn stems_are_ids() {
+        assert_eq!(stem("initiatives/2026-Q1/upgrade-pg.toml"), "upgrade-pg");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use git2::{ErrorCode, ObjectType, Oid, Repository};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::source::{Content, MAX_FILE_SIZE, Source, SourceFile};
+use crate::source::{Content, MAX_FILE_SIZE, Source, SourceFile, git_order};
 
 const FETCH_HELP: &str =
     "fetch the full history: `git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout";
@@ -278,7 +278,7 @@ impl Repo {
 
     /// Classifies raw differences, pairing deletions with additions into renames.
     fn changes(&self, raw: Vec<(String, Option<Oid>, Option<Oid>)>) -> Vec<Change> {
-        let stem = |p: &str| crate::load::stem(p).to_owned();
+        let stem = |p: &str| crate::document::stem(p).to_owned();
         let mut deleted: Vec<(String, Oid)> = raw
             .iter()
             .filter_map(|(p, old, new)| match (old, new) {
@@ -711,19 +711,6 @@ impl Tree<'_> {
     fn order(&self, a: &Entry, other: &Tree<'_>, b: &Entry) -> std::cmp::Ordering {
         git_order((self.name(a), a.is_tree()), (other.name(b), b.is_tree()))
     }
-}
-
-/// git's order of tree entries (name, whether a folder): by name, a folder's name as if it
-/// ended in `/`.
-pub(crate) fn git_order(
-    (x, x_tree): (&[u8], bool),
-    (y, y_tree): (&[u8], bool),
-) -> std::cmp::Ordering {
-    let common = x.len().min(y.len());
-    let next = |name: &[u8], tree: bool| name.get(common).copied().or(tree.then_some(b'/'));
-    x[..common]
-        .cmp(&y[..common])
-        .then_with(|| next(x, x_tree).cmp(&next(y, y_tree)))
 }
 
 /// Turns libgit2's hash verification off for the process: okr only reads objects that git
@@ -1161,12 +1148,12 @@ impl Source for GitTree {
         Ok(self
             .toml_entries(dir)?
             .into_iter()
-            .map(crate::source::Listed::blob)
+            .map(|file| crate::source::Listed::entry(file.path.clone(), file))
             .collect())
     }
 
     fn read_listed(&self, file: &crate::source::Listed) -> Result<Option<SourceFile>> {
-        match file.tree_file() {
+        match file.entry_of::<TreeFile>() {
             Some(entry) => self.read_entry(entry),
             None => unreachable!("a git tree lists only its blobs"),
         }

@@ -243,7 +243,7 @@ pub fn build(commits: &[Steps]) -> History {
         history.files.insert(
             entry.path.clone(),
             FileHistory {
-                id: crate::load::stem(&entry.path).to_owned(),
+                id: crate::document::stem(&entry.path).to_owned(),
                 file: entry.path,
                 created,
                 updated,

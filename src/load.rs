@@ -8,22 +8,13 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::config::{self, Config};
-use crate::document::{self, Parsed};
+use crate::document::{self, Document, stem};
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Rule, Texts};
 use crate::git::GitTree;
 use crate::model::{Initiative, InitiativeFile, Status, ThemeFile};
 use crate::source::{Content, Source, SourceFile};
-use crate::validate::{self, Built, Facts, Outlined};
-
-/// One parsed file.
-#[derive(Debug, Clone)]
-pub struct Document<T> {
-    /// The file stem.
-    pub id: String,
-    pub file: String,
-    pub parsed: Parsed<T>,
-}
+use crate::validate::file::{self as rules, Built, Facts, Outlined};
 
 /// Everything read from a repository, before the rules that span files run.
 #[derive(Debug, Clone)]
@@ -72,7 +63,7 @@ pub fn load_keeping<I: Outlined>(source: &dyn Source, keep: Keep) -> Result<Work
     let stale = matches!(keep, Keep::Quoted { stale: true })
         && config.rules.level(crate::finding::Rule::Stale) != crate::finding::RuleLevel::Off;
     let initiatives = load_folder(source, &config.paths.initiatives, |document, findings| {
-        let (initiative, facts) = validate::build(document, &config, findings);
+        let (initiative, facts) = rules::build(document, &config, findings);
         let quoted = keep == Keep::All
             || !findings.is_empty()
             || initiative
@@ -122,7 +113,7 @@ pub fn load_revisions<I: Outlined>(
     // A shared document is built once per side: the two okr.toml files may differ.
     fn build<I: Outlined>(config: &Config) -> impl Build<InitiativeFile, I, Facts> + '_ {
         move |document, findings: &mut Vec<Finding>| {
-            let (initiative, facts) = validate::build(document, config, findings);
+            let (initiative, facts) = rules::build(document, config, findings);
             (initiative.map(I::from), facts, true)
         }
     }
@@ -539,7 +530,7 @@ fn parse_file<T: DeserializeOwned>(file: &SourceFile) -> ParsedFile<T> {
         }
     };
     let (parsed, mut findings) = document::parse::<T>(&file.path, &text);
-    findings.extend(crate::validate::check_id(&file.path));
+    findings.extend(crate::validate::ids::check_id(&file.path));
     let document = parsed.map(|parsed| Document {
         id: stem(&file.path).to_owned(),
         file: file.path.clone(),
@@ -550,12 +541,6 @@ fn parse_file<T: DeserializeOwned>(file: &SourceFile) -> ParsedFile<T> {
         text: Some((file.path.clone(), text)),
         findings,
     }
-}
-
-/// The id of a file: its name without `.toml`.
-pub fn stem(path: &str) -> &str {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.strip_suffix(".toml").unwrap_or(name)
 }
 
 /// The text of a file: UTF-8, with a byte-order mark dropped; anything else is a finding.
@@ -662,8 +647,6 @@ pub fn decode(file: &SourceFile) -> Result<Arc<str>, Vec<Finding>> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-
     use super::*;
 
     fn bytes(content: &[u8]) -> SourceFile {
@@ -686,51 +669,5 @@ mod tests {
         assert!(findings[0].message.contains("0xE9"));
         let findings = decode(&bytes(b"\xFF\xFEt\0")).unwrap_err();
         assert!(findings[0].message.contains("UTF-16"));
-    }
-
-    #[test]
-    fn the_rules_find_the_same_in_outlines_as_in_whole_initiatives() {
-        let mut tree = crate::source::MemoryTree::new();
-        tree.insert("okr.toml", "[team]\nname = \"T\"\n");
-        tree.insert(
-            "themes/t.toml",
-            "title = \"T\"\nobjective = \"o\"\ntags = [\"x\"]\n",
-        );
-        let initiative = |tag: &str, status: &str, depends_on: &str| {
-            format!(
-                "title = \"t\"\nproblem = \"p\"\nowner = \"o\"\ntags = [\"{tag}\"]\n\
-                 impact = \"high\"\ncost = \"m\"\nstatus = \"{status}\"\ndepends_on = [{depends_on}]\n"
-            )
-        };
-        tree.insert("initiatives/a.toml", initiative("x", "active", "\"b\""));
-        tree.insert(
-            "initiatives/b.toml",
-            initiative("y", "proposed", "\"a\", \"c\""),
-        );
-        tree.insert(
-            "initiatives/q/b.toml",
-            initiative("x", "accepted", "\"zz\""),
-        );
-        tree.insert("initiatives/d.toml", "title = ");
-        let keep = Keep::Quoted { stale: true };
-        let mut whole = load_keeping::<Initiative>(&tree, keep).unwrap();
-        let mut outlines = load_keeping::<validate::Outline>(&tree, keep).unwrap();
-        let (whole, outlines) = (validate::check(&mut whole), validate::check(&mut outlines));
-        let rules: BTreeSet<Rule> = whole.findings.iter().map(|f| f.rule).collect();
-        for rule in [
-            Rule::DuplicateId,
-            Rule::DependencyCycle,
-            Rule::UnknownDependency,
-            Rule::Orphan,
-            Rule::TomlSyntax,
-        ] {
-            assert!(rules.contains(&rule), "{rule:?} in {:#?}", whole.findings);
-        }
-        assert_eq!(whole.findings, outlines.findings);
-    }
-
-    #[test]
-    fn stems_are_ids() {
-        assert_eq!(stem("initiatives/2026-Q1/upgrade-pg.toml"), "upgrade-pg");
     }
 }

@@ -200,26 +200,54 @@ enum How {
     Disk(Listing),
     /// A file on disk whose path is not UTF-8, so that its listed path is not quite its own.
     DiskAt { at: PathBuf, listing: Listing },
-    /// A blob of a git tree.
-    Blob(Box<crate::git::TreeFile>),
+    /// An entry of another source, in that source's own terms (a git tree's blob): only the
+    /// source that listed it reads it.
+    Entry(Entry),
     /// Known when listed: a memory tree's bytes, or a folder that leads out of the repository.
     Known(Content),
 }
 
+/// A [`Listed`] file of a source that this module does not know (a git tree's blob), held as
+/// that source gave it, so that sources depend on this module and never the other way.
+#[derive(Clone)]
+struct Entry(std::sync::Arc<dyn std::any::Any + Send + Sync>);
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Entry(..)")
+    }
+}
+
 impl Listed {
-    pub(crate) fn blob(file: crate::git::TreeFile) -> Listed {
+    /// A file another source lists at `path`, with what that source needs to read it.
+    pub(crate) fn entry<E: std::any::Any + Send + Sync>(path: String, entry: E) -> Listed {
         Listed {
-            path: file.path.clone(),
-            how: How::Blob(Box::new(file)),
+            path,
+            how: How::Entry(Entry(std::sync::Arc::new(entry))),
         }
     }
 
-    pub(crate) fn tree_file(&self) -> Option<&crate::git::TreeFile> {
+    /// What the source that listed this file gave with it, if it is an `E`.
+    pub(crate) fn entry_of<E: std::any::Any>(&self) -> Option<&E> {
         match &self.how {
-            How::Blob(file) => Some(file),
+            How::Entry(Entry(entry)) => entry.downcast_ref(),
             _ => None,
         }
     }
+}
+
+/// The order every source lists files in, git's order of tree entries (name, whether a
+/// folder): by name, a folder's name as if it ended in `/`. Walking each folder's entries in
+/// this order gives whole paths in sorted order, with no sort of the paths.
+pub(crate) fn git_order(
+    (x, x_tree): (&[u8], bool),
+    (y, y_tree): (&[u8], bool),
+) -> std::cmp::Ordering {
+    let common = x.len().min(y.len());
+    let next = |name: &[u8], tree: bool| name.get(common).copied().or(tree.then_some(b'/'));
+    x[..common]
+        .cmp(&y[..common])
+        .then_with(|| next(x, x_tree).cmp(&next(y, y_tree)))
 }
 
 /// A read-only view of a team repository.
@@ -415,7 +443,7 @@ impl WorkTree {
         // git's order of entries, a folder's name as if it ended in `/`.
         let is_folder = |item: &Item| matches!(item, Item::Folder(..));
         items.sort_unstable_by(|a, b| {
-            crate::git::git_order(
+            git_order(
                 (a.0.as_bytes(), is_folder(&a.2)),
                 (b.0.as_bytes(), is_folder(&b.2)),
             )
@@ -497,7 +525,7 @@ impl Source for WorkTree {
             How::Disk(listing) => self.load_known(&self.absolute(&file.path), *listing)?,
             How::DiskAt { at, listing } => self.load_known(at, *listing)?,
             How::Known(content) => content.clone(),
-            How::Blob(_) => unreachable!("a working tree lists no git blobs"),
+            How::Entry(_) => unreachable!("a working tree lists no other source's entries"),
         };
         Ok(Some(SourceFile {
             path: file.path.clone(),

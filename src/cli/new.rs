@@ -46,7 +46,7 @@ pub(super) fn run(context: &Context, args: &NewArgs) -> Result<ExitCode> {
     destination::parent_folder(&root, &relative, false)?;
     if let Some(existing) = crate::source::Source::toml_files(&tree, &config.paths.initiatives)?
         .into_iter()
-        .find(|f| load::stem(&f.path) == id)
+        .find(|f| crate::document::stem(&f.path) == id)
     {
         return Err(Error::usage(format!(
             "an initiative with id `{id}` already exists: `{}`; choose another title",

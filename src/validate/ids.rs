@@ -1,0 +1,131 @@
+//! Ids: a file's id is its name, lowercase kebab-case and unique across its folders.
+
+use std::collections::HashMap;
+
+use crate::finding::{Finding, Rule};
+
+pub(super) fn is_kebab(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// A kebab-case spelling of any text, for ids and help.
+pub fn slug(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    // Ids stay short enough to read in a table.
+    let mut cut = String::new();
+    for word in slug.split('-') {
+        if !cut.is_empty() && cut.len() + word.len() + 1 > 60 {
+            break;
+        }
+        if !cut.is_empty() {
+            cut.push('-');
+        }
+        cut.push_str(word);
+    }
+    cut
+}
+
+/// The `bad-id` finding for a file whose stem is not lowercase kebab-case.
+pub fn check_id(file: &str) -> Option<Finding> {
+    let id = crate::document::stem(file);
+    if is_kebab(id) {
+        return None;
+    }
+    let fixed = slug(id);
+    let help = if fixed.is_empty() {
+        "name the file in lowercase letters, digits and `-`".to_owned()
+    } else {
+        format!("rename the file to `{fixed}.toml`")
+    };
+    Some(
+        Finding::new(
+            Rule::BadId,
+            file,
+            None,
+            format!("id `{id}` (the file name) is not lowercase kebab-case"),
+        )
+        .with_help(help),
+    )
+}
+
+/// The ids of a folder's files, each numbered by the first file that has it.
+pub(super) struct Ids<'a> {
+    pub(super) number: HashMap<&'a str, usize, foldhash::fast::RandomState>,
+    /// By number: each id and the first file that has it.
+    pub(super) first: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> Ids<'a> {
+    pub(super) fn with_capacity(capacity: usize) -> Ids<'a> {
+        Ids {
+            number: HashMap::with_capacity_and_hasher(capacity, Default::default()),
+            first: Vec::with_capacity(capacity),
+        }
+    }
+
+    /// Numbers `id`, the id of `file`; `false`, with a `duplicate-id` finding, when an earlier
+    /// file has it.
+    pub(super) fn add(
+        &mut self,
+        id: &'a str,
+        file: &'a str,
+        kind: &str,
+        findings: &mut Vec<Finding>,
+    ) -> bool {
+        self.number(id, file, kind, findings).1
+    }
+
+    /// The number of `id`, the id of `file`, and whether `file` is the first to have it (with
+    /// a `duplicate-id` finding when it is not).
+    pub(super) fn number(
+        &mut self,
+        id: &'a str,
+        file: &'a str,
+        kind: &str,
+        findings: &mut Vec<Finding>,
+    ) -> (usize, bool) {
+        match self.number.entry(id) {
+            std::collections::hash_map::Entry::Occupied(entry) => {
+                let number = *entry.get();
+                let first = self.first[number].1;
+                findings.push(
+                    Finding::new(
+                        Rule::DuplicateId,
+                        file,
+                        None,
+                        format!("{kind} id `{id}` is also used by `{first}`"),
+                    )
+                    .with_help(
+                        "ids are file names and must be unique across all folders; rename one of the files"
+                            .to_owned(),
+                    ),
+                );
+                (number, false)
+            }
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                let number = self.first.len();
+                entry.insert(number);
+                self.first.push((id, file));
+                (number, true)
+            }
+        }
+    }
+
+    pub(super) fn get(&self, id: &str) -> Option<usize> {
+        self.number.get(id).copied()
+    }
+}

@@ -1,0 +1,318 @@
+//! The rules that span files: from a workspace's parsed documents to findings and the checked
+//! [`Model`]. The rules on one file run as it is loaded ([`file`]); the ids ([`ids`]) and the
+//! dependency graph ([`graph`]) are checked here, across files, with orphans and staleness.
+
+pub mod file;
+pub(crate) mod graph;
+pub mod ids;
+
+use std::collections::BTreeSet;
+
+use crate::finding::{Finding, Rule};
+use crate::in_place;
+use crate::load::Workspace;
+use crate::model::{Initiative, Model, Status, Theme};
+
+pub use file::{Built, Facts, MAX_TITLE, Outline, OutlineRef, Outlined, build};
+pub use ids::{check_id, slug};
+
+use file::{Spans, theme};
+use graph::dependencies;
+use ids::Ids;
+
+/// What the rules found, and everything that could be built.
+#[derive(Debug, Clone)]
+pub struct Checked<I = Initiative> {
+    /// Every finding, with `[rules]` levels applied and in a stable order.
+    pub findings: Vec<Finding>,
+    /// Each file's initiative, when it could be built, in the order of the files: the rules
+    /// that run on them report in that order, so that their findings come sorted.
+    /// [`Checked::into_model`] sorts them by id.
+    initiatives: Vec<Option<I>>,
+    /// Beside each, its file's facts: the rules that run once its document is gone point
+    /// where it wrote its `status` and `tags`. Kept where they were loaded, not copied.
+    facts: Vec<Option<Facts>>,
+    /// Sorted by id.
+    themes: Vec<Theme>,
+}
+
+/// Runs every rule that spans files over a loaded workspace but `stale`, which needs git and
+/// runs beside it: see [`Checked::add_stale`]. Each file's own rules ran as it was loaded.
+///
+/// The initiatives move into what it gives: `workspace.initiatives` is empty after.
+pub fn check<I: Outlined>(workspace: &mut Workspace<I>) -> Checked<I> {
+    let built = std::mem::take(&mut workspace.initiatives);
+    let config = &workspace.config;
+    let mut findings = workspace.findings.clone();
+
+    // Each id is numbered by the first file that has it: a second one is a duplicate, and
+    // dependencies are looked up here.
+    let mut ids = Ids::with_capacity(built.initiatives.len());
+    // Each file's id as a number, and whether the file is the first to have it.
+    let numbers: Vec<Option<(usize, bool)>> = built
+        .files()
+        .map(|file| {
+            let file = file?;
+            Some(ids.number(file.id, file.file, "initiative", &mut findings))
+        })
+        .collect();
+    dependencies(&built, &numbers, &ids, &mut findings);
+    drop(ids);
+
+    let Built {
+        mut initiatives,
+        facts,
+    } = built;
+    for (initiative, number) in initiatives.iter_mut().zip(numbers) {
+        if number.is_some_and(|(_, first)| !first) {
+            *initiative = None;
+        }
+    }
+
+    let mut theme_ids = Ids::with_capacity(workspace.themes.len());
+    let mut themes = Vec::new();
+    for document in &workspace.themes {
+        let first = theme_ids.add(&document.id, &document.file, "theme", &mut findings);
+        if let Some(theme) = theme(document, config, &mut findings)
+            && first
+        {
+            themes.push(theme);
+        }
+    }
+    themes.sort_by(|a, b| a.id.cmp(&b.id));
+
+    let checked = Checked {
+        findings: Vec::new(),
+        // The initiatives are large: they stay in the list they were built into.
+        initiatives,
+        facts,
+        themes,
+    };
+    checked.orphans(&mut findings);
+    Checked {
+        findings: config.rules.apply(findings),
+        ..checked
+    }
+}
+
+impl<I: Outlined> Checked<I> {
+    /// Adds the `stale` findings once git has said which files changed recently; the rest of
+    /// [`check`] need not wait for git.
+    pub fn add_stale(&mut self, workspace: &Workspace<I>, recent: &BTreeSet<String>) {
+        let mut findings = Vec::new();
+        self.stale(workspace.config.stale_days, recent, &mut findings);
+        let mut all = std::mem::take(&mut self.findings);
+        all.extend(workspace.config.rules.apply(findings));
+        crate::finding::sort(&mut all);
+        self.findings = all;
+    }
+}
+
+impl<I> Checked<I> {
+    /// The initiatives that could be built, in the order of their files, and the themes,
+    /// sorted by id.
+    pub fn into_parts(self) -> (Vec<I>, Vec<Theme>) {
+        (in_place::keep_present(self.initiatives), self.themes)
+    }
+}
+
+impl Checked<Initiative> {
+    /// The model: the initiatives sorted by id in place, since they are large.
+    pub fn into_model(self) -> Model {
+        let (mut initiatives, themes) = self.into_parts();
+        if !initiatives.is_sorted_by(|a, b| a.id <= b.id) {
+            let order = in_place::sorted_order(&initiatives, |i| i.id.as_str());
+            in_place::permute(&mut initiatives, &order);
+        }
+        Model {
+            initiatives,
+            themes,
+        }
+    }
+}
+
+impl<I: Outlined> Checked<I> {
+    /// The initiatives, in the order of their files, each with where its file wrote what.
+    fn with_spans(&self) -> impl Iterator<Item = (OutlineRef<'_>, &Spans)> {
+        // A built initiative always has its facts; without them it is still checked.
+        const NOWHERE: &Spans = &Spans {
+            status: None,
+            tags: None,
+        };
+        self.initiatives
+            .iter()
+            .zip(&self.facts)
+            .filter_map(|(initiative, facts)| {
+                let spans = facts.as_ref().map_or(NOWHERE, |facts| &facts.spans);
+                Some((initiative.as_ref()?.outline(), spans))
+            })
+    }
+
+    fn orphans(&self, findings: &mut Vec<Finding>) {
+        let theme_tags: BTreeSet<&str> = self
+            .themes
+            .iter()
+            .flat_map(|t| t.tags.iter().map(String::as_str))
+            .collect();
+        for (initiative, spans) in self.with_spans() {
+            if initiative.status.is_open()
+                && !initiative
+                    .tags
+                    .iter()
+                    .any(|t| theme_tags.contains(t.as_str()))
+            {
+                let span = spans.tags.clone();
+                findings.push(
+                    Finding::new(
+                        Rule::Orphan,
+                        initiative.file,
+                        span,
+                        format!(
+                            "`{}` joins no theme: no theme has any of its tags",
+                            initiative.id
+                        ),
+                    )
+                    .with_help(
+                        "add a tag that a theme lists, or propose a theme (`okr themes --suggest`)"
+                            .to_owned(),
+                    ),
+                );
+            }
+        }
+    }
+
+    fn stale(&self, limit: u32, recent: &BTreeSet<String>, findings: &mut Vec<Finding>) {
+        for (initiative, spans) in self.with_spans() {
+            if !matches!(initiative.status, Status::Accepted | Status::Active)
+                || recent.contains(initiative.file)
+            {
+                continue;
+            }
+            let span = spans.status.clone();
+            findings.push(
+                Finding::new(
+                    Rule::Stale,
+                    initiative.file,
+                    span,
+                    format!(
+                        "`{}` is {} but has not changed in the last {limit} days",
+                        initiative.id, initiative.status
+                    ),
+                )
+                .with_help(
+                    "update its key results or status, or drop it; the limit is `[rules].stale_days`"
+                        .to_owned(),
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::graph::{Graph, cycles};
+    use super::ids::is_kebab;
+    use super::*;
+
+    #[test]
+    fn kebab_ids() {
+        for id in ["a", "upgrade-pg-16", "2026"] {
+            assert!(is_kebab(id), "{id}");
+        }
+        for id in ["", "Upgrade", "a--b", "-a", "a-", "a_b", "a b", "é"] {
+            assert!(!is_kebab(id), "{id}");
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            slug("Upgrade to PostgreSQL 16!"),
+            "upgrade-to-postgresql-16"
+        );
+        assert_eq!(slug("  --Ünïcode  "), "n-code");
+        assert_eq!(slug("???"), "");
+    }
+
+    #[test]
+    fn a_graph_keeps_each_nodes_edges_in_the_order_given() {
+        let graph = Graph::new(3, &[(2, 0), (0, 1), (2, 1), (2, 0)]);
+        assert_eq!(graph.targets(0), [1]);
+        assert!(graph.targets(1).is_empty());
+        assert_eq!(graph.targets(2), [0, 1, 0]);
+        assert_eq!(graph.last_edge(2, 0), Some(3));
+        assert_eq!(graph.last_edge(0, 1), Some(1));
+        assert_eq!(graph.last_edge(1, 0), None);
+    }
+
+    #[test]
+    fn cycles_are_found_once_from_their_smallest_id() {
+        // The graph as names, numbered in an order of its own.
+        fn named_cycles(graph: &[(&str, &[&str])]) -> Vec<Vec<String>> {
+            let names: Vec<&str> = graph.iter().map(|(name, _)| *name).collect();
+            let number = |name: &str| names.iter().position(|n| *n == name).unwrap();
+            let edges: Vec<(usize, usize)> = graph
+                .iter()
+                .enumerate()
+                .flat_map(|(from, (_, targets))| targets.iter().map(move |t| (from, number(t))))
+                .collect();
+            cycles(&Graph::new(names.len(), &edges), |node| names[node])
+                .into_iter()
+                .map(|cycle| cycle.iter().map(|&n| names[n].to_owned()).collect())
+                .collect()
+        }
+        let graph: &[(&str, &[&str])] = &[
+            ("e", &["e"]),
+            ("c", &["a"]),
+            ("a", &["b"]),
+            ("b", &["c", "d"]),
+            ("d", &[]),
+        ];
+        assert_eq!(
+            named_cycles(graph),
+            [vec!["a", "b", "c", "a"], vec!["e", "e"]]
+        );
+        assert!(named_cycles(&[("a", &["b"]), ("b", &[])]).is_empty());
+    }
+
+    #[test]
+    fn the_rules_find_the_same_in_outlines_as_in_whole_initiatives() {
+        let mut tree = crate::source::MemoryTree::new();
+        tree.insert("okr.toml", "[team]\nname = \"T\"\n");
+        tree.insert(
+            "themes/t.toml",
+            "title = \"T\"\nobjective = \"o\"\ntags = [\"x\"]\n",
+        );
+        let initiative = |tag: &str, status: &str, depends_on: &str| {
+            format!(
+                "title = \"t\"\nproblem = \"p\"\nowner = \"o\"\ntags = [\"{tag}\"]\n\
+                 impact = \"high\"\ncost = \"m\"\nstatus = \"{status}\"\ndepends_on = [{depends_on}]\n"
+            )
+        };
+        tree.insert("initiatives/a.toml", initiative("x", "active", "\"b\""));
+        tree.insert(
+            "initiatives/b.toml",
+            initiative("y", "proposed", "\"a\", \"c\""),
+        );
+        tree.insert(
+            "initiatives/q/b.toml",
+            initiative("x", "accepted", "\"zz\""),
+        );
+        tree.insert("initiatives/d.toml", "title = ");
+        let keep = crate::load::Keep::Quoted { stale: true };
+        let mut whole = crate::load::load_keeping::<Initiative>(&tree, keep).unwrap();
+        let mut outlines = crate::load::load_keeping::<Outline>(&tree, keep).unwrap();
+        let (whole, outlines) = (check(&mut whole), check(&mut outlines));
+        let rules: BTreeSet<Rule> = whole.findings.iter().map(|f| f.rule).collect();
+        for rule in [
+            Rule::DuplicateId,
+            Rule::DependencyCycle,
+            Rule::UnknownDependency,
+            Rule::Orphan,
+            Rule::TomlSyntax,
+        ] {
+            assert!(rules.contains(&rule), "{rule:?} in {:#?}", whole.findings);
+        }
+        assert_eq!(whole.findings, outlines.findings);
+    }
+}
