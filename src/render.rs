@@ -78,7 +78,10 @@ pub fn markdown_inline(text: &str) -> String {
             // issue it was mentioned) in the rendered text, where a backslash is gone: a
             // zero-width space between the marker and the number breaks the reference.
             let digit_follows = word[i + c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit());
-            if c == '-' && digit_follows && word[..i].to_ascii_lowercase().ends_with("gh") {
+            // Only the two bytes before the `-` are looked at, not the word so far: a word of
+            // `-1-1-1…` would take time that grows with its square.
+            let gh = i >= 2 && word.as_bytes()[i - 2..i].eq_ignore_ascii_case(b"gh");
+            if c == '-' && digit_follows && gh {
                 out.push('\u{200B}');
             }
             if autolink

@@ -329,3 +329,39 @@ fn a_template_that_grows_values_stops_within_a_memory_budget() {
         assert!(!repo.file("okrs/README.md").exists(), "{template}");
     }
 }
+
+/// One long word of `-1-1-1…`: each `-` before a digit asks whether `GH` comes before it (a
+/// reference GitHub would link), which must look at two bytes, not the whole word so far.
+#[test]
+fn a_long_word_is_escaped_for_markdown_in_linear_time() {
+    let word = "-1".repeat(200_000);
+    let repo = TeamRepo::example();
+    let git = common::git_repo(repo.path());
+    repo.write(
+        "themes/dash.toml",
+        format!("title = \"Dash\"\nwhy = \"{word}\"\nowner = \"o\"\ntags = [\"ci\"]\n"),
+    );
+    common::commit(&git, "Ann", common::START, "base");
+
+    let output = timed(&repo, &["render", "--out", "okrs"]);
+    assert_exit(&output, 0);
+    let document = repo.read("okrs/dash.md");
+    assert!(document.contains(&format!("\n\\{word}\n")), "the `why` is missing");
+
+    // A title that long is a finding, but the comment still shows it.
+    let canary = repo.read("initiatives/canary-deploys.toml");
+    let title = canary.lines().find(|l| l.starts_with("title = ")).unwrap();
+    repo.write(
+        "initiatives/canary-deploys.toml",
+        canary.replace(title, &format!("title = \"gh{word}\"")),
+    );
+    common::commit(&git, "Ann", common::START + common::DAY, "dash");
+    let output = timed(&repo, &["diff", "HEAD~1", "HEAD", "--format", "markdown"]);
+    assert!(output.status.code().is_some_and(|c| c < 2), "{}", stderr(&output));
+    let comment = stdout(&output);
+    // Only the `-` right after `gh` is broken from its number.
+    assert!(
+        comment.contains(&format!("gh\u{200B}-1{}", &word[2..])),
+        "the title is missing"
+    );
+}
