@@ -346,7 +346,10 @@ fn a_long_word_is_escaped_for_markdown_in_linear_time() {
     let output = timed(&repo, &["render", "--out", "okrs"]);
     assert_exit(&output, 0);
     let document = repo.read("okrs/dash.md");
-    assert!(document.contains(&format!("\n\\{word}\n")), "the `why` is missing");
+    assert!(
+        document.contains(&format!("\n\\{word}\n")),
+        "the `why` is missing"
+    );
 
     // A title that long is a finding, but the comment still shows it.
     let canary = repo.read("initiatives/canary-deploys.toml");
@@ -357,7 +360,11 @@ fn a_long_word_is_escaped_for_markdown_in_linear_time() {
     );
     common::commit(&git, "Ann", common::START + common::DAY, "dash");
     let output = timed(&repo, &["diff", "HEAD~1", "HEAD", "--format", "markdown"]);
-    assert!(output.status.code().is_some_and(|c| c < 2), "{}", stderr(&output));
+    assert!(
+        output.status.code().is_some_and(|c| c < 2),
+        "{}",
+        stderr(&output)
+    );
     let comment = stdout(&output);
     // Only the `-` right after `gh` is broken from its number.
     assert!(
