@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
@@ -668,26 +669,34 @@ fn environment(templates: Templates, portfolio: &Portfolio) -> Environment<'stat
     env
 }
 
-/// What one document may weigh: far more than any portfolio's documents need.
+/// What all documents together may weigh: far more than any portfolio's documents need. The
+/// budget is of all of them, not of each: finished documents are held until every one is
+/// rendered, and then written, so a bound per document would let many small themes add up to
+/// gigabytes in memory and on disk.
 const OUTPUT_LIMIT: usize = 16 << 20;
 const OUTPUT_PER_INITIATIVE: usize = 16 << 10;
 /// What all renderings together may hold at once, beyond what okr held before.
 const MEMORY_LIMIT: usize = 48 << 20;
 const MEMORY_PER_INITIATIVE: usize = 32 << 10;
 
-/// A document in the making, refused past its limit: the engine counts what it writes only
-/// after each step, and one step can write a value of any size.
-struct LimitedOutput {
+/// A document in the making, refused once all documents together pass the output limit: the
+/// engine counts what it writes only after each step, and one step can write a value of any
+/// size. Documents render side by side, so the count is shared and charged as bytes come.
+struct LimitedOutput<'a> {
     bytes: Vec<u8>,
+    /// Bytes written by every document so far.
+    total: &'a AtomicUsize,
     limit: usize,
+    /// Set when this document's write passed the limit.
+    over: bool,
 }
 
-impl std::io::Write for LimitedOutput {
+impl std::io::Write for LimitedOutput<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.bytes.len() + buf.len() > self.limit {
-            let room = self.limit - self.bytes.len();
-            self.bytes.extend_from_slice(&buf[..room]);
-            return Err(std::io::Error::other("the document is too large"));
+        let before = self.total.fetch_add(buf.len(), Ordering::Relaxed);
+        if before.saturating_add(buf.len()) > self.limit {
+            self.over = true;
+            return Err(std::io::Error::other("the documents are too large"));
         }
         self.bytes.extend_from_slice(buf);
         Ok(buf.len())
@@ -759,13 +768,16 @@ pub fn render(
     let initiatives = portfolio.initiatives.len();
     let output_limit = OUTPUT_LIMIT + OUTPUT_PER_INITIATIVE * initiatives;
     crate::memory::set_limit(MEMORY_LIMIT + MEMORY_PER_INITIATIVE * initiatives);
+    let total = AtomicUsize::new(0);
     let render = |name: &'static str, context: Value| -> Result<String> {
         let template = env
             .get_template(name)
             .map_err(|e| template_error(name, &e))?;
         let mut out = LimitedOutput {
             bytes: Vec::new(),
+            total: &total,
             limit: output_limit,
+            over: false,
         };
         let rendered =
             crate::memory::scope(name, || template.render_captured_to(context, &mut out));
@@ -774,10 +786,11 @@ pub fn render(
                 name: name.to_owned(),
                 message: "the template wrote text that is not UTF-8".to_owned(),
             }),
-            Err(_) if out.bytes.len() >= out.limit => Err(Error::Template {
+            Err(_) if out.over => Err(Error::Template {
                 name: name.to_owned(),
                 message: format!(
-                    "the document would be over {} MiB; the template writes without bound",
+                    "the documents would be over {} MiB together; the template writes without \
+                     bound (a long loop, a repeated string, or many themes each writing much)",
                     output_limit >> 20
                 ),
             }),

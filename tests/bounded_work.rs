@@ -372,3 +372,44 @@ fn a_long_word_is_escaped_for_markdown_in_linear_time() {
         "the title is missing"
     );
 }
+
+/// Each document is under the output limit, but together they are not: the budget is of all
+/// documents together, so finished documents cannot pile up in memory or on disk.
+#[test]
+fn documents_are_bounded_in_output_together() {
+    let repo = TeamRepo::example();
+    repo.write(
+        "templates/objective.md.j2",
+        "{% set s = \"x\" * 1000000 %}{% for i in range(15) %}{{ s }}{% endfor %}\n",
+    );
+    for i in 0..12 {
+        repo.write(
+            &format!("themes/t{i}.toml"),
+            format!("title = \"Theme {i}\"\nwhy = \"w\"\nowner = \"o\"\ntags = [\"ci\"]\n"),
+        );
+    }
+    let (output, peak) = render_measured(&repo);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("objective.md.j2") && text.contains("MiB together"),
+        "{text}"
+    );
+    assert!(peak < 200 * 1024, "peak RSS {peak} KiB\n{text}");
+    assert!(!repo.file("okrs").exists());
+
+    // One such document alone is fine.
+    for i in 1..12 {
+        std::fs::remove_file(repo.file(&format!("themes/t{i}.toml"))).unwrap();
+    }
+    for theme in ["boring-deploys", "data-we-trust", "see-it-first"] {
+        std::fs::remove_file(repo.file(&format!("themes/{theme}.toml"))).unwrap();
+    }
+    let rules = repo
+        .read("okr.toml")
+        .replace("orphan = \"warn\"", "orphan = \"off\"");
+    repo.write("okr.toml", rules);
+    let (output, _) = render_measured(&repo);
+    assert_exit(&output, 0);
+    assert_eq!(repo.read("okrs/t0.md").len(), 15_000_000);
+}
