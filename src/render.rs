@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use minijinja::value::{Serde, Value};
-use minijinja::{Environment, ErrorKind, UndefinedBehavior};
+use minijinja::{Environment, ErrorKind, State, UndefinedBehavior};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -350,18 +350,28 @@ struct InitiativeView {
 /// one or two documents and only a few of their fields are read, so converting every
 /// initiative up front (a third of a large render's time and memory) is waste. A field reads
 /// as it would in [`InitiativeView`], the same initiative written out.
+///
+/// A field is made once and kept: a value is shared, not copied, each time it is read again, so
+/// reading a large field in a loop costs what the loop's steps cost (which fuel bounds), not
+/// the field's size each time.
 #[derive(Debug)]
 struct LazyInitiative {
     all: std::sync::Arc<Vec<Ranked>>,
     at: usize,
+    /// Each of [`INITIATIVE_FIELDS`], once read.
+    fields: [std::sync::OnceLock<Value>; INITIATIVE_FIELDS.len()],
 }
 
-impl minijinja::value::Object for LazyInitiative {
-    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
-        self.get_value_by_str(key.as_str()?)
+impl LazyInitiative {
+    fn new(all: std::sync::Arc<Vec<Ranked>>, at: usize) -> LazyInitiative {
+        LazyInitiative {
+            all,
+            at,
+            fields: std::array::from_fn(|_| std::sync::OnceLock::new()),
+        }
     }
 
-    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<Value> {
+    fn field(&self, key: &str) -> Option<Value> {
         let r = &self.all[self.at];
         let i = &r.initiative;
         let strings = |items: &[String]| Value::from(items.to_vec());
@@ -398,6 +408,18 @@ impl minijinja::value::Object for LazyInitiative {
             "file" => Value::from(i.file.as_str()),
             _ => return None,
         })
+    }
+}
+
+impl minijinja::value::Object for LazyInitiative {
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<Value> {
+        let at = INITIATIVE_FIELDS.iter().position(|f| *f == key)?;
+        let value = self.fields[at].get_or_init(|| self.field(key).unwrap_or_default());
+        Some(value.clone())
     }
 
     fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
@@ -535,14 +557,18 @@ fn quadrant_chart(initiatives: &[Value], max_impact: f64, max_cost: f64) -> Stri
                 .and_then(|v| f64::try_from(v).ok())
                 .unwrap_or(0.0)
         };
-        let rank = item
-            .get_attr("rank")
-            .map(|v| v.to_string())
-            .unwrap_or_default();
-        let title = item
-            .get_attr("title")
-            .map(|v| v.to_string())
-            .unwrap_or_default();
+        // A scalar's text; a list or a map (a template's own items) has no label.
+        let scalar = |key: &str| {
+            use minijinja::value::ValueKind;
+            item.get_attr(key).map_or_else(
+                |_| String::new(),
+                |v| match v.kind() {
+                    ValueKind::String | ValueKind::Number | ValueKind::Bool => v.to_string(),
+                    _ => String::new(),
+                },
+            )
+        };
+        let (rank, title) = (scalar("rank"), scalar("title"));
         // Points share a spot when levels are equal; spread them a little so each stays legible.
         let x = 0.05 + 0.9 * (get("cost_value") / max_cost.max(f64::MIN_POSITIVE)).clamp(0.0, 1.0);
         let y =
@@ -610,6 +636,44 @@ impl Templates {
     }
 }
 
+/// Charges a filter's work on `bytes` of text against the template's fuel. minijinja charges
+/// the strings a filter is given and the value it returns by their size; okr's filters look at
+/// every character, several times, so they pay for that on top: at this rate a template's
+/// fuel bounds the time its filters take as it bounds its own steps.
+fn charge(state: &State, bytes: usize) -> std::result::Result<(), minijinja::Error> {
+    state.consume_fuel(bytes as u64 / TEXT_BYTES_PER_FUEL)
+}
+
+/// Bytes of text a filter may work through for one fuel (an instruction's cost).
+const TEXT_BYTES_PER_FUEL: u64 = 16;
+
+/// A value as text for okr's text filters: none is empty, a string is itself, a number or a
+/// boolean its few characters. Anything else (a list, a map) is refused: turned into text its
+/// size has no bound that fuel sees (a list repeated lazily, `[x] * n`, is as long as `n`
+/// says), so a template joins it first (`| join(", ")`), which minijinja charges for.
+fn text<'a>(
+    state: &State,
+    filter: &str,
+    value: &'a Value,
+) -> std::result::Result<std::borrow::Cow<'a, str>, minijinja::Error> {
+    use minijinja::value::ValueKind;
+    let text: std::borrow::Cow<'a, str> = match value.kind() {
+        ValueKind::Undefined | ValueKind::None => "".into(),
+        ValueKind::String => value.as_str().unwrap_or_default().into(),
+        ValueKind::Number | ValueKind::Bool => value.to_string().into(),
+        kind => {
+            return Err(minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                format!(
+                    "`{filter}` takes text, not a {kind}; join it first, e.g. `| join(\", \") | {filter}`"
+                ),
+            ));
+        }
+    };
+    charge(state, text.len())?;
+    Ok(text)
+}
+
 fn environment(templates: Templates, portfolio: &Portfolio) -> Environment<'static> {
     let mut env = Environment::new();
     let mut syntax = minijinja::syntax::SyntaxConfig::builder();
@@ -624,28 +688,22 @@ fn environment(templates: Templates, portfolio: &Portfolio) -> Environment<'stat
     ));
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
     env.set_loader(move |name| Ok(templates.get(name)));
-    /// A value as text for the text filters: none is empty, a string is itself.
-    fn text(value: &Value) -> std::borrow::Cow<'_, str> {
-        if value.is_none() || value.is_undefined() {
-            "".into()
-        } else if let Some(text) = value.as_str() {
-            text.into()
-        } else {
-            value.to_string().into()
-        }
-    }
-    env.add_filter("md", move |value: Value| markdown_inline(&text(&value)));
-    env.add_filter("cell", move |value: Value| {
-        let cell = markdown_inline(&text(&value));
-        if cell.is_empty() {
+    env.add_filter("md", |state: &State, value: Value| {
+        Ok(markdown_inline(&text(state, "md", &value)?))
+    });
+    env.add_filter("cell", |state: &State, value: Value| {
+        let cell = markdown_inline(&text(state, "cell", &value)?);
+        Ok(if cell.is_empty() {
             "-".to_owned()
         } else {
             cell
-        }
+        })
     });
-    env.add_filter("code", move |value: Value| code(&text(&value)));
-    env.add_filter("mermaid_label", move |value: Value| {
-        mermaid_label(&text(&value))
+    env.add_filter("code", |state: &State, value: Value| {
+        Ok(code(&text(state, "code", &value)?))
+    });
+    env.add_filter("mermaid_label", |state: &State, value: Value| {
+        Ok(mermaid_label(&text(state, "mermaid_label", &value)?))
     });
     env.add_filter("bar", |value: Value| {
         progress_bar(f64::try_from(value).ok())
@@ -656,15 +714,24 @@ fn environment(templates: Templates, portfolio: &Portfolio) -> Environment<'stat
     env.add_filter("score", |value: Value| {
         crate::table::score(f64::try_from(value).unwrap_or(0.0))
     });
-    env.add_filter("num", move |value: Value| {
-        f64::try_from(value.clone()).map_or_else(|_| text(&value).into_owned(), number)
+    env.add_filter("num", |state: &State, value: Value| {
+        match f64::try_from(value.clone()) {
+            Ok(n) => Ok(number(n)),
+            Err(_) => Ok(text(state, "num", &value)?.into_owned()),
+        }
     });
     let (max_impact, max_cost) = (
         portfolio.config.scales.impact.max(),
         portfolio.config.scales.cost.max(),
     );
-    env.add_filter("quadrant_chart", move |items: Vec<Value>| {
-        quadrant_chart(&items, max_impact, max_cost)
+    env.add_filter("quadrant_chart", move |state: &State, items: Value| {
+        // Only the items the chart shows are read: a list repeated lazily is never made whole.
+        let items: Vec<Value> = items.try_iter()?.take(CHART_LIMIT).collect();
+        for item in &items {
+            let title = item.get_attr("title").unwrap_or_default();
+            charge(state, title.as_str().map_or(0, str::len))?;
+        }
+        Ok(quadrant_chart(&items, max_impact, max_cost))
     });
     env
 }
@@ -735,10 +802,10 @@ pub fn render(
         .par_iter()
         .enumerate()
         .map(|(at, _)| {
-            Value::from_object(LazyInitiative {
-                all: std::sync::Arc::clone(&portfolio.initiatives),
+            Value::from_object(LazyInitiative::new(
+                std::sync::Arc::clone(&portfolio.initiatives),
                 at,
-            })
+            ))
         })
         .collect();
     let by_id: HashMap<&str, Value> = portfolio
@@ -1054,10 +1121,7 @@ mod tests {
         };
         let view = initiative_view(&ranked);
         let serde = Value::from(Serde(&view));
-        let lazy = Value::from_object(LazyInitiative {
-            all: std::sync::Arc::new(vec![ranked]),
-            at: 0,
-        });
+        let lazy = Value::from_object(LazyInitiative::new(std::sync::Arc::new(vec![ranked]), 0));
         let keys =
             |v: &Value| -> Vec<String> { v.try_iter().unwrap().map(|k| k.to_string()).collect() };
         assert_eq!(keys(&lazy), keys(&serde));

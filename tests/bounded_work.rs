@@ -413,3 +413,99 @@ fn documents_are_bounded_in_output_together() {
     assert_exit(&output, 0);
     assert_eq!(repo.read("okrs/t0.md").len(), 15_000_000);
 }
+
+/// A repository whose `canary-deploys` has a `problem` of about `size` bytes, and whose
+/// `index.md.j2` is `body` with `p` set to that initiative.
+fn big_problem_repo(size: usize, body: &str) -> TeamRepo {
+    let repo = TeamRepo::example();
+    let canary = repo.read("initiatives/canary-deploys.toml");
+    let problem = canary
+        .lines()
+        .find(|l| l.starts_with("problem = "))
+        .unwrap();
+    repo.write(
+        "initiatives/canary-deploys.toml",
+        canary.replace(
+            problem,
+            &format!("problem = \"{}\"", "<&*".repeat(size / 3)),
+        ),
+    );
+    repo.write(
+        "templates/index.md.j2",
+        format!(
+            "{{% set p = initiatives|selectattr(\"id\", \"eq\", \"canary-deploys\")|first %}}{body}"
+        ),
+    );
+    repo
+}
+
+/// Every filter okr adds is charged fuel for the work it does, a value that is not a string
+/// included (turned into text, a list repeated lazily is as long as it says), so no template
+/// can make one filter call do unbounded work for a step's fuel.
+#[test]
+fn okr_filters_are_charged_for_their_work() {
+    for filter in [
+        "md",
+        "cell",
+        "code",
+        "mermaid_label",
+        "num",
+        "bar",
+        "percent",
+        "score",
+        "quadrant_chart",
+    ] {
+        let repo = big_problem_repo(
+            300_000,
+            &format!(
+                "{{% for i in range(2000) %}}{{% set _ = ([p.problem] * 10) | {filter} %}}{{% endfor %}}ok\n"
+            ),
+        );
+        // Fed a string, the filter is charged for it: 20,000 calls on 300 kB is 6 GB of text.
+        let strings = big_problem_repo(
+            300_000,
+            &format!(
+                "{{% for i in range(20000) %}}{{% set _ = p.problem | {filter} %}}{{% endfor %}}ok\n"
+            ),
+        );
+        let output = timed(&strings, &["render", "--out", "okrs"]);
+        assert!(
+            output.status.code().is_some_and(|c| c == 0 || c == 2),
+            "{filter}"
+        );
+        let output = timed(&repo, &["render", "--out", "okrs"]);
+        let text = stderr(&output);
+        match output.status.code() {
+            Some(0) => assert!(repo.read("okrs/README.md").starts_with("ok"), "{filter}"),
+            Some(2) => assert!(
+                text.contains("index.md.j2")
+                    && (text.contains("does too much work") || text.contains("takes text")),
+                "{filter}: {text}"
+            ),
+            _ => panic!("{filter}: {text}"),
+        }
+    }
+}
+
+/// Reading a field of an initiative does not copy it: a template may read a large field as
+/// often as its fuel allows.
+#[test]
+fn reading_a_field_does_not_copy_it() {
+    let repo = big_problem_repo(
+        900_000,
+        "{% for i in range(100000) %}{% set _ = [p.problem, p.problem, p.problem, p.key_results] %}{% endfor %}{{ p.problem | length }}\n",
+    );
+    let output = timed(&repo, &["render", "--out", "okrs"]);
+    assert_exit(&output, 0);
+    assert_eq!(repo.read("okrs/README.md"), "900000\n");
+}
+
+/// A chart reads only the items it shows: a list repeated lazily is not made whole.
+#[test]
+fn a_chart_reads_only_what_it_shows() {
+    let repo = big_problem_repo(30, "{{ ([p] * 100000000) | quadrant_chart }}\n");
+    let output = timed(&repo, &["render", "--out", "okrs"]);
+    assert_exit(&output, 0);
+    let chart = repo.read("okrs/README.md");
+    assert_eq!(chart.matches(": [").count(), 30, "{chart}");
+}
