@@ -5,9 +5,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use minijinja::value::{Serde, Value};
-use minijinja::{Environment, ErrorKind, UndefinedBehavior};
+use minijinja::{Environment, ErrorKind, State, UndefinedBehavior};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -78,7 +79,10 @@ pub fn markdown_inline(text: &str) -> String {
             // issue it was mentioned) in the rendered text, where a backslash is gone: a
             // zero-width space between the marker and the number breaks the reference.
             let digit_follows = word[i + c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit());
-            if c == '-' && digit_follows && word[..i].to_ascii_lowercase().ends_with("gh") {
+            // Only the two bytes before the `-` are looked at, not the word so far: a word of
+            // `-1-1-1…` would take time that grows with its square.
+            let gh = i >= 2 && word.as_bytes()[i - 2..i].eq_ignore_ascii_case(b"gh");
+            if c == '-' && digit_follows && gh {
                 out.push('\u{200B}');
             }
             if autolink
@@ -346,18 +350,28 @@ struct InitiativeView {
 /// one or two documents and only a few of their fields are read, so converting every
 /// initiative up front (a third of a large render's time and memory) is waste. A field reads
 /// as it would in [`InitiativeView`], the same initiative written out.
+///
+/// A field is made once and kept: a value is shared, not copied, each time it is read again, so
+/// reading a large field in a loop costs what the loop's steps cost (which fuel bounds), not
+/// the field's size each time.
 #[derive(Debug)]
 struct LazyInitiative {
     all: std::sync::Arc<Vec<Ranked>>,
     at: usize,
+    /// Each of [`INITIATIVE_FIELDS`], once read.
+    fields: [std::sync::OnceLock<Value>; INITIATIVE_FIELDS.len()],
 }
 
-impl minijinja::value::Object for LazyInitiative {
-    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
-        self.get_value_by_str(key.as_str()?)
+impl LazyInitiative {
+    fn new(all: std::sync::Arc<Vec<Ranked>>, at: usize) -> LazyInitiative {
+        LazyInitiative {
+            all,
+            at,
+            fields: std::array::from_fn(|_| std::sync::OnceLock::new()),
+        }
     }
 
-    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<Value> {
+    fn field(&self, key: &str) -> Option<Value> {
         let r = &self.all[self.at];
         let i = &r.initiative;
         let strings = |items: &[String]| Value::from(items.to_vec());
@@ -394,6 +408,18 @@ impl minijinja::value::Object for LazyInitiative {
             "file" => Value::from(i.file.as_str()),
             _ => return None,
         })
+    }
+}
+
+impl minijinja::value::Object for LazyInitiative {
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<Value> {
+        let at = INITIATIVE_FIELDS.iter().position(|f| *f == key)?;
+        let value = self.fields[at].get_or_init(|| self.field(key).unwrap_or_default());
+        Some(value.clone())
     }
 
     fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
@@ -531,14 +557,18 @@ fn quadrant_chart(initiatives: &[Value], max_impact: f64, max_cost: f64) -> Stri
                 .and_then(|v| f64::try_from(v).ok())
                 .unwrap_or(0.0)
         };
-        let rank = item
-            .get_attr("rank")
-            .map(|v| v.to_string())
-            .unwrap_or_default();
-        let title = item
-            .get_attr("title")
-            .map(|v| v.to_string())
-            .unwrap_or_default();
+        // A scalar's text; a list or a map (a template's own items) has no label.
+        let scalar = |key: &str| {
+            use minijinja::value::ValueKind;
+            item.get_attr(key).map_or_else(
+                |_| String::new(),
+                |v| match v.kind() {
+                    ValueKind::String | ValueKind::Number | ValueKind::Bool => v.to_string(),
+                    _ => String::new(),
+                },
+            )
+        };
+        let (rank, title) = (scalar("rank"), scalar("title"));
         // Points share a spot when levels are equal; spread them a little so each stays legible.
         let x = 0.05 + 0.9 * (get("cost_value") / max_cost.max(f64::MIN_POSITIVE)).clamp(0.0, 1.0);
         let y =
@@ -606,6 +636,44 @@ impl Templates {
     }
 }
 
+/// Charges a filter's work on `bytes` of text against the template's fuel. minijinja charges
+/// the strings a filter is given and the value it returns by their size; okr's filters look at
+/// every character, several times, so they pay for that on top: at this rate a template's
+/// fuel bounds the time its filters take as it bounds its own steps.
+fn charge(state: &State, bytes: usize) -> std::result::Result<(), minijinja::Error> {
+    state.consume_fuel(bytes as u64 / TEXT_BYTES_PER_FUEL)
+}
+
+/// Bytes of text a filter may work through for one fuel (an instruction's cost).
+const TEXT_BYTES_PER_FUEL: u64 = 16;
+
+/// A value as text for okr's text filters: none is empty, a string is itself, a number or a
+/// boolean its few characters. Anything else (a list, a map) is refused: turned into text its
+/// size has no bound that fuel sees (a list repeated lazily, `[x] * n`, is as long as `n`
+/// says), so a template joins it first (`| join(", ")`), which minijinja charges for.
+fn text<'a>(
+    state: &State,
+    filter: &str,
+    value: &'a Value,
+) -> std::result::Result<std::borrow::Cow<'a, str>, minijinja::Error> {
+    use minijinja::value::ValueKind;
+    let text: std::borrow::Cow<'a, str> = match value.kind() {
+        ValueKind::Undefined | ValueKind::None => "".into(),
+        ValueKind::String => value.as_str().unwrap_or_default().into(),
+        ValueKind::Number | ValueKind::Bool => value.to_string().into(),
+        kind => {
+            return Err(minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                format!(
+                    "`{filter}` takes text, not a {kind}; join it first, e.g. `| join(\", \") | {filter}`"
+                ),
+            ));
+        }
+    };
+    charge(state, text.len())?;
+    Ok(text)
+}
+
 fn environment(templates: Templates, portfolio: &Portfolio) -> Environment<'static> {
     let mut env = Environment::new();
     let mut syntax = minijinja::syntax::SyntaxConfig::builder();
@@ -620,28 +688,22 @@ fn environment(templates: Templates, portfolio: &Portfolio) -> Environment<'stat
     ));
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
     env.set_loader(move |name| Ok(templates.get(name)));
-    /// A value as text for the text filters: none is empty, a string is itself.
-    fn text(value: &Value) -> std::borrow::Cow<'_, str> {
-        if value.is_none() || value.is_undefined() {
-            "".into()
-        } else if let Some(text) = value.as_str() {
-            text.into()
-        } else {
-            value.to_string().into()
-        }
-    }
-    env.add_filter("md", move |value: Value| markdown_inline(&text(&value)));
-    env.add_filter("cell", move |value: Value| {
-        let cell = markdown_inline(&text(&value));
-        if cell.is_empty() {
+    env.add_filter("md", |state: &State, value: Value| {
+        Ok(markdown_inline(&text(state, "md", &value)?))
+    });
+    env.add_filter("cell", |state: &State, value: Value| {
+        let cell = markdown_inline(&text(state, "cell", &value)?);
+        Ok(if cell.is_empty() {
             "-".to_owned()
         } else {
             cell
-        }
+        })
     });
-    env.add_filter("code", move |value: Value| code(&text(&value)));
-    env.add_filter("mermaid_label", move |value: Value| {
-        mermaid_label(&text(&value))
+    env.add_filter("code", |state: &State, value: Value| {
+        Ok(code(&text(state, "code", &value)?))
+    });
+    env.add_filter("mermaid_label", |state: &State, value: Value| {
+        Ok(mermaid_label(&text(state, "mermaid_label", &value)?))
     });
     env.add_filter("bar", |value: Value| {
         progress_bar(f64::try_from(value).ok())
@@ -652,39 +714,56 @@ fn environment(templates: Templates, portfolio: &Portfolio) -> Environment<'stat
     env.add_filter("score", |value: Value| {
         crate::table::score(f64::try_from(value).unwrap_or(0.0))
     });
-    env.add_filter("num", move |value: Value| {
-        f64::try_from(value.clone()).map_or_else(|_| text(&value).into_owned(), number)
+    env.add_filter("num", |state: &State, value: Value| {
+        match f64::try_from(value.clone()) {
+            Ok(n) => Ok(number(n)),
+            Err(_) => Ok(text(state, "num", &value)?.into_owned()),
+        }
     });
     let (max_impact, max_cost) = (
         portfolio.config.scales.impact.max(),
         portfolio.config.scales.cost.max(),
     );
-    env.add_filter("quadrant_chart", move |items: Vec<Value>| {
-        quadrant_chart(&items, max_impact, max_cost)
+    env.add_filter("quadrant_chart", move |state: &State, items: Value| {
+        // Only the items the chart shows are read: a list repeated lazily is never made whole.
+        let items: Vec<Value> = items.try_iter()?.take(CHART_LIMIT).collect();
+        for item in &items {
+            let title = item.get_attr("title").unwrap_or_default();
+            charge(state, title.as_str().map_or(0, str::len))?;
+        }
+        Ok(quadrant_chart(&items, max_impact, max_cost))
     });
     env
 }
 
-/// What one document may weigh: far more than any portfolio's documents need.
+/// What all documents together may weigh: far more than any portfolio's documents need. The
+/// budget is of all of them, not of each: finished documents are held until every one is
+/// rendered, and then written, so a bound per document would let many small themes add up to
+/// gigabytes in memory and on disk.
 const OUTPUT_LIMIT: usize = 16 << 20;
 const OUTPUT_PER_INITIATIVE: usize = 16 << 10;
 /// What all renderings together may hold at once, beyond what okr held before.
 const MEMORY_LIMIT: usize = 48 << 20;
 const MEMORY_PER_INITIATIVE: usize = 32 << 10;
 
-/// A document in the making, refused past its limit: the engine counts what it writes only
-/// after each step, and one step can write a value of any size.
-struct LimitedOutput {
+/// A document in the making, refused once all documents together pass the output limit: the
+/// engine counts what it writes only after each step, and one step can write a value of any
+/// size. Documents render side by side, so the count is shared and charged as bytes come.
+struct LimitedOutput<'a> {
     bytes: Vec<u8>,
+    /// Bytes written by every document so far.
+    total: &'a AtomicUsize,
     limit: usize,
+    /// Set when this document's write passed the limit.
+    over: bool,
 }
 
-impl std::io::Write for LimitedOutput {
+impl std::io::Write for LimitedOutput<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.bytes.len() + buf.len() > self.limit {
-            let room = self.limit - self.bytes.len();
-            self.bytes.extend_from_slice(&buf[..room]);
-            return Err(std::io::Error::other("the document is too large"));
+        let before = self.total.fetch_add(buf.len(), Ordering::Relaxed);
+        if before.saturating_add(buf.len()) > self.limit {
+            self.over = true;
+            return Err(std::io::Error::other("the documents are too large"));
         }
         self.bytes.extend_from_slice(buf);
         Ok(buf.len())
@@ -723,10 +802,10 @@ pub fn render(
         .par_iter()
         .enumerate()
         .map(|(at, _)| {
-            Value::from_object(LazyInitiative {
-                all: std::sync::Arc::clone(&portfolio.initiatives),
+            Value::from_object(LazyInitiative::new(
+                std::sync::Arc::clone(&portfolio.initiatives),
                 at,
-            })
+            ))
         })
         .collect();
     let by_id: HashMap<&str, Value> = portfolio
@@ -756,13 +835,16 @@ pub fn render(
     let initiatives = portfolio.initiatives.len();
     let output_limit = OUTPUT_LIMIT + OUTPUT_PER_INITIATIVE * initiatives;
     crate::memory::set_limit(MEMORY_LIMIT + MEMORY_PER_INITIATIVE * initiatives);
+    let total = AtomicUsize::new(0);
     let render = |name: &'static str, context: Value| -> Result<String> {
         let template = env
             .get_template(name)
             .map_err(|e| template_error(name, &e))?;
         let mut out = LimitedOutput {
             bytes: Vec::new(),
+            total: &total,
             limit: output_limit,
+            over: false,
         };
         let rendered =
             crate::memory::scope(name, || template.render_captured_to(context, &mut out));
@@ -771,10 +853,11 @@ pub fn render(
                 name: name.to_owned(),
                 message: "the template wrote text that is not UTF-8".to_owned(),
             }),
-            Err(_) if out.bytes.len() >= out.limit => Err(Error::Template {
+            Err(_) if out.over => Err(Error::Template {
                 name: name.to_owned(),
                 message: format!(
-                    "the document would be over {} MiB; the template writes without bound",
+                    "the documents would be over {} MiB together; the template writes without \
+                     bound (a long loop, a repeated string, or many themes each writing much)",
                     output_limit >> 20
                 ),
             }),
@@ -1039,10 +1122,7 @@ mod tests {
         };
         let view = initiative_view(&ranked);
         let serde = Value::from(Serde(&view));
-        let lazy = Value::from_object(LazyInitiative {
-            all: std::sync::Arc::new(vec![ranked]),
-            at: 0,
-        });
+        let lazy = Value::from_object(LazyInitiative::new(std::sync::Arc::new(vec![ranked]), 0));
         let keys =
             |v: &Value| -> Vec<String> { v.try_iter().unwrap().map(|k| k.to_string()).collect() };
         assert_eq!(keys(&lazy), keys(&serde));

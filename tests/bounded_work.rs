@@ -329,3 +329,183 @@ fn a_template_that_grows_values_stops_within_a_memory_budget() {
         assert!(!repo.file("okrs/README.md").exists(), "{template}");
     }
 }
+
+/// One long word of `-1-1-1…`: each `-` before a digit asks whether `GH` comes before it (a
+/// reference GitHub would link), which must look at two bytes, not the whole word so far.
+#[test]
+fn a_long_word_is_escaped_for_markdown_in_linear_time() {
+    let word = "-1".repeat(200_000);
+    let repo = TeamRepo::example();
+    let git = common::git_repo(repo.path());
+    repo.write(
+        "themes/dash.toml",
+        format!("title = \"Dash\"\nwhy = \"{word}\"\nowner = \"o\"\ntags = [\"ci\"]\n"),
+    );
+    common::commit(&git, "Ann", common::START, "base");
+
+    let output = timed(&repo, &["render", "--out", "okrs"]);
+    assert_exit(&output, 0);
+    let document = repo.read("okrs/dash.md");
+    assert!(
+        document.contains(&format!("\n\\{word}\n")),
+        "the `why` is missing"
+    );
+
+    // A title that long is a finding, but the comment still shows it.
+    let canary = repo.read("initiatives/canary-deploys.toml");
+    let title = canary.lines().find(|l| l.starts_with("title = ")).unwrap();
+    repo.write(
+        "initiatives/canary-deploys.toml",
+        canary.replace(title, &format!("title = \"gh{word}\"")),
+    );
+    common::commit(&git, "Ann", common::START + common::DAY, "dash");
+    let output = timed(&repo, &["diff", "HEAD~1", "HEAD", "--format", "markdown"]);
+    assert!(
+        output.status.code().is_some_and(|c| c < 2),
+        "{}",
+        stderr(&output)
+    );
+    let comment = stdout(&output);
+    // Only the `-` right after `gh` is broken from its number.
+    assert!(
+        comment.contains(&format!("gh\u{200B}-1{}", &word[2..])),
+        "the title is missing"
+    );
+}
+
+/// Each document is under the output limit, but together they are not: the budget is of all
+/// documents together, so finished documents cannot pile up in memory or on disk.
+#[test]
+fn documents_are_bounded_in_output_together() {
+    let repo = TeamRepo::example();
+    repo.write(
+        "templates/objective.md.j2",
+        "{% set s = \"x\" * 1000000 %}{% for i in range(15) %}{{ s }}{% endfor %}\n",
+    );
+    for i in 0..12 {
+        repo.write(
+            &format!("themes/t{i}.toml"),
+            format!("title = \"Theme {i}\"\nwhy = \"w\"\nowner = \"o\"\ntags = [\"ci\"]\n"),
+        );
+    }
+    let (output, peak) = render_measured(&repo);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("objective.md.j2") && text.contains("MiB together"),
+        "{text}"
+    );
+    assert!(peak < 200 * 1024, "peak RSS {peak} KiB\n{text}");
+    assert!(!repo.file("okrs").exists());
+
+    // One such document alone is fine.
+    for i in 1..12 {
+        std::fs::remove_file(repo.file(&format!("themes/t{i}.toml"))).unwrap();
+    }
+    for theme in ["boring-deploys", "data-we-trust", "see-it-first"] {
+        std::fs::remove_file(repo.file(&format!("themes/{theme}.toml"))).unwrap();
+    }
+    let rules = repo
+        .read("okr.toml")
+        .replace("orphan = \"warn\"", "orphan = \"off\"");
+    repo.write("okr.toml", rules);
+    let (output, _) = render_measured(&repo);
+    assert_exit(&output, 0);
+    assert_eq!(repo.read("okrs/t0.md").len(), 15_000_000);
+}
+
+/// A repository whose `canary-deploys` has a `problem` of about `size` bytes, and whose
+/// `index.md.j2` is `body` with `p` set to that initiative.
+fn big_problem_repo(size: usize, body: &str) -> TeamRepo {
+    let repo = TeamRepo::example();
+    let canary = repo.read("initiatives/canary-deploys.toml");
+    let problem = canary
+        .lines()
+        .find(|l| l.starts_with("problem = "))
+        .unwrap();
+    repo.write(
+        "initiatives/canary-deploys.toml",
+        canary.replace(
+            problem,
+            &format!("problem = \"{}\"", "<&*".repeat(size / 3)),
+        ),
+    );
+    repo.write(
+        "templates/index.md.j2",
+        format!(
+            "{{% set p = initiatives|selectattr(\"id\", \"eq\", \"canary-deploys\")|first %}}{body}"
+        ),
+    );
+    repo
+}
+
+/// Every filter okr adds is charged fuel for the work it does, a value that is not a string
+/// included (turned into text, a list repeated lazily is as long as it says), so no template
+/// can make one filter call do unbounded work for a step's fuel.
+#[test]
+fn okr_filters_are_charged_for_their_work() {
+    for filter in [
+        "md",
+        "cell",
+        "code",
+        "mermaid_label",
+        "num",
+        "bar",
+        "percent",
+        "score",
+        "quadrant_chart",
+    ] {
+        let repo = big_problem_repo(
+            300_000,
+            &format!(
+                "{{% for i in range(2000) %}}{{% set _ = ([p.problem] * 10) | {filter} %}}{{% endfor %}}ok\n"
+            ),
+        );
+        // Fed a string, the filter is charged for it: 20,000 calls on 300 kB is 6 GB of text.
+        let strings = big_problem_repo(
+            300_000,
+            &format!(
+                "{{% for i in range(20000) %}}{{% set _ = p.problem | {filter} %}}{{% endfor %}}ok\n"
+            ),
+        );
+        let output = timed(&strings, &["render", "--out", "okrs"]);
+        assert!(
+            output.status.code().is_some_and(|c| c == 0 || c == 2),
+            "{filter}"
+        );
+        let output = timed(&repo, &["render", "--out", "okrs"]);
+        let text = stderr(&output);
+        match output.status.code() {
+            Some(0) => assert!(repo.read("okrs/README.md").starts_with("ok"), "{filter}"),
+            Some(2) => assert!(
+                text.contains("index.md.j2")
+                    && (text.contains("does too much work") || text.contains("takes text")),
+                "{filter}: {text}"
+            ),
+            _ => panic!("{filter}: {text}"),
+        }
+    }
+}
+
+/// Reading a field of an initiative does not copy it: a template may read a large field as
+/// often as its fuel allows.
+#[test]
+fn reading_a_field_does_not_copy_it() {
+    let repo = big_problem_repo(
+        900_000,
+        "{% for i in range(100000) %}{% set _ = [p.problem, p.problem, p.problem, p.key_results] %}{% endfor %}{{ p.problem | length }}\n",
+    );
+    let output = timed(&repo, &["render", "--out", "okrs"]);
+    assert_exit(&output, 0);
+    assert_eq!(repo.read("okrs/README.md"), "900000\n");
+}
+
+/// A chart reads only the items it shows: a list repeated lazily is not made whole.
+#[test]
+fn a_chart_reads_only_what_it_shows() {
+    let repo = big_problem_repo(30, "{{ ([p] * 100000000) | quadrant_chart }}\n");
+    let output = timed(&repo, &["render", "--out", "okrs"]);
+    assert_exit(&output, 0);
+    let chart = repo.read("okrs/README.md");
+    assert_eq!(chart.matches(": [").count(), 30, "{chart}");
+}

@@ -258,3 +258,44 @@ fn a_committed_manifest_cannot_make_render_delete_files() {
     assert_exit(&output, 0);
     assert_eq!(repo.read("okrs/see-it-first.md"), "edited\n");
 }
+
+/// `fmt` never writes through a link, and says so whenever it skips one (not only with `-v`).
+/// `fmt --check` cannot check a file it will not format: it says so, and its exit code stays
+/// what the files it checked make it.
+#[cfg(unix)]
+#[test]
+fn fmt_says_when_it_skips_a_symlink() {
+    let repo = TeamRepo::example();
+    let messy = repo
+        .read("initiatives/slo-alerts.toml")
+        .replacen(" = ", "   =   ", 1);
+    repo.write("elsewhere.toml", &messy);
+    std::fs::remove_file(repo.file("initiatives/slo-alerts.toml")).unwrap();
+    std::os::unix::fs::symlink(
+        "../elsewhere.toml",
+        repo.file("initiatives/slo-alerts.toml"),
+    )
+    .unwrap();
+
+    let output = repo.okr().arg("fmt").output().unwrap();
+    assert_exit(&output, 0);
+    let err = stderr(&output);
+    assert!(
+        err.contains("skipped `initiatives/slo-alerts.toml`: it is a symlink"),
+        "{err}"
+    );
+    assert_eq!(repo.read("elsewhere.toml"), messy);
+
+    let output = repo.okr().args(["fmt", "--check"]).output().unwrap();
+    assert_exit(&output, 0);
+    let err = stderr(&output);
+    assert!(
+        err.contains("skipped `initiatives/slo-alerts.toml`: it is a symlink")
+            && err.contains("not checked"),
+        "{err}"
+    );
+
+    let output = repo.okr().args(["-q", "fmt", "--check"]).output().unwrap();
+    assert_exit(&output, 0);
+    assert_eq!(stderr(&output), "");
+}

@@ -17,13 +17,23 @@ use crate::source::find_root;
 /// reported and left untouched, and every other file is still formatted).
 pub(super) fn run(context: &Context, args: &FmtArgs) -> Result<ExitCode> {
     let root = find_root(&context.dir)?;
+    // A skipped file is said whatever the verbosity (only `-q` silences it): a file that okr
+    // leaves alone unsaid would look formatted. `--check` cannot check what `fmt` would not
+    // write, so it says so and leaves the exit code to the files it checked: failing would ask
+    // for `okr fmt`, which cannot fix a link.
+    let unchecked = if args.check {
+        ", so it was not checked"
+    } else {
+        ""
+    };
     let outcome = fmt::repository(&root, args.check, &mut |step| match step {
-        Step::SkippedLink(path) => {
-            if context.verbose {
-                context.say(format!("skipped {path}: a symlink"));
-            }
+        Step::SkippedLink(path) => context.say(format!(
+            "note: skipped `{path}`: it is a symlink{unchecked}; okr fmt never writes through \
+             a link (format the file it points to, or put the file in its place)"
+        )),
+        Step::SkippedFolder(path, error) => {
+            context.say(format!("note: skipped `{path}`{unchecked}: {error}"));
         }
-        Step::SkippedFolder(path, error) => context.say(format!("skipped {path}: {error}")),
         Step::Formatted(path) => context.say(format!("formatted {path}")),
     })?;
     let fmt::Outcome {
