@@ -329,3 +329,38 @@ fn a_template_that_grows_values_stops_within_a_memory_budget() {
         assert!(!repo.file("okrs/README.md").exists(), "{template}");
     }
 }
+
+#[test]
+fn suggestions_for_long_values_are_bounded() {
+    let repo = TeamRepo::example();
+    // A known tag and an unknown one, both long and nearly alike: a comparison of the two
+    // grows with the product of their lengths.
+    let long = "a".repeat(10_000);
+    let config = repo.read("okr.toml").replace(
+        "known = [\"database\"",
+        &format!("known = [\"{long}\", \"database\""),
+    );
+    repo.write("okr.toml", config);
+    let mut other = "a".repeat(9_999);
+    other.push('b');
+    // Many of them, each of a new length, in a file of less than 1 MiB.
+    let others: Vec<String> = (0..90).map(|i| format!("\"{}\"", &other[i..])).collect();
+    repo.write(
+        "initiatives/long.toml",
+        initiative(&format!(
+            "tags = [\"relyability\", {}]\n",
+            others.join(", ")
+        )),
+    );
+    let output = timed(&repo, &["check", "--format", "json"]);
+    assert_exit(&output, 1);
+    let report = json(&output);
+    let tags = of_rule(findings_in(&report), "unknown-tag", "initiatives/long.toml");
+    assert_eq!(tags.len(), 91);
+    assert_eq!(tags[0]["message"], "unknown tag `relyability`");
+    assert_eq!(tags[0]["help"], "did you mean `reliability`?");
+    assert_eq!(
+        tags[90]["help"],
+        "add it to `[tags].known` in okr.toml, or use a known tag"
+    );
+}
