@@ -364,3 +364,57 @@ fn suggestions_for_long_values_are_bounded() {
         "add it to `[tags].known` in okr.toml, or use a known tag"
     );
 }
+
+#[test]
+fn theme_suggestions_for_orphans_with_many_tags_take_linear_time() {
+    let repo = TeamRepo::example();
+    // No known tags, so none of the many is a finding of its own.
+    let config = repo.read("okr.toml");
+    let config: String = config
+        .lines()
+        .filter(|l| !l.starts_with("known = ") && !l.starts_with("aliases = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    repo.write("okr.toml", config);
+    // Orphans whose tags share nothing: each makes a theme of its own, and every orphan's
+    // tags were looked for in every other theme's list.
+    for orphan in 0..4 {
+        let tags: Vec<String> = (0..12_000)
+            .map(|i| format!("\"t{orphan}-{i:05}\""))
+            .collect();
+        repo.write(
+            &format!("initiatives/orphan{orphan}.toml"),
+            initiative(&format!("tags = [{}]\n", tags.join(", "))),
+        );
+    }
+    let output = timed(&repo, &["themes", "--suggest", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let suggestions = json(&output);
+    let suggestions = suggestions.as_array().unwrap();
+    let orphans: Vec<(&str, &str, usize)> = suggestions
+        .iter()
+        .filter(|s| s["initiatives"][0].as_str().unwrap().starts_with("orphan"))
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap(),
+                s["initiatives"][0].as_str().unwrap(),
+                s["tags"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        orphans,
+        [
+            ("t0-00000", "orphan0", 12_000),
+            ("t1-00000", "orphan1", 12_000),
+            ("t2-00000", "orphan2", 12_000),
+            ("t3-00000", "orphan3", 12_000)
+        ]
+    );
+    assert!(
+        suggestions
+            .iter()
+            .all(|s| s["initiatives"].as_array().unwrap().len() == 1),
+        "{suggestions:?}"
+    );
+}
