@@ -418,3 +418,62 @@ fn theme_suggestions_for_orphans_with_many_tags_take_linear_time() {
         "{suggestions:?}"
     );
 }
+
+/// `count` key results, the one at `changed` set to `value` and the others to 0: each only a
+/// title and a value, as short as history reads them.
+fn key_results(count: usize, changed: usize, value: usize) -> String {
+    let results: Vec<String> = (0..count)
+        .map(|k| {
+            let current = if k == changed { value } else { 0 };
+            format!("{{title=\"k{k}\",current={current}}}")
+        })
+        .collect();
+    format!("key_results = [\n{}\n]\n", results.join(",\n"))
+}
+
+#[test]
+fn key_result_history_takes_linear_time_in_key_results() {
+    let repo = TeamRepo::example();
+    let git = common::git_repo(repo.path());
+    common::commit(&git, "ana", 1_767_000_000, "start");
+    // Every commit changes one key result of many: each point was matched with its series by
+    // a scan of every series, and every point was kept until the end.
+    let (count, commits) = (10_000, 20);
+    for c in 0..commits {
+        let results = key_results(count, c, c + 1);
+        repo.write(
+            "initiatives/many.toml",
+            initiative(&format!("tags = [\"ci\"]\n{results}")),
+        );
+        common::commit(&git, "ana", 1_767_100_000 + 86_400 * c as i64, "step");
+    }
+    let output = timed(&repo, &["history", "many", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let rows = json(&output);
+    let series = rows[0]["key_results"].as_array().unwrap();
+    assert_eq!(series.len(), count);
+    // In the file's order.
+    assert_eq!(
+        (&series[0]["title"], &series[1]["title"]),
+        (&"k0".into(), &"k1".into())
+    );
+    let values = |at: usize| -> Vec<(f64, &str)> {
+        let values = series[at]["values"].as_array().unwrap();
+        values
+            .iter()
+            .map(|p| (p["value"].as_f64().unwrap(), p["date"].as_str().unwrap()))
+            .collect()
+    };
+    // A point for each change of value, and none for the commits that kept it.
+    assert_eq!(values(0), [(1.0, "2025-12-30"), (0.0, "2025-12-31")]);
+    assert_eq!(
+        values(1),
+        [
+            (0.0, "2025-12-30"),
+            (2.0, "2025-12-31"),
+            (0.0, "2026-01-01")
+        ]
+    );
+    assert_eq!(values(19), [(0.0, "2025-12-30"), (20.0, "2026-01-18")]);
+    assert_eq!(values(count - 1), [(0.0, "2025-12-30")]);
+}
