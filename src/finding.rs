@@ -457,11 +457,13 @@ where
     if !short_enough(value) {
         return None;
     }
+    let original = value;
     let value = value.to_lowercase();
     let length = value.chars().count();
     let first = value.chars().next();
     let similar = move |candidate: &&str| {
-        if !short_enough(candidate) {
+        // The value itself is not a suggestion for what was not found.
+        if !short_enough(candidate) || *candidate == original {
             return false;
         }
         // Bytes bound characters from above: most candidates are judged without counting.
@@ -548,6 +550,9 @@ mod tests {
         assert_eq!(did_you_mean("hgh", levels), Some("high"));
         assert_eq!(did_you_mean("Medum", levels), Some("medium"));
         assert_eq!(did_you_mean("zzz", levels), None);
+        // Never the value itself, but the value in other case.
+        assert_eq!(did_you_mean("high", ["high"]), None);
+        assert_eq!(did_you_mean("High", ["high"]), Some("high"));
     }
 
     #[test]
