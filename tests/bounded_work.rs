@@ -477,3 +477,44 @@ fn key_result_history_takes_linear_time_in_key_results() {
     assert_eq!(values(19), [(0.0, "2025-12-30"), (20.0, "2026-01-18")]);
     assert_eq!(values(count - 1), [(0.0, "2025-12-30")]);
 }
+
+#[test]
+fn a_chain_of_symlinks_in_a_commit_is_read_in_linear_time() {
+    let repo = TeamRepo::example();
+    let git = common::git_repo(repo.path());
+    let base = common::commit(&git, "ana", 1_767_000_000, "start");
+    // `l1.toml` links to merge-queue.toml, `l2.toml` to `l1.toml`, and so on: each link is
+    // followed for a few hops, and each hop looked the target up in the whole folder again.
+    let links = 3_000;
+    let root = git.find_commit(base).unwrap().tree().unwrap();
+    let folder = root
+        .get_name("initiatives")
+        .unwrap()
+        .to_object(&git)
+        .unwrap();
+    let mut builder = git.treebuilder(Some(folder.as_tree().unwrap())).unwrap();
+    let mut previous = "merge-queue.toml".to_owned();
+    for link in 1..=links {
+        let target = git.blob(previous.as_bytes()).unwrap();
+        previous = format!("l{link}.toml");
+        builder.insert(&previous, target, 0o120_000).unwrap();
+    }
+    let folder = builder.write().unwrap();
+    let mut builder = git.treebuilder(Some(&root)).unwrap();
+    builder.insert("initiatives", folder, 0o040_000).unwrap();
+    let tree = builder.write().unwrap();
+    let chain = common::commit_tree(&git, tree, &[base]);
+
+    let output = timed(&repo, &["check", "--rev", &chain, "--format", "json"]);
+    let report = json(&output);
+    let found = findings_in(&report);
+    // Eight hops reach merge-queue.toml; a link further away leads nowhere okr follows.
+    let near = of_rule(found, "duplicate-id", "initiatives/l8.toml");
+    let far = of_rule(found, "symlink-outside", "initiatives/l9.toml");
+    assert_eq!((near.len(), far.len()), (0, 1), "{report}");
+    let outside: Vec<_> = found
+        .iter()
+        .filter(|f| f["rule"] == "symlink-outside")
+        .collect();
+    assert_eq!(outside.len(), links - 8, "{report}");
+}
