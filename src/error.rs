@@ -7,7 +7,7 @@ use crate::finding::{Finding, Texts};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("not an okr repository: no okr.toml in `{}` or any folder above it; run `okr init` to start one", .0.display())]
+    #[error("not an okr repository: no okr.toml in `{}` or any folder above it (the search stops at the top of a git repository); run `okr init` to start one", .0.display())]
     #[allow(clippy::doc_markdown)]
     NoRepository(PathBuf),
 

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 use std::path::Path;
 use std::rc::Rc;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use git2::{ErrorCode, ObjectType, Oid, Repository};
 use rayon::prelude::*;
@@ -104,6 +104,7 @@ impl Repo {
             prefix: self.prefix,
             git_dir: self.repo.path().to_path_buf(),
             repo: Mutex::new(self.repo),
+            folders: Mutex::new(HashMap::new()),
         })
     }
 }
@@ -884,7 +885,14 @@ pub struct GitTree {
     git_dir: std::path::PathBuf,
     // git2's Repository is not Sync; reads are short, so one lock is enough.
     repo: Mutex<Repository>,
+    /// The folders that symlinks were resolved in, each parsed once: libgit2 keeps no large
+    /// tree parsed, and a folder of many links, each followed for a few hops, was parsed again
+    /// at every hop.
+    folders: Mutex<HashMap<Oid, Arc<Folder>>>,
 }
+
+/// A folder of a [`GitTree`]: each entry's object id and mode, by name.
+type Folder = HashMap<Vec<u8>, (Oid, i32)>;
 
 /// Joins repo-relative parts, resolving `.` and `..`; `None` when it climbs above the top.
 fn normalise(base: &str, relative: &str) -> Option<String> {
@@ -976,16 +984,64 @@ impl GitTree {
         if resolved.as_deref().is_some_and(through_git) {
             return Ok(Content::SymlinkIntoGit(target));
         }
-        let tree = repo
-            .find_tree(self.tree)
-            .map_err(|e| git_error(e.message()))?;
-        let entry = resolved.and_then(|p| tree.get_path(Path::new(&p)).ok().map(|e| (p, e)));
+        let entry = match resolved {
+            Some(path) => self.entry_at(repo, &path)?.map(|entry| (path, entry)),
+            None => None,
+        };
         match entry {
-            Some((path, entry)) if depth < 8 && entry.kind() == Some(ObjectType::Blob) => {
-                self.content(repo, &path, entry.id(), entry.filemode(), depth + 1)
+            // A file (executable or not) or a symlink; not a folder and not a submodule.
+            Some((path, (id, mode)))
+                if depth < 8 && matches!(mode & 0o170_000, 0o100_000 | 0o120_000) =>
+            {
+                self.content(repo, &path, id, mode, depth + 1)
             }
             _ => Ok(Content::SymlinkOutside(target)),
         }
+    }
+
+    /// The folder `id`, parsed once for all the reads of this tree.
+    fn folder(&self, repo: &Repository, id: Oid) -> std::result::Result<Arc<Folder>, git2::Error> {
+        let lock = || {
+            self.folders
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(folder) = lock().get(&id) {
+            return Ok(Arc::clone(folder));
+        }
+        let tree = repo.find_tree(id)?;
+        let folder: Arc<Folder> = Arc::new(
+            tree.iter()
+                .map(|e| (e.name_bytes().to_vec(), (e.id(), e.filemode())))
+                .collect(),
+        );
+        lock().insert(id, Arc::clone(&folder));
+        Ok(folder)
+    }
+
+    /// The object id and mode of the entry at the full path `full` of this tree; `None` when
+    /// there is none, or a folder on the way cannot be read.
+    fn entry_at(&self, repo: &Repository, full: &str) -> Result<Option<(Oid, i32)>> {
+        let mut folder = self
+            .folder(repo, self.tree)
+            .map_err(|e| git_error(e.message()))?;
+        let mut parts = full.split('/').peekable();
+        while let Some(part) = parts.next() {
+            let Some(&(id, mode)) = folder.get(part.as_bytes()) else {
+                return Ok(None);
+            };
+            if parts.peek().is_none() {
+                return Ok(Some((id, mode)));
+            }
+            if mode & 0o170_000 != 0o040_000 {
+                return Ok(None);
+            }
+            let Ok(next) = self.folder(repo, id) else {
+                return Ok(None);
+            };
+            folder = next;
+        }
+        Ok(None)
     }
 
     /// Lists the blobs below `tree` that okr reads: `.toml` files, and symlinks to report.

@@ -78,8 +78,64 @@ struct Building {
     created: Option<Event>,
     updated: Option<Event>,
     changes: usize,
-    /// Newest first while walking.
-    series: Vec<(String, Option<String>, Point)>,
+    series: BuildingSeries,
+}
+
+/// A file's key-result series while the walk goes back in time: points arrive newest first,
+/// and each series holds only the points that change the value, so the work and the memory
+/// grow with the points kept, not with every key result of every commit.
+#[derive(Default)]
+struct BuildingSeries {
+    /// Values newest first until [`BuildingSeries::finish`].
+    series: Vec<Series>,
+    /// Where each title's series is in `series`.
+    index: HashMap<String, usize>,
+    /// For each series, when its title was last met (in the order points arrive): the oldest
+    /// point, which places the series in the output.
+    last_met: Vec<usize>,
+    met: usize,
+}
+
+impl BuildingSeries {
+    /// A point older than every point so far.
+    fn add(&mut self, title: &str, unit: Option<&str>, point: Point) {
+        self.met += 1;
+        let Some(&at) = self.index.get(title) else {
+            self.index.insert(title.to_owned(), self.series.len());
+            self.series.push(Series {
+                title: title.to_owned(),
+                unit: unit.map(str::to_owned),
+                values: vec![point],
+            });
+            self.last_met.push(self.met);
+            return;
+        };
+        self.last_met[at] = self.met;
+        let series = &mut self.series[at];
+        // The newest unit given wins.
+        if series.unit.is_none() {
+            series.unit = unit.map(str::to_owned);
+        }
+        // Of a run of equal values, the oldest point is the change: it replaces the newer.
+        match series.values.last_mut() {
+            Some(last) if last.value == point.value => *last = point,
+            _ => series.values.push(point),
+        }
+    }
+
+    /// The series in the order their titles first occur going forward in time (in the file's
+    /// order, for the titles of one commit), each with its values oldest first.
+    fn finish(self) -> Vec<Series> {
+        let mut series: Vec<(usize, Series)> = self.last_met.into_iter().zip(self.series).collect();
+        series.sort_unstable_by_key(|(met, _)| std::cmp::Reverse(*met));
+        series
+            .into_iter()
+            .map(|(_, mut series)| {
+                series.values.reverse();
+                series
+            })
+            .collect()
+    }
 }
 
 /// Numeric key results in a file's text: (title, unit, current).
@@ -172,7 +228,7 @@ pub fn build(commits: &[Steps]) -> History {
                         created: None,
                         updated: None,
                         changes: 0,
-                        series: Vec::new(),
+                        series: BuildingSeries::default(),
                     });
                     let index = entries.len() - 1;
                     if change.kind == ChangeKind::Deleted {
@@ -197,17 +253,18 @@ pub fn build(commits: &[Steps]) -> History {
                 }
                 ChangeKind::Modified | ChangeKind::Deleted => {}
             }
-            for (title, unit, value) in &change.values {
-                entry.series.push((
-                    title.clone(),
-                    unit.clone(),
+            // Within a commit the values go last to first, as the whole walk goes back in time.
+            for (title, unit, value) in change.values.iter().rev() {
+                entry.series.add(
+                    title,
+                    unit.as_deref(),
                     Point {
                         commit: event.commit.clone(),
                         date: event.date.clone(),
                         time: event.time,
                         value: *value,
                     },
-                ));
+                );
             }
         }
     }
@@ -220,26 +277,7 @@ pub fn build(commits: &[Steps]) -> History {
             // Added before the walk began (a shallow clone): the oldest change is the start.
             continue;
         };
-        let mut series: Vec<Series> = Vec::new();
-        for (title, unit, point) in entry.series.into_iter().rev() {
-            match series.iter_mut().find(|s| s.title == title) {
-                Some(existing) => {
-                    existing.unit = unit.or(existing.unit.take());
-                    if existing
-                        .values
-                        .last()
-                        .is_none_or(|last| last.value != point.value)
-                    {
-                        existing.values.push(point);
-                    }
-                }
-                None => series.push(Series {
-                    title,
-                    unit,
-                    values: vec![point],
-                }),
-            }
-        }
+        let series = entry.series.finish();
         history.files.insert(
             entry.path.clone(),
             FileHistory {

@@ -1,11 +1,11 @@
 //! Proposing themes for orphan initiatives, from the tags that occur together on them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::portfolio::Portfolio;
+use crate::portfolio::{Portfolio, Ranked};
 use crate::validate::slug;
 
 /// A theme okr proposes: tags that orphans share, and the orphans it would take in.
@@ -21,52 +21,98 @@ pub struct Suggestion {
     pub toml: String,
 }
 
+/// Tags joined into connected sets: a union-find over tag numbers, by size and with paths
+/// halved, so that joining and finding take near-constant time whatever the order of the tags.
+struct Sets {
+    parent: Vec<usize>,
+    size: Vec<usize>,
+}
+
+impl Sets {
+    fn add(&mut self) -> usize {
+        self.parent.push(self.parent.len());
+        self.size.push(1);
+        self.parent.len() - 1
+    }
+
+    fn find(&mut self, mut tag: usize) -> usize {
+        while self.parent[tag] != tag {
+            self.parent[tag] = self.parent[self.parent[tag]];
+            tag = self.parent[tag];
+        }
+        tag
+    }
+
+    fn join(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.find(a), self.find(b));
+        if a != b {
+            let (small, large) = if self.size[a] < self.size[b] {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            self.parent[small] = large;
+            self.size[large] += self.size[small];
+        }
+    }
+}
+
 /// Groups the orphans' tags into connected sets (two tags connect when one orphan has both).
+///
+/// The work is near-linear in the number of the orphans' tags: every orphan's tags fall in one
+/// set, which the first of them names.
 pub fn suggest(portfolio: &Portfolio) -> Vec<Suggestion> {
     let orphans: Vec<_> = portfolio
         .orphans
         .iter()
         .filter_map(|id| portfolio.initiative(id))
         .collect();
-    let mut parent: BTreeMap<&str, &str> = BTreeMap::new();
-    fn find<'a>(parent: &mut BTreeMap<&'a str, &'a str>, tag: &'a str) -> &'a str {
-        let mut root = tag;
-        while let Some(&up) = parent.get(root).filter(|&&up| up != root) {
-            root = up;
-        }
-        parent.insert(tag, root);
-        root
-    }
-    let mut uses: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut number: HashMap<&str, usize> = HashMap::new();
+    let mut names: Vec<&str> = Vec::new();
+    let mut uses: Vec<usize> = Vec::new();
+    let mut sets = Sets {
+        parent: Vec::new(),
+        size: Vec::new(),
+    };
     for orphan in &orphans {
-        let tags = &orphan.initiative.tags;
-        for tag in tags {
-            *uses.entry(tag).or_default() += 1;
-            parent.entry(tag).or_insert(tag);
-        }
-        for pair in tags.windows(2) {
-            let (a, b) = (find(&mut parent, &pair[0]), find(&mut parent, &pair[1]));
-            if a != b {
-                let (low, high) = if a < b { (a, b) } else { (b, a) };
-                parent.insert(high, low);
+        let mut previous = None;
+        for tag in &orphan.initiative.tags {
+            let tag = *number.entry(tag).or_insert_with(|| {
+                names.push(tag);
+                uses.push(0);
+                sets.add()
+            });
+            uses[tag] += 1;
+            if let Some(previous) = previous {
+                sets.join(previous, tag);
             }
+            previous = Some(tag);
         }
     }
-    let mut groups: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    let tags: Vec<&str> = parent.keys().copied().collect();
-    for tag in tags {
-        let root = find(&mut parent, tag);
-        groups.entry(root).or_default().insert(tag);
+    // A group is known by the least of its tags, and groups come in that order.
+    let mut least: Vec<Option<&str>> = vec![None; names.len()];
+    for (tag, name) in names.iter().enumerate() {
+        let root = sets.find(tag);
+        least[root] = Some(least[root].map_or(name, |l| l.min(name)));
+    }
+    let mut groups: BTreeMap<&str, (Vec<&str>, Vec<&Ranked>)> = BTreeMap::new();
+    for (tag, name) in names.iter().enumerate() {
+        let root = sets.find(tag);
+        let key = least[root].unwrap_or(name);
+        groups.entry(key).or_default().0.push(name);
+    }
+    for orphan in &orphans {
+        if let Some(first) = orphan.initiative.tags.first() {
+            let root = sets.find(number[first.as_str()]);
+            let key = least[root].unwrap_or(first);
+            groups.entry(key).or_default().1.push(orphan);
+        }
     }
     let mut suggestions: Vec<Suggestion> = groups
         .into_values()
-        .map(|group| {
-            let mut tags: Vec<&str> = group.into_iter().collect();
-            tags.sort_by(|a, b| uses[b].cmp(&uses[a]).then_with(|| a.cmp(b)));
-            let members: Vec<_> = orphans
-                .iter()
-                .filter(|o| o.initiative.tags.iter().any(|t| tags.contains(&t.as_str())))
-                .collect();
+        .map(|(mut tags, members)| {
+            let used = |tag: &str| uses[number[tag]];
+            tags.sort_by(|a, b| used(b).cmp(&used(a)).then_with(|| a.cmp(b)));
             let mut owners: BTreeMap<&str, usize> = BTreeMap::new();
             for member in &members {
                 *owners.entry(member.initiative.owner.as_str()).or_default() += 1;
@@ -154,4 +200,117 @@ pub fn suggestions_text(portfolio: &Portfolio, suggestions: &[Suggestion]) -> St
 
 pub fn suggestions_json(suggestions: &[Suggestion]) -> Result<String> {
     crate::table::to_json(&suggestions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::model::{Initiative, Level, Status};
+    use proptest::prelude::*;
+
+    fn orphan(id: usize, owner: &str, tags: &[&str]) -> Ranked {
+        let level = |value: f64| Level {
+            name: value.to_string(),
+            value,
+        };
+        Ranked::from(Initiative {
+            id: format!("i{id:02}"),
+            file: format!("initiatives/i{id:02}.toml"),
+            title: "T".into(),
+            problem: "P".into(),
+            outcome: None,
+            owner: owner.into(),
+            supporters: vec![],
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            impact: level(1.0 + id as f64 % 3.0),
+            cost: level(1.0),
+            confidence: level(1.0),
+            status: Status::Proposed,
+            period: None,
+            depends_on: vec![],
+            links: vec![],
+            key_results: vec![],
+        })
+    }
+
+    /// The groups found by scanning, as okr first found them: every orphan's tags looked for
+    /// in every group's list.
+    fn scanned(portfolio: &Portfolio) -> Vec<(Vec<String>, Vec<String>)> {
+        let orphans: Vec<_> = portfolio
+            .orphans
+            .iter()
+            .filter_map(|id| portfolio.initiative(id))
+            .collect();
+        let mut groups: Vec<Vec<&str>> = Vec::new();
+        for orphan in &orphans {
+            let tags: Vec<&str> = orphan.initiative.tags.iter().map(String::as_str).collect();
+            let (joined, apart): (Vec<_>, Vec<_>) = groups
+                .into_iter()
+                .partition(|g| g.iter().any(|t| tags.contains(t)));
+            let mut merged: Vec<&str> = joined.into_iter().flatten().chain(tags).collect();
+            merged.sort_unstable();
+            merged.dedup();
+            groups = apart;
+            if !merged.is_empty() {
+                groups.push(merged);
+            }
+        }
+        groups.sort();
+        groups
+            .into_iter()
+            .map(|tags| {
+                let members = orphans
+                    .iter()
+                    .filter(|o| o.initiative.tags.iter().any(|t| tags.contains(&t.as_str())))
+                    .map(|o| o.initiative.id.clone())
+                    .collect();
+                (tags.iter().map(|t| (*t).to_owned()).collect(), members)
+            })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn groups_are_the_connected_sets_of_tags(
+            orphans in prop::collection::vec(
+                (0..3usize, prop::collection::vec(0..12usize, 0..4)),
+                0..10,
+            )
+        ) {
+            const TAGS: [&str; 12] = ["a", "b", "c", "d", "e", "f", "g", "h", "a-b", "a b", "x", "y"];
+            let initiatives = orphans
+                .iter()
+                .enumerate()
+                .map(|(id, (owner, tags))| {
+                    let tags: Vec<&str> = tags.iter().map(|&t| TAGS[t]).collect();
+                    orphan(id, ["ana", "bo", "cy"][*owner], &tags)
+                })
+                .collect();
+            let config = Config::default();
+            let portfolio = Portfolio::of(&config, initiatives, vec![]).unwrap();
+            let suggestions = suggest(&portfolio);
+            let mut found: Vec<(Vec<String>, Vec<String>)> = suggestions
+                .iter()
+                .map(|s| {
+                    let mut tags = s.tags.clone();
+                    tags.sort();
+                    (tags, s.initiatives.clone())
+                })
+                .collect();
+            found.sort();
+            let mut expected = scanned(&portfolio);
+            expected.sort();
+            prop_assert_eq!(found, expected);
+            // Most members first, then by id; most used tag first, then by name.
+            for pair in suggestions.windows(2) {
+                let (a, b) = (&pair[0], &pair[1]);
+                prop_assert!(
+                    (b.initiatives.len(), &a.id) <= (a.initiatives.len(), &b.id),
+                    "{:?}",
+                    suggestions
+                );
+            }
+        }
+    }
 }

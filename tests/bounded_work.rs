@@ -509,3 +509,192 @@ fn a_chart_reads_only_what_it_shows() {
     let chart = repo.read("okrs/README.md");
     assert_eq!(chart.matches(": [").count(), 30, "{chart}");
 }
+
+#[test]
+fn suggestions_for_long_values_are_bounded() {
+    let repo = TeamRepo::example();
+    // A known tag and an unknown one, both long and nearly alike: a comparison of the two
+    // grows with the product of their lengths.
+    let long = "a".repeat(10_000);
+    let config = repo.read("okr.toml").replace(
+        "known = [\"database\"",
+        &format!("known = [\"{long}\", \"database\""),
+    );
+    repo.write("okr.toml", config);
+    let mut other = "a".repeat(9_999);
+    other.push('b');
+    // Many of them, each of a new length, in a file of less than 1 MiB.
+    let others: Vec<String> = (0..90).map(|i| format!("\"{}\"", &other[i..])).collect();
+    repo.write(
+        "initiatives/long.toml",
+        initiative(&format!(
+            "tags = [\"relyability\", {}]\n",
+            others.join(", ")
+        )),
+    );
+    let output = timed(&repo, &["check", "--format", "json"]);
+    assert_exit(&output, 1);
+    let report = json(&output);
+    let tags = of_rule(findings_in(&report), "unknown-tag", "initiatives/long.toml");
+    assert_eq!(tags.len(), 91);
+    assert_eq!(tags[0]["message"], "unknown tag `relyability`");
+    assert_eq!(tags[0]["help"], "did you mean `reliability`?");
+    assert_eq!(
+        tags[90]["help"],
+        "add it to `[tags].known` in okr.toml, or use a known tag"
+    );
+}
+
+#[test]
+fn theme_suggestions_for_orphans_with_many_tags_take_linear_time() {
+    let repo = TeamRepo::example();
+    // No known tags, so none of the many is a finding of its own.
+    let config = repo.read("okr.toml");
+    let config: String = config
+        .lines()
+        .filter(|l| !l.starts_with("known = ") && !l.starts_with("aliases = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    repo.write("okr.toml", config);
+    // Orphans whose tags share nothing: each makes a theme of its own, and every orphan's
+    // tags were looked for in every other theme's list.
+    for orphan in 0..4 {
+        let tags: Vec<String> = (0..12_000)
+            .map(|i| format!("\"t{orphan}-{i:05}\""))
+            .collect();
+        repo.write(
+            &format!("initiatives/orphan{orphan}.toml"),
+            initiative(&format!("tags = [{}]\n", tags.join(", "))),
+        );
+    }
+    let output = timed(&repo, &["themes", "--suggest", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let suggestions = json(&output);
+    let suggestions = suggestions.as_array().unwrap();
+    let orphans: Vec<(&str, &str, usize)> = suggestions
+        .iter()
+        .filter(|s| s["initiatives"][0].as_str().unwrap().starts_with("orphan"))
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap(),
+                s["initiatives"][0].as_str().unwrap(),
+                s["tags"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        orphans,
+        [
+            ("t0-00000", "orphan0", 12_000),
+            ("t1-00000", "orphan1", 12_000),
+            ("t2-00000", "orphan2", 12_000),
+            ("t3-00000", "orphan3", 12_000)
+        ]
+    );
+    assert!(
+        suggestions
+            .iter()
+            .all(|s| s["initiatives"].as_array().unwrap().len() == 1),
+        "{suggestions:?}"
+    );
+}
+
+/// `count` key results, the one at `changed` set to `value` and the others to 0: each only a
+/// title and a value, as short as history reads them.
+fn key_results(count: usize, changed: usize, value: usize) -> String {
+    let results: Vec<String> = (0..count)
+        .map(|k| {
+            let current = if k == changed { value } else { 0 };
+            format!("{{title=\"k{k}\",current={current}}}")
+        })
+        .collect();
+    format!("key_results = [\n{}\n]\n", results.join(",\n"))
+}
+
+#[test]
+fn key_result_history_takes_linear_time_in_key_results() {
+    let repo = TeamRepo::example();
+    let git = common::git_repo(repo.path());
+    common::commit(&git, "ana", 1_767_000_000, "start");
+    // Every commit changes one key result of many: each point was matched with its series by
+    // a scan of every series, and every point was kept until the end.
+    let (count, commits) = (10_000, 20);
+    for c in 0..commits {
+        let results = key_results(count, c, c + 1);
+        repo.write(
+            "initiatives/many.toml",
+            initiative(&format!("tags = [\"ci\"]\n{results}")),
+        );
+        common::commit(&git, "ana", 1_767_100_000 + 86_400 * c as i64, "step");
+    }
+    let output = timed(&repo, &["history", "many", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let rows = json(&output);
+    let series = rows[0]["key_results"].as_array().unwrap();
+    assert_eq!(series.len(), count);
+    // In the file's order.
+    assert_eq!(
+        (&series[0]["title"], &series[1]["title"]),
+        (&"k0".into(), &"k1".into())
+    );
+    let values = |at: usize| -> Vec<(f64, &str)> {
+        let values = series[at]["values"].as_array().unwrap();
+        values
+            .iter()
+            .map(|p| (p["value"].as_f64().unwrap(), p["date"].as_str().unwrap()))
+            .collect()
+    };
+    // A point for each change of value, and none for the commits that kept it.
+    assert_eq!(values(0), [(1.0, "2025-12-30"), (0.0, "2025-12-31")]);
+    assert_eq!(
+        values(1),
+        [
+            (0.0, "2025-12-30"),
+            (2.0, "2025-12-31"),
+            (0.0, "2026-01-01")
+        ]
+    );
+    assert_eq!(values(19), [(0.0, "2025-12-30"), (20.0, "2026-01-18")]);
+    assert_eq!(values(count - 1), [(0.0, "2025-12-30")]);
+}
+
+#[test]
+fn a_chain_of_symlinks_in_a_commit_is_read_in_linear_time() {
+    let repo = TeamRepo::example();
+    let git = common::git_repo(repo.path());
+    let base = common::commit(&git, "ana", 1_767_000_000, "start");
+    // `l1.toml` links to merge-queue.toml, `l2.toml` to `l1.toml`, and so on: each link is
+    // followed for a few hops, and each hop looked the target up in the whole folder again.
+    let links = 3_000;
+    let root = git.find_commit(base).unwrap().tree().unwrap();
+    let folder = root
+        .get_name("initiatives")
+        .unwrap()
+        .to_object(&git)
+        .unwrap();
+    let mut builder = git.treebuilder(Some(folder.as_tree().unwrap())).unwrap();
+    let mut previous = "merge-queue.toml".to_owned();
+    for link in 1..=links {
+        let target = git.blob(previous.as_bytes()).unwrap();
+        previous = format!("l{link}.toml");
+        builder.insert(&previous, target, 0o120_000).unwrap();
+    }
+    let folder = builder.write().unwrap();
+    let mut builder = git.treebuilder(Some(&root)).unwrap();
+    builder.insert("initiatives", folder, 0o040_000).unwrap();
+    let tree = builder.write().unwrap();
+    let chain = common::commit_tree(&git, tree, &[base]);
+
+    let output = timed(&repo, &["check", "--rev", &chain, "--format", "json"]);
+    let report = json(&output);
+    let found = findings_in(&report);
+    // Eight hops reach merge-queue.toml; a link further away leads nowhere okr follows.
+    let near = of_rule(found, "duplicate-id", "initiatives/l8.toml");
+    let far = of_rule(found, "symlink-outside", "initiatives/l9.toml");
+    assert_eq!((near.len(), far.len()), (0, 1), "{report}");
+    let outside: Vec<_> = found
+        .iter()
+        .filter(|f| f["rule"] == "symlink-outside")
+        .collect();
+    assert_eq!(outside.len(), links - 8, "{report}");
+}

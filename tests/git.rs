@@ -719,3 +719,23 @@ fn history_json_snapshot() {
     assert_exit(&output, 0);
     insta::assert_snapshot!(stdout(&output));
 }
+
+#[test]
+fn history_of_a_theme_id_says_it_is_a_theme() {
+    let repo = traced_history();
+    let output = repo
+        .okr()
+        .args(["history", "boring-deploys"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 2);
+    let text = stderr(&output);
+    assert!(
+        text.contains(
+            "no initiative `boring-deploys` in the history; `boring-deploys` is a theme, and \
+             `okr history` shows initiatives"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("did you mean"), "{text}");
+}

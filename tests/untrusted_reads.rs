@@ -370,3 +370,89 @@ fn an_oversized_blob_is_not_read() {
         }
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_okr_toml_that_is_not_a_regular_file_stops_the_search_for_the_root() {
+    type Make = fn(&Path) -> bool;
+    let cases: [(&str, Make); 5] = [
+        ("a FIFO", |p| {
+            mkfifo(p);
+            true
+        }),
+        ("a folder", |p| {
+            std::fs::create_dir(p).unwrap();
+            true
+        }),
+        ("a FIFO", |p| {
+            // A link inside the repository to a FIFO.
+            mkfifo(&p.parent().unwrap().join("pipe"));
+            std::os::unix::fs::symlink("pipe", p).unwrap();
+            true
+        }),
+        ("a character device", |p| {
+            std::os::unix::fs::symlink("/dev/zero", p).unwrap();
+            true
+        }),
+        ("a socket", |p| {
+            socket(p);
+            true
+        }),
+    ];
+    for (what, make) in cases {
+        // A team repository above the checkout, whose files okr must not read for it.
+        let outer = TeamRepo::example();
+        let inner = outer.file("checkout");
+        std::fs::create_dir(&inner).unwrap();
+        git_repo(&inner);
+        assert!(make(&inner.join("okr.toml")), "{what}");
+        for args in [&["check"][..], &["-C", "checkout", "list"][..]] {
+            let dir = if args[0] == "-C" {
+                outer.path()
+            } else {
+                &inner
+            };
+            let output = run(dir, args);
+            assert_clean_exit(&output, what);
+            let message = stderr(&output);
+            assert_eq!(output.status.code(), Some(2), "{what}: {message}");
+            assert!(
+                message.contains(&format!("file is {what}"))
+                    && message.contains("not a regular file; okr does not open it"),
+                "{what}: {message}"
+            );
+            assert!(message.contains("okr.toml"), "{what}: {message}");
+            assert!(stdout(&output).is_empty(), "{what}: {}", stdout(&output));
+        }
+    }
+}
+
+#[test]
+fn the_search_for_okr_toml_stops_at_the_top_of_a_git_repository() {
+    let outer = TeamRepo::example();
+    let inner = outer.file("checkout");
+    std::fs::create_dir_all(inner.join("sub")).unwrap();
+    git_repo(&inner);
+    for dir in [inner.clone(), inner.join("sub")] {
+        let output = run(&dir, &["list"]);
+        assert_clean_exit(&output, "list");
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{message}");
+        assert!(
+            message.contains("not an okr repository: no okr.toml in")
+                && message.contains("stops at the top of a git repository"),
+            "{message}"
+        );
+    }
+    // Below the top of a git repository, okr.toml is found in a folder above: a team
+    // repository in a folder of a larger one.
+    git_repo(outer.path());
+    let output = run(&outer.file("initiatives/2026-Q1"), &["list"]);
+    assert_clean_exit(&output, "list");
+    assert_exit(&output, 0);
+    assert!(
+        stdout(&output).contains("merge-queue"),
+        "{}",
+        stdout(&output)
+    );
+}

@@ -37,10 +37,25 @@ pub(super) fn run(context: &Context, args: &HistoryArgs) -> Result<ExitCode> {
     if let Some(id) = &args.id
         && rows.is_empty()
     {
-        let ids = history.files.values().map(|h| h.id.as_str());
-        let help = crate::finding::suggestion(id, ids)
-            .map(|s| format!("; {s}"))
-            .unwrap_or_default();
+        // The history holds themes too: only initiatives are candidates, and a theme's id is
+        // named as one.
+        let themes_dir = format!("{}/", config.paths.themes);
+        let theme = history
+            .files
+            .values()
+            .any(|h| &h.id == id && h.file.starts_with(&themes_dir));
+        let ids = history
+            .files
+            .values()
+            .filter(|h| h.file.starts_with(&initiatives_dir))
+            .map(|h| h.id.as_str());
+        let help = if theme {
+            format!("; `{id}` is a theme, and `okr history` shows initiatives")
+        } else {
+            crate::finding::suggestion(id, ids)
+                .map(|s| format!("; {s}"))
+                .unwrap_or_default()
+        };
         return Err(Error::usage(format!(
             "no initiative `{id}` in the history{help}"
         )));
