@@ -65,6 +65,22 @@ repo("tags", {"okr.toml": open_vocabulary(config),
 repo("did-you-mean", {"okr.toml": config.replace("known = [", "known = [" + ",".join(f'"k{b36(i)}"' for i in range(115000)) + ","),
                       "initiatives/bad.toml": without_tags(base) + "tags = [" + ",".join(f'"{b36(i)}z"' for i in range(120000)) + "]\n"})
 repo("long-title", {"initiatives/bad.toml": base.replace('title = "', 'title = "' + "x" * 900000, 1)})
+long = "a" * 400000
+repo("long-suggestion", {"okr.toml": config.replace("known = [", f'known = ["{long}b", '),
+                         "initiatives/bad.toml": without_tags(base) + f'tags = ["{long}c"]\n'})
+repo("orphan-tags", {f"initiatives/orphan-{k}.toml": without_tags(base) + "tags = [" + ",".join(f'"o{k}-{b36(i)}"' for i in range(60000)) + "]\n"
+                     for k in range(4)} | {"okr.toml": open_vocabulary(config)})
+theme = open(os.path.join(team, "themes/boring-deploys.toml")).read()
+repo("dash-word", {"themes/boring-deploys.toml": theme.replace('why = "', 'why = "' + "-1" * 400000, 1)})
+problem = "<&*" * 330000
+themes = {f"themes/t{i}.toml": f'title = "Theme {i}"\nwhy = "w"\nowner = "o"\ntags = ["ci"]\n' for i in range(60)}
+repo("template-filter-work", {
+    "initiatives/canary-deploys.toml": open(os.path.join(team, "initiatives/canary-deploys.toml")).read().replace(
+        'problem = "', f'problem = "{problem}', 1),
+    "templates/index.md.j2": '{% set p = initiatives|selectattr("id","eq","canary-deploys")|first %}'
+                             '{% for i in range(20000) %}{% set _ = ([p.problem] * 10)|mermaid_label %}{% endfor %}ok'})
+repo("template-documents-together", themes | {
+    "templates/objective.md.j2": '{% set s = "x" * 1000000 %}{% for i in range(15) %}{{ s }}{% endfor %}\n'})
 nest = "{% set x = [1, 2, 3, 4, 5, 6, 7, 8] %}" + "{% set x = [x, x, x, x, x, x, x, x] %}" * 9
 for name, template in {
     "template-nested-list": nest + "{{ x }}",
@@ -76,6 +92,14 @@ for name, template in {
 }.items():
     repo(name, {"templates/index.md.j2": template})
 EOF
+
+# A chain of 3,000 links among the initiatives, each to the next: read from git by `diff`.
+mkdir -p "$work/symlink-chain"
+cp -R examples/team/. "$work/symlink-chain/"
+rm -rf "$work/symlink-chain/okrs"
+for i in $(seq 1 3000); do
+  ln -s "link-$((i + 1)).toml" "$work/symlink-chain/initiatives/link-$i.toml"
+done
 
 for dir in "$work"/*/; do
   git -C "$dir" init -q
