@@ -88,8 +88,10 @@ struct Building {
 struct BuildingSeries {
     /// Values newest first until [`BuildingSeries::finish`].
     series: Vec<Series>,
-    /// Where each title's series is in `series`.
-    index: HashMap<String, usize>,
+    /// Where each title's series is in `series`, once there are more than a few: most files
+    /// have one to three key results, and a map for each of 100,000 files costs more than a
+    /// look along three titles.
+    index: Option<HashMap<String, usize, foldhash::fast::RandomState>>,
     /// For each series, when its title was last met (in the order points arrive): the oldest
     /// point, which places the series in the output.
     last_met: Vec<usize>,
@@ -100,8 +102,10 @@ impl BuildingSeries {
     /// A point older than every point so far.
     fn add(&mut self, title: &str, unit: Option<&str>, point: Point) {
         self.met += 1;
-        let Some(&at) = self.index.get(title) else {
-            self.index.insert(title.to_owned(), self.series.len());
+        let Some(at) = self.position(title) else {
+            if let Some(index) = &mut self.index {
+                index.insert(title.to_owned(), self.series.len());
+            }
             self.series.push(Series {
                 title: title.to_owned(),
                 unit: unit.map(str::to_owned),
@@ -122,6 +126,25 @@ impl BuildingSeries {
             _ => series.values.push(point),
         }
     }
+
+    /// Where the series of `title` is, if it has one; the map is built once there are more
+    /// than [`BuildingSeries::FEW`] series.
+    fn position(&mut self, title: &str) -> Option<usize> {
+        if self.index.is_none() && self.series.len() > Self::FEW {
+            let mut index =
+                HashMap::with_capacity_and_hasher(self.series.len() * 2, Default::default());
+            for (at, series) in self.series.iter().enumerate() {
+                index.insert(series.title.clone(), at);
+            }
+            self.index = Some(index);
+        }
+        match &self.index {
+            Some(index) => index.get(title).copied(),
+            None => self.series.iter().position(|s| s.title == title),
+        }
+    }
+
+    const FEW: usize = 8;
 
     /// The series in the order their titles first occur going forward in time (in the file's
     /// order, for the titles of one commit), each with its values oldest first.
