@@ -118,11 +118,6 @@ impl Proof {
         versions.insert((crate::git::blob_id(bytes), bytes.len() as u64));
     }
 
-    /// Forgets `name`.
-    pub fn forget(&mut self, name: &str) {
-        self.written.remove(name);
-    }
-
     /// Forgets every document but those `keep` names: after a render, the proof holds exactly
     /// what okr wrote or had already proven its own.
     pub fn retain(&mut self, keep: &BTreeSet<&str>) {

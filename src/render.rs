@@ -1047,8 +1047,8 @@ pub fn write(root: &Path, dir: &Path, documents: &[(String, String)]) -> Result<
                 Err(e) => return Err(Error::io("remove", &path, e)),
             }
         }
-        // Removed, or changed since and so no longer okr's: either way not okr's to touch.
-        proof.forget(&name);
+        // Removed, or changed since and so no longer okr's: either way the proof lets it go
+        // below, where it keeps only this render's documents.
     }
     for (name, text) in documents {
         if ours.contains(name.as_str()) {

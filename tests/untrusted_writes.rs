@@ -517,3 +517,39 @@ fn output_paths_with_control_characters_or_git_are_bad_config() {
         assert!(!stderr(&output_).contains('\u{1b}'), "{}", stderr(&output_));
     }
 }
+
+/// A document edited by hand to the same length is no longer okr's: its bytes, not its size,
+/// are the proof. And once a theme's document is removed, the proof forgets it.
+#[test]
+fn only_the_recorded_bytes_prove_a_document_and_removed_ones_are_forgotten() {
+    let repo = TeamRepo::example();
+    assert_exit(&render(&repo), 0);
+    // One letter changed: the same size, other bytes.
+    let edited = repo.read("okrs/data-we-trust.md").replacen('a', "b", 1);
+    repo.write("okrs/data-we-trust.md", &edited);
+    let theme = repo.read("themes/data-we-trust.toml");
+    repo.write(
+        "themes/data-we-trust.toml",
+        theme.replacen("title = \"", "title = \"Now: ", 1),
+    );
+    let output = render(&repo);
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("data-we-trust.md"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(repo.read("okrs/data-we-trust.md"), edited);
+    // Its theme goes: the edited file stays.
+    std::fs::remove_file(repo.file("themes/data-we-trust.toml")).unwrap();
+    assert_exit(&render(&repo), 0);
+    assert_eq!(repo.read("okrs/data-we-trust.md"), edited);
+    // A document okr wrote, whose theme goes, is removed and forgotten.
+    std::fs::remove_file(repo.file("themes/see-it-first.toml")).unwrap();
+    assert_exit(&render(&repo), 0);
+    assert!(!repo.file("okrs/see-it-first.md").exists());
+    let proof = std::fs::read_to_string(proof_file(&repo)).unwrap();
+    assert!(!proof.contains("see-it-first.md"), "{proof}");
+    assert!(!proof.contains("data-we-trust.md"), "{proof}");
+    assert!(proof.contains(" README.md"), "{proof}");
+}
