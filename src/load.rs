@@ -546,75 +546,8 @@ fn parse_file<T: DeserializeOwned>(file: &SourceFile) -> ParsedFile<T> {
 /// The text of a file: UTF-8, with a byte-order mark dropped; anything else is a finding.
 pub fn decode(file: &SourceFile) -> Result<Arc<str>, Vec<Finding>> {
     let path = file.path.as_str();
-    let bytes = match &file.content {
-        Content::Bytes(bytes) => bytes,
-        Content::TooLarge(size) => {
-            return Err(vec![
-                Finding::new(
-                    Rule::FileTooLarge,
-                    path,
-                    None,
-                    format!("file is {size} bytes; okr reads files of at most 1 MiB"),
-                )
-                .with_help(
-                    "keep one initiative or theme per file, and long text in linked documents"
-                        .to_owned(),
-                ),
-            ]);
-        }
-        Content::SymlinkOutside(target) => {
-            return Err(vec![
-                Finding::new(
-                    Rule::SymlinkOutside,
-                    path,
-                    None,
-                    format!("symlink leads outside the repository, to `{target}`"),
-                )
-                .with_help("replace the link with the file itself".to_owned()),
-            ]);
-        }
-        // The same rule as any link that leaves the repository: git's own files are not the
-        // repository's, and a team that turns one off means both.
-        Content::SymlinkIntoGit(target) => {
-            return Err(vec![
-                Finding::new(
-                    Rule::SymlinkOutside,
-                    path,
-                    None,
-                    format!(
-                        "symlink leads into `.git`, to `{target}`; okr does not read git's own files"
-                    ),
-                )
-                .with_help("replace the link with the file itself".to_owned()),
-            ]);
-        }
-        Content::NotAFile(special) => {
-            return Err(vec![
-                Finding::new(
-                    Rule::NotAFile,
-                    path,
-                    None,
-                    format!(
-                        "file is {}, not a regular file; okr does not open it",
-                        special.describe()
-                    ),
-                )
-                .with_help(
-                    "replace it with a regular file, or move it out of the folder".to_owned(),
-                ),
-            ]);
-        }
-        Content::Hidden => {
-            return Err(vec![
-                Finding::new(
-                    Rule::HiddenFile,
-                    path,
-                    None,
-                    "hidden file: its name or a folder's on its path starts with `.`, so okr does not read it".to_owned(),
-                )
-                .with_help("rename it without the leading `.` to have it checked, or move it out of the folder".to_owned()),
-            ]);
-        }
+    let Content::Bytes(bytes) = &file.content else {
+        return Err(file.content.unread(path).into_iter().collect());
     };
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(vec![

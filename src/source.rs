@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::finding::{Finding, Rule};
 
 /// Files larger than this are reported, not parsed.
 pub const MAX_FILE_SIZE: u64 = 1 << 20;
@@ -176,6 +177,83 @@ fn read_regular(path: &Path, listed_regular: bool) -> Result<Content> {
 enum Listing {
     Regular,
     Symlink,
+}
+
+impl Content {
+    /// The finding for a file that was not read (too large, a link out of the repository or
+    /// into `.git`, not a regular file, hidden); `None` for bytes that were read.
+    pub fn unread(&self, path: &str) -> Option<Finding> {
+        match self {
+            Content::Bytes(_) => None,
+            Content::TooLarge(size) => {
+                Some(
+                    Finding::new(
+                        Rule::FileTooLarge,
+                        path,
+                        None,
+                        format!("file is {size} bytes; okr reads files of at most 1 MiB"),
+                    )
+                    .with_help(
+                        "keep one initiative or theme per file, and long text in linked documents"
+                            .to_owned(),
+                    ),
+                )
+            }
+            Content::SymlinkOutside(target) => {
+                Some(
+                    Finding::new(
+                        Rule::SymlinkOutside,
+                        path,
+                        None,
+                        format!("symlink leads outside the repository, to `{target}`"),
+                    )
+                    .with_help("replace the link with the file itself".to_owned()),
+                )
+            }
+            // The same rule as any link that leaves the repository: git's own files are not the
+            // repository's, and a team that turns one off means both.
+            Content::SymlinkIntoGit(target) => {
+                Some(
+                    Finding::new(
+                        Rule::SymlinkOutside,
+                        path,
+                        None,
+                        format!(
+                            "symlink leads into `.git`, to `{target}`; okr does not read git's own files"
+                        ),
+                    )
+                    .with_help("replace the link with the file itself".to_owned()),
+                )
+            }
+            Content::NotAFile(special) => {
+                Some(
+                    Finding::new(
+                        Rule::NotAFile,
+                        path,
+                        None,
+                        format!(
+                            "file is {}, not a regular file; okr does not open it",
+                            special.describe()
+                        ),
+                    )
+                    .with_help(
+                        "replace it with a regular file, or move it out of the folder".to_owned(),
+                    ),
+                )
+            }
+            Content::Hidden => {
+                Some(
+                    Finding::new(
+                        Rule::HiddenFile,
+                        path,
+                        None,
+                        "hidden file: its name or a folder's on its path starts with `.`, so okr does not read it".to_owned(),
+                    )
+                    .with_help("rename it without the leading `.` to have it checked, or move it out of the folder".to_owned()),
+                )
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -709,7 +787,7 @@ fn not_a_file(special: Special) -> Error {
         content: Content::NotAFile(special),
     };
     Error::Config {
-        findings: crate::load::decode(&file).err().unwrap_or_default(),
+        findings: file.content.unread(&file.path).into_iter().collect(),
         texts: crate::finding::Texts::new(),
     }
 }
