@@ -100,7 +100,7 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> (Option<Parsed<T>>,
                 // goes in this one round, not one round each.
                 if let Some((_, allowed)) = backticked_list(first_line(&message), "unknown field `")
                 {
-                    let unknown = remove_unknown(&mut table, &error_span, &allowed, "");
+                    let unknown = remove_unknown(&mut table, &error_span, &allowed);
                     if !unknown.is_empty() {
                         for (path, key, key_span) in unknown {
                             let message = format!(
@@ -117,7 +117,7 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> (Option<Parsed<T>>,
                         continue;
                     }
                 }
-                let path = remove_innermost(&mut table, &error_span, "");
+                let path = remove_innermost(&mut table, &error_span);
                 let mut finding = serde_finding(file, &message, Some(error_span));
                 if let (Rule::WrongType, Some(path)) = (finding.rule, &path) {
                     finding.message = format!(
@@ -287,80 +287,33 @@ fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
     outer.start <= inner.start && inner.end <= outer.end.max(outer.start + 1)
 }
 
-/// In the table that directly holds the key at `span`, removes every key that `allowed` does not
-/// list; gives each one's dotted path, name and span, in the table's order.
-fn remove_unknown(
-    table: &mut DeTable<'_>,
-    span: &Range<usize>,
-    allowed: &[String],
-    prefix: &str,
-) -> Vec<(String, String, Range<usize>)> {
-    let join = |key: &str| {
-        if prefix.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{prefix}.{key}")
-        }
-    };
-    for (key, value) in table.iter_mut() {
-        let path = join(key.get_ref());
-        let found = match value.get_mut() {
-            DeValue::Table(inner) => remove_unknown(inner, span, allowed, &path),
-            DeValue::Array(items) => items
-                .iter_mut()
-                .enumerate()
-                .map(|(index, item)| match item.get_mut() {
-                    DeValue::Table(inner) => {
-                        remove_unknown(inner, span, allowed, &format!("{path}.{index}"))
-                    }
-                    _ => Vec::new(),
-                })
-                .find(|found| !found.is_empty())
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        if !found.is_empty() {
-            return found;
-        }
+/// `key`'s dotted path below the table at `prefix`.
+fn dotted(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{prefix}.{key}")
     }
-    if !table.keys().any(|key| contains(&key.span(), span)) {
-        return Vec::new();
-    }
-    let unknown: Vec<(String, String, Range<usize>)> = table
-        .keys()
-        .filter(|key| !allowed.iter().any(|name| name == key.get_ref().as_ref()))
-        .map(|key| (join(key.get_ref()), key.get_ref().to_string(), key.span()))
-        .collect();
-    // One pass: removing keys one by one from an ordered map shifts the rest each time.
-    *table = std::mem::take(table)
-        .into_iter()
-        .filter(|(key, _)| allowed.iter().any(|name| name == key.get_ref().as_ref()))
-        .collect();
-    unknown
 }
 
-/// Removes the innermost key whose key or value span holds `span`; returns its dotted path.
-/// Nested tables are searched first: a table's own span need not cover its keys (`[section]`).
-fn remove_innermost(table: &mut DeTable<'_>, span: &Range<usize>, prefix: &str) -> Option<String> {
-    let join = |key: &str| {
-        if prefix.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{prefix}.{key}")
-        }
-    };
+/// The first answer of `at` for the tables of `table`, innermost first: each nested table (and
+/// each table in an array) is tried before the table that holds it, since a table's own span
+/// need not cover its keys (`[section]`). `at` gets a table and its dotted path.
+fn innermost<'a, R>(
+    table: &mut DeTable<'a>,
+    prefix: &str,
+    at: &mut dyn FnMut(&mut DeTable<'a>, &str) -> Option<R>,
+) -> Option<R> {
     for (key, value) in table.iter_mut() {
-        let path = join(key.get_ref());
+        let path = dotted(prefix, key.get_ref());
         let found = match value.get_mut() {
-            DeValue::Table(inner) => remove_innermost(inner, span, &path),
+            DeValue::Table(inner) => innermost(inner, &path, at),
             DeValue::Array(items) => {
                 items
                     .iter_mut()
                     .enumerate()
                     .find_map(|(index, item)| match item.get_mut() {
-                        DeValue::Table(inner) => {
-                            remove_innermost(inner, span, &format!("{path}.{index}"))
-                        }
+                        DeValue::Table(inner) => innermost(inner, &format!("{path}.{index}"), at),
                         _ => None,
                     })
             }
@@ -370,12 +323,52 @@ fn remove_innermost(table: &mut DeTable<'_>, span: &Range<usize>, prefix: &str) 
             return found;
         }
     }
-    let key = table
-        .iter()
-        .find(|(key, value)| contains(&key.span(), span) || contains(&value.span(), span))
-        .map(|(key, _)| key.get_ref().to_string())?;
-    table.remove(key.as_str());
-    Some(join(&key))
+    at(table, prefix)
+}
+
+/// In the table that directly holds the key at `span`, removes every key that `allowed` does not
+/// list; gives each one's dotted path, name and span, in the table's order.
+fn remove_unknown(
+    table: &mut DeTable<'_>,
+    span: &Range<usize>,
+    allowed: &[String],
+) -> Vec<(String, String, Range<usize>)> {
+    let is_allowed = |key: &str| allowed.iter().any(|name| name == key);
+    innermost(table, "", &mut |table, prefix| {
+        if !table.keys().any(|key| contains(&key.span(), span)) {
+            return None;
+        }
+        let unknown: Vec<(String, String, Range<usize>)> = table
+            .keys()
+            .filter(|key| !is_allowed(key.get_ref()))
+            .map(|key| {
+                (
+                    dotted(prefix, key.get_ref()),
+                    key.get_ref().to_string(),
+                    key.span(),
+                )
+            })
+            .collect();
+        // One pass: removing keys one by one from an ordered map shifts the rest each time.
+        *table = std::mem::take(table)
+            .into_iter()
+            .filter(|(key, _)| is_allowed(key.get_ref()))
+            .collect();
+        (!unknown.is_empty()).then_some(unknown)
+    })
+    .unwrap_or_default()
+}
+
+/// Removes the innermost key whose key or value span holds `span`; returns its dotted path.
+fn remove_innermost(table: &mut DeTable<'_>, span: &Range<usize>) -> Option<String> {
+    innermost(table, "", &mut |table, prefix| {
+        let key = table
+            .iter()
+            .find(|(key, value)| contains(&key.span(), span) || contains(&value.span(), span))
+            .map(|(key, _)| key.get_ref().to_string())?;
+        table.remove(key.as_str());
+        Some(dotted(prefix, &key))
+    })
 }
 
 #[cfg(test)]
