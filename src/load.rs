@@ -165,7 +165,11 @@ pub fn load_config(source: &dyn Source) -> Result<Config> {
         texts.insert(file.path.clone(), text.clone());
         Config::parse(&text)
     });
-    result.map_err(|findings| Error::Config { findings, texts })
+    // okr.toml's findings never pass through `[rules]`, which cap the rest: they are capped here.
+    result.map_err(|findings| Error::Config {
+        findings: crate::finding::cap(findings),
+        texts,
+    })
 }
 
 /// One folder, read: per file (in path order), what it built and what the rules that span

@@ -76,8 +76,6 @@ pub fn findings(
     texts: &Texts,
     color: bool,
 ) -> io::Result<()> {
-    // Findings that did not pass through `[rules]` (okr.toml's own) are capped here.
-    let findings = &crate::finding::cap(findings.to_vec());
     match format {
         Format::Human => human(out, findings, texts, color),
         Format::Github => github(out, findings, texts),

@@ -698,3 +698,22 @@ fn a_chain_of_symlinks_in_a_commit_is_read_in_linear_time() {
         .collect();
     assert_eq!(outside.len(), links - 8, "{report}");
 }
+
+/// okr.toml's own findings, which no `[rules]` level applies to, are capped as well.
+#[test]
+fn findings_in_okr_toml_are_capped_too() {
+    let repo = TeamRepo::example();
+    let config = repo.read("okr.toml");
+    let unknown: String = (0..150).map(|i| format!("k{i} = 1\n")).collect();
+    repo.write("okr.toml", format!("{unknown}{config}"));
+    for command in ["check", "list"] {
+        let output = timed(&repo, &[command]);
+        assert_exit(&output, 2);
+        let text = stderr(&output);
+        assert_eq!(text.matches("error[unknown-field]").count(), 101, "{text}");
+        assert!(
+            text.contains("and 50 more `unknown-field` findings in this file"),
+            "{text}"
+        );
+    }
+}
