@@ -1,5 +1,4 @@
-//! Git, through git2, and gitoxide's object store for the trees of a history walk. The only
-//! module that touches either; no type of theirs leaves it.
+//! Git, through git2: the only module that touches it; no type of git2's leaves it.
 
 use std::cell::RefCell;
 use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
@@ -32,9 +31,7 @@ pub struct Repo {
 impl Repo {
     /// Opens the git repository containing `root` (the folder with okr.toml).
     pub fn open(root: &Path) -> Result<Repo> {
-        // okr only reads what git already verified when it wrote it; re-hashing every object
-        // on read doubles the cost of a walk or of reading a revision.
-        git2::opts::strict_hash_verification(false);
+        trust_objects();
         let repo = Repository::discover(root).map_err(|e| {
             if e.code() == ErrorCode::NotFound {
                 git_error(format!(
@@ -185,17 +182,11 @@ impl Repo {
         in_work_tree(&self.prefix, path)
     }
 
-    fn relative<'a>(&self, full: &'a str) -> &'a str {
-        in_team_repository(&self.prefix, full)
-    }
-
     /// Every commit reachable from `from` that changed a `.toml` file below `dirs`, newest
     /// first. Merge commits are skipped, as `git log` does by default. Renames are a file
     /// deleted and one added in the same commit with the same contents or the same name (an id
     /// moved to another folder).
     pub fn walk(&self, from: &str, options: &Walk<'_>) -> Result<Vec<CommitChanges>> {
-        // libgit2 re-hashes every object it reads; a walk only reads, and this halves its cost.
-        git2::opts::strict_hash_verification(false);
         let fail = |e: git2::Error| git_error(e.message());
         let from = Oid::from_str(from).map_err(fail)?;
         let hide = options.hide.map(Oid::from_str).transpose().map_err(fail)?;
@@ -222,36 +213,7 @@ impl Repo {
             }
         };
         let dirs: Vec<String> = options.dirs.iter().map(|d| self.full(d)).collect();
-        let trees = Trees::open(&self.repo)?;
-        let mut out = Vec::new();
-        for id in ids {
-            let commit = self.repo.find_commit(id).map_err(fail)?;
-            if commit.parent_count() > 1 {
-                continue;
-            }
-            let tree = commit.tree_id();
-            let parent = match commit.parent_id(0) {
-                Ok(parent) => Some(self.repo.find_commit(parent).map_err(fail)?.tree_id()),
-                Err(_) => None,
-            };
-            let mut raw = Vec::new();
-            for dir in &dirs {
-                let old = match parent {
-                    Some(parent) => trees.subtree(parent, dir)?,
-                    None => None,
-                };
-                let new = trees.subtree(tree, dir)?;
-                trees.diff(old.as_deref(), new.as_deref(), dir, &mut raw)?;
-            }
-            if raw.is_empty() {
-                continue;
-            }
-            out.push(CommitChanges {
-                commit: info(&commit),
-                changes: self.changes(raw),
-            });
-        }
-        Ok(out)
+        walk_commits(&self.repo, &ids, &dirs, &self.prefix)
     }
 
     /// The commits reachable from `from` with a commit time at or after `since`, newest first,
@@ -281,47 +243,6 @@ impl Repo {
         Ok(out)
     }
 
-    /// Classifies raw differences, pairing deletions with additions into renames.
-    fn changes(&self, raw: Vec<(String, Option<Oid>, Option<Oid>)>) -> Vec<Change> {
-        let stem = |p: &str| crate::document::stem(p).to_owned();
-        let mut deleted: Vec<(String, Oid)> = raw
-            .iter()
-            .filter_map(|(p, old, new)| match (old, new) {
-                (Some(old), None) => Some((p.clone(), *old)),
-                _ => None,
-            })
-            .collect();
-        let mut changes = Vec::new();
-        for (path, old, new) in &raw {
-            let Some(new) = new else { continue };
-            let kind = if old.is_some() {
-                ChangeKind::Modified
-            } else if let Some(index) = deleted
-                .iter()
-                .position(|(_, id)| id == new)
-                .or_else(|| deleted.iter().position(|(p, _)| stem(p) == stem(path)))
-            {
-                let (from, _) = deleted.remove(index);
-                ChangeKind::Renamed(self.relative(&from).to_owned())
-            } else {
-                ChangeKind::Added
-            };
-            changes.push(Change {
-                path: self.relative(path).to_owned(),
-                kind,
-                blob: Some(new.to_string()),
-            });
-        }
-        for (path, _) in deleted {
-            changes.push(Change {
-                path: self.relative(&path).to_owned(),
-                kind: ChangeKind::Deleted,
-                blob: None,
-            });
-        }
-        changes
-    }
-
     /// Whether `ancestor` is `commit` or one of its ancestors.
     pub fn is_ancestor(&self, ancestor: &str, commit: &str) -> bool {
         match (Oid::from_str(ancestor), Oid::from_str(commit)) {
@@ -343,20 +264,14 @@ impl Repo {
     /// The bytes of a blob named by [`Change::blob`]; `None` for one over [`MAX_FILE_SIZE`],
     /// which is not read.
     pub fn blob(&self, id: &str) -> Result<Option<Vec<u8>>> {
-        let oid = Oid::from_str(id).map_err(|e| git_error(e.message()))?;
-        let fail = |e: git2::Error| {
-            git_error(format!(
-                "cannot read blob `{id}`: {}; the clone may be partial",
-                e.message()
-            ))
-        };
-        if blob_size(&self.repo, oid).map_err(fail)? > MAX_FILE_SIZE {
-            return Ok(None);
+        read_blob(&self.repo, id)
+    }
+
+    /// A reader of blobs that any thread may use, each through its own repository handle.
+    pub fn blobs(&self) -> Blobs {
+        Blobs {
+            git_dir: self.repo.path().to_path_buf(),
         }
-        self.repo
-            .find_blob(oid)
-            .map(|b| Some(b.content().to_vec()))
-            .map_err(fail)
     }
 
     /// Which of `files` (path, contents as read from the working tree) differ from HEAD, or are
@@ -372,9 +287,10 @@ impl Repo {
             .ok()
             .and_then(|h| h.peel_to_tree().ok())
             .map(|tree| tree.id());
-        // Each folder's tree is read once (through gitoxide, as a walk reads them: a large
-        // folder is a long delta chain), and each file found in it by name.
-        let trees = Trees::open(&self.repo).ok();
+        // Each folder's tree is read and parsed once, as a walk reads them, and each file found
+        // in it by name.
+        let odb = self.repo.odb().ok();
+        let trees = odb.as_ref().map(Trees::new);
         let mut folders: HashMap<&str, Option<Rc<Tree>>> = HashMap::new();
         files
             .iter()
@@ -385,10 +301,7 @@ impl Repo {
                     let (trees, head) = (trees.as_ref()?, head?);
                     trees.subtree(head, &self.full(dir)).ok().flatten()
                 });
-                let committed = folder
-                    .as_ref()
-                    .and_then(|tree| tree.blob(name.as_bytes()))
-                    .and_then(|id| Oid::from_bytes(id.as_bytes()).ok());
+                let committed = folder.as_ref().and_then(|tree| tree.blob(name.as_bytes()));
                 committed != *current
             })
             .map(|((path, _), _)| (*path).to_owned())
@@ -558,6 +471,122 @@ impl Repo {
     }
 }
 
+/// The changes of each commit of `ids` (newest first) below `dirs`: see [`Repo::walk`].
+///
+/// The walk stays on one core. libgit2 keeps one cache of delta bases per pack for all
+/// handles, and empties all of it when it is full: two cores walking two parts of the history
+/// emptied each other's bases and took more time than one.
+fn walk_commits(
+    repo: &Repository,
+    ids: &[Oid],
+    dirs: &[String],
+    prefix: &str,
+) -> Result<Vec<CommitChanges>> {
+    let fail = |e: git2::Error| git_error(e.message());
+    let odb = repo.odb().map_err(fail)?;
+    let trees = Trees::new(&odb);
+    let mut out = Vec::new();
+    for &id in ids {
+        let commit = repo.find_commit(id).map_err(fail)?;
+        if commit.parent_count() > 1 {
+            continue;
+        }
+        let tree = commit.tree_id();
+        let parent = match commit.parent_id(0) {
+            Ok(parent) => Some(repo.find_commit(parent).map_err(fail)?.tree_id()),
+            Err(_) => None,
+        };
+        let mut raw = Vec::new();
+        for dir in dirs {
+            let old = match parent {
+                Some(parent) => trees.subtree(parent, dir)?,
+                None => None,
+            };
+            let new = trees.subtree(tree, dir)?;
+            trees.diff(old.as_deref(), new.as_deref(), dir, &mut raw)?;
+        }
+        if raw.is_empty() {
+            continue;
+        }
+        out.push(CommitChanges {
+            commit: info(&commit),
+            changes: changes(prefix, raw),
+        });
+    }
+    Ok(out)
+}
+
+/// Classifies raw differences, pairing deletions with additions into renames.
+fn changes(prefix: &str, raw: Vec<(String, Option<Oid>, Option<Oid>)>) -> Vec<Change> {
+    let stem = |p: &str| crate::document::stem(p).to_owned();
+    let mut deleted: Vec<(String, Oid)> = raw
+        .iter()
+        .filter_map(|(p, old, new)| match (old, new) {
+            (Some(old), None) => Some((p.clone(), *old)),
+            _ => None,
+        })
+        .collect();
+    let mut changes = Vec::new();
+    for (path, old, new) in &raw {
+        let Some(new) = new else { continue };
+        let kind = if old.is_some() {
+            ChangeKind::Modified
+        } else if let Some(index) = deleted
+            .iter()
+            .position(|(_, id)| id == new)
+            .or_else(|| deleted.iter().position(|(p, _)| stem(p) == stem(path)))
+        {
+            let (from, _) = deleted.remove(index);
+            ChangeKind::Renamed(in_team_repository(prefix, &from).to_owned())
+        } else {
+            ChangeKind::Added
+        };
+        changes.push(Change {
+            path: in_team_repository(prefix, path).to_owned(),
+            kind,
+            blob: Some(new.to_string()),
+        });
+    }
+    for (path, _) in deleted {
+        changes.push(Change {
+            path: in_team_repository(prefix, &path).to_owned(),
+            kind: ChangeKind::Deleted,
+            blob: None,
+        });
+    }
+    changes
+}
+
+/// Reads blobs on any thread: see [`Repo::blobs`].
+#[derive(Debug, Clone)]
+pub struct Blobs {
+    git_dir: std::path::PathBuf,
+}
+
+impl Blobs {
+    /// As [`Repo::blob`], through this thread's own repository handle.
+    pub fn read(&self, id: &str) -> Result<Option<Vec<u8>>> {
+        with_thread_repo(&self.git_dir, |repo| read_blob(repo, id))
+    }
+}
+
+/// The bytes of the blob `id` (hex); `None` for one over [`MAX_FILE_SIZE`], which is not read.
+fn read_blob(repo: &Repository, id: &str) -> Result<Option<Vec<u8>>> {
+    let oid = Oid::from_str(id).map_err(|e| git_error(e.message()))?;
+    let fail = |e: git2::Error| {
+        git_error(format!(
+            "cannot read blob `{id}`: {}; the clone may be partial",
+            e.message()
+        ))
+    };
+    if blob_size(repo, oid).map_err(fail)? > MAX_FILE_SIZE {
+        return Ok(None);
+    }
+    repo.find_blob(oid)
+        .map(|b| Some(b.content().to_vec()))
+        .map_err(fail)
+}
+
 /// Runs `f` with this thread's own handle on the repository at `git_dir`, opened once per
 /// thread: a handle keeps its pack indexes and caches, so reusing it is what makes parallel
 /// reads cheap.
@@ -598,24 +627,24 @@ fn in_team_repository<'a>(prefix: &str, full: &'a str) -> &'a str {
     }
 }
 
-/// Tree objects for a history walk, read through gitoxide's object store. A walk reads every
-/// version of each changed folder, newest first, and in a pack each version is stored as a
-/// delta of another. gitoxide keeps recently read objects in its pack cache, so a version
-/// costs about one delta from the version read before it; libgit2 rebuilds each version from
-/// the base of its delta chain, which for a folder of thousands of files costs far more.
+/// Tree objects for a history walk, read through libgit2's object database and parsed here.
+/// Hash verification is off for the process ([`trust_objects`]): git verified each object when
+/// it wrote it, and re-hashing every tree read doubled the cost of a walk.
 ///
-/// The folders read last are also kept parsed: a commit's parent holds the version of a
-/// folder that the walk read as the commit's own, so each version is read and parsed once.
-struct Trees {
-    objects: gix_odb::Handle,
-    recent: RefCell<VecDeque<(gix_hash::ObjectId, Rc<Tree>)>>,
-    spare: RefCell<Option<Tree>>,
+/// The folders read last are kept parsed: a commit's parent holds the version of a folder that
+/// the walk read as the commit's own, so each version is read and parsed once. Entries are
+/// found in the object's own bytes, which are never copied.
+struct Trees<'o> {
+    odb: &'o git2::Odb<'o>,
+    recent: RefCell<VecDeque<(Oid, Rc<Tree<'o>>)>>,
+    /// The entry list of the tree last dropped, whose memory is used again.
+    spare: RefCell<Vec<Entry>>,
 }
 
-/// A parsed tree: its bytes, and where each entry lies in them.
+/// A parsed tree: its object, and where each entry lies in the object's bytes.
 #[derive(Default)]
-struct Tree {
-    bytes: Vec<u8>,
+struct Tree<'o> {
+    object: Option<git2::OdbObject<'o>>,
     entries: Vec<Entry>,
 }
 
@@ -624,139 +653,176 @@ struct Tree {
 struct Entry {
     name: (u32, u32),
     oid: u32,
-    mode: gix_object::tree::EntryMode,
+    mode: u32,
 }
 
-impl Tree {
-    /// Finds the entries of the tree in `self.bytes`, reusing the list's memory.
-    fn parse(&mut self) -> Result<()> {
-        let bytes = &self.bytes;
-        let base = bytes.as_ptr() as usize;
-        let offset = |slice: &[u8]| {
-            u32::try_from(slice.as_ptr() as usize - base)
-                .map_err(|_| git_error("a tree over 4 GiB"))
-        };
-        self.entries.clear();
-        for entry in gix_object::TreeRefIter::from_bytes(bytes, gix_hash::Kind::Sha1) {
-            let e = entry.map_err(|e| git_error(format!("cannot parse a tree: {e}")))?;
-            self.entries.push(Entry {
-                name: (
-                    offset(e.filename)?,
-                    offset(&e.filename[e.filename.len()..])?,
-                ),
-                oid: offset(e.oid.as_bytes())?,
-                mode: e.mode,
-            });
+/// The length of a (SHA-1) object id in a tree's bytes.
+const OID_LEN: usize = 20;
+
+impl Entry {
+    fn is_tree(&self) -> bool {
+        self.mode & 0o170_000 == 0o040_000
+    }
+
+    /// A file (executable or not) or a symlink; not a folder and not a submodule.
+    fn is_blob_or_symlink(&self) -> bool {
+        matches!(self.mode & 0o170_000, 0o100_000 | 0o120_000)
+    }
+
+    /// The entry's name in `bytes`, the bytes of the tree it was parsed from.
+    fn name<'b>(&self, bytes: &'b [u8]) -> &'b [u8] {
+        &bytes[self.name.0 as usize..self.name.1 as usize]
+    }
+
+    /// The entry's object id in `bytes`, as the 20 bytes the tree holds.
+    fn oid<'b>(&self, bytes: &'b [u8]) -> &'b [u8] {
+        let at = self.oid as usize;
+        &bytes[at..at + OID_LEN]
+    }
+}
+
+/// Finds the entries of a tree object, `<octal mode> <name>\0<20-byte id>` each, into `entries`.
+fn parse_tree(bytes: &[u8], entries: &mut Vec<Entry>) -> Result<()> {
+    let malformed = || git_error("cannot parse a tree: the object is malformed");
+    if u32::try_from(bytes.len()).is_err() {
+        return Err(git_error("cannot parse a tree over 4 GiB"));
+    }
+    entries.clear();
+    let mut at = 0;
+    while at < bytes.len() {
+        let mut mode = 0_u32;
+        let space = at
+            + bytes[at..]
+                .iter()
+                .position(|&b| b == b' ')
+                .ok_or_else(malformed)?;
+        if space == at || space - at > 7 {
+            return Err(malformed());
         }
-        Ok(())
+        for &digit in &bytes[at..space] {
+            if !(b'0'..=b'7').contains(&digit) {
+                return Err(malformed());
+            }
+            mode = mode << 3 | u32::from(digit - b'0');
+        }
+        let name = space + 1;
+        let nul = name
+            + bytes[name..]
+                .iter()
+                .position(|&b| b == 0)
+                .ok_or_else(malformed)?;
+        if nul == name || nul + 1 + OID_LEN > bytes.len() {
+            return Err(malformed());
+        }
+        // Every offset is below the length, which fits in a u32.
+        entries.push(Entry {
+            name: (name as u32, nul as u32),
+            oid: (nul + 1) as u32,
+            mode,
+        });
+        at = nul + 1 + OID_LEN;
+    }
+    Ok(())
+}
+
+impl Tree<'_> {
+    fn bytes(&self) -> &[u8] {
+        self.object.as_ref().map_or(&[], |o| o.data())
     }
 
     fn name(&self, entry: &Entry) -> &[u8] {
-        &self.bytes[entry.name.0 as usize..entry.name.1 as usize]
+        entry.name(self.bytes())
     }
 
-    fn oid(&self, entry: &Entry) -> &gix_hash::oid {
-        let at = entry.oid as usize;
-        gix_hash::oid::from_bytes_unchecked(
-            &self.bytes[at..at + gix_hash::Kind::Sha1.len_in_bytes()],
-        )
+    /// The entry's object id, as the 20 bytes the tree holds.
+    fn oid(&self, entry: &Entry) -> &[u8] {
+        entry.oid(self.bytes())
+    }
+
+    fn id(&self, entry: &Entry) -> Oid {
+        Oid::from_bytes(self.oid(entry)).unwrap_or(Oid::ZERO_SHA1)
     }
 
     /// The blob (or symlink) named `name`, found by its place in git's order.
-    fn blob(&self, name: &[u8]) -> Option<&gix_hash::oid> {
+    fn blob(&self, name: &[u8]) -> Option<Oid> {
         let at = self
             .entries
-            .binary_search_by(|e| git_order((self.name(e), e.mode.is_tree()), (name, false)))
+            .binary_search_by(|e| git_order((self.name(e), e.is_tree()), (name, false)))
             .ok()?;
         let entry = &self.entries[at];
-        entry.mode.is_blob_or_symlink().then(|| self.oid(entry))
-    }
-
-    /// git's order of two entries, one of this tree and one of `other`.
-    fn order(&self, a: &Entry, other: &Tree, b: &Entry) -> std::cmp::Ordering {
-        git_order(
-            (self.name(a), a.mode.is_tree()),
-            (other.name(b), b.mode.is_tree()),
-        )
+        entry.is_blob_or_symlink().then(|| self.id(entry))
     }
 }
 
-impl Trees {
-    /// The pack cache's memory: enough for the versions of several large folders.
-    const CACHE_BYTES: usize = 64 << 20;
+/// Turns libgit2's hash verification off for the process: okr only reads objects that git
+/// verified when it wrote them, and re-hashing each object read doubled the cost of a walk and
+/// of reading a revision.
+fn trust_objects() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| git2::opts::strict_hash_verification(false));
+}
+
+impl<'o> Trees<'o> {
     /// How many parsed trees are kept: a commit's and its parent's, of each folder a commit
     /// may change (the top, the folders walked and the period folders in them).
     const RECENT: usize = 32;
 
-    fn open(repo: &Repository) -> Result<Trees> {
-        let mut objects = gix_odb::at(repo.commondir().join("objects"), gix_hash::Kind::Sha1)
-            .map_err(|e| git_error(format!("cannot open the object store: {e}")))?;
-        objects.set_pack_cache(|| {
-            Box::new(gix_pack::cache::lru::MemoryCappedHashmap::new(
-                Trees::CACHE_BYTES,
-            ))
-        });
-        Ok(Trees {
-            objects,
+    fn new(odb: &'o git2::Odb<'o>) -> Trees<'o> {
+        Trees {
+            odb,
             recent: RefCell::new(VecDeque::with_capacity(Trees::RECENT)),
-            spare: RefCell::new(None),
-        })
+            spare: RefCell::new(Vec::new()),
+        }
     }
 
     /// The tree `id`, parsed.
-    fn read(&self, id: &gix_hash::oid) -> Result<Rc<Tree>> {
-        use gix_object::Find as _;
-        if let Some((_, tree)) = self.recent.borrow().iter().find(|(key, _)| &**key == id) {
+    fn read(&self, id: Oid) -> Result<Rc<Tree<'o>>> {
+        if let Some((_, tree)) = self.recent.borrow().iter().find(|(key, _)| *key == id) {
             return Ok(Rc::clone(tree));
         }
-        // A large folder is megabytes: the memory of the tree last dropped is used again.
-        let mut tree = self.spare.take().unwrap_or_default();
-        let found = self
-            .objects
-            .try_find(id, &mut tree.bytes)
-            .map(|data| data.map(|d| (d.kind, d.data.as_ptr() as usize, d.data.len())));
-        match found {
-            Ok(Some((gix_object::Kind::Tree, at, len))) => {
-                // The object is where the store says, which is the whole buffer in practice.
-                let start = at - tree.bytes.as_ptr() as usize;
-                tree.bytes.truncate(start + len);
-                tree.bytes.drain(..start);
-                tree.parse()?;
-            }
-            Ok(Some(_)) => return Err(git_error(format!("object `{id}` is not a tree"))),
-            Ok(None) => {
-                return Err(git_error(format!(
+        let object = self.odb.read(id).map_err(|e| {
+            if e.code() == ErrorCode::NotFound {
+                git_error(format!(
                     "tree `{id}` is missing from the repository; the clone may be partial"
-                )));
+                ))
+            } else {
+                git_error(format!("cannot read tree `{id}`: {}", e.message()))
             }
-            Err(e) => return Err(git_error(format!("cannot read tree `{id}`: {e}"))),
+        })?;
+        if object.kind() != ObjectType::Tree {
+            return Err(git_error(format!("object `{id}` is not a tree")));
         }
-        let tree = Rc::new(tree);
+        let mut entries = self.spare.take();
+        parse_tree(object.data(), &mut entries)?;
+        let tree = Rc::new(Tree {
+            object: Some(object),
+            entries,
+        });
         let mut recent = self.recent.borrow_mut();
         if recent.len() == Trees::RECENT
             && let Some((_, dropped)) = recent.pop_back()
             && let Ok(dropped) = Rc::try_unwrap(dropped)
         {
-            self.spare.replace(Some(dropped));
+            self.spare.replace(dropped.entries);
         }
-        recent.push_front((id.to_owned(), Rc::clone(&tree)));
+        recent.push_front((id, Rc::clone(&tree)));
         Ok(tree)
     }
 
     /// The folder `dir` (`/`-separated, empty for the top) in the tree `root`; `None` when
     /// there is no such folder.
-    fn subtree(&self, root: Oid, dir: &str) -> Result<Option<Rc<Tree>>> {
-        let mut tree = self.read(&gix_hash::ObjectId::from_bytes_or_panic(root.as_bytes()))?;
+    fn subtree(&self, root: Oid, dir: &str) -> Result<Option<Rc<Tree<'o>>>> {
+        let mut tree = self.read(root)?;
         for part in dir.split('/').filter(|p| !p.is_empty()) {
             let Some(entry) = tree
                 .entries
                 .iter()
-                .find(|e| e.mode.is_tree() && tree.name(e) == part.as_bytes())
+                .find(|e| e.is_tree() && tree.name(e) == part.as_bytes())
             else {
                 return Ok(None);
             };
-            let id = tree.oid(entry).to_owned();
-            tree = self.read(&id)?;
+            let id = tree.id(entry);
+            tree = self.read(id)?;
         }
         Ok(Some(tree))
     }
@@ -767,17 +833,22 @@ impl Trees {
     /// changed folder of every commit.
     fn diff(
         &self,
-        old: Option<&Tree>,
-        new: Option<&Tree>,
+        old: Option<&Tree<'o>>,
+        new: Option<&Tree<'o>>,
         path: &str,
         out: &mut Vec<(String, Option<Oid>, Option<Oid>)>,
     ) -> Result<()> {
         let empty = Tree::default();
         let (old, new) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
+        // Each tree's bytes are asked of libgit2 once, not at every entry.
+        let (old_bytes, new_bytes) = (old.bytes(), new.bytes());
         let (mut i, mut j) = (0, 0);
         while i < old.entries.len() || j < new.entries.len() {
             let (left, right) = match (old.entries.get(i), new.entries.get(j)) {
-                (Some(x), Some(y)) => match old.order(x, new, y) {
+                (Some(x), Some(y)) => match git_order(
+                    (x.name(old_bytes), x.is_tree()),
+                    (y.name(new_bytes), y.is_tree()),
+                ) {
                     std::cmp::Ordering::Less => (Some(x), None),
                     std::cmp::Ordering::Greater => (None, Some(y)),
                     std::cmp::Ordering::Equal => (Some(x), Some(y)),
@@ -787,32 +858,31 @@ impl Trees {
             i += usize::from(left.is_some());
             j += usize::from(right.is_some());
             if let (Some(l), Some(r)) = (left, right)
-                && old.oid(l) == new.oid(r)
+                && l.oid(old_bytes) == r.oid(new_bytes)
             {
                 continue;
             }
             let name = match (left, right) {
-                (Some(l), _) => String::from_utf8_lossy(old.name(l)),
-                (None, Some(r)) => String::from_utf8_lossy(new.name(r)),
+                (Some(l), _) => String::from_utf8_lossy(l.name(old_bytes)),
+                (None, Some(r)) => String::from_utf8_lossy(r.name(new_bytes)),
                 (None, None) => break,
             };
             if name.starts_with('.') {
                 continue;
             }
             let child = format!("{path}/{name}");
-            let tree_of = |tree: &Tree, e: Option<&Entry>| -> Result<Option<Rc<Tree>>> {
+            let tree_of = |tree: &Tree<'o>, e: Option<&Entry>| -> Result<Option<Rc<Tree<'o>>>> {
                 match e {
-                    Some(e) if e.mode.is_tree() => self.read(tree.oid(e)).map(Some),
+                    Some(e) if e.is_tree() => self.read(tree.id(e)).map(Some),
                     _ => Ok(None),
                 }
             };
-            if left.is_some_and(|e| e.mode.is_tree()) || right.is_some_and(|e| e.mode.is_tree()) {
+            if left.is_some_and(Entry::is_tree) || right.is_some_and(Entry::is_tree) {
                 let (old_tree, new_tree) = (tree_of(old, left)?, tree_of(new, right)?);
                 self.diff(old_tree.as_deref(), new_tree.as_deref(), &child, out)?;
             }
-            let blob_of = |tree: &Tree, e: Option<&Entry>| {
-                e.filter(|e| e.mode.is_blob_or_symlink())
-                    .and_then(|e| Oid::from_bytes(tree.oid(e).as_bytes()).ok())
+            let blob_of = |tree: &Tree<'o>, e: Option<&Entry>| {
+                e.filter(|e| e.is_blob_or_symlink()).map(|e| tree.id(e))
             };
             let (old_blob, new_blob) = (blob_of(old, left), blob_of(new, right));
             if (old_blob.is_some() || new_blob.is_some()) && name.ends_with(".toml") {
@@ -1211,6 +1281,70 @@ impl Source for GitTree {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trees_parse_as_libgit2_reads_them() {
+        let (_dir, repo) = repo();
+        let git = &repo.repo;
+        let blob = git.blob(b"x = 1\n").unwrap();
+        let mut inner = git.treebuilder(None).unwrap();
+        inner.insert("a.toml", blob, 0o100_644).unwrap();
+        let inner = inner.write().unwrap();
+        let mut top = git.treebuilder(None).unwrap();
+        for (name, id, mode) in [
+            ("b.toml", blob, 0o100_644),
+            ("b", inner, 0o040_000),
+            ("run.sh", blob, 0o100_755),
+            ("link.toml", blob, 0o120_000),
+            ("b-c.toml", blob, 0o100_644),
+        ] {
+            top.insert(name, id, mode).unwrap();
+        }
+        let top = top.write().unwrap();
+        let odb = git.odb().unwrap();
+        let trees = Trees::new(&odb);
+        let tree = trees.read(top).unwrap();
+        let theirs: Vec<(Vec<u8>, Oid, i32)> = git
+            .find_tree(top)
+            .unwrap()
+            .iter()
+            .map(|e| (e.name_bytes().to_vec(), e.id(), e.filemode()))
+            .collect();
+        let ours: Vec<(Vec<u8>, Oid, i32)> = tree
+            .entries
+            .iter()
+            .map(|e| (tree.name(e).to_vec(), tree.id(e), e.mode as i32))
+            .collect();
+        assert_eq!(ours, theirs);
+        assert_eq!(tree.blob(b"b.toml"), Some(blob));
+        assert_eq!(tree.blob(b"link.toml"), Some(blob));
+        assert_eq!(tree.blob(b"b"), None);
+        assert_eq!(
+            trees.subtree(top, "b").unwrap().unwrap().blob(b"a.toml"),
+            Some(blob)
+        );
+        assert!(trees.subtree(top, "nothing").unwrap().is_none());
+        assert!(trees.read(blob).is_err());
+    }
+
+    #[test]
+    fn malformed_trees_are_errors() {
+        let id = [7_u8; 20];
+        let entry = |head: &[u8]| [head, &id[..]].concat();
+        for bytes in [
+            entry(b"100644 a.toml\0")[..30].to_vec(),
+            entry(b"100644a.toml\0"),
+            entry(b"100648 a.toml\0"),
+            entry(b" a.toml\0"),
+            entry(b"100644 \0"),
+            b"100644 a.toml".to_vec(),
+        ] {
+            assert!(parse_tree(&bytes, &mut Vec::new()).is_err(), "{bytes:?}");
+        }
+        let mut entries = Vec::new();
+        parse_tree(&entry(b"40000 q1\0"), &mut entries).unwrap();
+        assert!(entries[0].is_tree() && !entries[0].is_blob_or_symlink());
+    }
 
     fn repo() -> (tempfile::TempDir, Repo) {
         let dir = tempfile::tempdir().unwrap();
