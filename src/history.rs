@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
@@ -203,13 +204,13 @@ pub struct Steps {
     pub changes: Vec<Step>,
 }
 
-/// Reads the key-result values of each changed file, turning a walk into steps.
+/// Reads the key-result values of each changed file, turning a walk into steps, on all cores.
 pub fn steps(
     commits: Vec<CommitChanges>,
-    blob: impl Fn(&str) -> Result<Vec<u8>>,
+    blob: impl Fn(&str) -> Result<Vec<u8>> + Sync,
 ) -> Result<Vec<Steps>> {
     commits
-        .into_iter()
+        .into_par_iter()
         .map(|c| {
             let changes = c
                 .changes
@@ -402,7 +403,8 @@ pub fn load_dirs(repo: &Repo, rev: Option<&str>, dirs: &[&str]) -> Result<Histor
                 },
             )?;
             // A blob over the size limit is not read: no values, as a file that does not parse.
-            let mut steps = steps(walked, |id| Ok(repo.blob(id)?.unwrap_or_default()))?;
+            let blobs = repo.blobs();
+            let mut steps = steps(walked, |id| Ok(blobs.read(id)?.unwrap_or_default()))?;
             if let Some(cache) = cached {
                 steps.extend(cache.steps);
             }
