@@ -11,10 +11,10 @@ use crate::finding::{Finding, Severity};
 use crate::load;
 use crate::model::{Initiative, Measure};
 use crate::portfolio::{Portfolio, Ranked};
-use crate::render::{code, code_cell, markdown_inline, number};
+use crate::render::{code, code_cell, markdown_inline};
 use crate::report;
 use crate::source::Source;
-use crate::table::score;
+use crate::text::{cut, number, score};
 use crate::validate;
 
 /// One side of the comparison.
@@ -662,8 +662,8 @@ pub fn markdown(diff: &Diff) -> String {
             rows.push(format!(
                 "| {who} | {} | {} | {} | {score} | {rank} |",
                 md(&change.field),
-                md(&crate::table::cut(&change.before, 80)),
-                md(&crate::table::cut(&change.after, 80))
+                md(&cut(&change.before, 80)),
+                md(&cut(&change.after, 80))
             ));
         }
     }

@@ -49,6 +49,7 @@ pub mod schema;
 pub(crate) mod score;
 pub mod source;
 pub(crate) mod table;
+pub(crate) mod text;
 pub(crate) mod themes;
 pub mod validate;
 

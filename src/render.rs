@@ -21,6 +21,7 @@ use crate::output;
 use crate::portfolio::{Portfolio, Ranked, RankedTheme};
 use crate::proof::Proof;
 use crate::source::Source;
+use crate::text::{number, progress_bar};
 
 /// The built-in templates, by the file name a team uses to replace one.
 pub const BUILT_IN: &[(&str, &str)] = &[
@@ -142,38 +143,11 @@ pub fn mermaid_label(text: &str) -> String {
         })
         .collect();
     let words = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-    let cut = crate::table::cut(&words, LABEL_LIMIT).replace('…', "...");
+    let cut = crate::text::cut(&words, LABEL_LIMIT).replace('…', "...");
     if cut.is_empty() {
         "untitled".to_owned()
     } else {
         cut
-    }
-}
-
-/// A progress bar of ten cells and a percentage, e.g. `▓▓▓▓░░░░░░ 40%`.
-pub fn progress_bar(progress: Option<f64>) -> String {
-    match progress {
-        None => "no key results".to_owned(),
-        Some(p) => {
-            let p = p.clamp(0.0, 1.0);
-            let filled = (p * 10.0).round() as usize;
-            format!(
-                "{}{} {:.0}%",
-                "▓".repeat(filled),
-                "░".repeat(10 - filled),
-                p * 100.0
-            )
-        }
-    }
-}
-
-/// A number as a person writes it: no `.0` on whole numbers, at most three decimals.
-pub fn number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{value:.0}")
-    } else {
-        let text = format!("{value:.3}");
-        text.trim_end_matches('0').trim_end_matches('.').to_owned()
     }
 }
 
@@ -709,10 +683,10 @@ fn environment(templates: Templates, portfolio: &Portfolio) -> Environment<'stat
         progress_bar(f64::try_from(value).ok())
     });
     env.add_filter("percent", |value: Value| {
-        crate::table::percent(f64::try_from(value).ok())
+        crate::text::percent(f64::try_from(value).ok())
     });
     env.add_filter("score", |value: Value| {
-        crate::table::score(f64::try_from(value).unwrap_or(0.0))
+        crate::text::score(f64::try_from(value).unwrap_or(0.0))
     });
     env.add_filter("num", |state: &State, value: Value| {
         match f64::try_from(value.clone()) {
@@ -1211,12 +1185,7 @@ mod tests {
     }
 
     #[test]
-    fn bars_numbers_and_code() {
-        assert_eq!(progress_bar(Some(0.43)), "▓▓▓▓░░░░░░ 43%");
-        assert_eq!(progress_bar(None), "no key results");
-        assert_eq!(number(120.0), "120");
-        assert_eq!(number(0.8), "0.8");
-        assert_eq!(number(1.0 / 3.0), "0.333");
+    fn code_spans() {
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(code("`x"), "`` `x ``");
         assert_eq!(code(""), "` `");
