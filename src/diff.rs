@@ -11,7 +11,7 @@ use crate::finding::{Finding, Severity};
 use crate::load;
 use crate::model::{Initiative, Measure};
 use crate::portfolio::{Portfolio, Ranked};
-use crate::render::{code, code_cell, markdown_inline};
+use crate::markdown::{code, code_cell, markdown_inline};
 use crate::report;
 use crate::source::Source;
 use crate::text::{cut, number, score};

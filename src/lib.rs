@@ -36,6 +36,7 @@ pub mod git;
 pub mod history;
 mod in_place;
 pub mod load;
+pub(crate) mod markdown;
 pub mod memory;
 pub mod model;
 pub(crate) mod output;
