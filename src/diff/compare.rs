@@ -7,7 +7,7 @@ use super::changes::{
     Changed, Diff, Entry, FieldChange, Move, NewFinding, Renamed, ThemeChange, ThemeEntry, list,
 };
 use super::side::Side;
-use crate::model::{Initiative, Measure};
+use crate::model::{INITIATIVE_KEYS, Initiative, Measure};
 use crate::portfolio::Ranked;
 use crate::report;
 use crate::text::number;
@@ -65,55 +65,40 @@ impl Changes {
     }
 }
 
+/// A field of an initiative as the diff shows it, by its key: one of [`INITIATIVE_KEYS`], or
+/// `file`. `None` for key results, which are compared one by one.
+fn field_text(i: &Initiative, key: &str) -> Option<String> {
+    Some(match key {
+        "title" => i.title.clone(),
+        "problem" => i.problem.clone(),
+        "outcome" => i.outcome.clone().unwrap_or_default(),
+        "owner" => i.owner.clone(),
+        "supporters" => list(&i.supporters),
+        "tags" => list(&i.tags),
+        "impact" => i.impact.name.clone(),
+        "cost" => i.cost.name.clone(),
+        "confidence" => i.confidence.name.clone(),
+        "status" => i.status.to_string(),
+        "period" => i.period.clone().unwrap_or_default(),
+        "depends_on" => list(&i.depends_on),
+        "links" => list(&i.links),
+        "file" => i.file.clone(),
+        _ => return None,
+    })
+}
+
 fn field_changes(before: &Initiative, after: &Initiative) -> Vec<FieldChange> {
     // Most initiatives are unchanged: say so without formatting a single field.
     if before == after {
         return Vec::new();
     }
     let mut changes = Changes::default();
-    let mut push = |field: &str, a: String, b: String| changes.field(field, a, b);
-    push("title", before.title.clone(), after.title.clone());
-    push("problem", before.problem.clone(), after.problem.clone());
-    push(
-        "outcome",
-        before.outcome.clone().unwrap_or_default(),
-        after.outcome.clone().unwrap_or_default(),
-    );
-    push("owner", before.owner.clone(), after.owner.clone());
-    push(
-        "supporters",
-        list(&before.supporters),
-        list(&after.supporters),
-    );
-    push("tags", list(&before.tags), list(&after.tags));
-    push(
-        "impact",
-        before.impact.name.clone(),
-        after.impact.name.clone(),
-    );
-    push("cost", before.cost.name.clone(), after.cost.name.clone());
-    push(
-        "confidence",
-        before.confidence.name.clone(),
-        after.confidence.name.clone(),
-    );
-    push(
-        "status",
-        before.status.to_string(),
-        after.status.to_string(),
-    );
-    push(
-        "period",
-        before.period.clone().unwrap_or_default(),
-        after.period.clone().unwrap_or_default(),
-    );
-    push(
-        "depends_on",
-        list(&before.depends_on),
-        list(&after.depends_on),
-    );
-    push("links", list(&before.links), list(&after.links));
-    push("file", before.file.clone(), after.file.clone());
+    // The file's keys in their order, then where the file is, then key results by title.
+    for key in INITIATIVE_KEYS.iter().chain(&["file"]) {
+        if let (Some(a), Some(b)) = (field_text(before, key), field_text(after, key)) {
+            changes.field(key, a, b);
+        }
+    }
     if before.key_results != after.key_results {
         changes.key_results(&before.key_results, &after.key_results);
     }
@@ -331,5 +316,56 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
         themes_removed,
         themes_changed,
         findings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{KeyResult, Level, Status};
+
+    /// Each key of an initiative's file is compared, in the file's order, then its place and
+    /// its key results: a key added to the list and not to the diff fails here.
+    #[test]
+    fn every_field_of_an_initiative_is_compared_in_order() {
+        let before = Initiative::example();
+        let level = |name: &str| Level {
+            name: name.into(),
+            value: 0.0,
+        };
+        let after = Initiative {
+            id: before.id.clone(),
+            file: "initiatives/moved/a.toml".into(),
+            title: "T2".into(),
+            problem: "P2".into(),
+            outcome: None,
+            owner: "p".into(),
+            supporters: vec![],
+            tags: vec!["u".into()],
+            impact: level("low"),
+            cost: level("l"),
+            confidence: level("low"),
+            status: Status::Done,
+            period: None,
+            depends_on: vec![],
+            links: vec![],
+            key_results: vec![KeyResult {
+                title: before.key_results[0].title.clone(),
+                unit: None,
+                measure: Measure::Milestone { done: true },
+            }],
+        };
+        let fields: Vec<String> = field_changes(&before, &after)
+            .into_iter()
+            .map(|c| c.field)
+            .collect();
+        let mut expected: Vec<String> = INITIATIVE_KEYS
+            .iter()
+            .filter(|key| **key != "key_results")
+            .map(|key| (*key).to_owned())
+            .collect();
+        expected.push("file".to_owned());
+        expected.push(format!("key result `{}`", before.key_results[0].title));
+        assert_eq!(fields, expected);
     }
 }
