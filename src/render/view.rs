@@ -165,7 +165,10 @@ impl minijinja::value::Object for LazyInitiative {
     }
 }
 
-/// The tests' `InitiativeView`'s fields, in order, as templates see them.
+/// What templates see of an initiative, in order: `id`, the keys of its file
+/// ([`INITIATIVE_KEYS`](crate::model::INITIATIVE_KEYS)) with each level's number after its name (`impact_value`), what ranking
+/// adds, and `file`. Spelt out because templates depend on these names; a test derives the
+/// list from the file's keys, so a key added there cannot be missed here.
 const INITIATIVE_FIELDS: &[&str] = &[
     "id",
     "title",
@@ -250,6 +253,7 @@ pub(super) struct TeamView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::INITIATIVE_KEYS;
 
     /// An initiative as templates see it, written out: what [`LazyInitiative`] reads as, field by
     /// field (a test holds the two together).
@@ -311,6 +315,21 @@ mod tests {
             progress: r.progress,
             file: i.file.clone(),
         }
+    }
+
+    #[test]
+    fn templates_see_the_keys_of_the_file_and_what_ranking_adds() {
+        let mut expected = vec!["id".to_owned()];
+        for key in INITIATIVE_KEYS {
+            expected.push((*key).to_owned());
+            if matches!(*key, "impact" | "cost" | "confidence") {
+                expected.push(format!("{key}_value"));
+            }
+        }
+        for added in ["score", "rank", "themes", "progress", "file"] {
+            expected.push(added.to_owned());
+        }
+        assert_eq!(INITIATIVE_FIELDS, expected);
     }
 
     /// The lazy map templates see holds exactly the fields, in order, and the values that the
