@@ -21,6 +21,7 @@ use crate::config::{self, Paths, inside_path};
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Rule, Texts};
 use crate::load;
+use crate::model::INITIATIVE_KEYS;
 use crate::output;
 use crate::source::{Content, Source, WorkTree};
 
@@ -32,22 +33,6 @@ pub enum FileKind {
     Theme,
 }
 
-const INITIATIVE: &[&str] = &[
-    "title",
-    "problem",
-    "outcome",
-    "owner",
-    "supporters",
-    "tags",
-    "impact",
-    "cost",
-    "confidence",
-    "status",
-    "period",
-    "depends_on",
-    "links",
-    "key_results",
-];
 const THEME: &[&str] = &["title", "why", "owner", "tags", "key_results"];
 const KEY_RESULT: &[&str] = &["title", "unit", "baseline", "target", "current", "done"];
 const CONFIG: &[&str] = &["team", "paths", "scales", "scoring", "tags", "rules"];
@@ -75,7 +60,7 @@ const RULES: &[&str] = &[
 pub fn order(kind: FileKind, path: &[String]) -> &'static [&'static str] {
     let path: Vec<&str> = path.iter().map(String::as_str).collect();
     match (kind, path.as_slice()) {
-        (FileKind::Initiative, []) => INITIATIVE,
+        (FileKind::Initiative, []) => INITIATIVE_KEYS,
         (FileKind::Theme, []) => THEME,
         (FileKind::Initiative | FileKind::Theme, ["key_results"]) => KEY_RESULT,
         (FileKind::Config, []) => CONFIG,
@@ -474,7 +459,7 @@ done = false
         let initiative = crate::schema::generate(SchemaKind::Initiative, &scales);
         let mut expected = properties(&initiative);
         expected.sort();
-        assert_eq!(sorted(INITIATIVE), expected);
+        assert_eq!(sorted(INITIATIVE_KEYS), expected);
         let mut expected = properties(&initiative["properties"]["key_results"]["items"]);
         expected.sort();
         assert_eq!(sorted(KEY_RESULT), expected);

@@ -36,6 +36,7 @@ pub mod git;
 pub mod history;
 mod in_place;
 pub mod load;
+pub(crate) mod markdown;
 pub mod memory;
 pub mod model;
 pub(crate) mod output;
@@ -49,6 +50,7 @@ pub mod schema;
 pub(crate) mod score;
 pub mod source;
 pub(crate) mod table;
+pub(crate) mod text;
 pub(crate) mod themes;
 pub mod validate;
 

@@ -157,6 +157,27 @@ pub struct Level {
     pub value: f64,
 }
 
+/// The keys of an initiative's file, in the order `okr fmt` writes them. The one list of an
+/// initiative's fields: `okr fmt` orders by it, `okr diff` compares by it, and templates see
+/// these fields (beside what ranking adds). The checked [`Initiative`] has each of them, after
+/// its `id` and `file` (a test holds the list, the file format and the struct together).
+pub const INITIATIVE_KEYS: &[&str] = &[
+    "title",
+    "problem",
+    "outcome",
+    "owner",
+    "supporters",
+    "tags",
+    "impact",
+    "cost",
+    "confidence",
+    "status",
+    "period",
+    "depends_on",
+    "links",
+    "key_results",
+];
+
 /// A checked initiative.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Initiative {
@@ -178,6 +199,43 @@ pub struct Initiative {
     pub depends_on: Vec<String>,
     pub links: Vec<String>,
     pub key_results: Vec<KeyResult>,
+}
+
+#[cfg(test)]
+impl Initiative {
+    /// An initiative with every field set, for tests.
+    pub(crate) fn example() -> Initiative {
+        let level = |name: &str| Level {
+            name: name.into(),
+            value: 1.0,
+        };
+        Initiative {
+            id: "a".into(),
+            file: "initiatives/a.toml".into(),
+            title: "T".into(),
+            problem: "P".into(),
+            outcome: Some("O".into()),
+            owner: "o".into(),
+            supporters: vec!["s".into()],
+            tags: vec!["t".into()],
+            impact: level("high"),
+            cost: level("s"),
+            confidence: level("high"),
+            status: Status::Active,
+            period: Some("2026-Q1".into()),
+            depends_on: vec!["b".into()],
+            links: vec!["https://x".into()],
+            key_results: vec![KeyResult {
+                title: "k".into(),
+                unit: Some("%".into()),
+                measure: Measure::Numeric {
+                    baseline: 0.0,
+                    target: 1.0,
+                    current: 0.5,
+                },
+            }],
+        }
+    }
 }
 
 /// A checked theme.
@@ -271,6 +329,29 @@ mod tests {
         assert_eq!(numeric(0.0, 10.0, 5.0).progress(), 0.5);
         assert_eq!(numeric(0.0, 10.0, 15.0).progress(), 1.0);
         assert_eq!(numeric(0.0, 10.0, -3.0).progress(), 0.0);
+    }
+
+    /// Every key of the file format, and every field of the checked initiative after `id` and
+    /// `file`, is in the list, in the struct's order.
+    #[test]
+    fn the_initiative_keys_are_the_fields_of_the_format_and_the_struct() {
+        let table = toml::Table::try_from(Initiative::example()).unwrap();
+        let fields: Vec<&str> = table.keys().map(String::as_str).collect();
+        let mut expected = vec!["id", "file"];
+        expected.extend(INITIATIVE_KEYS);
+        assert_eq!(fields, expected);
+
+        let schema = schemars::schema_for!(InitiativeFile).to_value();
+        let mut format: Vec<&str> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        format.sort_unstable();
+        let mut keys = INITIATIVE_KEYS.to_vec();
+        keys.sort_unstable();
+        assert_eq!(format, keys);
     }
 
     #[test]

@@ -4,26 +4,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::portfolio::{Portfolio, Ranked};
-
-/// Scores as tables print them.
-pub fn score(score: f64) -> String {
-    format!("{score:.2}")
-}
-
-pub fn percent(progress: Option<f64>) -> String {
-    progress.map_or_else(|| "-".to_owned(), |p| format!("{:.0}%", p * 100.0))
-}
-
-/// Cuts text to `max` characters, marking the cut, and keeps it on one line.
-pub fn cut(text: &str, max: usize) -> String {
-    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if line.chars().count() <= max {
-        return line;
-    }
-    let mut cut: String = line.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
-}
+use crate::text::{cut, percent, score};
 
 /// Left-aligned columns, numbers right-aligned, two spaces apart. Cells hold the repository's
 /// text: what a terminal would act on is escaped before it is measured.
@@ -251,12 +232,6 @@ pub fn themes_json(portfolio: &Portfolio) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cells_stay_on_one_line_and_short() {
-        assert_eq!(cut("a\nb  c", 10), "a b c");
-        assert_eq!(cut("abcdef", 4), "abc…");
-    }
 
     #[test]
     fn tables_align_numbers_right() {

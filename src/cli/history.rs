@@ -116,7 +116,7 @@ fn table(rows: &[&FileHistory], detail: bool) -> String {
                 let values: Vec<String> = series
                     .values
                     .iter()
-                    .map(|p| format!("{} on {}", crate::render::number(p.value), p.date))
+                    .map(|p| format!("{} on {}", crate::text::number(p.value), p.date))
                     .collect();
                 let line = format!("{}: {}{unit}", h.id, series.title);
                 out.push_str(&format!(

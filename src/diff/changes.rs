@@ -1,0 +1,188 @@
+//! What differs between two sides: the types the comparison fills in, which the comment, the
+//! terminal output and `--format json` all read.
+
+use serde::Serialize;
+
+use crate::finding::Severity;
+use crate::portfolio::Ranked;
+use crate::text::score;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Move<T> {
+    pub before: T,
+    pub after: T,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entry {
+    pub id: String,
+    pub title: String,
+    pub owner: String,
+    pub score: f64,
+    pub rank: usize,
+    pub themes: Vec<String>,
+    pub file: String,
+}
+
+impl Entry {
+    pub(super) fn of(r: &Ranked) -> Entry {
+        Entry {
+            id: r.initiative.id.clone(),
+            title: r.initiative.title.clone(),
+            owner: r.initiative.owner.clone(),
+            score: r.score,
+            rank: r.rank,
+            themes: r.themes.clone(),
+            file: r.initiative.file.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Renamed {
+    pub from: String,
+    pub to: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Changed {
+    pub id: String,
+    pub title: String,
+    /// Fields whose values differ; empty when only the score or rank moved.
+    pub changes: Vec<FieldChange>,
+    pub score: Move<f64>,
+    pub rank: Move<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThemeChange {
+    pub id: String,
+    pub title: String,
+    pub joined: Vec<String>,
+    pub left: Vec<String>,
+    pub score: Move<f64>,
+    pub rank: Move<usize>,
+    pub changes: Vec<FieldChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewFinding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThemeEntry {
+    pub id: String,
+    pub title: String,
+    pub initiatives: Vec<String>,
+}
+
+/// Everything that differs between two sides.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diff {
+    pub base: String,
+    pub head: String,
+    pub added: Vec<Entry>,
+    pub removed: Vec<Entry>,
+    pub renamed: Vec<Renamed>,
+    /// Initiatives whose fields changed, or whose score or rank moved.
+    pub changed: Vec<Changed>,
+    pub themes_added: Vec<ThemeEntry>,
+    pub themes_removed: Vec<ThemeEntry>,
+    pub themes_changed: Vec<ThemeChange>,
+    /// Findings in the head that the base does not have.
+    pub findings: Vec<NewFinding>,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty()
+            && self.removed.is_empty()
+            && self.renamed.is_empty()
+            && self.changed.is_empty()
+            && self.themes_added.is_empty()
+            && self.themes_removed.is_empty()
+            && self.themes_changed.is_empty()
+            && self.findings.is_empty()
+    }
+
+    pub(super) fn edited(&self) -> impl Iterator<Item = &Changed> {
+        self.changed.iter().filter(|c| !c.changes.is_empty())
+    }
+
+    pub(super) fn moved_only(&self) -> impl Iterator<Item = &Changed> {
+        self.changed.iter().filter(|c| c.changes.is_empty())
+    }
+
+    /// One line: "2 added, 1 changed, 3 rank moves, 1 new finding".
+    pub fn summary(&self) -> String {
+        if self.is_empty() {
+            return "no change to initiatives, themes or priorities".to_owned();
+        }
+        let mut parts = Vec::new();
+        let mut count = |n: usize, one: &str, many: &str| {
+            if n > 0 {
+                parts.push(format!("{n} {}", if n == 1 { one } else { many }));
+            }
+        };
+        count(self.added.len(), "initiative added", "initiatives added");
+        count(self.removed.len(), "removed", "removed");
+        count(self.renamed.len(), "renamed", "renamed");
+        count(self.edited().count(), "changed", "changed");
+        let moves = self
+            .changed
+            .iter()
+            .filter(|c| c.rank.before != c.rank.after)
+            .count();
+        count(moves, "rank move", "rank moves");
+        count(
+            self.themes_added.len() + self.themes_removed.len() + self.themes_changed.len(),
+            "theme changed",
+            "themes changed",
+        );
+        let errors = self
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        count(errors, "new error", "new errors");
+        count(self.findings.len() - errors, "new warning", "new warnings");
+        parts.join(", ")
+    }
+}
+
+/// A list as one cell: `a, b`.
+pub(super) fn list(items: &[String]) -> String {
+    items.join(", ")
+}
+
+/// A rank as it reads with its move: `2 ↑ from 5`.
+pub(super) fn rank_move(rank: &Move<usize>) -> String {
+    match rank.before.cmp(&rank.after) {
+        std::cmp::Ordering::Equal => format!("{}", rank.after),
+        std::cmp::Ordering::Greater => format!("{} ↑ from {}", rank.after, rank.before),
+        std::cmp::Ordering::Less => format!("{} ↓ from {}", rank.after, rank.before),
+    }
+}
+
+/// A score as it reads with its move: `1.20 → 2.40`, or one score if it held.
+pub(super) fn score_move(s: &Move<f64>) -> String {
+    if (s.before - s.after).abs() <= crate::portfolio::TIE {
+        score(s.after)
+    } else {
+        format!("{} → {}", score(s.before), score(s.after))
+    }
+}

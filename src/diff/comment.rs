@@ -1,0 +1,211 @@
+//! The pull-request comment: the diff as Markdown tables, long ones folded.
+
+use std::fmt::Write as _;
+
+use super::changes::{Diff, list, rank_move, score_move};
+use crate::finding::Severity;
+use crate::markdown::{code, code_cell, markdown_inline};
+use crate::text::{cut, score};
+
+/// Rows beyond this many go into a folded `<details>` block.
+const FOLD: usize = 10;
+
+fn table(out: &mut String, header: &str, rows: &[String]) {
+    let columns = header.matches('|').count() - 1;
+    let _ = writeln!(out, "{header}");
+    let _ = writeln!(out, "|{}", " --- |".repeat(columns));
+    for row in rows {
+        let _ = writeln!(out, "{row}");
+    }
+}
+
+fn section(out: &mut String, title: &str, header: &str, rows: Vec<String>) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n### {title}\n");
+    if rows.len() > FOLD {
+        let _ = writeln!(out, "<details><summary>{} rows</summary>\n", rows.len());
+        table(out, header, &rows);
+        let _ = writeln!(out, "\n</details>");
+    } else {
+        table(out, header, &rows);
+    }
+}
+
+/// The pull-request comment.
+pub fn markdown(diff: &Diff) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "**okr**: {} ({} → {})",
+        diff.summary(),
+        code(&diff.base),
+        code(&diff.head)
+    );
+    let md = |text: &str| markdown_inline(text);
+    section(
+        &mut out,
+        "Added",
+        "| Rank | Initiative | Owner | Score | Themes |",
+        diff.added
+            .iter()
+            .map(|e| {
+                format!(
+                    "| {} | {} ({}) | {} | {} | {} |",
+                    e.rank,
+                    md(&e.title),
+                    code_cell(&e.id),
+                    md(&e.owner),
+                    score(e.score),
+                    if e.themes.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        md(&list(&e.themes))
+                    }
+                )
+            })
+            .collect(),
+    );
+    section(
+        &mut out,
+        "Removed",
+        "| Was rank | Initiative | Owner | Score |",
+        diff.removed
+            .iter()
+            .map(|e| {
+                format!(
+                    "| {} | {} ({}) | {} | {} |",
+                    e.rank,
+                    md(&e.title),
+                    code_cell(&e.id),
+                    md(&e.owner),
+                    score(e.score)
+                )
+            })
+            .collect(),
+    );
+    section(
+        &mut out,
+        "Renamed",
+        "| From | To | Title |",
+        diff.renamed
+            .iter()
+            .map(|r| {
+                format!(
+                    "| {} | {} | {} |",
+                    code_cell(&r.from),
+                    code_cell(&r.to),
+                    md(&r.title)
+                )
+            })
+            .collect(),
+    );
+    let mut rows = Vec::new();
+    for c in diff.edited() {
+        for (index, change) in c.changes.iter().enumerate() {
+            let (who, rank, score) = if index == 0 {
+                (
+                    format!("{} ({})", md(&c.title), code_cell(&c.id)),
+                    rank_move(&c.rank),
+                    score_move(&c.score),
+                )
+            } else {
+                (String::new(), String::new(), String::new())
+            };
+            rows.push(format!(
+                "| {who} | {} | {} | {} | {score} | {rank} |",
+                md(&change.field),
+                md(&cut(&change.before, 80)),
+                md(&cut(&change.after, 80))
+            ));
+        }
+    }
+    section(
+        &mut out,
+        "Changed",
+        "| Initiative | Field | Before | After | Score | Rank |",
+        rows,
+    );
+    section(
+        &mut out,
+        "Score and rank moves",
+        "| Initiative | Score | Rank |",
+        diff.moved_only()
+            .map(|c| {
+                format!(
+                    "| {} ({}) | {} | {} |",
+                    md(&c.title),
+                    code_cell(&c.id),
+                    score_move(&c.score),
+                    rank_move(&c.rank)
+                )
+            })
+            .collect(),
+    );
+    let mut rows = Vec::new();
+    for t in &diff.themes_added {
+        rows.push(format!(
+            "| {} ({}) | new theme | {} |",
+            md(&t.title),
+            code_cell(&t.id),
+            md(&list(&t.initiatives))
+        ));
+    }
+    for t in &diff.themes_removed {
+        rows.push(format!(
+            "| {} ({}) | removed | {} |",
+            md(&t.title),
+            code_cell(&t.id),
+            md(&list(&t.initiatives))
+        ));
+    }
+    for t in &diff.themes_changed {
+        let mut what = Vec::new();
+        if !t.joined.is_empty() {
+            what.push(format!("joined: {}", list(&t.joined)));
+        }
+        if !t.left.is_empty() {
+            what.push(format!("left: {}", list(&t.left)));
+        }
+        for change in &t.changes {
+            what.push(format!(
+                "{}: {} → {}",
+                change.field, change.before, change.after
+            ));
+        }
+        what.push(format!(
+            "score {}, rank {}",
+            score_move(&t.score),
+            rank_move(&t.rank)
+        ));
+        rows.push(format!(
+            "| {} ({}) | changed | {} |",
+            md(&t.title),
+            code_cell(&t.id),
+            md(&what.join("; "))
+        ));
+    }
+    section(&mut out, "Themes", "| Theme | Change | Details |", rows);
+    section(
+        &mut out,
+        "New findings",
+        "| Severity | Rule | Where | Message |",
+        diff.findings
+            .iter()
+            .map(|f| {
+                let severity = match f.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                };
+                format!(
+                    "| {severity} | {} | {} | {} |",
+                    code_cell(f.rule),
+                    code_cell(&format!("{}:{}:{}", f.file, f.line, f.column)),
+                    md(&f.message)
+                )
+            })
+            .collect(),
+    );
+    out
+}

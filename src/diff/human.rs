@@ -1,0 +1,83 @@
+//! The diff for a terminal: one line an entry, field changes indented below it.
+
+use std::fmt::Write as _;
+
+use super::changes::{Diff, list, rank_move, score_move};
+use crate::text::score;
+
+/// For a terminal: what a terminal would act on in the repository's text is escaped.
+pub fn human(diff: &Diff) -> String {
+    crate::output::terminal_safe(&human_text(diff)).into_owned()
+}
+
+fn human_text(diff: &Diff) -> String {
+    let mut out = format!("{} → {}: {}\n", diff.base, diff.head, diff.summary());
+    for e in &diff.added {
+        let _ = writeln!(
+            out,
+            "+ {} (rank {}, score {}): {}",
+            e.id,
+            e.rank,
+            score(e.score),
+            e.title
+        );
+    }
+    for e in &diff.removed {
+        let _ = writeln!(out, "- {} (was rank {}): {}", e.id, e.rank, e.title);
+    }
+    for r in &diff.renamed {
+        let _ = writeln!(out, "~ {} → {}: {}", r.from, r.to, r.title);
+    }
+    for c in &diff.changed {
+        let _ = writeln!(
+            out,
+            "~ {}: score {}, rank {}",
+            c.id,
+            score_move(&c.score),
+            rank_move(&c.rank)
+        );
+        for change in &c.changes {
+            let _ = writeln!(
+                out,
+                "    {}: {:?} → {:?}",
+                change.field, change.before, change.after
+            );
+        }
+    }
+    for t in &diff.themes_added {
+        let _ = writeln!(out, "+ theme {}: {}", t.id, t.title);
+    }
+    for t in &diff.themes_removed {
+        let _ = writeln!(out, "- theme {}: {}", t.id, t.title);
+    }
+    for t in &diff.themes_changed {
+        let _ = writeln!(
+            out,
+            "~ theme {}: score {}, rank {}",
+            t.id,
+            score_move(&t.score),
+            rank_move(&t.rank)
+        );
+        if !t.joined.is_empty() {
+            let _ = writeln!(out, "    joined: {}", list(&t.joined));
+        }
+        if !t.left.is_empty() {
+            let _ = writeln!(out, "    left: {}", list(&t.left));
+        }
+        for change in &t.changes {
+            let _ = writeln!(
+                out,
+                "    {}: {:?} → {:?}",
+                change.field, change.before, change.after
+            );
+        }
+    }
+    for f in &diff.findings {
+        let _ = writeln!(
+            out,
+            "! {}:{}:{}: {} [{}]",
+            f.file, f.line, f.column, f.message, f.rule
+        );
+    }
+    out
+}

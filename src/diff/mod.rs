@@ -1,0 +1,16 @@
+//! The semantic diff of two revisions, for review: what was added, removed, renamed and
+//! changed, how scores, ranks and themes moved, and which findings the head brings.
+
+mod changes;
+mod comment;
+mod compare;
+mod human;
+mod side;
+
+pub use changes::{
+    Changed, Diff, Entry, FieldChange, Move, NewFinding, Renamed, ThemeChange, ThemeEntry,
+};
+pub use comment::markdown;
+pub use compare::diff;
+pub use human::human;
+pub use side::{Side, short};

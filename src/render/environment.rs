@@ -1,0 +1,172 @@
+//! The minijinja environment templates run in: okr's filters, and the limits on a template's
+//! work (fuel), on what all documents together write, and on what they hold in memory.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use minijinja::value::Value;
+use minijinja::{Environment, ErrorKind, State, UndefinedBehavior};
+
+use super::chart::{CHART_LIMIT, quadrant_chart};
+use super::templates::Templates;
+use crate::error::Error;
+use crate::markdown::{code, markdown_inline, mermaid_label};
+use crate::portfolio::Portfolio;
+use crate::text::{number, progress_bar};
+
+/// Instructions a template may spend, plus this much per initiative: generous for any real
+/// document, and a template that loops for ever stops with an error instead of hanging CI.
+const FUEL: u64 = 2_000_000;
+const FUEL_PER_INITIATIVE: u64 = 2_000;
+/// Charges a filter's work on `bytes` of text against the template's fuel. minijinja charges
+/// the strings a filter is given and the value it returns by their size; okr's filters look at
+/// every character, several times, so they pay for that on top: at this rate a template's
+/// fuel bounds the time its filters take as it bounds its own steps.
+fn charge(state: &State, bytes: usize) -> std::result::Result<(), minijinja::Error> {
+    state.consume_fuel(bytes as u64 / TEXT_BYTES_PER_FUEL)
+}
+
+/// Bytes of text a filter may work through for one fuel (an instruction's cost).
+const TEXT_BYTES_PER_FUEL: u64 = 16;
+
+/// A value as text for okr's text filters: none is empty, a string is itself, a number or a
+/// boolean its few characters. Anything else (a list, a map) is refused: turned into text its
+/// size has no bound that fuel sees (a list repeated lazily, `[x] * n`, is as long as `n`
+/// says), so a template joins it first (`| join(", ")`), which minijinja charges for.
+fn text<'a>(
+    state: &State,
+    filter: &str,
+    value: &'a Value,
+) -> std::result::Result<std::borrow::Cow<'a, str>, minijinja::Error> {
+    use minijinja::value::ValueKind;
+    let text: std::borrow::Cow<'a, str> = match value.kind() {
+        ValueKind::Undefined | ValueKind::None => "".into(),
+        ValueKind::String => value.as_str().unwrap_or_default().into(),
+        ValueKind::Number | ValueKind::Bool => value.to_string().into(),
+        kind => {
+            return Err(minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                format!(
+                    "`{filter}` takes text, not a {kind}; join it first, e.g. `| join(\", \") | {filter}`"
+                ),
+            ));
+        }
+    };
+    charge(state, text.len())?;
+    Ok(text)
+}
+
+pub(super) fn environment(templates: Templates, portfolio: &Portfolio) -> Environment<'static> {
+    let mut env = Environment::new();
+    let mut syntax = minijinja::syntax::SyntaxConfig::builder();
+    syntax
+        .keep_trailing_newline(true)
+        .trim_blocks(true)
+        .lstrip_blocks(true);
+    env.set_syntax(syntax.build().expect("the default delimiters are valid"));
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(
+        FUEL + FUEL_PER_INITIATIVE * portfolio.initiatives.len() as u64,
+    ));
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    env.set_loader(move |name| Ok(templates.get(name)));
+    env.add_filter("md", |state: &State, value: Value| {
+        Ok(markdown_inline(&text(state, "md", &value)?))
+    });
+    env.add_filter("cell", |state: &State, value: Value| {
+        let cell = markdown_inline(&text(state, "cell", &value)?);
+        Ok(if cell.is_empty() {
+            "-".to_owned()
+        } else {
+            cell
+        })
+    });
+    env.add_filter("code", |state: &State, value: Value| {
+        Ok(code(&text(state, "code", &value)?))
+    });
+    env.add_filter("mermaid_label", |state: &State, value: Value| {
+        Ok(mermaid_label(&text(state, "mermaid_label", &value)?))
+    });
+    env.add_filter("bar", |value: Value| {
+        progress_bar(f64::try_from(value).ok())
+    });
+    env.add_filter("percent", |value: Value| {
+        crate::text::percent(f64::try_from(value).ok())
+    });
+    env.add_filter("score", |value: Value| {
+        crate::text::score(f64::try_from(value).unwrap_or(0.0))
+    });
+    env.add_filter("num", |state: &State, value: Value| {
+        match f64::try_from(value.clone()) {
+            Ok(n) => Ok(number(n)),
+            Err(_) => Ok(text(state, "num", &value)?.into_owned()),
+        }
+    });
+    let (max_impact, max_cost) = (
+        portfolio.config.scales.impact.max(),
+        portfolio.config.scales.cost.max(),
+    );
+    env.add_filter("quadrant_chart", move |state: &State, items: Value| {
+        // Only the items the chart shows are read: a list repeated lazily is never made whole.
+        let items: Vec<Value> = items.try_iter()?.take(CHART_LIMIT).collect();
+        for item in &items {
+            let title = item.get_attr("title").unwrap_or_default();
+            charge(state, title.as_str().map_or(0, str::len))?;
+        }
+        Ok(quadrant_chart(&items, max_impact, max_cost))
+    });
+    env
+}
+
+/// What all documents together may weigh: far more than any portfolio's documents need. The
+/// budget is of all of them, not of each: finished documents are held until every one is
+/// rendered, and then written, so a bound per document would let many small themes add up to
+/// gigabytes in memory and on disk.
+pub(super) const OUTPUT_LIMIT: usize = 16 << 20;
+pub(super) const OUTPUT_PER_INITIATIVE: usize = 16 << 10;
+/// What all renderings together may hold at once, beyond what okr held before.
+pub(super) const MEMORY_LIMIT: usize = 48 << 20;
+pub(super) const MEMORY_PER_INITIATIVE: usize = 32 << 10;
+
+/// A document in the making, refused once all documents together pass the output limit: the
+/// engine counts what it writes only after each step, and one step can write a value of any
+/// size. Documents render side by side, so the count is shared and charged as bytes come.
+pub(super) struct LimitedOutput<'a> {
+    pub(super) bytes: Vec<u8>,
+    /// Bytes written by every document so far.
+    pub(super) total: &'a AtomicUsize,
+    pub(super) limit: usize,
+    /// Set when this document's write passed the limit.
+    pub(super) over: bool,
+}
+
+impl std::io::Write for LimitedOutput<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let before = self.total.fetch_add(buf.len(), Ordering::Relaxed);
+        if before.saturating_add(buf.len()) > self.limit {
+            self.over = true;
+            return Err(std::io::Error::other("the documents are too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+pub(super) fn template_error(name: &str, error: &minijinja::Error) -> Error {
+    let mut message = match error.kind() {
+        ErrorKind::UndefinedError => format!("undefined value: {}", error.detail().unwrap_or("")),
+        ErrorKind::OutOfFuel => "the template does too much work; it may loop for ever".to_owned(),
+        _ => error.to_string(),
+    };
+    let at = error.name().unwrap_or(name);
+    if let Some(line) = error.line() {
+        message = format!("line {line} of `{at}`: {message}");
+    }
+    Error::Template {
+        name: name.to_owned(),
+        message,
+    }
+}

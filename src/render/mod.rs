@@ -1,0 +1,159 @@
+//! Rendering the objective documents: a team's templates (or the built-in ones) run in a
+//! minijinja environment with okr's filters, over views of the ranked portfolio.
+//!
+//! `templates` says where templates come from, `environment` holds the filters and the limits
+//! on a template's work, `view` the values templates see, `chart` draws the Mermaid charts, and
+//! `write` puts the documents on disk ([`write()`]).
+
+mod chart;
+mod environment;
+mod templates;
+mod view;
+mod write;
+
+use std::collections::HashMap;
+use std::sync::atomic::AtomicUsize;
+
+use minijinja::value::{Serde, Value};
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::git::Repo;
+use crate::history::{self, History};
+use crate::portfolio::Portfolio;
+use environment::{
+    LimitedOutput, MEMORY_LIMIT, MEMORY_PER_INITIATIVE, OUTPUT_LIMIT, OUTPUT_PER_INITIATIVE,
+    environment, template_error,
+};
+pub use templates::{BUILT_IN, Templates};
+use view::{LazyInitiative, TeamView, objective_view};
+pub use write::write;
+
+/// Renders every document in memory: (file name, contents), `README.md` first.
+pub fn render(
+    portfolio: &Portfolio,
+    templates: Templates,
+    history: Option<&History>,
+) -> Result<Vec<(String, String)>> {
+    let env = environment(templates, portfolio);
+    let values: Vec<Value> = portfolio
+        .initiatives
+        .par_iter()
+        .enumerate()
+        .map(|(at, _)| {
+            Value::from_object(LazyInitiative::new(
+                std::sync::Arc::clone(&portfolio.initiatives),
+                at,
+            ))
+        })
+        .collect();
+    let by_id: HashMap<&str, Value> = portfolio
+        .initiatives
+        .iter()
+        .map(|r| r.initiative.id.as_str())
+        .zip(values.iter().cloned())
+        .collect();
+    let objectives: Vec<Value> = portfolio
+        .themes
+        .par_iter()
+        .map(|t| Value::from(Serde(&objective_view(t, &by_id, history))))
+        .collect();
+    let orphans: Vec<Value> = portfolio
+        .initiatives
+        .iter()
+        .zip(&values)
+        .filter(|(r, _)| r.themes.is_empty())
+        .map(|(_, value)| value.clone())
+        .collect();
+    let team = Value::from(Serde(&TeamView {
+        name: portfolio.config.team.clone(),
+        period: portfolio.config.period.clone(),
+        formula: portfolio.config.formula.source().to_owned(),
+    }));
+    // Fuel bounds a template's steps; these bound what it writes and what it holds.
+    let initiatives = portfolio.initiatives.len();
+    let output_limit = OUTPUT_LIMIT + OUTPUT_PER_INITIATIVE * initiatives;
+    crate::memory::set_limit(MEMORY_LIMIT + MEMORY_PER_INITIATIVE * initiatives);
+    let total = AtomicUsize::new(0);
+    let render = |name: &'static str, context: Value| -> Result<String> {
+        let template = env
+            .get_template(name)
+            .map_err(|e| template_error(name, &e))?;
+        let mut out = LimitedOutput {
+            bytes: Vec::new(),
+            total: &total,
+            limit: output_limit,
+            over: false,
+        };
+        let rendered =
+            crate::memory::scope(name, || template.render_captured_to(context, &mut out));
+        match rendered {
+            Ok(_) => String::from_utf8(out.bytes).map_err(|_| Error::Template {
+                name: name.to_owned(),
+                message: "the template wrote text that is not UTF-8".to_owned(),
+            }),
+            Err(_) if out.over => Err(Error::Template {
+                name: name.to_owned(),
+                message: format!(
+                    "the documents would be over {} MiB together; the template writes without \
+                     bound (a long loop, a repeated string, or many themes each writing much)",
+                    output_limit >> 20
+                ),
+            }),
+            Err(e) => Err(template_error(name, &e)),
+        }
+    };
+    // The documents are independent: render them on all cores, in a stable order, the index
+    // beside the objectives.
+    let count = objectives.len();
+    let (index, documents) = rayon::join(
+        || {
+            render(
+                "index.md.j2",
+                minijinja::context! {
+                    team => team.clone(),
+                    objectives => Value::from(objectives.clone()),
+                    initiatives => Value::from(values.clone()),
+                    orphans => Value::from(orphans),
+                },
+            )
+        },
+        || {
+            portfolio
+                .themes
+                .par_iter()
+                .zip(objectives.par_iter())
+                .map(|(theme, objective)| {
+                    let text = render(
+                        "objective.md.j2",
+                        minijinja::context! {
+                            team => team.clone(),
+                            objective => objective.clone(),
+                            objectives_count => count,
+                        },
+                    )?;
+                    Ok((format!("{}.md", theme.theme.id), text))
+                })
+                .collect::<Result<Vec<(String, String)>>>()
+        },
+    );
+    let (index, documents) = (index?, documents?);
+    let mut all = vec![("README.md".to_owned(), index)];
+    all.extend(documents);
+    Ok(all)
+}
+
+/// History for the key-result charts: `None` where there is none to read (no commits yet), an
+/// error where it cannot be read (a shallow clone); the documents are then rendered without
+/// charts.
+pub fn history_for_charts(
+    repo: &Repo,
+    rev: Option<&str>,
+    config: &crate::config::Config,
+) -> Result<Option<History>> {
+    if rev.is_none() && repo.head().is_none() {
+        return Ok(None);
+    }
+    // Only theme key results are charted, so only the themes folder needs walking.
+    history::load_dirs(repo, rev, &[config.paths.themes.as_str()]).map(Some)
+}

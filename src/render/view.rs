@@ -1,0 +1,390 @@
+//! The values templates see: the team, each objective (a theme) with its key results, and each
+//! initiative, read in place from the portfolio.
+
+use std::collections::HashMap;
+
+use minijinja::value::{Serde, Value};
+use serde::Serialize;
+
+use super::chart::{CHART_POINTS, PointView, xychart};
+use crate::history::{History, Series};
+use crate::model::{KeyResult, Measure};
+use crate::portfolio::{Ranked, RankedTheme};
+
+/// Optional text that is only whitespace counts as absent, so a template's `{% if %}` does not
+/// write an empty paragraph or a stray space.
+fn not_blank(text: Option<&str>) -> Option<String> {
+    text.filter(|t| !t.trim().is_empty()).map(str::to_owned)
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct KeyResultView {
+    title: String,
+    unit: Option<String>,
+    kind: &'static str,
+    baseline: Option<f64>,
+    target: Option<f64>,
+    current: Option<f64>,
+    done: Option<bool>,
+    progress: f64,
+    /// `current` over time from git history, oldest first; empty without history.
+    history: Vec<PointView>,
+    /// A Mermaid `xychart-beta` of `history`, when it has two points or more.
+    chart: Option<String>,
+}
+
+fn key_result_view(kr: &KeyResult, history: Option<&[Series]>) -> KeyResultView {
+    let (kind, baseline, target, current, done) = match kr.measure {
+        Measure::Numeric {
+            baseline,
+            target,
+            current,
+        } => ("numeric", Some(baseline), Some(target), Some(current), None),
+        Measure::Milestone { done } => ("milestone", None, None, None, Some(done)),
+    };
+    let mut points: Vec<PointView> = history
+        .and_then(|series| series.iter().find(|s| s.title == kr.title))
+        .map(|s| {
+            s.values
+                .iter()
+                .map(|p| PointView {
+                    date: p.date.clone(),
+                    value: p.value,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if let (Some(current), Some(last)) = (current, points.last())
+        && last.value != current
+    {
+        // The working tree holds a value that is not committed yet.
+        points.push(PointView {
+            date: "now".to_owned(),
+            value: current,
+        });
+    }
+    let start = points.len().saturating_sub(CHART_POINTS);
+    let points = points.split_off(start);
+    let chart = (points.len() >= 2 && kind == "numeric").then(|| {
+        let bounds: Vec<f64> = baseline.into_iter().chain(target).collect();
+        xychart(&kr.title, kr.unit.as_deref(), &points, &bounds)
+    });
+    KeyResultView {
+        title: kr.title.clone(),
+        unit: not_blank(kr.unit.as_deref()),
+        kind,
+        baseline,
+        target,
+        current,
+        done,
+        progress: kr.progress(),
+        history: points,
+        chart,
+    }
+}
+
+/// What templates see of an initiative: one of the portfolio's ranked initiatives, read in
+/// place. Each field becomes a value only when a template reads it: most initiatives appear in
+/// one or two documents and only a few of their fields are read, so converting every
+/// initiative up front (a third of a large render's time and memory) is waste. A field reads
+/// as it would in the tests' `InitiativeView`, the same initiative written out.
+///
+/// A field is made once and kept: a value is shared, not copied, each time it is read again, so
+/// reading a large field in a loop costs what the loop's steps cost (which fuel bounds), not
+/// the field's size each time.
+#[derive(Debug)]
+pub(super) struct LazyInitiative {
+    all: std::sync::Arc<Vec<Ranked>>,
+    at: usize,
+    /// Each of [`INITIATIVE_FIELDS`], once read.
+    fields: [std::sync::OnceLock<Value>; INITIATIVE_FIELDS.len()],
+}
+
+impl LazyInitiative {
+    pub(super) fn new(all: std::sync::Arc<Vec<Ranked>>, at: usize) -> LazyInitiative {
+        LazyInitiative {
+            all,
+            at,
+            fields: std::array::from_fn(|_| std::sync::OnceLock::new()),
+        }
+    }
+
+    fn field(&self, key: &str) -> Option<Value> {
+        let r = &self.all[self.at];
+        let i = &r.initiative;
+        let strings = |items: &[String]| Value::from(items.to_vec());
+        Some(match key {
+            "id" => Value::from(i.id.as_str()),
+            "title" => Value::from(i.title.as_str()),
+            "problem" => Value::from(i.problem.as_str()),
+            "outcome" => Value::from(not_blank(i.outcome.as_deref())),
+            "owner" => Value::from(i.owner.as_str()),
+            "supporters" => strings(&i.supporters),
+            "tags" => strings(&i.tags),
+            "impact" => Value::from(i.impact.name.as_str()),
+            "impact_value" => Value::from(i.impact.value),
+            "cost" => Value::from(i.cost.name.as_str()),
+            "cost_value" => Value::from(i.cost.value),
+            "confidence" => Value::from(i.confidence.name.as_str()),
+            "confidence_value" => Value::from(i.confidence.value),
+            "status" => Value::from(i.status.as_str()),
+            "period" => Value::from(i.period.as_deref()),
+            "depends_on" => strings(&i.depends_on),
+            "links" => strings(&i.links),
+            "key_results" => {
+                let views: Vec<KeyResultView> = i
+                    .key_results
+                    .iter()
+                    .map(|kr| key_result_view(kr, None))
+                    .collect();
+                Value::from(Serde(&views))
+            }
+            "score" => Value::from(r.score),
+            "rank" => Value::from(r.rank),
+            "themes" => strings(&r.themes),
+            "progress" => Value::from(r.progress),
+            "file" => Value::from(i.file.as_str()),
+            _ => return None,
+        })
+    }
+}
+
+impl minijinja::value::Object for LazyInitiative {
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<Value> {
+        let at = INITIATIVE_FIELDS.iter().position(|f| *f == key)?;
+        let value = self.fields[at].get_or_init(|| self.field(key).unwrap_or_default());
+        Some(value.clone())
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Str(INITIATIVE_FIELDS)
+    }
+}
+
+/// What templates see of an initiative, in order: `id`, the keys of its file
+/// ([`INITIATIVE_KEYS`](crate::model::INITIATIVE_KEYS)) with each level's number after its name (`impact_value`), what ranking
+/// adds, and `file`. Spelt out because templates depend on these names; a test derives the
+/// list from the file's keys, so a key added there cannot be missed here.
+const INITIATIVE_FIELDS: &[&str] = &[
+    "id",
+    "title",
+    "problem",
+    "outcome",
+    "owner",
+    "supporters",
+    "tags",
+    "impact",
+    "impact_value",
+    "cost",
+    "cost_value",
+    "confidence",
+    "confidence_value",
+    "status",
+    "period",
+    "depends_on",
+    "links",
+    "key_results",
+    "score",
+    "rank",
+    "themes",
+    "progress",
+    "file",
+];
+
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct ObjectiveView {
+    id: String,
+    title: String,
+    why: Option<String>,
+    owner: Option<String>,
+    tags: Vec<String>,
+    score: f64,
+    rank: usize,
+    progress: Option<f64>,
+    key_results: Vec<KeyResultView>,
+    /// Member initiatives in rank order (each converted once, shared by every document).
+    initiatives: Vec<Value>,
+    file: String,
+}
+
+pub(super) fn objective_view(
+    theme: &RankedTheme,
+    initiatives: &HashMap<&str, Value>,
+    history: Option<&History>,
+) -> ObjectiveView {
+    let series = history
+        .and_then(|h| h.files.get(&theme.theme.file))
+        .map(|f| f.key_results.as_slice());
+    ObjectiveView {
+        id: theme.theme.id.clone(),
+        title: theme.theme.title.clone(),
+        why: not_blank(theme.theme.why.as_deref()),
+        owner: theme.theme.owner.clone(),
+        tags: theme.theme.tags.clone(),
+        score: theme.score,
+        rank: theme.rank,
+        progress: theme.progress,
+        key_results: theme
+            .theme
+            .key_results
+            .iter()
+            .map(|kr| key_result_view(kr, series))
+            .collect(),
+        initiatives: theme
+            .initiatives
+            .iter()
+            .filter_map(|id| initiatives.get(id.as_str()).cloned())
+            .collect(),
+        file: theme.theme.file.clone(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct TeamView {
+    pub(super) name: String,
+    pub(super) period: Option<String>,
+    pub(super) formula: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::INITIATIVE_KEYS;
+
+    /// An initiative as templates see it, written out: what [`LazyInitiative`] reads as, field by
+    /// field (a test holds the two together).
+    #[derive(Debug, Clone, Serialize)]
+    struct InitiativeView {
+        id: String,
+        title: String,
+        problem: String,
+        outcome: Option<String>,
+        owner: String,
+        supporters: Vec<String>,
+        tags: Vec<String>,
+        impact: String,
+        impact_value: f64,
+        cost: String,
+        cost_value: f64,
+        confidence: String,
+        confidence_value: f64,
+        status: String,
+        period: Option<String>,
+        depends_on: Vec<String>,
+        links: Vec<String>,
+        key_results: Vec<KeyResultView>,
+        score: f64,
+        rank: usize,
+        themes: Vec<String>,
+        progress: Option<f64>,
+        file: String,
+    }
+
+    fn initiative_view(r: &Ranked) -> InitiativeView {
+        let i = &r.initiative;
+        InitiativeView {
+            id: i.id.clone(),
+            title: i.title.clone(),
+            problem: i.problem.clone(),
+            outcome: not_blank(i.outcome.as_deref()),
+            owner: i.owner.clone(),
+            supporters: i.supporters.clone(),
+            tags: i.tags.clone(),
+            impact: i.impact.name.clone(),
+            impact_value: i.impact.value,
+            cost: i.cost.name.clone(),
+            cost_value: i.cost.value,
+            confidence: i.confidence.name.clone(),
+            confidence_value: i.confidence.value,
+            status: i.status.to_string(),
+            period: i.period.clone(),
+            depends_on: i.depends_on.clone(),
+            links: i.links.clone(),
+            key_results: i
+                .key_results
+                .iter()
+                .map(|kr| key_result_view(kr, None))
+                .collect(),
+            score: r.score,
+            rank: r.rank,
+            themes: r.themes.clone(),
+            progress: r.progress,
+            file: i.file.clone(),
+        }
+    }
+
+    #[test]
+    fn templates_see_the_keys_of_the_file_and_what_ranking_adds() {
+        let mut expected = vec!["id".to_owned()];
+        for key in INITIATIVE_KEYS {
+            expected.push((*key).to_owned());
+            if matches!(*key, "impact" | "cost" | "confidence") {
+                expected.push(format!("{key}_value"));
+            }
+        }
+        for added in ["score", "rank", "themes", "progress", "file"] {
+            expected.push(added.to_owned());
+        }
+        assert_eq!(INITIATIVE_FIELDS, expected);
+    }
+
+    /// The lazy map templates see holds exactly the fields, in order, and the values that the
+    /// view's serde form holds.
+    #[test]
+    fn an_initiative_reads_as_its_serde_form() {
+        use crate::model::{Initiative, Level, Status};
+        let level = |name: &str, value: f64| Level {
+            name: name.into(),
+            value,
+        };
+        let ranked = Ranked {
+            initiative: Initiative {
+                id: "a".into(),
+                file: "initiatives/a.toml".into(),
+                title: "T".into(),
+                problem: "P".into(),
+                outcome: Some("  ".into()),
+                owner: "o".into(),
+                supporters: vec!["s".into()],
+                tags: vec!["ci".into()],
+                impact: level("high", 3.0),
+                cost: level("s", 2.0),
+                confidence: level("high", 1.0),
+                status: Status::Active,
+                period: Some("2026-Q1".into()),
+                depends_on: vec![],
+                links: vec!["https://x".into()],
+                key_results: vec![KeyResult {
+                    title: "k".into(),
+                    unit: None,
+                    measure: Measure::Numeric {
+                        baseline: 1.0,
+                        target: 2.0,
+                        current: 1.5,
+                    },
+                }],
+            },
+            score: 1.5,
+            rank: 1,
+            themes: vec!["t".into()],
+            progress: Some(0.5),
+        };
+        let view = initiative_view(&ranked);
+        let serde = Value::from(Serde(&view));
+        let lazy = Value::from_object(LazyInitiative::new(std::sync::Arc::new(vec![ranked]), 0));
+        let keys =
+            |v: &Value| -> Vec<String> { v.try_iter().unwrap().map(|k| k.to_string()).collect() };
+        assert_eq!(keys(&lazy), keys(&serde));
+        for key in keys(&serde) {
+            assert_eq!(
+                lazy.get_attr(&key).unwrap(),
+                serde.get_attr(&key).unwrap(),
+                "{key}"
+            );
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! Values written as text for people, the same in every view (documents, tables, the diff,
+//! history): numbers, scores, percentages, progress bars, and long text cut to one short line.
+
+/// A number as a person writes it: no `.0` on whole numbers, at most three decimals.
+pub fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value:.0}")
+    } else {
+        let text = format!("{value:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
+}
+
+/// Scores as tables print them.
+pub fn score(score: f64) -> String {
+    format!("{score:.2}")
+}
+
+pub fn percent(progress: Option<f64>) -> String {
+    progress.map_or_else(|| "-".to_owned(), |p| format!("{:.0}%", p * 100.0))
+}
+
+/// A progress bar of ten cells and a percentage, e.g. `▓▓▓▓░░░░░░ 40%`.
+pub fn progress_bar(progress: Option<f64>) -> String {
+    match progress {
+        None => "no key results".to_owned(),
+        Some(p) => {
+            let p = p.clamp(0.0, 1.0);
+            let filled = (p * 10.0).round() as usize;
+            format!(
+                "{}{} {:.0}%",
+                "▓".repeat(filled),
+                "░".repeat(10 - filled),
+                p * 100.0
+            )
+        }
+    }
+}
+
+/// Cuts text to `max` characters, marking the cut, and keeps it on one line.
+pub fn cut(text: &str, max: usize) -> String {
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= max {
+        return line;
+    }
+    let mut cut: String = line.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_and_numbers() {
+        assert_eq!(progress_bar(Some(0.43)), "▓▓▓▓░░░░░░ 43%");
+        assert_eq!(progress_bar(None), "no key results");
+        assert_eq!(number(120.0), "120");
+        assert_eq!(number(0.8), "0.8");
+        assert_eq!(number(1.0 / 3.0), "0.333");
+    }
+
+    #[test]
+    fn cells_stay_on_one_line_and_short() {
+        assert_eq!(cut("a\nb  c", 10), "a b c");
+        assert_eq!(cut("abcdef", 4), "abc…");
+    }
+}
