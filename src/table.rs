@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::portfolio::{Portfolio, Ranked};
-use crate::text::{cut, percent, score};
+use crate::text::{cut, percent, score, to_json};
 
 /// Left-aligned columns, numbers right-aligned, two spaces apart. Cells hold the repository's
 /// text: what a terminal would act on is escaped before it is measured.
@@ -111,13 +111,6 @@ struct InitiativeRow<'a> {
     depends_on: &'a [String],
     progress: Option<f64>,
     file: &'a str,
-}
-
-/// Pretty JSON with a final newline, as every `--format json` prints it.
-pub(crate) fn to_json(value: &impl Serialize) -> Result<String> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| Error::Output(e.into()))?;
-    text.push('\n');
-    Ok(text)
 }
 
 pub fn initiatives_json(rows: &[&Ranked]) -> Result<String> {

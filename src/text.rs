@@ -1,5 +1,10 @@
 //! Values written as text for people, the same in every view (documents, tables, the diff,
-//! history): numbers, scores, percentages, progress bars, and long text cut to one short line.
+//! history): numbers, scores, percentages, progress bars, long text cut to one short line, and
+//! the JSON every `--format json` prints.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
 
 /// A number as a person writes it: no `.0` on whole numbers, at most three decimals.
 pub fn number(value: f64) -> String {
@@ -46,6 +51,13 @@ pub fn cut(text: &str, max: usize) -> String {
     let mut cut: String = line.chars().take(max.saturating_sub(1)).collect();
     cut.push('…');
     cut
+}
+
+/// Pretty JSON with a final newline, as every `--format json` prints it.
+pub(crate) fn to_json(value: &impl Serialize) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| Error::Output(e.into()))?;
+    text.push('\n');
+    Ok(text)
 }
 
 #[cfg(test)]

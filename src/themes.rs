@@ -199,7 +199,7 @@ pub fn suggestions_text(portfolio: &Portfolio, suggestions: &[Suggestion]) -> St
 }
 
 pub fn suggestions_json(suggestions: &[Suggestion]) -> Result<String> {
-    crate::table::to_json(&suggestions)
+    crate::text::to_json(&suggestions)
 }
 
 #[cfg(test)]
