@@ -24,7 +24,7 @@ use folder::{Build, Folder, load_folder, load_folder_pair};
 pub struct Workspace<I = Initiative> {
     pub config: Config,
     /// The initiatives, each built as its file was read, by the rules that need only the file:
-    /// whole, or their [`Outline`](validate::Outline)s for `okr check`.
+    /// whole, or their [`Outline`](crate::validate::Outline)s for `okr check`.
     pub initiatives: Built<I>,
     pub themes: Vec<Document<ThemeFile>>,
     /// The text of every file read that findings may quote ([`Keep`]), those that did not
@@ -57,7 +57,7 @@ pub enum Keep {
 }
 
 /// [`load`], keeping the texts `keep` says, and of each initiative what `I` holds: all of it
-/// ([`Initiative`]), or only what the rules read ([`Outline`](validate::Outline)).
+/// ([`Initiative`]), or only what the rules read ([`Outline`](crate::validate::Outline)).
 ///
 /// Each initiative is built on the core that read its file, as soon as it is parsed, so no
 /// more than one document per core is ever in memory.
