@@ -12,9 +12,10 @@ use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Texts};
 use crate::git::GitTree;
-use crate::model::{Initiative, InitiativeFile, Status, ThemeFile};
+use crate::model::{Initiative, InitiativeFile, ThemeFile};
 use crate::source::Source;
 use crate::validate::file::{self as rules, Built, Facts, Outlined};
+use crate::validate::stale;
 
 pub use decode::decode;
 use folder::{Build, Folder, load_folder, load_folder_pair};
@@ -63,15 +64,14 @@ pub enum Keep {
 /// more than one document per core is ever in memory.
 pub fn load_keeping<I: Outlined>(source: &dyn Source, keep: Keep) -> Result<Workspace<I>> {
     let config = load_config(source)?;
-    let stale = matches!(keep, Keep::Quoted { stale: true })
-        && config.rules.level(crate::finding::Rule::Stale) != crate::finding::RuleLevel::Off;
+    let stale = matches!(keep, Keep::Quoted { stale: true }) && stale::is_on(&config);
     let initiatives = load_folder(source, &config.paths.initiatives, |document, findings| {
         let (initiative, facts) = rules::build(document, &config, findings);
         let quoted = keep == Keep::All
             || !findings.is_empty()
             || initiative
                 .as_ref()
-                .is_some_and(|i| stale && matches!(i.status, Status::Accepted | Status::Active));
+                .is_some_and(|i| stale && stale::applies_to(i.status));
         (initiative.map(I::from), facts, quoted)
     })?;
     let themes = load_folder(source, &config.paths.themes, keep_theme)?;
