@@ -21,6 +21,7 @@ pub use decode::decode;
 use folder::{Build, Folder, load_folder, load_folder_pair};
 
 /// Everything read from a repository, before the rules that span files run.
+/// `I` is what it keeps of each initiative: see [`Outlined`].
 #[derive(Debug, Clone)]
 pub struct Workspace<I = Initiative> {
     pub config: Config,

@@ -23,6 +23,7 @@ use graph::dependencies;
 use ids::Ids;
 
 /// What the rules found, and everything that could be built.
+/// `I` is what was kept of each initiative: see [`Outlined`].
 #[derive(Debug, Clone)]
 pub struct Checked<I = Initiative> {
     /// Every finding, with `[rules]` levels applied and in a stable order.
