@@ -1,6 +1,6 @@
 //! The rules that span files: from a workspace's parsed documents to findings and the checked
-//! [`Model`]. The rules on one file run as it is loaded ([`file`]); the ids ([`ids`]) and the
-//! dependency graph ([`graph`]) are checked here, across files, with orphans; the `stale` rule,
+//! [`Model`]. The rules on one file run as it is loaded ([`file`](mod@file)); the ids ([`ids`]) and the
+//! dependency graph (`graph`) are checked here, across files, with orphans; the `stale` rule,
 //! which asks git, lives in [`stale`].
 
 pub mod file;

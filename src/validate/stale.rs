@@ -4,7 +4,7 @@
 //! Unlike the other rules it needs git, so it runs in three steps around them: before the rules,
 //! the [`candidates`] (the files of accepted and active initiatives, with their texts); beside
 //! the rules, asking git which of them changed within the window ([`recently_changed`]); after,
-//! the findings for the rest (`Checked::add_stale`, through [`findings`]).
+//! the findings for the rest ([`Checked::add_stale`](super::Checked::add_stale)).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
