@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::git::{ChangeKind, CommitChanges, CommitInfo, Repo};
 use crate::period::civil_date;
+use crate::validate::stale::shallow_message;
 
 /// A commit, as history shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -317,13 +318,6 @@ pub fn build(commits: &[Steps]) -> History {
     history
 }
 
-/// Why history is not available, for a note or an error.
-pub fn shallow_message() -> String {
-    "this is a shallow clone, so history is incomplete; fetch the full history with \
-     `git fetch --unshallow`, or set `fetch-depth: 0` in actions/checkout"
-        .to_owned()
-}
-
 /// The walk of the last run, kept in `.git/okr/`, so the next run walks only new commits.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Cache {
@@ -422,70 +416,6 @@ pub fn load_dirs(repo: &Repo, rev: Option<&str>, dirs: &[&str]) -> Result<Histor
         }
     };
     Ok(build(&steps))
-}
-
-/// The accepted and active initiatives (of `files`) that changed in the last `stale_days`
-/// days, for the `stale` rule; files changed in the working tree count. `Err` carries why
-/// there is no history to ask (a note, not an error). The walk stops at the window's start,
-/// so its cost does not grow with the age of the repository.
-pub fn recently_changed(
-    repo: &Repo,
-    rev: Option<&str>,
-    config: &Config,
-    files: &[(&str, &[u8])],
-) -> std::result::Result<BTreeSet<String>, String> {
-    if repo.is_shallow() {
-        return Err(shallow_message());
-    }
-    let from = start(repo, rev).map_err(|e| e.to_string())?;
-    let now = match rev {
-        Some(_) => repo.commit_info(&from).map_err(|e| e.to_string())?.time,
-        None => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0)),
-    };
-    let since = now - i64::from(config.stale_days) * 86_400;
-    let dirs = [config.paths.initiatives.as_str()];
-    let walked = repo
-        .walk(
-            &from,
-            &crate::git::Walk {
-                dirs: &dirs,
-                hide: None,
-                since: Some(since),
-            },
-        )
-        .map_err(|e| e.to_string())?;
-    let mut recent = BTreeSet::new();
-    // Follow renames back in time: an older change under the old name is a change of the file.
-    let mut alias: HashMap<String, String> = if walked.is_empty() {
-        HashMap::new()
-    } else {
-        files
-            .iter()
-            .map(|(f, _)| ((*f).to_owned(), (*f).to_owned()))
-            .collect()
-    };
-    for commit in &walked {
-        for change in &commit.changes {
-            let Some(file) = alias.get(&change.path).cloned() else {
-                continue;
-            };
-            if let ChangeKind::Renamed(from) = &change.kind {
-                alias.insert(from.clone(), file.clone());
-            }
-            recent.insert(file);
-        }
-    }
-    if rev.is_none() {
-        let unsure: Vec<(&str, &[u8])> = files
-            .iter()
-            .filter(|(f, _)| !recent.contains(*f))
-            .copied()
-            .collect();
-        recent.extend(repo.differs_from_head(&unsure));
-    }
-    Ok(recent)
 }
 
 #[cfg(test)]

@@ -3,70 +3,31 @@
 
 use std::collections::BTreeSet;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use super::args::CheckArgs;
 use super::context::{Context, Opened, leave_to_exit, open, print, print_with};
 use crate::error::{Error, Result};
-use crate::git;
-use crate::load::{self, Workspace};
+use crate::load;
 use crate::report::{self, Format};
+use crate::validate::stale::{self, Candidate, Recent};
 use crate::validate::{self, Outline};
 
-/// The files of accepted or active initiatives, with their text: what the `stale` rule asks
-/// git about. Taken before the rules run, which consume the initiatives.
-fn stale_candidates(workspace: &Workspace<Outline>) -> Vec<(String, Arc<str>)> {
-    if workspace.config.rules.level(crate::finding::Rule::Stale) == crate::finding::RuleLevel::Off {
-        return Vec::new();
-    }
-    workspace
-        .initiatives
-        .initiatives()
-        .filter(|i| {
-            matches!(
-                i.status,
-                crate::model::Status::Accepted | crate::model::Status::Active
-            )
-        })
-        .filter_map(|i| {
-            workspace
-                .texts
-                .get(&i.file)
-                .map(|t| (i.file.clone(), Arc::clone(t)))
-        })
-        .collect()
-}
-
 /// Which of `candidates` changed within `stale_days`, for the `stale` rule; `None` (with a
-/// note) where there is no history to ask.
+/// note when git could not be asked) where there is no history to ask.
 fn recently_changed(
     context: &Context,
     opened: &Opened,
     rev: Option<&str>,
     config: &crate::config::Config,
-    candidates: &[(String, Arc<str>)],
+    candidates: &[Candidate],
 ) -> Option<BTreeSet<String>> {
-    let files: Vec<(&str, &[u8])> = candidates
-        .iter()
-        .map(|(file, text)| (file.as_str(), text.as_bytes()))
-        .collect();
-    if files.is_empty() {
-        return None;
-    }
-    let skipped = |why: &str| {
-        context.say(format!("note: rule `stale` skipped: {why}"));
-        None
-    };
-    let repo = match git::Repo::open(&opened.root) {
-        Ok(repo) => repo,
-        Err(_) => return skipped("not a git repository, so there is no history"),
-    };
-    if rev.is_none() && repo.head().is_none() {
-        return skipped("the repository has no commits yet");
-    }
-    match crate::history::recently_changed(&repo, rev, config, &files) {
-        Ok(recent) => Some(recent),
-        Err(why) => skipped(&why),
+    match stale::recently_changed(&opened.root, rev, config, candidates) {
+        Recent::Changed(recent) => Some(recent),
+        Recent::NothingToAsk => None,
+        Recent::Skipped(why) => {
+            context.say(format!("note: rule `stale` skipped: {why}"));
+            None
+        }
     }
 }
 
@@ -85,7 +46,8 @@ pub(super) fn run(context: &Context, args: &CheckArgs) -> Result<ExitCode> {
                 started,
             );
             // Asking git is serial; it runs beside the rules, which run on every core.
-            let candidates = stale_candidates(&workspace);
+            let candidates =
+                stale::candidates(&workspace.config, &workspace.initiatives, &workspace.texts);
             let config = workspace.config.clone();
             let rev = args.rev.rev.as_deref();
             let (recent, mut checked) = rayon::join(

@@ -71,8 +71,17 @@ impl From<Initiative> for Outline {
     }
 }
 
-/// An initiative as the rules that span files read it: whole, or its [`Outline`].
+/// What a load keeps of each initiative (the `I` of [`Workspace`](crate::load::Workspace),
+/// [`Built`] and [`Checked`](super::Checked)): a form the rules read an [`OutlineRef`] from,
+/// made on the core that read the file, so a command keeps only what it uses and never copies
+/// an initiative from one list into another. The three forms:
+/// - [`Outline`], for `okr check` and `okr new`, which rank nothing: at 100,000 initiatives
+///   the rest of an initiative is most of the memory;
+/// - [`Initiative`], whole, for the checked [`Model`](crate::model::Model) (`load::load`);
+/// - [`Ranked`](crate::portfolio::Ranked), whole with room for score, rank and themes, for
+///   the commands that rank (`render`, `list`, `diff`): ranking fills each in place.
 pub trait Outlined: From<Initiative> + Send {
+    /// The parts of the initiative that the rules that span files read.
     fn outline(&self) -> OutlineRef<'_>;
 }
 

@@ -1,17 +1,19 @@
 //! The rules that span files: from a workspace's parsed documents to findings and the checked
-//! [`Model`]. The rules on one file run as it is loaded ([`file`]); the ids ([`ids`]) and the
-//! dependency graph ([`graph`]) are checked here, across files, with orphans and staleness.
+//! [`Model`]. The rules on one file run as it is loaded ([`file`](mod@file)); the ids ([`ids`]) and the
+//! dependency graph (`graph`) are checked here, across files, with orphans; the `stale` rule,
+//! which asks git, lives in [`stale`].
 
 pub mod file;
 pub(crate) mod graph;
 pub mod ids;
+pub mod stale;
 
 use std::collections::BTreeSet;
 
 use crate::finding::{Finding, Rule};
 use crate::in_place;
 use crate::load::Workspace;
-use crate::model::{Initiative, Model, Status, Theme};
+use crate::model::{Initiative, Model, Theme};
 
 pub use file::{Built, Facts, MAX_TITLE, Outline, OutlineRef, Outlined, build};
 pub use ids::{check_id, slug};
@@ -21,6 +23,7 @@ use graph::dependencies;
 use ids::Ids;
 
 /// What the rules found, and everything that could be built.
+/// `I` is what was kept of each initiative: see [`Outlined`].
 #[derive(Debug, Clone)]
 pub struct Checked<I = Initiative> {
     /// Every finding, with `[rules]` levels applied and in a stable order.
@@ -99,8 +102,7 @@ impl<I: Outlined> Checked<I> {
     /// Adds the `stale` findings once git has said which files changed recently; the rest of
     /// [`check`] need not wait for git.
     pub fn add_stale(&mut self, workspace: &Workspace<I>, recent: &BTreeSet<String>) {
-        let mut findings = Vec::new();
-        self.stale(workspace.config.stale_days, recent, &mut findings);
+        let findings = stale::findings(self.with_spans(), workspace.config.stale_days, recent);
         let mut all = std::mem::take(&mut self.findings);
         all.extend(workspace.config.rules.apply(findings));
         crate::finding::sort(&mut all);
@@ -178,32 +180,6 @@ impl<I: Outlined> Checked<I> {
                     ),
                 );
             }
-        }
-    }
-
-    fn stale(&self, limit: u32, recent: &BTreeSet<String>, findings: &mut Vec<Finding>) {
-        for (initiative, spans) in self.with_spans() {
-            if !matches!(initiative.status, Status::Accepted | Status::Active)
-                || recent.contains(initiative.file)
-            {
-                continue;
-            }
-            let span = spans.status.clone();
-            findings.push(
-                Finding::new(
-                    Rule::Stale,
-                    initiative.file,
-                    span,
-                    format!(
-                        "`{}` is {} but has not changed in the last {limit} days",
-                        initiative.id, initiative.status
-                    ),
-                )
-                .with_help(
-                    "update its key results or status, or drop it; the limit is `[rules].stale_days`"
-                        .to_owned(),
-                ),
-            );
         }
     }
 }

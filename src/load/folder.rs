@@ -1,4 +1,6 @@
-//! Reading a team repository from a [`Source`] into parsed documents and file-level findings.
+//! Reading one folder of a repository on all cores: each file listed, read, parsed and built
+//! where it is read, and what it gives collected into lists without copying the large items.
+//! Two revisions read side by side ([`load_folder_pair`]) read a file they share once.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -7,189 +9,22 @@ use rayon::iter::{FromParallelIterator, IntoParallelIterator, ParallelExtend};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
-use crate::config::{self, Config};
+use super::decode::decode;
 use crate::document::{self, Document, stem};
 use crate::error::{Error, Result};
-use crate::finding::{Finding, Rule, Texts};
+use crate::finding::{Finding, Texts};
 use crate::git::GitTree;
-use crate::model::{Initiative, InitiativeFile, Status, ThemeFile};
 use crate::source::{Content, Source, SourceFile};
-use crate::validate::file::{self as rules, Built, Facts, Outlined};
-
-/// Everything read from a repository, before the rules that span files run.
-#[derive(Debug, Clone)]
-pub struct Workspace<I = Initiative> {
-    pub config: Config,
-    /// The initiatives, each built as its file was read, by the rules that need only the file:
-    /// whole, or their [`Outline`](validate::Outline)s for `okr check`.
-    pub initiatives: Built<I>,
-    pub themes: Vec<Document<ThemeFile>>,
-    /// The text of every file read that findings may quote ([`Keep`]), those that did not
-    /// parse included.
-    pub texts: Texts,
-    /// Problems found in single files: reading, parsing, and each initiative's own rules.
-    pub findings: Vec<Finding>,
-    /// How many files were read in each folder, parsed or not.
-    pub initiative_files: usize,
-    pub theme_files: usize,
-}
-
-/// Reads okr.toml, then every initiative and theme, reporting each file's problems; every
-/// file's text is kept.
-pub fn load(source: &dyn Source) -> Result<Workspace> {
-    load_keeping(source, Keep::All)
-}
-
-/// Which files' texts a load keeps, for findings to quote. A text not kept is read again if a
-/// finding needs it after all: see [`quote`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Keep {
-    All,
-    /// Only the texts of files with findings of their own and, with `stale` (for the rule of
-    /// that name, when it is on), of accepted and active initiatives: at 100,000 initiatives
-    /// the texts are a fifth of the memory, and most files have nothing to quote.
-    Quoted {
-        stale: bool,
-    },
-}
-
-/// [`load`], keeping the texts `keep` says, and of each initiative what `I` holds: all of it
-/// ([`Initiative`]), or only what the rules read ([`Outline`](validate::Outline)).
-///
-/// Each initiative is built on the core that read its file, as soon as it is parsed, so no
-/// more than one document per core is ever in memory.
-pub fn load_keeping<I: Outlined>(source: &dyn Source, keep: Keep) -> Result<Workspace<I>> {
-    let config = load_config(source)?;
-    let stale = matches!(keep, Keep::Quoted { stale: true })
-        && config.rules.level(crate::finding::Rule::Stale) != crate::finding::RuleLevel::Off;
-    let initiatives = load_folder(source, &config.paths.initiatives, |document, findings| {
-        let (initiative, facts) = rules::build(document, &config, findings);
-        let quoted = keep == Keep::All
-            || !findings.is_empty()
-            || initiative
-                .as_ref()
-                .is_some_and(|i| stale && matches!(i.status, Status::Accepted | Status::Active));
-        (initiative.map(I::from), facts, quoted)
-    })?;
-    let themes = load_folder(source, &config.paths.themes, keep_theme)?;
-    Ok(Workspace::assemble(config, initiatives, themes))
-}
-
-/// Adds to `texts` the text of each file that `findings` point into and `texts` lacks: read
-/// again from `source`, for the few findings of the rules that span files in files whose texts
-/// a load did not keep ([`Keep::Quoted`]).
-pub fn quote(texts: &mut Texts, source: &dyn Source, findings: &[Finding]) {
-    let mut quoted: Vec<&str> = findings
-        .iter()
-        .filter(|f| f.span.is_some())
-        .map(|f| f.file.as_str())
-        .collect();
-    quoted.sort_unstable();
-    quoted.dedup();
-    let missing = texts.missing(&quoted);
-    let read: Vec<(String, Arc<str>)> = missing
-        .par_iter()
-        .filter_map(|path| {
-            // A file that cannot be read now is quoted without its lines, as before it was.
-            let file = source.read(path).ok()??;
-            Some((file.path.clone(), decode(&file).ok()?))
-        })
-        .collect();
-    let mut more = Texts::with_capacity(read.len());
-    for (path, text) in read {
-        more.insert(path, text);
-    }
-    texts.extend(more);
-}
-
-/// [`load`] for two revisions of one repository, as a diff reads them: a file with the same
-/// path and the same blob in both is read and parsed once, and every read and parse of both
-/// sides shares all cores. Of each initiative it keeps what `I` holds, as [`load_keeping`].
-pub fn load_revisions<I: Outlined>(
-    base: &GitTree,
-    head: &GitTree,
-) -> Result<(Workspace<I>, Workspace<I>)> {
-    let (base_config, head_config) = (load_config(base)?, load_config(head)?);
-    // A shared document is built once per side: the two okr.toml files may differ.
-    fn build<I: Outlined>(config: &Config) -> impl Build<InitiativeFile, I, Facts> + '_ {
-        move |document, findings: &mut Vec<Finding>| {
-            let (initiative, facts) = rules::build(document, config, findings);
-            (initiative.map(I::from), facts, true)
-        }
-    }
-    let (base_initiatives, head_initiatives) = load_folder_pair::<InitiativeFile, _, _>(
-        (base, &base_config.paths.initiatives, build(&base_config)),
-        (head, &head_config.paths.initiatives, build(&head_config)),
-    )?;
-    let (base_themes, head_themes) = load_folder_pair(
-        (base, &base_config.paths.themes, keep_theme),
-        (head, &head_config.paths.themes, keep_theme),
-    )?;
-    Ok((
-        Workspace::assemble(base_config, base_initiatives, base_themes),
-        Workspace::assemble(head_config, head_initiatives, head_themes),
-    ))
-}
-
-impl<I: Outlined> Workspace<I> {
-    fn assemble(
-        config: Config,
-        initiatives: Folder<I, Facts>,
-        themes: Folder<Document<ThemeFile>, ()>,
-    ) -> Workspace<I> {
-        let mut texts = initiatives.texts;
-        let mut findings = initiatives.findings;
-        texts.extend(themes.texts);
-        findings.extend(themes.findings);
-        Workspace {
-            config,
-            initiatives: Built::new(initiatives.built, initiatives.facts),
-            themes: crate::in_place::keep_present(themes.built),
-            texts,
-            findings,
-            initiative_files: initiatives.count,
-            theme_files: themes.count,
-        }
-    }
-}
-
-/// Reads and resolves okr.toml; any problem in it is a configuration error.
-pub fn load_config(source: &dyn Source) -> Result<Config> {
-    let Some(file) = source.read(config::FILE)? else {
-        return Err(Error::usage(
-            "okr.toml is missing; run `okr init` to create a team repository",
-        ));
-    };
-    let mut texts = Texts::new();
-    let result = decode(&file).and_then(|text| {
-        texts.insert(file.path.clone(), text.clone());
-        Config::parse(&text)
-    });
-    // okr.toml's findings never pass through `[rules]`, which cap the rest: they are capped here.
-    result.map_err(|findings| Error::Config {
-        findings: crate::finding::cap(findings),
-        texts,
-    })
-}
 
 /// One folder, read: per file (in path order), what it built and what the rules that span
 /// files need of it, both `None` for a file that did not parse.
-struct Folder<B, S> {
-    built: Vec<Option<B>>,
-    facts: Vec<Option<S>>,
-    texts: Texts,
-    findings: Vec<Finding>,
+pub(super) struct Folder<B, S> {
+    pub(super) built: Vec<Option<B>>,
+    pub(super) facts: Vec<Option<S>>,
+    pub(super) texts: Texts,
+    pub(super) findings: Vec<Finding>,
     /// How many files were read, parsed or not.
-    count: usize,
-}
-
-/// What a theme keeps of its file: the whole document, for the rules that span files, and
-/// its text (themes are few).
-fn keep_theme(
-    document: Document<ThemeFile>,
-    _: &mut Vec<Finding>,
-) -> (Option<Document<ThemeFile>>, (), bool) {
-    (Some(document), (), true)
+    pub(super) count: usize,
 }
 
 /// How reading a listed file went.
@@ -321,7 +156,10 @@ impl<B, S> Lists<B, S> {
 
 /// What a folder's files are built into: from one document, adding its own findings, what it
 /// builds (`B`), what the rules that span files need of it (`S`), and whether to keep its text.
-trait Build<T, B, S>: Fn(Document<T>, &mut Vec<Finding>) -> (Option<B>, S, bool) + Sync {}
+pub(super) trait Build<T, B, S>:
+    Fn(Document<T>, &mut Vec<Finding>) -> (Option<B>, S, bool) + Sync
+{
+}
 
 impl<T, B, S, F> Build<T, B, S> for F where
     F: Fn(Document<T>, &mut Vec<Finding>) -> (Option<B>, S, bool) + Sync
@@ -408,7 +246,7 @@ fn folder_of<B, S>(
 }
 
 /// Reads, parses and builds every file of one folder, each on whichever core is free.
-fn load_folder<T, B, S>(
+pub(super) fn load_folder<T, B, S>(
     source: &dyn Source,
     dir: &str,
     build: impl Build<T, B, S>,
@@ -433,7 +271,7 @@ where
 /// One folder of two revisions, each its tree, the folder okr.toml names there, and how its
 /// files are built. A file with the same path and blob in both is read and parsed once, and
 /// built for each side at once, so no document outlives its file: only what is built is kept.
-fn load_folder_pair<T, B, S>(
+pub(super) fn load_folder_pair<T, B, S>(
     (base, base_dir, base_build): (&GitTree, &str, impl Build<T, B, S>),
     (head, head_dir, head_build): (&GitTree, &str, impl Build<T, B, S>),
 ) -> Result<(Folder<B, S>, Folder<B, S>)>
@@ -544,67 +382,5 @@ fn parse_file<T: DeserializeOwned>(file: &SourceFile) -> ParsedFile<T> {
         document,
         text: Some((file.path.clone(), text)),
         findings,
-    }
-}
-
-/// The text of a file: UTF-8, with a byte-order mark dropped; anything else is a finding.
-pub fn decode(file: &SourceFile) -> Result<Arc<str>, Vec<Finding>> {
-    let path = file.path.as_str();
-    let Content::Bytes(bytes) = &file.content else {
-        return Err(file.content.unread(path).into_iter().collect());
-    };
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(vec![
-            Finding::new(
-                Rule::Encoding,
-                path,
-                None,
-                "file is UTF-16, not UTF-8".into(),
-            )
-            .with_help("save the file as UTF-8".to_owned()),
-        ]);
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(Arc::from(text)),
-        Err(error) => {
-            let at = error.valid_up_to();
-            Err(vec![
-                Finding::new(
-                    Rule::Encoding,
-                    path,
-                    Some(at..at + 1),
-                    format!("file is not UTF-8: invalid byte `0x{:02X}`", bytes[at]),
-                )
-                .with_help("save the file as UTF-8".to_owned()),
-            ])
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn bytes(content: &[u8]) -> SourceFile {
-        SourceFile {
-            path: "initiatives/a.toml".into(),
-            content: Content::Bytes(content.to_vec()),
-        }
-    }
-
-    #[test]
-    fn a_byte_order_mark_is_dropped() {
-        assert_eq!(&*decode(&bytes(b"\xEF\xBB\xBFa = 1")).unwrap(), "a = 1");
-    }
-
-    #[test]
-    fn other_encodings_are_findings_with_a_place() {
-        let findings = decode(&bytes(b"title = \"caf\xE9\"")).unwrap_err();
-        assert_eq!(findings[0].rule, Rule::Encoding);
-        assert_eq!(findings[0].span, Some(12..13));
-        assert!(findings[0].message.contains("0xE9"));
-        let findings = decode(&bytes(b"\xFF\xFEt\0")).unwrap_err();
-        assert!(findings[0].message.contains("UTF-16"));
     }
 }
