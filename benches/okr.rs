@@ -92,7 +92,8 @@ fn history_walk_and_build() -> History {
             },
         )
         .unwrap();
-    let steps = okr::history::steps(walked, |id| Ok(repo.blob(id)?.unwrap_or_default())).unwrap();
+    let blobs = repo.blobs();
+    let steps = okr::history::steps(walked, |id| Ok(blobs.read(id)?.unwrap_or_default())).unwrap();
     okr::history::build(&steps)
 }
 
