@@ -20,17 +20,71 @@ pub(super) struct PointView {
     pub(super) value: f64,
 }
 
-/// The Mermaid `xychart-beta` of a key result's values over time.
+/// The line colours of a key result's chart, the value's then the target's: a mid blue and a
+/// mid orange, each at least 3:1 against both GitHub's light (`#ffffff`) and dark (`#0d1117`)
+/// page, where Mermaid's own default line (`#ECECFF`) all but vanishes on white.
+pub(super) const LINE_COLOURS: [&str; 2] = ["#2f81f7", "#d9730d"];
+
+/// The history one point per day: a day's last value stands for the day, so several updates
+/// on one day do not squeeze the line into a sliver. Points come oldest first.
+pub(super) fn per_day(points: Vec<PointView>) -> Vec<PointView> {
+    let mut days: Vec<PointView> = Vec::with_capacity(points.len());
+    for point in points {
+        match days.last_mut() {
+            Some(last) if last.date == point.date => *last = point,
+            _ => days.push(point),
+        }
+    }
+    days
+}
+
+/// A key result's unit as the y-axis title: the plain text of [`mermaid_label`] plus the
+/// symbols units are written with (`%`, `°`, currencies), which a quoted title shows as they
+/// are; "value" when there is no unit.
+fn axis_title(unit: Option<&str>) -> String {
+    let kept: String = unit
+        .unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric()
+                || matches!(c, ' ' | '-' | '.' | '/' | '+' | '%' | '°' | '$' | '€' | '£')
+            {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    let words = kept.split_whitespace().collect::<Vec<_>>().join(" ");
+    // `%%` starts a Mermaid comment or directive: one `%` in a row is all a unit needs.
+    let mut title = String::with_capacity(words.len());
+    for c in words.chars().take(crate::markdown::LABEL_LIMIT) {
+        if !(c == '%' && title.ends_with('%')) {
+            title.push(c);
+        }
+    }
+    if title.is_empty() {
+        "value".to_owned()
+    } else {
+        title
+    }
+}
+
+/// The Mermaid `xychart-beta` of a key result's values over time: one point per day (see
+/// [`per_day`]), the target as a second, flat line, the unit as the y-axis title, and line
+/// colours that show on light and dark pages, set in an `%%{init}%%` block.
 pub(super) fn xychart(
     title: &str,
     unit: Option<&str>,
     points: &[PointView],
-    bounds: &[f64],
+    baseline: Option<f64>,
+    target: Option<f64>,
 ) -> String {
     let values: Vec<f64> = points
         .iter()
         .map(|p| p.value)
-        .chain(bounds.iter().copied())
+        .chain(baseline)
+        .chain(target)
         .collect();
     let low = values.iter().copied().fold(f64::INFINITY, f64::min);
     let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -46,15 +100,22 @@ pub(super) fn xychart(
         .map(|p| format!("\"{}\"", mermaid_label(&p.date)))
         .collect();
     let line: Vec<String> = points.iter().map(|p| number(p.value)).collect();
-    let axis = unit.map_or_else(String::new, |u| format!("\"{}\" ", mermaid_label(u)));
-    format!(
-        "xychart-beta\n    title \"{}\"\n    x-axis [{}]\n    y-axis {axis}{} --> {}\n    line [{}]",
+    let mut chart = format!(
+        "%%{{init: {{\"themeVariables\": {{\"xyChart\": {{\"plotColorPalette\": \"{}\"}}}}}}}}%%\n\
+         xychart-beta\n    title \"{}\"\n    x-axis [{}]\n    y-axis \"{}\" {} --> {}\n    line [{}]",
+        LINE_COLOURS.join(", "),
         mermaid_label(title),
         dates.join(", "),
+        axis_title(unit),
         number(low),
         number(high),
         line.join(", ")
-    )
+    );
+    if let Some(target) = target {
+        let flat = vec![number(target); points.len()];
+        chart.push_str(&format!("\n    line [{}]", flat.join(", ")));
+    }
+    chart
 }
 
 /// Whether the quadrant chart shows an initiative: open work only, as the ranked table beside

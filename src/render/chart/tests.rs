@@ -182,3 +182,81 @@ fn chart_labels_are_quoted_and_coordinates_parse() {
         assert!(!point.contains("1.000"), "{point}");
     }
 }
+
+fn point(date: &str, value: f64) -> PointView {
+    PointView {
+        date: date.to_owned(),
+        value,
+    }
+}
+
+#[test]
+fn a_day_keeps_its_last_value() {
+    let days = per_day(vec![
+        point("2026-01-01", 1.0),
+        point("2026-01-01", 2.0),
+        point("2026-01-02", 3.0),
+        point("2026-01-03", 4.0),
+        point("2026-01-03", 5.0),
+        point("now", 6.0),
+    ]);
+    let days: Vec<(&str, f64)> = days.iter().map(|p| (p.date.as_str(), p.value)).collect();
+    assert_eq!(
+        days,
+        [
+            ("2026-01-01", 2.0),
+            ("2026-01-02", 3.0),
+            ("2026-01-03", 5.0),
+            ("now", 6.0)
+        ]
+    );
+}
+
+#[test]
+fn the_unit_titles_the_y_axis() {
+    assert_eq!(axis_title(Some("%")), "%");
+    assert_eq!(axis_title(Some("ms")), "ms");
+    assert_eq!(axis_title(Some("°C")), "°C");
+    assert_eq!(axis_title(Some("\"x\" %%{init}")), "x % init");
+    assert_eq!(axis_title(Some("  ")), "value");
+    assert_eq!(axis_title(None), "value");
+}
+
+#[test]
+fn the_target_is_a_second_line_in_colours_set_up_front() {
+    let points = [point("2026-01-01", 10.0), point("2026-01-08", 40.0)];
+    let chart = xychart("Coverage", Some("%"), &points, Some(0.0), Some(80.0));
+    assert_eq!(
+        chart,
+        "%%{init: {\"themeVariables\": {\"xyChart\": {\"plotColorPalette\": \"#2f81f7, #d9730d\"}}}}%%\n\
+         xychart-beta\n    title \"Coverage\"\n    x-axis [\"2026-01-01\", \"2026-01-08\"]\n    \
+         y-axis \"%\" 0 --> 88\n    line [10, 40]\n    line [80, 80]"
+    );
+    let untargeted = xychart("Coverage", None, &points, None, None);
+    assert!(untargeted.contains("y-axis \"value\" "), "{untargeted}");
+    assert_eq!(untargeted.matches("line [").count(), 1, "{untargeted}");
+}
+
+/// WCAG's relative luminance of a `#rrggbb` colour.
+fn luminance(colour: &str) -> f64 {
+    let channel = |at: usize| {
+        let c = f64::from(u8::from_str_radix(&colour[at..at + 2], 16).expect(colour)) / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+}
+
+#[test]
+fn line_colours_show_on_light_and_dark_pages() {
+    for colour in LINE_COLOURS {
+        for page in ["#ffffff", "#0d1117"] {
+            let (a, b) = (luminance(colour), luminance(page));
+            let contrast = (a.max(b) + 0.05) / (a.min(b) + 0.05);
+            assert!(contrast >= 3.0, "{colour} on {page}: {contrast:.2}");
+        }
+    }
+}
