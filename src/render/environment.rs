@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use minijinja::value::Value;
 use minijinja::{Environment, ErrorKind, State, UndefinedBehavior};
 
-use super::chart::{CHART_LIMIT, quadrant_chart};
+use super::chart::{CHART_LIMIT, is_open, quadrant_chart};
 use super::templates::Templates;
 use crate::error::Error;
 use crate::markdown::{code, markdown_inline, mermaid_label};
@@ -106,13 +106,20 @@ pub(super) fn environment(templates: Templates, portfolio: &Portfolio) -> Enviro
         portfolio.config.scales.cost.max(),
     );
     env.add_filter("quadrant_chart", move |state: &State, items: Value| {
-        // Only the items the chart shows are read: a list repeated lazily is never made whole.
-        let items: Vec<Value> = items.try_iter()?.take(CHART_LIMIT).collect();
-        for item in &items {
-            let title = item.get_attr("title").unwrap_or_default();
-            charge(state, title.as_str().map_or(0, str::len))?;
+        // Items are read until the chart has its open ones: a list repeated lazily is never
+        // made whole, and each item passed over costs fuel, so a list of closed work that
+        // never ends runs out of it.
+        let mut shown: Vec<Value> = Vec::with_capacity(CHART_LIMIT);
+        for item in items.try_iter()? {
+            state.consume_fuel(1)?;
+            if is_open(&item) {
+                shown.push(item);
+                if shown.len() == CHART_LIMIT {
+                    break;
+                }
+            }
         }
-        Ok(quadrant_chart(&items, max_impact, max_cost))
+        Ok(quadrant_chart(&shown, max_impact, max_cost))
     });
     env
 }

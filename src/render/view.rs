@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
-use super::chart::{CHART_POINTS, PointView, xychart};
+use super::chart::{CHART_POINTS, PointView, per_day, xychart};
 use crate::history::{History, Series};
 use crate::model::{KeyResult, Measure};
 use crate::portfolio::{Ranked, RankedTheme};
@@ -27,7 +27,8 @@ struct KeyResultView {
     current: Option<f64>,
     done: Option<bool>,
     progress: f64,
-    /// `current` over time from git history, oldest first; empty without history.
+    /// `current` over time from git history, one value a day (its last), oldest first; empty
+    /// without history.
     history: Vec<PointView>,
     /// A Mermaid `xychart-beta` of `history`, when it has two points or more.
     chart: Option<String>,
@@ -63,12 +64,11 @@ fn key_result_view(kr: &KeyResult, history: Option<&[Series]>) -> KeyResultView 
             value: current,
         });
     }
+    let mut points = per_day(points);
     let start = points.len().saturating_sub(CHART_POINTS);
     let points = points.split_off(start);
-    let chart = (points.len() >= 2 && kind == "numeric").then(|| {
-        let bounds: Vec<f64> = baseline.into_iter().chain(target).collect();
-        xychart(&kr.title, kr.unit.as_deref(), &points, &bounds)
-    });
+    let chart = (points.len() >= 2 && kind == "numeric")
+        .then(|| xychart(&kr.title, kr.unit.as_deref(), &points, baseline, target));
     KeyResultView {
         title: kr.title.clone(),
         unit: not_blank(kr.unit.as_deref()),
