@@ -916,7 +916,6 @@ fn info(commit: &git2::Commit<'_>) -> CommitInfo {
     }
 }
 
-/// The id git gives a blob of these bytes: a content hash for the render manifest.
 /// The ref of the branch `branch`, for a name that `git check-ref-format --branch` accepts:
 /// a valid ref name under `refs/heads/`, but never `HEAD` (`refs/heads/HEAD` would read as HEAD
 /// itself) and never one that starts with `-` (it would read as an option).
@@ -930,6 +929,7 @@ pub fn branch_ref(branch: &str) -> Result<String> {
     Ok(refname)
 }
 
+/// The id git gives a blob of these bytes: a content hash for the render manifest.
 pub fn blob_id(bytes: &[u8]) -> String {
     Oid::hash_object(ObjectType::Blob, bytes).map_or_else(|_| String::new(), |id| id.to_string())
 }
