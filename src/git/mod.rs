@@ -1,17 +1,15 @@
 //! Git, through git2: the only module that touches it; no type of git2's leaves it.
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::rc::Rc;
 
-use git2::{ErrorCode, ObjectType, Oid, Repository};
-use rayon::prelude::*;
+use git2::{ErrorCode, Oid, Repository};
 
 use crate::error::{Error, Result};
 
 mod blobs;
 mod git_tree;
 mod publish;
+mod status;
 mod tree;
 mod walk;
 
@@ -19,8 +17,6 @@ pub use blobs::{Blobs, blob_id};
 pub use git_tree::{GitTree, TreeFile};
 pub use publish::branch_ref;
 pub use walk::{Change, ChangeKind, CommitChanges, CommitInfo, Walk};
-
-use tree::{Tree, Trees};
 
 const FETCH_HELP: &str =
     "fetch the full history: `git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout";
@@ -132,40 +128,6 @@ impl Repo {
     /// Where the team repository sits in the git work tree (`/`-separated, empty at the top).
     pub fn prefix(&self) -> &str {
         &self.prefix
-    }
-
-    /// Which of `files` (path, contents as read from the working tree) differ from HEAD, or are
-    /// not in it. Hashing the bytes okr has already read is far cheaper than a status scan.
-    pub fn differs_from_head(&self, files: &[(&str, &[u8])]) -> std::collections::BTreeSet<String> {
-        let current: Vec<Option<Oid>> = files
-            .par_iter()
-            .map(|(_, bytes)| Oid::hash_object(ObjectType::Blob, bytes).ok())
-            .collect();
-        let head = self
-            .repo
-            .head()
-            .ok()
-            .and_then(|h| h.peel_to_tree().ok())
-            .map(|tree| tree.id());
-        // Each folder's tree is read and parsed once, as a walk reads them, and each file found
-        // in it by name.
-        let odb = self.repo.odb().ok();
-        let trees = odb.as_ref().map(Trees::new);
-        let mut folders: HashMap<&str, Option<Rc<Tree>>> = HashMap::new();
-        files
-            .iter()
-            .zip(current)
-            .filter(|((path, _), current)| {
-                let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-                let folder = folders.entry(dir).or_insert_with(|| {
-                    let (trees, head) = (trees.as_ref()?, head?);
-                    trees.subtree(head, &self.full(dir)).ok().flatten()
-                });
-                let committed = folder.as_ref().and_then(|tree| tree.blob(name.as_bytes()));
-                committed != *current
-            })
-            .map(|((path, _), _)| (*path).to_owned())
-            .collect()
     }
 }
 
