@@ -5,13 +5,13 @@ use std::path::Path;
 
 use git2::{ObjectType, Oid, Repository};
 
-use super::{Repo, git_error};
+use super::repo::{Repo, git_error};
 use crate::error::Result;
 use crate::source::MAX_FILE_SIZE;
 
 impl Repo {
-    /// The bytes of a blob named by [`Change::blob`](super::Change::blob); `None` for one over
-    /// [`MAX_FILE_SIZE`], which is not read.
+    /// The bytes of a blob named by [`Change::blob`](super::walk::Change::blob); `None` for one
+    /// over [`MAX_FILE_SIZE`], which is not read.
     pub fn blob(&self, id: &str) -> Result<Option<Vec<u8>>> {
         read_blob(&self.repo, id)
     }

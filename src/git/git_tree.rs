@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use git2::{ErrorCode, ObjectType, Oid, Repository};
 
 use super::blobs::{blob_size, with_thread_repo};
-use super::{Repo, git_error, in_team_repository, in_work_tree};
+use super::repo::{Repo, git_error, in_team_repository, in_work_tree};
 use crate::error::{Error, Result};
 use crate::source::{Content, MAX_FILE_SIZE, Source, SourceFile};
 

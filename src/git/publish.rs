@@ -5,7 +5,7 @@ use std::path::Path;
 
 use git2::{ErrorCode, Oid};
 
-use super::{Repo, git_error};
+use super::repo::{Repo, git_error};
 use crate::error::Result;
 
 impl Repo {
@@ -189,8 +189,8 @@ pub fn branch_ref(branch: &str) -> Result<String> {
 mod tests {
     use git2::Oid;
 
-    use crate::git::Repo;
-    use crate::git::tests::repo;
+    use crate::git::repo::Repo;
+    use crate::git::repo::tests::repo;
 
     fn files(text: &str) -> Vec<(String, String)> {
         vec![("README.md".to_owned(), text.to_owned())]

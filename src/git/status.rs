@@ -7,7 +7,7 @@ use std::rc::Rc;
 use git2::{ObjectType, Oid};
 use rayon::prelude::*;
 
-use super::Repo;
+use super::repo::Repo;
 use super::tree::{Tree, Trees};
 
 impl Repo {

@@ -7,14 +7,14 @@ use std::rc::Rc;
 
 use git2::{ErrorCode, ObjectType, Oid};
 
-use super::git_error;
+use super::repo::git_error;
 use crate::error::Result;
 use crate::source::git_order;
 
 /// Tree objects for a history walk, read through libgit2's object database and parsed here.
-/// Hash verification is off for the process ([`trust_objects`](super::trust_objects)): git
-/// verified each object when it wrote it, and re-hashing every tree read doubled the cost of a
-/// walk.
+/// Hash verification is off for the process
+/// ([`trust_objects`](super::repo::trust_objects)): git verified each object when it wrote it,
+/// and re-hashing every tree read doubled the cost of a walk.
 ///
 /// The folders read last are kept parsed: a commit's parent holds the version of a folder that
 /// the walk read as the commit's own, so each version is read and parsed once. Entries are
@@ -275,7 +275,7 @@ mod tests {
     use git2::Oid;
 
     use super::*;
-    use crate::git::tests::repo;
+    use crate::git::repo::tests::repo;
 
     #[test]
     fn trees_parse_as_libgit2_reads_them() {

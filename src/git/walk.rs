@@ -5,8 +5,8 @@ use std::collections::{BinaryHeap, HashSet};
 
 use git2::{Oid, Repository};
 
+use super::repo::{Repo, git_error, in_team_repository};
 use super::tree::Trees;
-use super::{Repo, git_error, in_team_repository};
 use crate::error::Result;
 
 /// A commit as history reports it.
