@@ -80,9 +80,7 @@ impl Repo {
             .map_err(|_| git_error(format!("revision `{rev}` is not a commit")))?;
         Ok(commit.id())
     }
-}
 
-impl Repo {
     /// The commit HEAD points at; `None` in a repository without commits.
     pub fn head(&self) -> Option<String> {
         self.repo
