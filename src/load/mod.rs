@@ -12,32 +12,14 @@ use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Texts};
 use crate::git::GitTree;
-use crate::model::{Initiative, InitiativeFile, ThemeFile};
+use crate::model::{InitiativeFile, ThemeFile};
 use crate::source::Source;
 use crate::validate::file::{self as rules, Built, Facts, Outlined};
 use crate::validate::stale;
 
+pub use crate::validate::Workspace;
 pub use decode::decode;
 use folder::{Build, Folder, load_folder, load_folder_pair};
-
-/// Everything read from a repository, before the rules that span files run.
-/// `I` is what it keeps of each initiative: see [`Outlined`].
-#[derive(Debug, Clone)]
-pub struct Workspace<I = Initiative> {
-    pub config: Config,
-    /// The initiatives, each built as its file was read, by the rules that need only the file:
-    /// whole, or their [`Outline`](crate::validate::Outline)s for `okr check`.
-    pub initiatives: Built<I>,
-    pub themes: Vec<Document<ThemeFile>>,
-    /// The text of every file read that findings may quote ([`Keep`]), those that did not
-    /// parse included.
-    pub texts: Texts,
-    /// Problems found in single files: reading, parsing, and each initiative's own rules.
-    pub findings: Vec<Finding>,
-    /// How many files were read in each folder, parsed or not.
-    pub initiative_files: usize,
-    pub theme_files: usize,
-}
 
 /// Reads okr.toml, then every initiative and theme, reporting each file's problems; every
 /// file's text is kept.
@@ -59,7 +41,7 @@ pub enum Keep {
 }
 
 /// [`load`], keeping the texts `keep` says, and of each initiative what `I` holds: all of it
-/// ([`Initiative`]), or only what the rules read ([`Outline`](crate::validate::Outline)).
+/// ([`Initiative`](crate::model::Initiative)), or only what the rules read ([`Outline`](crate::validate::Outline)).
 ///
 /// Each initiative is built on the core that read its file, as soon as it is parsed, so no
 /// more than one document per core is ever in memory.
@@ -183,4 +165,55 @@ fn keep_theme(
     _: &mut Vec<Finding>,
 ) -> (Option<Document<ThemeFile>>, (), bool) {
     (Some(document), (), true)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::finding::Rule;
+    use crate::model::Initiative;
+    use crate::validate::{Outline, check};
+
+    #[test]
+    fn the_rules_find_the_same_in_outlines_as_in_whole_initiatives() {
+        let mut tree = crate::source::MemoryTree::new();
+        tree.insert("okr.toml", "[team]\nname = \"T\"\n");
+        tree.insert(
+            "themes/t.toml",
+            "title = \"T\"\nobjective = \"o\"\ntags = [\"x\"]\n",
+        );
+        let initiative = |tag: &str, status: &str, depends_on: &str| {
+            format!(
+                "title = \"t\"\nproblem = \"p\"\nowner = \"o\"\ntags = [\"{tag}\"]\n\
+                 impact = \"high\"\ncost = \"m\"\nstatus = \"{status}\"\ndepends_on = [{depends_on}]\n"
+            )
+        };
+        tree.insert("initiatives/a.toml", initiative("x", "active", "\"b\""));
+        tree.insert(
+            "initiatives/b.toml",
+            initiative("y", "proposed", "\"a\", \"c\""),
+        );
+        tree.insert(
+            "initiatives/q/b.toml",
+            initiative("x", "accepted", "\"zz\""),
+        );
+        tree.insert("initiatives/d.toml", "title = ");
+        let keep = Keep::Quoted { stale: true };
+        let mut whole = load_keeping::<Initiative>(&tree, keep).unwrap();
+        let mut outlines = load_keeping::<Outline>(&tree, keep).unwrap();
+        let (whole, outlines) = (check(&mut whole), check(&mut outlines));
+        let rules: BTreeSet<Rule> = whole.findings.iter().map(|f| f.rule).collect();
+        for rule in [
+            Rule::DuplicateId,
+            Rule::DependencyCycle,
+            Rule::UnknownDependency,
+            Rule::Orphan,
+            Rule::TomlSyntax,
+        ] {
+            assert!(rules.contains(&rule), "{rule:?} in {:#?}", whole.findings);
+        }
+        assert_eq!(whole.findings, outlines.findings);
+    }
 }

@@ -1,7 +1,8 @@
-//! The rules that span files: from a workspace's parsed documents to findings and the checked
-//! [`Model`]. The rules on one file run as it is loaded ([`file`](mod@file)); the ids ([`ids`]) and the
-//! dependency graph (`graph`) are checked here, across files, with orphans; the `stale` rule,
-//! which asks git, lives in [`stale`].
+//! The rules: from parsed documents to findings and the checked [`Model`]. The rules on one
+//! file ([`file`](mod@file)) run as [`load`](crate::load) reads each file, on the core that
+//! parsed it; the ids ([`ids`]) and the dependency graph (`graph`) are checked here, across
+//! files, with orphans, on the [`Workspace`] that load gives; the `stale` rule, which asks
+//! git, lives in [`stale`]. Nothing here reads files: load sits above, and calls in.
 
 pub mod file;
 pub(crate) mod graph;
@@ -10,10 +11,11 @@ pub mod stale;
 
 use std::collections::BTreeSet;
 
-use crate::finding::{Finding, Rule};
+use crate::config::Config;
+use crate::document::Document;
+use crate::finding::{Finding, Rule, Texts};
 use crate::in_place;
-use crate::load::Workspace;
-use crate::model::{Initiative, Model, Theme};
+use crate::model::{Initiative, Model, Theme, ThemeFile};
 
 pub use file::{Built, Facts, MAX_TITLE, Outline, OutlineRef, Outlined, build};
 pub use ids::{check_id, slug};
@@ -37,6 +39,25 @@ pub struct Checked<I = Initiative> {
     facts: Vec<Option<Facts>>,
     /// Sorted by id.
     themes: Vec<Theme>,
+}
+
+/// Everything read from a repository, before the rules that span files run.
+/// `I` is what it keeps of each initiative: see [`Outlined`].
+#[derive(Debug, Clone)]
+pub struct Workspace<I = Initiative> {
+    pub config: Config,
+    /// The initiatives, each built as its file was read, by the rules that need only the file:
+    /// whole, or their [`Outline`]s for `okr check`.
+    pub initiatives: Built<I>,
+    pub themes: Vec<Document<ThemeFile>>,
+    /// The text of every file read that findings may quote ([`Keep`](crate::load::Keep)), those that did not
+    /// parse included.
+    pub texts: Texts,
+    /// Problems found in single files: reading, parsing, and each initiative's own rules.
+    pub findings: Vec<Finding>,
+    /// How many files were read in each folder, parsed or not.
+    pub initiative_files: usize,
+    pub theme_files: usize,
 }
 
 /// Runs every rule that spans files over a loaded workspace but `stale`, which needs git and
@@ -249,46 +270,5 @@ mod tests {
             [vec!["a", "b", "c", "a"], vec!["e", "e"]]
         );
         assert!(named_cycles(&[("a", &["b"]), ("b", &[])]).is_empty());
-    }
-
-    #[test]
-    fn the_rules_find_the_same_in_outlines_as_in_whole_initiatives() {
-        let mut tree = crate::source::MemoryTree::new();
-        tree.insert("okr.toml", "[team]\nname = \"T\"\n");
-        tree.insert(
-            "themes/t.toml",
-            "title = \"T\"\nobjective = \"o\"\ntags = [\"x\"]\n",
-        );
-        let initiative = |tag: &str, status: &str, depends_on: &str| {
-            format!(
-                "title = \"t\"\nproblem = \"p\"\nowner = \"o\"\ntags = [\"{tag}\"]\n\
-                 impact = \"high\"\ncost = \"m\"\nstatus = \"{status}\"\ndepends_on = [{depends_on}]\n"
-            )
-        };
-        tree.insert("initiatives/a.toml", initiative("x", "active", "\"b\""));
-        tree.insert(
-            "initiatives/b.toml",
-            initiative("y", "proposed", "\"a\", \"c\""),
-        );
-        tree.insert(
-            "initiatives/q/b.toml",
-            initiative("x", "accepted", "\"zz\""),
-        );
-        tree.insert("initiatives/d.toml", "title = ");
-        let keep = crate::load::Keep::Quoted { stale: true };
-        let mut whole = crate::load::load_keeping::<Initiative>(&tree, keep).unwrap();
-        let mut outlines = crate::load::load_keeping::<Outline>(&tree, keep).unwrap();
-        let (whole, outlines) = (check(&mut whole), check(&mut outlines));
-        let rules: BTreeSet<Rule> = whole.findings.iter().map(|f| f.rule).collect();
-        for rule in [
-            Rule::DuplicateId,
-            Rule::DependencyCycle,
-            Rule::UnknownDependency,
-            Rule::Orphan,
-            Rule::TomlSyntax,
-        ] {
-            assert!(rules.contains(&rule), "{rule:?} in {:#?}", whole.findings);
-        }
-        assert_eq!(whole.findings, outlines.findings);
     }
 }
