@@ -10,7 +10,6 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::git::{ChangeKind, CommitChanges, CommitInfo, Repo};
 use crate::period::civil_date;
-use crate::validate::stale::shallow_message;
 
 /// A commit, as history shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -378,7 +377,7 @@ pub fn load(repo: &Repo, rev: Option<&str>, config: &Config) -> Result<History> 
 pub fn load_dirs(repo: &Repo, rev: Option<&str>, dirs: &[&str]) -> Result<History> {
     if repo.is_shallow() {
         return Err(Error::Git {
-            message: shallow_message(),
+            message: crate::git::shallow_message(),
         });
     }
     let from = start(repo, rev)?;

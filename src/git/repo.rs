@@ -57,6 +57,7 @@ impl Repo {
         Ok(Repo { repo, prefix })
     }
 
+    /// Whether this is a shallow clone, whose history is incomplete ([`shallow_message`]).
     pub fn is_shallow(&self) -> bool {
         self.repo.is_shallow()
     }
@@ -155,6 +156,14 @@ pub fn user_name(dir: &Path) -> Option<String> {
         .get_string("user.name")
         .ok()
         .filter(|n| !n.trim().is_empty())
+}
+
+/// Why history is not available in a shallow clone, and how to fetch it: for a note or an
+/// error.
+pub fn shallow_message() -> String {
+    "this is a shallow clone, so history is incomplete; fetch the full history with \
+     `git fetch --unshallow`, or set `fetch-depth: 0` in actions/checkout"
+        .to_owned()
 }
 
 #[cfg(test)]

@@ -104,7 +104,7 @@ fn walk(
     files: &[(&str, &[u8])],
 ) -> std::result::Result<BTreeSet<String>, String> {
     if repo.is_shallow() {
-        return Err(shallow_message());
+        return Err(crate::git::shallow_message());
     }
     let from = match (rev, head) {
         (Some(rev), _) => repo.resolve_id(rev).map_err(|e| e.to_string())?,
@@ -159,13 +159,6 @@ fn walk(
         recent.extend(repo.differs_from_head(&unsure));
     }
     Ok(recent)
-}
-
-/// Why history is not available, for a note or an error.
-pub fn shallow_message() -> String {
-    "this is a shallow clone, so history is incomplete; fetch the full history with \
-     `git fetch --unshallow`, or set `fetch-depth: 0` in actions/checkout"
-        .to_owned()
 }
 
 /// The findings for the accepted and active initiatives of `initiatives` (each with where its
