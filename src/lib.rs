@@ -4,25 +4,29 @@
 //! Data flows one way, each layer reading only the ones below it:
 //!
 //! ```text
-//!  cli            the command shell: arguments, printing, exit codes (no library module imports it)
+//!  cli          the command shell: arguments, `--rev`, printing, prompts, exit codes;
+//!   │           no library module imports it
+//!  render · diff · fmt · themes · table · scaffold · schema         views and writers
 //!   │
-//!  render · diff · history · fmt · schema · scaffold      views and writers
+//!  portfolio    scores and ranks a checked model, joins it to its themes
+//!  load         reads a repository: each file parsed into a document with spans and
+//!   │           checked by its own rules on the core that parsed it
+//!  validate     the rules: each file's own, ids, dependencies, orphans, `stale` (findings
+//!   │           and the checked model)                  · history: series from git
+//!  git          git through git2: revisions, the history walk, `--rev` trees, publishing
 //!   │
-//!  portfolio      scores, ranks and themes           (score, model)
+//!  source       a repository's files: the working tree, a git tree, or memory
 //!   │
-//!  validate       the rules that span files: findings and a checked model (finding, report)
-//!   │
-//!  load           files parsed into documents with spans, and each file's own findings
-//!   │
-//!  source · git   a repository's files: the working tree, or any revision from git objects
+//!  config · finding · report · model · document · period · score · text · markdown · output
 //! ```
 //!
 //! A [`source::Source`] gives files (a [`source::WorkTree`], a [`git::GitTree`] for `--rev`,
-//! or a [`source::MemoryTree`]); [`load`] parses them; [`validate::check`] gives the findings
-//! ([`finding`]) and a checked model; [`portfolio::Portfolio`] scores and ranks it; the views
-//! read the portfolio: [`render`] for the documents ([`render::write`] puts them on disk,
-//! [`git::Repo::commit_files`] on a branch), [`diff`] and [`history`] for what changed.
-//! Operational failures are an [`Error`] (exit 2); problems in the repository are findings.
+//! or a [`source::MemoryTree`]); [`load`] parses them into a [`validate::Workspace`];
+//! [`validate::check`] gives the findings ([`finding`]) and a checked model;
+//! [`portfolio::Portfolio`] scores and ranks it; the views read the portfolio: [`render`] for
+//! the documents ([`render::write`] puts them on disk, [`git::Repo::commit_files`] on a
+//! branch), [`diff`] and [`history`] for what changed. Operational failures are an [`Error`]
+//! (exit 2); problems in the repository are findings.
 
 pub mod cli;
 pub mod config;
