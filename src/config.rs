@@ -446,6 +446,11 @@ impl Config {
 
     /// A tag after `[tags].aliases`.
     /// Whether `tag` is in `[tags].known` (kept sorted, so that this is a binary search).
+    /// `[team].period`, the current planning period, if the team set one.
+    pub fn current_period(&self) -> Option<Period> {
+        self.period.as_deref().and_then(Period::parse)
+    }
+
     pub fn is_known_tag(&self, tag: &str) -> bool {
         self.known_tags
             .binary_search_by(|known| known.as_str().cmp(tag))
