@@ -102,6 +102,7 @@ pub struct RulesSection {
     pub empty_theme: Option<RuleLevel>,
     pub orphan: Option<RuleLevel>,
     pub stale: Option<RuleLevel>,
+    pub past_period: Option<RuleLevel>,
     pub hidden_file: Option<RuleLevel>,
     /// Days without a change after which an accepted or active initiative is stale.
     #[serde(rename = "stale_days")]
@@ -122,6 +123,7 @@ impl RulesSection {
             (Rule::EmptyTheme, self.empty_theme),
             (Rule::Orphan, self.orphan),
             (Rule::Stale, self.stale),
+            (Rule::PastPeriod, self.past_period),
             (Rule::HiddenFile, self.hidden_file),
         ];
         for (rule, level) in pairs {
