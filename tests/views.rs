@@ -25,11 +25,15 @@ fn list_ranks_by_score_with_ties_by_id() {
             "upgrade-postgres",
             "canary-deploys",
             "rotate-secrets",
+            "hermetic-builds",
+            // Done and dropped work comes last, unranked.
             "slo-alerts",
-            "feature-flags",
-            "hermetic-builds"
+            "feature-flags"
         ]
     );
+    let ranks: Vec<&serde_json::Value> = rows.iter().map(|r| &r["rank"]).collect();
+    assert_eq!(ranks[6], 7);
+    assert!(ranks[7].is_null() && ranks[8].is_null(), "{ranks:?}");
     let first = &rows[0];
     for key in [
         "id",
@@ -126,10 +130,12 @@ fn themes_json_has_scores_progress_members_and_orphans() {
         serde_json::json!([
             "merge-queue",
             "canary-deploys",
-            "feature-flags",
-            "hermetic-builds"
+            "hermetic-builds",
+            "feature-flags"
         ])
     );
+    // The costs of its open members: s 2 + l 5 + xl 8.
+    assert_eq!(deploys["load"], 15.0);
     // (95 - 60) / 80 and (9 - 4) / 8.
     let expected = ((35.0 / 80.0) + (5.0 / 8.0)) / 2.0;
     assert!((deploys["progress"].as_f64().unwrap() - expected).abs() < 1e-9);
@@ -216,4 +222,33 @@ fn themes_json_snapshot() {
 #[test]
 fn themes_suggest_snapshot() {
     insta::assert_snapshot!(themes(&["themes", "--suggest"]));
+}
+
+fn ids(list: &serde_json::Value) -> Vec<&str> {
+    let rows = list.as_array().unwrap();
+    rows.iter().map(|r| r["id"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn list_sets_done_and_dropped_work_apart_unranked() {
+    let repo = TeamRepo::example();
+    let table = stdout(&repo.okr().arg("list").output().unwrap());
+    let (ranked, closed) = table
+        .split_once("\n\n")
+        .expect("a blank line before closed work");
+    assert_eq!(ranked.lines().count(), 1 + 7, "{table}");
+    let closed: Vec<&str> = closed.lines().collect();
+    assert_eq!(closed.len(), 2, "{table}");
+    assert!(
+        closed[0].trim_start().starts_with("-  slo-alerts"),
+        "{table}"
+    );
+    assert!(
+        closed[1].trim_start().starts_with("-  feature-flags"),
+        "{table}"
+    );
+    // `--status` still picks them out.
+    let done = json(&repo, &["list", "--format", "json", "--status", "done"]);
+    assert_eq!(ids(&done), ["slo-alerts"]);
+    assert!(done[0]["rank"].is_null());
 }
