@@ -224,9 +224,89 @@ fn themes_suggest_snapshot() {
     insta::assert_snapshot!(themes(&["themes", "--suggest"]));
 }
 
+/// The example with work of other periods: `[team].period` is 2026-Q1.
+fn with_other_periods() -> TeamRepo {
+    let repo = TeamRepo::example();
+    repo.replace(
+        "initiatives/rotate-secrets.toml",
+        "status = \"proposed\"",
+        "status = \"proposed\"\nperiod = \"2026-Q2\"",
+    );
+    repo.replace(
+        "initiatives/canary-deploys.toml",
+        "status = \"proposed\"",
+        "status = \"proposed\"\nperiod = \"2026\"",
+    );
+    repo
+}
+
 fn ids(list: &serde_json::Value) -> Vec<&str> {
     let rows = list.as_array().unwrap();
     rows.iter().map(|r| r["id"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn views_show_the_current_period_unless_told_otherwise() {
+    let repo = with_other_periods();
+    // 2026-Q2 leaves the default view; `2026` overlaps 2026-Q1 and stays.
+    let current = json(&repo, &["list", "--format", "json"]);
+    assert!(!ids(&current).contains(&"rotate-secrets"));
+    assert!(ids(&current).contains(&"canary-deploys"));
+    let q2 = json(&repo, &["list", "--format", "json", "--period", "2026-Q2"]);
+    // Those of 2026-Q2, of all 2026 and of no period; the rest are of 2026-Q1.
+    assert_eq!(
+        ids(&q2),
+        [
+            "canary-deploys",
+            "rotate-secrets",
+            "hermetic-builds",
+            "slo-alerts",
+            "feature-flags"
+        ]
+    );
+    assert_eq!(q2[0]["rank"], 1);
+    let all = json(&repo, &["list", "--format", "json", "--period", "all"]);
+    assert_eq!(all.as_array().unwrap().len(), 9);
+    // Theme scores count only the initiatives in view.
+    let themes = json(
+        &repo,
+        &["themes", "--format", "json", "--period", "2026-Q2"],
+    );
+    let data = &themes["themes"].as_array().unwrap()[1];
+    assert_eq!(data["id"], "data-we-trust");
+    assert_eq!(
+        data["initiatives"],
+        serde_json::json!(["canary-deploys", "slo-alerts"])
+    );
+    assert_eq!(data["load"], 5.0);
+
+    let bad = repo
+        .okr()
+        .args(["list", "--period", "2026-Q5"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("`2026-Q5` is not a period"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn render_writes_the_documents_of_the_period_asked_for() {
+    let repo = with_other_periods();
+    repo.okr()
+        .args(["render", "--period", "2026-Q2", "--out", "q2"])
+        .assert()
+        .success();
+    let index = repo.read("q2/README.md");
+    assert!(
+        index.starts_with("# Platform objectives for 2026-Q2"),
+        "{index}"
+    );
+    assert!(index.contains("Rotate every service credential"), "{index}");
+    assert!(!index.contains("Adopt a merge queue"), "{index}");
 }
 
 #[test]
