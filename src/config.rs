@@ -102,6 +102,7 @@ pub struct RulesSection {
     pub empty_theme: Option<RuleLevel>,
     pub orphan: Option<RuleLevel>,
     pub stale: Option<RuleLevel>,
+    pub past_period: Option<RuleLevel>,
     pub hidden_file: Option<RuleLevel>,
     /// Days without a change after which an accepted or active initiative is stale.
     #[serde(rename = "stale_days")]
@@ -122,6 +123,7 @@ impl RulesSection {
             (Rule::EmptyTheme, self.empty_theme),
             (Rule::Orphan, self.orphan),
             (Rule::Stale, self.stale),
+            (Rule::PastPeriod, self.past_period),
             (Rule::HiddenFile, self.hidden_file),
         ];
         for (rule, level) in pairs {
@@ -446,6 +448,11 @@ impl Config {
 
     /// A tag after `[tags].aliases`.
     /// Whether `tag` is in `[tags].known` (kept sorted, so that this is a binary search).
+    /// `[team].period`, the current planning period, if the team set one.
+    pub fn current_period(&self) -> Option<Period> {
+        self.period.as_deref().and_then(Period::parse)
+    }
+
     pub fn is_known_tag(&self, tag: &str) -> bool {
         self.known_tags
             .binary_search_by(|known| known.as_str().cmp(tag))

@@ -51,6 +51,7 @@ const RULES: &[&str] = &[
     "empty-theme",
     "orphan",
     "stale",
+    "past-period",
     "hidden-file",
     "stale_days",
 ];

@@ -44,7 +44,7 @@ pub(crate) mod markdown;
 pub mod memory;
 pub mod model;
 pub(crate) mod output;
-pub(crate) mod period;
+pub mod period;
 pub mod portfolio;
 mod proof;
 pub mod render;

@@ -39,6 +39,29 @@ impl Period {
         }
     }
 
+    /// Its first and last month, counted from January of year 0.
+    fn months(self) -> (u32, u32) {
+        let (year, first, length) = match self {
+            Period::Year(y) => (y, 0, 12),
+            Period::Half(y, h) => (y, u32::from(h - 1) * 6, 6),
+            Period::Quarter(y, q) => (y, u32::from(q - 1) * 3, 3),
+        };
+        let start = u32::from(year) * 12 + first;
+        (start, start + length - 1)
+    }
+
+    /// Whether the two share a month: `2026` overlaps `2026-Q1`, `2026-H1` does not overlap
+    /// `2026-Q3`.
+    pub fn overlaps(self, other: Period) -> bool {
+        let ((start, end), (other_start, other_end)) = (self.months(), other.months());
+        start <= other_end && other_start <= end
+    }
+
+    /// Whether it was over before `other` began.
+    pub fn ended_before(self, other: Period) -> bool {
+        self.months().1 < other.months().0
+    }
+
     /// The quarter that today falls in (UTC).
     pub fn current() -> Period {
         let seconds = std::time::SystemTime::now()
@@ -62,6 +85,44 @@ impl Period {
             format!("`{}` is not a period", value.get_ref()),
         )
         .with_help(help)
+    }
+}
+
+/// The initiatives a view shows by their period: those of one period, or all. An initiative
+/// without a period belongs to every period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    All,
+    Of(Period),
+}
+
+impl View {
+    /// The view that `--period` asks for (a period, or `all`); without it, the team's current
+    /// period, or all when the team has none. Gives the message of a value that is neither.
+    pub fn choose(asked: Option<&str>, current: Option<&str>) -> Result<View, String> {
+        match asked.or(current) {
+            None | Some("all") => Ok(View::All),
+            Some(text) => Period::parse(text).map(View::Of).ok_or_else(|| {
+                format!("`{text}` is not a period; write `2026`, `2026-H2`, `2026-Q1` or `all`")
+            }),
+        }
+    }
+
+    /// Whether an initiative of `period` is in view. A period that does not parse (the
+    /// `bad-period` rule reports it) counts as none.
+    pub fn shows(self, period: Option<&str>) -> bool {
+        match (self, period.and_then(Period::parse)) {
+            (View::Of(view), Some(period)) => view.overlaps(period),
+            _ => true,
+        }
+    }
+
+    /// The period in view; `None` for all.
+    pub fn period(self) -> Option<Period> {
+        match self {
+            View::All => None,
+            View::Of(period) => Some(period),
+        }
     }
 }
 
@@ -103,6 +164,68 @@ mod tests {
         ] {
             assert_eq!(Period::parse(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn periods_overlap_when_they_share_a_month() {
+        let p = |text| Period::parse(text).unwrap();
+        for (a, b) in [
+            ("2026", "2026-Q1"),
+            ("2026", "2026-Q4"),
+            ("2026-H1", "2026-Q2"),
+            ("2026-H2", "2026-Q3"),
+            ("2026-Q2", "2026-Q2"),
+            ("2026", "2026"),
+        ] {
+            assert!(p(a).overlaps(p(b)), "{a} {b}");
+            assert!(p(b).overlaps(p(a)), "{b} {a}");
+        }
+        for (a, b) in [
+            ("2025", "2026-Q1"),
+            ("2026-H1", "2026-Q3"),
+            ("2026-Q1", "2026-Q2"),
+            ("2025-Q4", "2026"),
+            ("2026-H2", "2027-H1"),
+        ] {
+            assert!(!p(a).overlaps(p(b)), "{a} {b}");
+            assert!(!p(b).overlaps(p(a)), "{b} {a}");
+        }
+    }
+
+    #[test]
+    fn a_period_ends_before_the_next_begins() {
+        let p = |text| Period::parse(text).unwrap();
+        assert!(p("2025-Q4").ended_before(p("2026-Q1")));
+        assert!(p("2025").ended_before(p("2026-H1")));
+        assert!(p("2026-Q1").ended_before(p("2026-Q2")));
+        assert!(p("2026-H1").ended_before(p("2026-Q3")));
+        // Still running, or not begun.
+        assert!(!p("2026").ended_before(p("2026-Q2")));
+        assert!(!p("2026-Q2").ended_before(p("2026-H1")));
+        assert!(!p("2026-Q1").ended_before(p("2026-Q1")));
+        assert!(!p("2026-Q3").ended_before(p("2026-Q2")));
+    }
+
+    #[test]
+    fn a_view_is_asked_for_or_the_current_period() {
+        let q1 = View::Of(Period::Quarter(2026, 1));
+        assert_eq!(View::choose(None, Some("2026-Q1")), Ok(q1));
+        assert_eq!(View::choose(None, None), Ok(View::All));
+        assert_eq!(View::choose(Some("all"), Some("2026-Q1")), Ok(View::All));
+        assert_eq!(
+            View::choose(Some("2025"), Some("2026-Q1")),
+            Ok(View::Of(Period::Year(2025)))
+        );
+        let error = View::choose(Some("2026-q1"), None).unwrap_err();
+        assert!(error.contains("`2026-q1` is not a period"), "{error}");
+        assert!(q1.shows(None));
+        assert!(q1.shows(Some("2026")));
+        assert!(q1.shows(Some("2026-H1")));
+        assert!(!q1.shows(Some("2026-Q2")));
+        assert!(!q1.shows(Some("2025")));
+        assert!(View::All.shows(Some("1999-Q4")));
+        assert_eq!(q1.period(), Some(Period::Quarter(2026, 1)));
+        assert_eq!(View::All.period(), None);
     }
 
     #[test]

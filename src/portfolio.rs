@@ -1,4 +1,8 @@
 //! The prioritised view of a checked model: scores, ranks, and themes with their members.
+//!
+//! Only open work is ranked (proposed, accepted, active): done and dropped initiatives keep
+//! their score but have no rank, and come after the ranked ones, done before dropped. A view
+//! holds the initiatives of one period ([`View`]); scores and loads count only those.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -7,44 +11,53 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::error::Result;
-use crate::model::{Initiative, Model, Theme, mean_progress};
+use crate::model::{Initiative, Model, Status, Theme, mean_progress};
+use crate::period::View;
 use crate::score::Inputs;
 
 /// Scores closer than this are ties, broken by id.
 pub const TIE: f64 = 1e-9;
 
-/// An initiative with its score, rank (from 1) and the ids of the themes it joins.
+/// An initiative with its score, rank and the ids of the themes it joins.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ranked {
     #[serde(flatten)]
     pub initiative: Initiative,
     pub score: f64,
-    pub rank: usize,
+    /// From 1, among the open initiatives; `None` for done and dropped ones.
+    pub rank: Option<usize>,
     pub themes: Vec<String>,
     /// Mean progress of its key results; `None` without any.
     pub progress: Option<f64>,
 }
 
-/// A theme with its score (the sum of its open members' scores), rank and members.
+/// A theme with its score (the sum of its open members' scores), load, rank and members.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RankedTheme {
     #[serde(flatten)]
     pub theme: Theme,
     pub score: f64,
+    /// The sum of its open members' cost numbers: how much work it asks for.
+    pub load: f64,
     pub rank: usize,
     pub progress: Option<f64>,
-    /// Member ids in rank order.
+    /// Member ids in the order of [`Portfolio::initiatives`]: the ranked ones, then the done
+    /// and the dropped ones.
     pub initiatives: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Portfolio {
     pub config: Config,
-    /// In rank order; shared, so that rendered views can read them without copies.
+    /// Which periods' initiatives it holds.
+    pub view: View,
+    /// The initiatives in view: the open ones in rank order, then the done ones and the
+    /// dropped ones, each by score. Shared, so that rendered views can read them without
+    /// copies.
     pub initiatives: std::sync::Arc<Vec<Ranked>>,
     /// In rank order.
     pub themes: Vec<RankedTheme>,
-    /// Ids of initiatives that join no theme, in rank order.
+    /// Ids of open initiatives that join no theme, in rank order.
     pub orphans: Vec<String>,
     /// Positions in `initiatives`, in the order of their ids.
     by_id: Vec<usize>,
@@ -61,11 +74,21 @@ impl Portfolio {
     /// [`Portfolio::build`] from initiatives in any order, not yet scored: each is scored and
     /// joined to its themes where it lies, and the list is sorted into rank order in place,
     /// since the initiatives are large.
-    pub fn of(
+    pub fn of(config: &Config, initiatives: Vec<Ranked>, themes: Vec<Theme>) -> Result<Portfolio> {
+        Portfolio::of_view(config, initiatives, themes, View::All)
+    }
+
+    /// [`Portfolio::of`] the initiatives that `view` shows; the others are let go first, so
+    /// that ranks, theme scores and loads count only the initiatives in view.
+    pub fn of_view(
         config: &Config,
         mut initiatives: Vec<Ranked>,
         mut themes: Vec<Theme>,
+        view: View,
     ) -> Result<Portfolio> {
+        if view != View::All {
+            initiatives.retain(|r| view.shows(r.initiative.period.as_deref()));
+        }
         themes.sort_by(|a, b| a.id.cmp(&b.id));
         // Where each id falls among all the ids: ties of score are broken by it.
         let id_order = crate::in_place::sorted_order(&initiatives, |r| r.initiative.id.as_str());
@@ -120,37 +143,40 @@ impl Portfolio {
                 ranked.score = score;
             });
         drop(by_tag);
-        // One move of each initiative, into rank order.
-        let places = rank_order(
+        // One move of each initiative, into rank order: the open ones first, then the done
+        // and the dropped ones (a stable sort keeps each group in the order of its scores).
+        let mut places = rank_order(
             initiatives
                 .iter()
                 .zip(&id_place)
                 .map(|(ranked, &place)| (ranked.score, place))
                 .collect(),
         );
+        places.sort_by_key(|&place| closed_group(initiatives[id_order[place]].initiative.status));
         let order: Vec<usize> = places.iter().map(|&place| id_order[place]).collect();
         crate::in_place::permute(&mut initiatives, &order);
         for (index, ranked) in initiatives.iter_mut().enumerate() {
-            ranked.rank = index + 1;
+            ranked.rank = ranked.initiative.status.is_open().then_some(index + 1);
         }
         let mut by_id = vec![0; places.len()];
         for (position, place) in places.into_iter().enumerate() {
             by_id[place] = position;
         }
 
-        // Members in rank order, and each theme's score: the sum over its open members.
+        // Members in rank order, and each theme's score and load: sums over its open members.
         let mut theme_at: HashMap<&str, Vec<usize>> = HashMap::new();
         for (index, theme) in themes.iter().enumerate() {
             theme_at.entry(theme.id.as_str()).or_default().push(index);
         }
-        let mut members: Vec<(Vec<String>, f64)> = vec![(Vec::new(), 0.0); themes.len()];
+        let mut members: Vec<(Vec<String>, f64, f64)> = vec![(Vec::new(), 0.0, 0.0); themes.len()];
         for ranked in &initiatives {
             for id in &ranked.themes {
                 for &index in theme_at.get(id.as_str()).into_iter().flatten() {
-                    let (ids, score) = &mut members[index];
+                    let (ids, score, load) = &mut members[index];
                     ids.push(ranked.initiative.id.clone());
                     if ranked.initiative.status.is_open() {
                         *score += ranked.score;
+                        *load += ranked.initiative.cost.value;
                     }
                 }
             }
@@ -159,11 +185,12 @@ impl Portfolio {
         let themes: Vec<RankedTheme> = themes
             .into_iter()
             .zip(members)
-            .map(|(theme, (initiatives, score))| RankedTheme {
+            .map(|(theme, (initiatives, score, load))| RankedTheme {
                 progress: mean_progress(&theme.key_results),
                 initiatives,
                 theme,
                 score,
+                load,
                 rank: 0,
             })
             .collect();
@@ -173,7 +200,7 @@ impl Portfolio {
         }
         let orphans = initiatives
             .iter()
-            .filter(|r| r.themes.is_empty())
+            .filter(|r| r.themes.is_empty() && r.initiative.status.is_open())
             .map(|r| r.initiative.id.clone())
             .collect();
         let theme_index = themes
@@ -183,6 +210,7 @@ impl Portfolio {
             .collect();
         Ok(Portfolio {
             config: config.clone(),
+            view,
             initiatives: std::sync::Arc::new(initiatives),
             themes,
             orphans,
@@ -214,6 +242,16 @@ impl Portfolio {
             .iter()
             .flat_map(|r| r.initiative.tags.iter().map(String::as_str))
             .collect()
+    }
+}
+
+/// Where an initiative of `status` goes in the list: the open ones, then the done ones, then
+/// the dropped ones.
+fn closed_group(status: Status) -> u8 {
+    match status {
+        Status::Done => 1,
+        Status::Dropped => 2,
+        _ => 0,
     }
 }
 
@@ -261,7 +299,7 @@ impl From<Initiative> for Ranked {
         Ranked {
             initiative,
             score: 0.0,
-            rank: 0,
+            rank: None,
             themes: Vec::new(),
             progress: None,
         }
@@ -354,6 +392,114 @@ mod tests {
             .map(|r| r.initiative.id.as_str())
             .collect();
         assert_eq!(ranks, ["b", "d", "a", "c", "e"]);
+    }
+
+    fn theme(tag: &str) -> Theme {
+        Theme {
+            id: tag.into(),
+            file: format!("themes/{tag}.toml"),
+            title: tag.to_uppercase(),
+            why: None,
+            owner: None,
+            tags: vec![tag.into()],
+            key_results: vec![],
+        }
+    }
+
+    /// `(id, impact, cost, status, period)`, all with the tag `x`.
+    fn portfolio_of(items: &[(&str, f64, f64, Status, Option<&str>)], view: View) -> Portfolio {
+        let initiatives = items
+            .iter()
+            .map(|&(id, impact, cost, status, period)| {
+                let mut i = initiative(id, impact, "x");
+                i.cost.value = cost;
+                i.status = status;
+                i.period = period.map(str::to_owned);
+                Ranked::from(i)
+            })
+            .collect();
+        Portfolio::of_view(&Config::default(), initiatives, vec![theme("x")], view).unwrap()
+    }
+
+    fn ids_and_ranks(portfolio: &Portfolio) -> Vec<(&str, Option<usize>)> {
+        portfolio
+            .initiatives
+            .iter()
+            .map(|r| (r.initiative.id.as_str(), r.rank))
+            .collect()
+    }
+
+    /// Done and dropped work keeps its score but no rank, and comes after the ranked work,
+    /// done before dropped; a theme's score and load count its open members only.
+    #[test]
+    fn only_open_work_is_ranked_and_counted() {
+        let portfolio = portfolio_of(
+            &[
+                ("a", 5.0, 1.0, Status::Dropped, None),
+                ("b", 4.0, 1.0, Status::Done, None),
+                ("c", 3.0, 2.0, Status::Active, None),
+                ("d", 1.0, 5.0, Status::Proposed, None),
+                ("e", 9.0, 3.0, Status::Done, None),
+                ("f", 2.0, 1.0, Status::Accepted, None),
+            ],
+            View::All,
+        );
+        assert_eq!(
+            ids_and_ranks(&portfolio),
+            [
+                ("f", Some(1)),
+                ("c", Some(2)),
+                ("d", Some(3)),
+                ("b", None),
+                ("e", None),
+                ("a", None),
+            ]
+        );
+        assert_eq!(portfolio.initiative("a").unwrap().score, 5.0);
+        let theme = &portfolio.themes[0];
+        assert_eq!(theme.initiatives, ["f", "c", "d", "b", "e", "a"]);
+        assert!((theme.score - (2.0 + 1.5 + 0.2)).abs() < TIE);
+        assert_eq!(theme.load, 1.0 + 2.0 + 5.0);
+    }
+
+    #[test]
+    fn only_closed_work_is_an_orphan_of_none() {
+        let initiatives = vec![
+            Ranked::from(initiative("a", 1.0, "y")),
+            Ranked::from(Initiative {
+                status: Status::Done,
+                ..initiative("b", 2.0, "y")
+            }),
+        ];
+        let portfolio = Portfolio::of(&Config::default(), initiatives, vec![theme("x")]).unwrap();
+        assert_eq!(portfolio.orphans, ["a"]);
+    }
+
+    /// A view holds the initiatives whose period overlaps its own, and those without a
+    /// period; ranks, scores and loads count only those.
+    #[test]
+    fn a_view_ranks_and_counts_the_initiatives_of_its_period() {
+        let items = [
+            ("a", 5.0, 1.0, Status::Active, Some("2025-Q4")),
+            ("b", 4.0, 1.0, Status::Active, Some("2026")),
+            ("c", 3.0, 1.0, Status::Proposed, None),
+            ("d", 2.0, 1.0, Status::Proposed, Some("2026-Q1")),
+            ("e", 1.0, 1.0, Status::Proposed, Some("2026-Q2")),
+        ];
+        let q1 = View::Of(crate::period::Period::Quarter(2026, 1));
+        let portfolio = portfolio_of(&items, q1);
+        assert_eq!(portfolio.view, q1);
+        assert_eq!(
+            ids_and_ranks(&portfolio),
+            [("b", Some(1)), ("c", Some(2)), ("d", Some(3))]
+        );
+        assert!(portfolio.initiative("a").is_none());
+        assert_eq!(portfolio.themes[0].score, 9.0);
+        assert_eq!(portfolio.themes[0].load, 3.0);
+        let all = portfolio_of(&items, View::All);
+        assert_eq!(all.initiatives.len(), 5);
+        assert_eq!(all.themes[0].score, 15.0);
+        assert_eq!(all.themes[0].load, 5.0);
     }
 
     #[test]

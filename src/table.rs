@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::portfolio::{Portfolio, Ranked};
-use crate::text::{cut, percent, score, to_json};
+use crate::text::{cut, number, percent, score, to_json};
 
 /// Left-aligned columns, numbers right-aligned, two spaces apart. Cells hold the repository's
 /// text: what a terminal would act on is escaped before it is measured.
@@ -52,6 +52,8 @@ pub fn layout(header: &[&str], numeric: &[bool], rows: &[Vec<String>]) -> String
     out
 }
 
+/// The initiatives as a table; `rows` come as the portfolio holds them, so the ranked ones
+/// come first, and a blank line sets the done and dropped ones (rank `-`) apart below them.
 pub fn initiatives(rows: &[&Ranked]) -> String {
     let header = [
         "rank",
@@ -73,7 +75,8 @@ pub fn initiatives(rows: &[&Ranked]) -> String {
         .map(|r| {
             let i = &r.initiative;
             vec![
-                r.rank.to_string(),
+                r.rank
+                    .map_or_else(|| "-".to_owned(), |rank| rank.to_string()),
                 i.id.clone(),
                 cut(&i.title, 48),
                 cut(&i.owner, 20),
@@ -90,12 +93,23 @@ pub fn initiatives(rows: &[&Ranked]) -> String {
             ]
         })
         .collect();
-    layout(&header, &numeric, &cells)
+    let table = layout(&header, &numeric, &cells);
+    let ranked = rows.iter().take_while(|r| r.rank.is_some()).count();
+    if ranked == 0 || ranked == rows.len() {
+        return table;
+    }
+    // After the header and the ranked rows.
+    let split = table
+        .match_indices('\n')
+        .nth(ranked)
+        .map_or(table.len(), |(at, _)| at + 1);
+    format!("{}\n{}", &table[..split], &table[split..])
 }
 
 #[derive(Serialize)]
 struct InitiativeRow<'a> {
-    rank: usize,
+    /// `null` for done and dropped work.
+    rank: Option<usize>,
     id: &'a str,
     title: &'a str,
     owner: &'a str,
@@ -148,10 +162,11 @@ pub fn themes(portfolio: &Portfolio) -> String {
         "title",
         "owner",
         "score",
+        "load",
         "progress",
         "initiatives",
     ];
-    let numeric = [true, false, false, false, true, true, true];
+    let numeric = [true, false, false, false, true, true, true, true];
     let cells: Vec<Vec<String>> = portfolio
         .themes
         .iter()
@@ -165,6 +180,7 @@ pub fn themes(portfolio: &Portfolio) -> String {
                     .as_deref()
                     .map_or_else(|| "-".to_owned(), |o| cut(o, 20)),
                 score(t.score),
+                number(t.load),
                 percent(t.progress),
                 t.initiatives.len().to_string(),
             ]
@@ -189,6 +205,7 @@ struct ThemeRow<'a> {
     owner: Option<&'a str>,
     tags: &'a [String],
     score: f64,
+    load: f64,
     progress: Option<f64>,
     initiatives: &'a [String],
     file: &'a str,
@@ -213,6 +230,7 @@ pub fn themes_json(portfolio: &Portfolio) -> Result<String> {
                 owner: t.theme.owner.as_deref(),
                 tags: &t.theme.tags,
                 score: t.score,
+                load: t.load,
                 progress: t.progress,
                 initiatives: &t.initiatives,
                 file: &t.theme.file,

@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::{TeamRepo, assert_exit, no_panic, snapshot_tree, stderr, stdout};
+use common::{
+    TeamRepo, assert_exit, findings_json, no_panic, of_rule, snapshot_tree, stderr, stdout,
+};
 
 /// A repository with at least one problem of every kind a file can have.
 fn broken() -> TeamRepo {
@@ -354,4 +356,57 @@ fn rules_can_be_turned_down() {
         .collect();
     assert_eq!(rules, ["unknown-level", "unknown-field"]);
     assert_eq!(report["findings"][1]["severity"], "warning");
+}
+
+#[test]
+fn open_work_of_an_ended_period_is_a_past_period_warning() {
+    let repo = TeamRepo::example();
+    // Accepted work of 2025-Q4, and done work of 2025: only the open one is past.
+    repo.replace(
+        "initiatives/merge-queue.toml",
+        "period = \"2026-Q1\"",
+        "period = \"2025-Q4\"",
+    );
+    repo.replace(
+        "initiatives/slo-alerts.toml",
+        "status = \"done\"",
+        "status = \"done\"\nperiod = \"2025\"",
+    );
+    let output = repo
+        .okr()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let found = findings_json(&output);
+    let past = of_rule(&found, "past-period", "initiatives/merge-queue.toml");
+    assert_eq!(past.len(), 1, "{found:#?}");
+    let finding = past[0];
+    assert_eq!(finding["severity"], "warning");
+    let line = repo
+        .read("initiatives/merge-queue.toml")
+        .lines()
+        .position(|l| l.starts_with("period"))
+        .unwrap();
+    assert_eq!(finding["line"], line + 1);
+    assert_eq!(finding["column"], "period = ".len() + 1);
+    let message = finding["message"].as_str().unwrap();
+    assert!(
+        message.contains("`2025-Q4`") && message.contains("`2026-Q1`"),
+        "{message}"
+    );
+    assert!(finding["help"].as_str().unwrap().contains("`okr close`"));
+    assert!(of_rule(&found, "past-period", "initiatives/slo-alerts.toml").is_empty());
+
+    // Configurable like the other rules.
+    repo.replace("okr.toml", "[rules]", "[rules]\npast-period = \"error\"");
+    let output = repo
+        .okr()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 1);
+    let found = findings_json(&output);
+    let past = of_rule(&found, "past-period", "initiatives/merge-queue.toml");
+    assert_eq!(past[0]["severity"], "error");
 }

@@ -148,7 +148,7 @@ fn diff_reports_additions_changes_moves_and_themes() {
     );
     assert_eq!(
         hermetic["rank"],
-        serde_json::json!({"before": 9, "after": 10})
+        serde_json::json!({"before": 7, "after": 8})
     );
     assert!(
         hermetic["score"]["after"].as_f64().unwrap()
@@ -738,4 +738,55 @@ fn history_of_a_theme_id_says_it_is_a_theme() {
         "{text}"
     );
     assert!(!text.contains("did you mean"), "{text}");
+}
+
+#[test]
+fn diff_says_when_work_leaves_the_ranking() {
+    let repo = TeamRepo::example();
+    let git = git_repo(repo.path());
+    commit(&git, "alice", START, "base");
+    repo.replace(
+        "initiatives/merge-queue.toml",
+        "status = \"proposed\"",
+        "status = \"done\"",
+    );
+    commit(&git, "dana", START + DAY, "merge queue delivered");
+    let diff = json_ok(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    let changed = diff["changed"].as_array().unwrap();
+    let merge = changed.iter().find(|c| c["id"] == "merge-queue").unwrap();
+    assert_eq!(
+        merge["rank"],
+        serde_json::json!({"before": 1, "after": null})
+    );
+    // Listed after the ranked work it leaves behind.
+    assert_eq!(changed.last().unwrap()["id"], "merge-queue");
+    let human = stdout(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD"])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        human.contains("~ merge-queue: score 1.95, left the ranking (was 1)"),
+        "{human}"
+    );
+    assert!(human.contains("rank 1 ↑ from 2"), "{human}");
+    let markdown = stdout(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD", "--format", "markdown"])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        markdown.contains("| left the ranking (was 1) |"),
+        "{markdown}"
+    );
 }

@@ -183,7 +183,7 @@ fn entry(rank: usize, [id, title, owner, theme, file]: [String; 5]) -> okr::diff
         title,
         owner,
         score: 1.5,
-        rank,
+        rank: Some(rank),
         themes: vec![theme],
         file,
     }
@@ -240,8 +240,8 @@ fn forged_diff() -> impl Strategy<Value = okr::diff::Diff> {
                                 after: 2.0,
                             },
                             rank: Move {
-                                before: 3,
-                                after: 1,
+                                before: Some(3),
+                                after: Some(1),
                             },
                         },
                         Changed {
@@ -253,8 +253,8 @@ fn forged_diff() -> impl Strategy<Value = okr::diff::Diff> {
                                 after: 2.0,
                             },
                             rank: Move {
-                                before: 1,
-                                after: 3,
+                                before: Some(1),
+                                after: None,
                             },
                         },
                     ],

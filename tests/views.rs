@@ -25,11 +25,15 @@ fn list_ranks_by_score_with_ties_by_id() {
             "upgrade-postgres",
             "canary-deploys",
             "rotate-secrets",
+            "hermetic-builds",
+            // Done and dropped work comes last, unranked.
             "slo-alerts",
-            "feature-flags",
-            "hermetic-builds"
+            "feature-flags"
         ]
     );
+    let ranks: Vec<&serde_json::Value> = rows.iter().map(|r| &r["rank"]).collect();
+    assert_eq!(ranks[6], 7);
+    assert!(ranks[7].is_null() && ranks[8].is_null(), "{ranks:?}");
     let first = &rows[0];
     for key in [
         "id",
@@ -126,10 +130,12 @@ fn themes_json_has_scores_progress_members_and_orphans() {
         serde_json::json!([
             "merge-queue",
             "canary-deploys",
-            "feature-flags",
-            "hermetic-builds"
+            "hermetic-builds",
+            "feature-flags"
         ])
     );
+    // The costs of its open members: s 2 + l 5 + xl 8.
+    assert_eq!(deploys["load"], 15.0);
     // (95 - 60) / 80 and (9 - 4) / 8.
     let expected = ((35.0 / 80.0) + (5.0 / 8.0)) / 2.0;
     assert!((deploys["progress"].as_f64().unwrap() - expected).abs() < 1e-9);
@@ -216,4 +222,113 @@ fn themes_json_snapshot() {
 #[test]
 fn themes_suggest_snapshot() {
     insta::assert_snapshot!(themes(&["themes", "--suggest"]));
+}
+
+/// The example with work of other periods: `[team].period` is 2026-Q1.
+fn with_other_periods() -> TeamRepo {
+    let repo = TeamRepo::example();
+    repo.replace(
+        "initiatives/rotate-secrets.toml",
+        "status = \"proposed\"",
+        "status = \"proposed\"\nperiod = \"2026-Q2\"",
+    );
+    repo.replace(
+        "initiatives/canary-deploys.toml",
+        "status = \"proposed\"",
+        "status = \"proposed\"\nperiod = \"2026\"",
+    );
+    repo
+}
+
+fn ids(list: &serde_json::Value) -> Vec<&str> {
+    let rows = list.as_array().unwrap();
+    rows.iter().map(|r| r["id"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn views_show_the_current_period_unless_told_otherwise() {
+    let repo = with_other_periods();
+    // 2026-Q2 leaves the default view; `2026` overlaps 2026-Q1 and stays.
+    let current = json(&repo, &["list", "--format", "json"]);
+    assert!(!ids(&current).contains(&"rotate-secrets"));
+    assert!(ids(&current).contains(&"canary-deploys"));
+    let q2 = json(&repo, &["list", "--format", "json", "--period", "2026-Q2"]);
+    // Those of 2026-Q2, of all 2026 and of no period; the rest are of 2026-Q1.
+    assert_eq!(
+        ids(&q2),
+        [
+            "canary-deploys",
+            "rotate-secrets",
+            "hermetic-builds",
+            "slo-alerts",
+            "feature-flags"
+        ]
+    );
+    assert_eq!(q2[0]["rank"], 1);
+    let all = json(&repo, &["list", "--format", "json", "--period", "all"]);
+    assert_eq!(all.as_array().unwrap().len(), 9);
+    // Theme scores count only the initiatives in view.
+    let themes = json(
+        &repo,
+        &["themes", "--format", "json", "--period", "2026-Q2"],
+    );
+    let data = &themes["themes"].as_array().unwrap()[1];
+    assert_eq!(data["id"], "data-we-trust");
+    assert_eq!(
+        data["initiatives"],
+        serde_json::json!(["canary-deploys", "slo-alerts"])
+    );
+    assert_eq!(data["load"], 5.0);
+
+    let bad = repo
+        .okr()
+        .args(["list", "--period", "2026-Q5"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("`2026-Q5` is not a period"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn render_writes_the_documents_of_the_period_asked_for() {
+    let repo = with_other_periods();
+    repo.okr()
+        .args(["render", "--period", "2026-Q2", "--out", "q2"])
+        .assert()
+        .success();
+    let index = repo.read("q2/README.md");
+    assert!(
+        index.starts_with("# Platform objectives for 2026-Q2"),
+        "{index}"
+    );
+    assert!(index.contains("Rotate every service credential"), "{index}");
+    assert!(!index.contains("Adopt a merge queue"), "{index}");
+}
+
+#[test]
+fn list_sets_done_and_dropped_work_apart_unranked() {
+    let repo = TeamRepo::example();
+    let table = stdout(&repo.okr().arg("list").output().unwrap());
+    let (ranked, closed) = table
+        .split_once("\n\n")
+        .expect("a blank line before closed work");
+    assert_eq!(ranked.lines().count(), 1 + 7, "{table}");
+    let closed: Vec<&str> = closed.lines().collect();
+    assert_eq!(closed.len(), 2, "{table}");
+    assert!(
+        closed[0].trim_start().starts_with("-  slo-alerts"),
+        "{table}"
+    );
+    assert!(
+        closed[1].trim_start().starts_with("-  feature-flags"),
+        "{table}"
+    );
+    // `--status` still picks them out.
+    let done = json(&repo, &["list", "--format", "json", "--status", "done"]);
+    assert_eq!(ids(&done), ["slo-alerts"]);
+    assert!(done[0]["rank"].is_null());
 }

@@ -45,9 +45,9 @@ pub enum Command {
     New(NewArgs),
     /// Validate every file; report every finding.
     Check(CheckArgs),
-    /// Initiatives with their score and rank.
+    /// Initiatives with their score: open work by rank, then done and dropped work.
     List(ListArgs),
-    /// Themes with their members, score and progress.
+    /// Themes with their members, score, load and progress.
     Themes(ThemesArgs),
     /// Render the Markdown objective documents.
     Render(RenderArgs),
@@ -126,6 +126,15 @@ pub struct CheckArgs {
     pub rev: RevArgs,
 }
 
+/// Which period's initiatives a view shows.
+#[derive(Debug, Args)]
+pub struct PeriodArgs {
+    /// Only initiatives whose period overlaps P (`2026`, `2026-H2`, `2026-Q1`; one without a
+    /// period is in every period), or `all` [default: `[team].period`, else all].
+    #[arg(long, value_name = "P")]
+    pub period: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TableFormat {
     Table,
@@ -149,6 +158,8 @@ pub struct ListArgs {
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
     #[command(flatten)]
+    pub period: PeriodArgs,
+    #[command(flatten)]
     pub rev: RevArgs,
 }
 
@@ -160,6 +171,8 @@ pub struct ThemesArgs {
     #[arg(long)]
     pub suggest: bool,
     #[command(flatten)]
+    pub period: PeriodArgs,
+    #[command(flatten)]
     pub rev: RevArgs,
 }
 
@@ -168,6 +181,8 @@ pub struct RenderArgs {
     /// Output folder (default: `[paths].output`, relative to the repository root).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub period: PeriodArgs,
     #[command(flatten)]
     pub rev: RevArgs,
 }

@@ -9,6 +9,7 @@ use super::args::{Cli, ColorChoice, RevArgs};
 use crate::error::{Error, Result};
 use crate::finding::Severity;
 use crate::load::{self, Workspace};
+use crate::period::View;
 use crate::portfolio::{Portfolio, Ranked};
 use crate::report::{self, Format};
 use crate::source::{Source, WorkTree, find_root};
@@ -144,12 +145,20 @@ pub(crate) fn checked<I: Outlined>(opened: &Opened) -> Result<(Workspace<I>, Che
     Ok((workspace, checked))
 }
 
-/// The portfolio of a sound repository; with error findings, prints them and gives exit 1.
-/// What was read to check it is let go before ranking: only the portfolio is needed after.
+/// The portfolio of a sound repository, of the initiatives of the period `period` names
+/// (`--period`: a period or `all`; without it, `[team].period`); with error findings, prints
+/// them and gives exit 1. What was read to check it is let go before ranking: only the
+/// portfolio is needed after.
 pub(crate) fn portfolio_or_exit(
     context: &Context,
     opened: &Opened,
+    period: Option<&str>,
 ) -> Result<std::result::Result<Portfolio, ExitCode>> {
+    // A `--period` that is not one is a usage error, found before the repository is read.
+    let asked = period
+        .map(|period| View::choose(Some(period), None))
+        .transpose()
+        .map_err(Error::usage)?;
     let started = std::time::Instant::now();
     // Each initiative is loaded with room for its score, to be ranked where it lies.
     let (mut workspace, mut checked) = checked::<Ranked>(opened)?;
@@ -180,7 +189,11 @@ pub(crate) fn portfolio_or_exit(
         let read = workspace;
         read.config
     };
+    let view = match asked {
+        Some(view) => view,
+        None => View::choose(None, config.period.as_deref()).map_err(Error::usage)?,
+    };
     let (initiatives, themes) = checked.into_parts();
-    let portfolio = Portfolio::of(&config, initiatives, themes)?;
+    let portfolio = Portfolio::of_view(&config, initiatives, themes, view)?;
     Ok(Ok(portfolio))
 }

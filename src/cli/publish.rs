@@ -26,7 +26,8 @@ pub(super) fn run(context: &Context, args: &PublishArgs) -> Result<ExitCode> {
         root: root.clone(),
         source: Box::new(Repo::open(&root)?.tree_source(&commit)?),
     };
-    let portfolio = match portfolio_or_exit(context, &opened)? {
+    // The documents of the team's current period, as `okr render` writes them by default.
+    let portfolio = match portfolio_or_exit(context, &opened, None)? {
         Ok(result) => result,
         Err(code) => return Ok(code),
     };

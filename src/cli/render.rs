@@ -32,7 +32,7 @@ pub(super) fn chart_history(
 pub(super) fn run(context: &Context, args: &RenderArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let opened = open(context, &args.rev)?;
-    let portfolio = match portfolio_or_exit(context, &opened)? {
+    let portfolio = match portfolio_or_exit(context, &opened, args.period.period.as_deref())? {
         Ok(result) => result,
         Err(code) => return Ok(code),
     };

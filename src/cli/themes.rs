@@ -10,7 +10,7 @@ use crate::{table, themes};
 
 pub(super) fn run(context: &Context, args: &ThemesArgs) -> Result<ExitCode> {
     let opened = open(context, &args.rev)?;
-    let portfolio = match portfolio_or_exit(context, &opened)? {
+    let portfolio = match portfolio_or_exit(context, &opened, args.period.period.as_deref())? {
         Ok(result) => result,
         Err(code) => return Ok(code),
     };

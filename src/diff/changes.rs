@@ -19,7 +19,8 @@ pub struct Entry {
     pub title: String,
     pub owner: String,
     pub score: f64,
-    pub rank: usize,
+    /// `None` for done and dropped work, which is not ranked.
+    pub rank: Option<usize>,
     pub themes: Vec<String>,
     pub file: String,
 }
@@ -59,7 +60,8 @@ pub struct Changed {
     /// Fields whose values differ; empty when only the score or rank moved.
     pub changes: Vec<FieldChange>,
     pub score: Move<f64>,
-    pub rank: Move<usize>,
+    /// `None` on the side where it was done or dropped, so not ranked.
+    pub rank: Move<Option<usize>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -169,13 +171,48 @@ pub(super) fn list(items: &[String]) -> String {
     items.join(", ")
 }
 
-/// A rank as it reads with its move: `2 ↑ from 5`.
-pub(super) fn rank_move(rank: &Move<usize>) -> String {
+/// A theme's rank as it reads with its move: `2 ↑ from 5`.
+pub(super) fn theme_rank_move(rank: &Move<usize>) -> String {
     match rank.before.cmp(&rank.after) {
         std::cmp::Ordering::Equal => format!("{}", rank.after),
         std::cmp::Ordering::Greater => format!("{} ↑ from {}", rank.after, rank.before),
         std::cmp::Ordering::Less => format!("{} ↓ from {}", rank.after, rank.before),
     }
+}
+
+/// An initiative's rank as it reads with its move, for a table cell: `2 ↑ from 5`; work that
+/// was done or dropped "left the ranking (was 5)", work reopened "3, back in the ranking".
+pub(super) fn rank_move(rank: &Move<Option<usize>>) -> String {
+    match (rank.before, rank.after) {
+        (Some(before), Some(after)) => theme_rank_move(&Move { before, after }),
+        (Some(before), None) => format!("left the ranking (was {before})"),
+        (None, Some(after)) => format!("{after}, back in the ranking"),
+        (None, None) => "-".to_owned(),
+    }
+}
+
+/// [`rank_move`] as a phrase: `rank 2 ↑ from 5`, `left the ranking (was 5)`, `unranked`.
+pub(super) fn rank_phrase(rank: &Move<Option<usize>>) -> String {
+    match (rank.before, rank.after) {
+        (Some(_), Some(_)) => format!("rank {}", rank_move(rank)),
+        (None, None) => "unranked".to_owned(),
+        _ => rank_move(rank),
+    }
+}
+
+/// A rank in a table cell: the number, or `-` for work that is not ranked.
+pub(super) fn rank_cell(rank: Option<usize>) -> String {
+    rank.map_or_else(|| "-".to_owned(), |rank| rank.to_string())
+}
+
+/// A rank in a sentence: `rank 2`, or `unranked`.
+pub(super) fn rank_label(rank: Option<usize>) -> String {
+    rank.map_or_else(|| "unranked".to_owned(), |rank| format!("rank {rank}"))
+}
+
+/// Sorts ranked entries first, by rank, and the unranked ones after them.
+pub(super) fn by_rank(rank: Option<usize>) -> (bool, Option<usize>) {
+    (rank.is_none(), rank)
 }
 
 /// A score as it reads with its move: `1.20 → 2.40`, or one score if it held.

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::changes::{Diff, list, rank_move, score_move};
+use super::changes::{Diff, list, rank_cell, rank_move, score_move, theme_rank_move};
 use crate::finding::Severity;
 use crate::markdown::{code, code_cell, markdown_inline};
 use crate::text::{cut, score};
@@ -53,7 +53,7 @@ pub fn markdown(diff: &Diff) -> String {
             .map(|e| {
                 format!(
                     "| {} | {} ({}) | {} | {} | {} |",
-                    e.rank,
+                    rank_cell(e.rank),
                     md(&e.title),
                     code_cell(&e.id),
                     md(&e.owner),
@@ -76,7 +76,7 @@ pub fn markdown(diff: &Diff) -> String {
             .map(|e| {
                 format!(
                     "| {} | {} ({}) | {} | {} |",
-                    e.rank,
+                    rank_cell(e.rank),
                     md(&e.title),
                     code_cell(&e.id),
                     md(&e.owner),
@@ -177,7 +177,7 @@ pub fn markdown(diff: &Diff) -> String {
         what.push(format!(
             "score {}, rank {}",
             score_move(&t.score),
-            rank_move(&t.rank)
+            theme_rank_move(&t.rank)
         ));
         rows.push(format!(
             "| {} ({}) | changed | {} |",

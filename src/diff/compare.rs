@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use super::changes::{
-    Changed, Diff, Entry, FieldChange, Move, NewFinding, Renamed, ThemeChange, ThemeEntry, list,
+    Changed, Diff, Entry, FieldChange, Move, NewFinding, Renamed, ThemeChange, ThemeEntry, by_rank,
+    list,
 };
 use super::side::Side;
 use crate::model::{INITIATIVE_KEYS, Initiative, Measure};
@@ -205,9 +206,9 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
             },
         });
     }
-    changed.sort_by_key(|c| c.rank.after);
-    added.sort_by_key(|r| r.rank);
-    removed.sort_by_key(|r| r.rank);
+    changed.sort_by_key(|c| by_rank(c.rank.after));
+    added.sort_by_key(|r| by_rank(r.rank));
+    removed.sort_by_key(|r| by_rank(r.rank));
 
     let old_themes: BTreeMap<&str, _> = base
         .portfolio

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::changes::{Diff, list, rank_move, score_move};
+use super::changes::{Diff, list, rank_label, rank_phrase, score_move, theme_rank_move};
 use crate::text::score;
 
 /// For a terminal: what a terminal would act on in the repository's text is escaped.
@@ -15,15 +15,15 @@ fn human_text(diff: &Diff) -> String {
     for e in &diff.added {
         let _ = writeln!(
             out,
-            "+ {} (rank {}, score {}): {}",
+            "+ {} ({}, score {}): {}",
             e.id,
-            e.rank,
+            rank_label(e.rank),
             score(e.score),
             e.title
         );
     }
     for e in &diff.removed {
-        let _ = writeln!(out, "- {} (was rank {}): {}", e.id, e.rank, e.title);
+        let _ = writeln!(out, "- {} (was {}): {}", e.id, rank_label(e.rank), e.title);
     }
     for r in &diff.renamed {
         let _ = writeln!(out, "~ {} → {}: {}", r.from, r.to, r.title);
@@ -31,10 +31,10 @@ fn human_text(diff: &Diff) -> String {
     for c in &diff.changed {
         let _ = writeln!(
             out,
-            "~ {}: score {}, rank {}",
+            "~ {}: score {}, {}",
             c.id,
             score_move(&c.score),
-            rank_move(&c.rank)
+            rank_phrase(&c.rank)
         );
         for change in &c.changes {
             let _ = writeln!(
@@ -56,7 +56,7 @@ fn human_text(diff: &Diff) -> String {
             "~ theme {}: score {}, rank {}",
             t.id,
             score_move(&t.score),
-            rank_move(&t.rank)
+            theme_rank_move(&t.rank)
         );
         if !t.joined.is_empty() {
             let _ = writeln!(out, "    joined: {}", list(&t.joined));

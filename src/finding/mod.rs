@@ -93,6 +93,7 @@ rules! {
     EmptyTheme => "empty-theme", Error, true, "a theme has no tags, so no initiative can join it";
     Orphan => "orphan", Warn, true, "an initiative joins no theme";
     Stale => "stale", Warn, true, "an accepted or active initiative has not changed in `stale_days` days";
+    PastPeriod => "past-period", Warn, true, "an open initiative's period ended before the current period began";
 }
 
 impl fmt::Display for Rule {

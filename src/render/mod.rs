@@ -26,7 +26,7 @@ use environment::{
     environment, template_error,
 };
 pub use templates::{BUILT_IN, Templates};
-use view::{LazyInitiative, TeamView, objective_view};
+use view::{LazyInitiative, TeamView, by_status, objective_view};
 pub use write::write;
 
 /// Renders every document in memory: (file name, contents), `README.md` first.
@@ -58,16 +58,18 @@ pub fn render(
         .par_iter()
         .map(|t| Value::from(Serde(&objective_view(t, &by_id, history))))
         .collect();
+    // Open work that joins no theme; done and dropped work needs none.
     let orphans: Vec<Value> = portfolio
         .initiatives
         .iter()
         .zip(&values)
-        .filter(|(r, _)| r.themes.is_empty())
+        .filter(|(r, _)| r.themes.is_empty() && r.initiative.status.is_open())
         .map(|(_, value)| value.clone())
         .collect();
+    let (open, delivered, dropped) = by_status(&values);
     let team = Value::from(Serde(&TeamView {
         name: portfolio.config.team.clone(),
-        period: portfolio.config.period.clone(),
+        period: portfolio.view.period().map(|period| period.to_string()),
         formula: portfolio.config.formula.source().to_owned(),
     }));
     // Fuel bounds a template's steps; these bound what it writes and what it holds.
@@ -114,6 +116,9 @@ pub fn render(
                     team => team.clone(),
                     objectives => Value::from(objectives.clone()),
                     initiatives => Value::from(values.clone()),
+                    open => Value::from(open),
+                    delivered => Value::from(delivered),
+                    dropped => Value::from(dropped),
                     orphans => Value::from(orphans),
                 },
             )

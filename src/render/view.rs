@@ -203,11 +203,18 @@ pub(super) struct ObjectiveView {
     owner: Option<String>,
     tags: Vec<String>,
     score: f64,
+    /// The sum of its open members' cost numbers.
+    load: f64,
     rank: usize,
     progress: Option<f64>,
     key_results: Vec<KeyResultView>,
-    /// Member initiatives in rank order (each converted once, shared by every document).
+    /// Member initiatives in rank order, the done and dropped ones last (each converted once,
+    /// shared by every document).
     initiatives: Vec<Value>,
+    /// Of those, the open ones (ranked), the done ones and the dropped ones.
+    open: Vec<Value>,
+    delivered: Vec<Value>,
+    dropped: Vec<Value>,
     file: String,
 }
 
@@ -219,6 +226,12 @@ pub(super) fn objective_view(
     let series = history
         .and_then(|h| h.files.get(&theme.theme.file))
         .map(|f| f.key_results.as_slice());
+    let members: Vec<Value> = theme
+        .initiatives
+        .iter()
+        .filter_map(|id| initiatives.get(id.as_str()).cloned())
+        .collect();
+    let (open, delivered, dropped) = by_status(&members);
     ObjectiveView {
         id: theme.theme.id.clone(),
         title: theme.theme.title.clone(),
@@ -226,6 +239,7 @@ pub(super) fn objective_view(
         owner: theme.theme.owner.clone(),
         tags: theme.theme.tags.clone(),
         score: theme.score,
+        load: theme.load,
         rank: theme.rank,
         progress: theme.progress,
         key_results: theme
@@ -234,13 +248,27 @@ pub(super) fn objective_view(
             .iter()
             .map(|kr| key_result_view(kr, series))
             .collect(),
-        initiatives: theme
-            .initiatives
-            .iter()
-            .filter_map(|id| initiatives.get(id.as_str()).cloned())
-            .collect(),
+        initiatives: members,
+        open,
+        delivered,
+        dropped,
         file: theme.theme.file.clone(),
     }
+}
+
+/// Initiatives split by their `status`: the open ones, the done ones and the dropped ones,
+/// each in the order given.
+pub(super) fn by_status(initiatives: &[Value]) -> (Vec<Value>, Vec<Value>, Vec<Value>) {
+    let (mut open, mut delivered, mut dropped) = (Vec::new(), Vec::new(), Vec::new());
+    for value in initiatives {
+        let status = value.get_attr("status").ok();
+        match status.as_ref().and_then(Value::as_str) {
+            Some("done") => delivered.push(value.clone()),
+            Some("dropped") => dropped.push(value.clone()),
+            _ => open.push(value.clone()),
+        }
+    }
+    (open, delivered, dropped)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -278,7 +306,7 @@ mod tests {
         links: Vec<String>,
         key_results: Vec<KeyResultView>,
         score: f64,
-        rank: usize,
+        rank: Option<usize>,
         themes: Vec<String>,
         progress: Option<f64>,
         file: String,
@@ -369,7 +397,7 @@ mod tests {
                 }],
             },
             score: 1.5,
-            rank: 1,
+            rank: Some(1),
             themes: vec!["t".into()],
             progress: Some(0.5),
         };

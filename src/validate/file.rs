@@ -13,7 +13,6 @@ use crate::finding::{Finding, MAX_PER_RULE, Rule, suggestion};
 use crate::model::{
     Initiative, InitiativeFile, KeyResult, KeyResultFile, Level, Measure, Status, Theme, ThemeFile,
 };
-use crate::period::Period;
 
 /// The longest title that fits a table row and a chart label.
 pub const MAX_TITLE: usize = 100;
@@ -473,16 +472,7 @@ fn initiative(
         }
         None => Some(Status::Proposed),
     };
-    let period = doc
-        .period
-        .as_ref()
-        .and_then(|p| match Period::parse(p.get_ref()) {
-            Some(_) => Some(p.get_ref().clone()),
-            None => {
-                findings.push(Period::finding(file, p));
-                None
-            }
-        });
+    let period = super::period::period(doc.period.as_ref(), status, file, config, findings);
     let key_results = key_results(&doc.key_results, file, findings);
 
     let Document { id, file, parsed } = document;

@@ -7,6 +7,7 @@
 pub mod file;
 pub(crate) mod graph;
 pub mod ids;
+mod period;
 pub mod stale;
 
 use std::collections::BTreeSet;
