@@ -41,6 +41,15 @@ struct Entry {
     mode: u32,
 }
 
+/// A `.toml` file that differs between two trees: its path in the work tree, and its blob on
+/// each side (`None` on the side where it is missing).
+#[derive(Debug)]
+pub(super) struct FileChange {
+    pub(super) path: String,
+    pub(super) old: Option<Oid>,
+    pub(super) new: Option<Oid>,
+}
+
 /// The length of a (SHA-1) object id in a tree's bytes.
 const OID_LEN: usize = 20;
 
@@ -205,7 +214,7 @@ impl<'o> Trees<'o> {
     }
 
     /// Compares two trees entry by entry, descending only into subtrees whose ids differ.
-    /// Pushes (path, old blob, new blob) for every `.toml` file that differs. Entries are
+    /// Pushes a [`FileChange`] for every `.toml` file that differs. Entries are
     /// compared in place, without copying names: this loop runs for every entry of every
     /// changed folder of every commit.
     pub(super) fn diff(
@@ -213,7 +222,7 @@ impl<'o> Trees<'o> {
         old: Option<&Tree<'o>>,
         new: Option<&Tree<'o>>,
         path: &str,
-        out: &mut Vec<(String, Option<Oid>, Option<Oid>)>,
+        out: &mut Vec<FileChange>,
     ) -> Result<()> {
         let empty = Tree::default();
         let (old, new) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
@@ -263,7 +272,11 @@ impl<'o> Trees<'o> {
             };
             let (old_blob, new_blob) = (blob_of(old, left), blob_of(new, right));
             if (old_blob.is_some() || new_blob.is_some()) && name.ends_with(".toml") {
-                out.push((child, old_blob, new_blob));
+                out.push(FileChange {
+                    path: child,
+                    old: old_blob,
+                    new: new_blob,
+                });
             }
         }
         Ok(())

@@ -6,7 +6,7 @@ use std::collections::{BinaryHeap, HashSet};
 use git2::{Oid, Repository};
 
 use super::repo::{Repo, git_error, in_team_repository};
-use super::tree::Trees;
+use super::tree::{FileChange, Trees};
 use crate::error::Result;
 
 /// A commit as history reports it.
@@ -175,17 +175,17 @@ fn walk_commits(
 }
 
 /// Classifies raw differences, pairing deletions with additions into renames.
-fn changes(prefix: &str, raw: Vec<(String, Option<Oid>, Option<Oid>)>) -> Vec<Change> {
+fn changes(prefix: &str, raw: Vec<FileChange>) -> Vec<Change> {
     let stem = |p: &str| crate::document::stem(p).to_owned();
     let mut deleted: Vec<(String, Oid)> = raw
         .iter()
-        .filter_map(|(p, old, new)| match (old, new) {
-            (Some(old), None) => Some((p.clone(), *old)),
+        .filter_map(|c| match (c.old, c.new) {
+            (Some(old), None) => Some((c.path.clone(), old)),
             _ => None,
         })
         .collect();
     let mut changes = Vec::new();
-    for (path, old, new) in &raw {
+    for FileChange { path, old, new } in &raw {
         let Some(new) = new else { continue };
         let kind = if old.is_some() {
             ChangeKind::Modified
