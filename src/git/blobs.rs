@@ -10,12 +10,6 @@ use crate::error::Result;
 use crate::source::MAX_FILE_SIZE;
 
 impl Repo {
-    /// The bytes of a blob named by [`Change::blob`](super::walk::Change::blob); `None` for one
-    /// over [`MAX_FILE_SIZE`], which is not read.
-    pub fn blob(&self, id: &str) -> Result<Option<Vec<u8>>> {
-        read_blob(&self.repo, id)
-    }
-
     /// A reader of blobs that any thread may use, each through its own repository handle.
     pub fn blobs(&self) -> Blobs {
         Blobs {
@@ -31,7 +25,8 @@ pub struct Blobs {
 }
 
 impl Blobs {
-    /// As [`Repo::blob`], through this thread's own repository handle.
+    /// The bytes of a blob named by [`Change::blob`](super::walk::Change::blob); `None` for one
+    /// over [`MAX_FILE_SIZE`], which is not read. Each thread reads through its own handle.
     pub fn read(&self, id: &str) -> Result<Option<Vec<u8>>> {
         with_thread_repo(&self.git_dir, |repo| read_blob(repo, id))
     }
