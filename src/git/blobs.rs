@@ -84,3 +84,40 @@ pub(super) fn blob_size(repo: &Repository, id: Oid) -> std::result::Result<u64, 
 pub fn blob_id(bytes: &[u8]) -> String {
     Oid::hash_object(ObjectType::Blob, bytes).map_or_else(|_| String::new(), |id| id.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::repo::tests::repo;
+
+    #[test]
+    fn a_blob_over_the_size_limit_is_not_read() {
+        let (dir, repo) = repo();
+        let git = Repository::open(dir.path()).unwrap();
+        let limit = usize::try_from(MAX_FILE_SIZE).unwrap();
+        let at = git.blob(&vec![b'a'; limit]).unwrap().to_string();
+        let over = git.blob(&vec![b'a'; limit + 1]).unwrap().to_string();
+        let blobs = repo.blobs();
+        assert_eq!(blobs.read(&at).unwrap().map(|b| b.len()), Some(limit));
+        assert_eq!(blobs.read(&over).unwrap(), None);
+        assert!(blobs.read("0123").is_err());
+    }
+
+    #[test]
+    fn each_repository_is_read_through_its_own_handle() {
+        let (first_dir, first) = repo();
+        let (second_dir, second) = repo();
+        let write = |dir: &Path, bytes: &[u8]| {
+            let git = Repository::open(dir).unwrap();
+            git.blob(bytes).unwrap().to_string()
+        };
+        let one = write(first_dir.path(), b"one = 1\n");
+        let two = write(second_dir.path(), b"two = 2\n");
+        let (first, second) = (first.blobs(), second.blobs());
+        for _ in 0..2 {
+            assert_eq!(first.read(&one).unwrap().unwrap(), b"one = 1\n");
+            assert_eq!(second.read(&two).unwrap().unwrap(), b"two = 2\n");
+            assert!(first.read(&two).is_err(), "a blob of the other repository");
+        }
+    }
+}
