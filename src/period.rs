@@ -57,6 +57,24 @@ impl Period {
         start <= other_end && other_start <= end
     }
 
+    /// Its first and last day, as days since 1970-01-01.
+    pub fn days(self) -> (u64, u64) {
+        let (first, last) = self.months();
+        let day = |month: u32| days_from_civil(i64::from(month / 12), month % 12 + 1, 1);
+        (day(first), day(last + 1) - 1)
+    }
+
+    /// The share of it elapsed by the end of `day` (days since 1970-01-01): 0 before it
+    /// begins, 1 from its last day on. This is the pace its key results are held to.
+    pub fn elapsed(self, day: u64) -> f64 {
+        let (first, last) = self.days();
+        if day < first {
+            return 0.0;
+        }
+        let done = (day - first + 1).min(last - first + 1);
+        done as f64 / (last - first + 1) as f64
+    }
+
     /// Whether it was over before `other` began.
     pub fn ended_before(self, other: Period) -> bool {
         self.months().1 < other.months().0
@@ -124,6 +142,49 @@ impl View {
             View::Of(period) => Some(period),
         }
     }
+}
+
+/// Today (UTC), as days since 1970-01-01.
+pub fn today() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400)
+}
+
+/// A date written `YYYY-MM-DD`, as days since 1970-01-01; `None` for anything else or a day
+/// that does not exist (`2026-02-30`).
+pub fn parse_date(text: &str) -> Option<u64> {
+    let mut parts = text.split('-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+    if parts.next().is_some() || !digits(year, 4) || !digits(month, 2) || !digits(day, 2) {
+        return None;
+    }
+    let (year, month, day): (i64, u32, u32) =
+        (year.parse().ok()?, month.parse().ok()?, day.parse().ok()?);
+    if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) || day == 0 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    (civil_date(days) == (year, month, day)).then_some(days)
+}
+
+/// A day count since 1970-01-01 written `YYYY-MM-DD`.
+pub fn format_date(days: u64) -> String {
+    let (year, month, day) = civil_date(days);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Days since 1970-01-01 of a date on or after it (Howard Hinnant's days_from_civil); a day
+/// past the month's end runs into the next month.
+fn days_from_civil(year: i64, month: u32, day: u32) -> u64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let month = i64::from(month);
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    u64::try_from(era * 146_097 + doe - 719_468).unwrap_or(0)
 }
 
 /// Year, month and day of a day count since 1970-01-01 (Howard Hinnant's civil_from_days).
@@ -233,6 +294,42 @@ mod tests {
         assert_eq!(civil_date(0), (1970, 1, 1));
         assert_eq!(civil_date(20_517), (2026, 3, 5));
         assert_eq!(civil_date(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn dates_parse_and_print_back() {
+        for text in ["1970-01-01", "2000-02-29", "2026-03-05", "2026-12-31"] {
+            assert_eq!(format_date(parse_date(text).unwrap()), text);
+        }
+        assert_eq!(parse_date("2026-03-05"), Some(20_517));
+        for text in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-1-5",
+            "26-01-01",
+            "today",
+            "",
+        ] {
+            assert_eq!(parse_date(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_elapsed_share_counts_days_of_the_period() {
+        let day = |text| parse_date(text).unwrap();
+        let q1 = Period::Quarter(2026, 1);
+        assert_eq!(q1.days(), (day("2026-01-01"), day("2026-03-31")));
+        assert_eq!(Period::Year(2024).days().1, day("2024-12-31"));
+        assert_eq!(
+            Period::Half(2026, 2).days(),
+            (day("2026-07-01"), day("2026-12-31"))
+        );
+        assert_eq!(q1.elapsed(day("2025-12-31")), 0.0);
+        assert_eq!(q1.elapsed(day("2026-01-01")), 1.0 / 90.0);
+        assert_eq!(q1.elapsed(day("2026-02-14")), 45.0 / 90.0);
+        assert_eq!(q1.elapsed(day("2026-03-31")), 1.0);
+        assert_eq!(q1.elapsed(day("2026-11-30")), 1.0);
     }
 
     #[test]

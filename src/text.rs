@@ -16,6 +16,42 @@ pub fn number(value: f64) -> String {
     }
 }
 
+/// [`number`] with its whole part in groups of three (`9,500`, `1,250,000.5`), for documents.
+/// Below 1,000 it is [`number`] itself.
+pub fn grouped(value: f64) -> String {
+    let text = number(value);
+    if value.abs() < 1_000.0 || value.abs() >= 1e15 {
+        return text;
+    }
+    let (sign, rest) = text.split_at(usize::from(text.starts_with('-')));
+    let (whole, fraction) = rest.split_at(rest.find('.').unwrap_or(rest.len()));
+    let mut out = String::from(sign);
+    for (n, digit) in whole.chars().enumerate() {
+        if n > 0 && (whole.len() - n) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out.push_str(fraction);
+    out
+}
+
+/// A unit as written after `value`: a plural word for a count unit turns singular for exactly
+/// one (`1 day`, `2 days`). Only lowercase words of three letters or more that end in one `s`
+/// change, so `ms`, `kbps`, `EUR` and `req/s` never do.
+pub fn unit_for(value: f64, unit: &str) -> &str {
+    let word = unit.len() >= 3
+        && unit.bytes().all(|b| b.is_ascii_lowercase())
+        && unit.ends_with('s')
+        && !unit.ends_with("ss")
+        && !unit.ends_with("ps");
+    if value.abs() == 1.0 && word {
+        &unit[..unit.len() - 1]
+    } else {
+        unit
+    }
+}
+
 /// Scores as tables print them.
 pub fn score(score: f64) -> String {
     format!("{score:.2}")
@@ -71,6 +107,27 @@ mod tests {
         assert_eq!(number(120.0), "120");
         assert_eq!(number(0.8), "0.8");
         assert_eq!(number(1.0 / 3.0), "0.333");
+    }
+
+    #[test]
+    fn big_numbers_are_grouped_by_thousands() {
+        assert_eq!(grouped(999.5), "999.5");
+        assert_eq!(grouped(9500.0), "9,500");
+        assert_eq!(grouped(18_000.0), "18,000");
+        assert_eq!(grouped(-1_250_000.5), "-1,250,000.5");
+        assert_eq!(grouped(123_456.0), "123,456");
+        assert_eq!(grouped(0.25), "0.25");
+    }
+
+    #[test]
+    fn one_of_a_unit_is_singular() {
+        assert_eq!(unit_for(1.0, "days"), "day");
+        assert_eq!(unit_for(2.0, "days"), "days");
+        assert_eq!(unit_for(0.0, "incidents"), "incidents");
+        assert_eq!(unit_for(-1.0, "deploys"), "deploy");
+        for unit in ["ms", "kbps", "EUR", "req/s", "%", "min", "class"] {
+            assert_eq!(unit_for(1.0, unit), unit);
+        }
     }
 
     #[test]

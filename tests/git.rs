@@ -57,7 +57,7 @@ fn rev_reads_the_repository_as_it_was() {
         .code(0);
     assert!(
         repo.read("old/boring-deploys.md")
-            .contains("| 1 | Adopt a merge queue")
+            .contains("| 1 | [Adopt a merge queue for the monorepo](#merge-queue) |")
     );
     assert!(
         git.statuses(None)

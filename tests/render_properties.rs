@@ -204,7 +204,10 @@ fn check_document(name: &str, text: &str, plain: &str) -> Result<(), TestCaseErr
             }
             Line::Code => {}
             _ => {
-                // No raw HTML: every `<` (and `&`, which starts an entity) is escaped.
+                // No raw HTML: every `<` (and `&`, which starts an entity) is escaped, but for
+                // the anchor okr writes in a section's heading, whose id is made safe.
+                let line = without_anchor(line);
+                prop_assert!(!line.contains("<a id="), "{:?}", line);
                 let chars: Vec<char> = line.chars().collect();
                 for (i, c) in chars.iter().enumerate() {
                     if matches!(c, '<' | '&') {
@@ -212,7 +215,7 @@ fn check_document(name: &str, text: &str, plain: &str) -> Result<(), TestCaseErr
                     }
                 }
                 if *kind == Line::Text {
-                    prop_assert!(!opens_a_block(line), "paragraph opens a block: {:?}", line);
+                    prop_assert!(!opens_a_block(&line), "paragraph opens a block: {:?}", line);
                 }
                 if let Line::Heading(_) = kind {
                     prop_assert!(line.contains("# "), "{:?}", line);
@@ -221,6 +224,25 @@ fn check_document(name: &str, text: &str, plain: &str) -> Result<(), TestCaseErr
         }
     }
     Ok(())
+}
+
+/// A heading line without the `<a id="...">` anchor that okr writes at a section's start, when
+/// its id holds only characters that are safe in an attribute and a link.
+fn without_anchor(line: &str) -> String {
+    let Some((marks, rest)) = line.split_once("<a id=\"") else {
+        return line.to_owned();
+    };
+    match rest.split_once("\"></a>") {
+        Some((id, after))
+            if marks.trim_end().chars().all(|c| c == '#')
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_".contains(c)) =>
+        {
+            format!("{marks}{after}")
+        }
+        _ => line.to_owned(),
+    }
 }
 
 /// Text that looks like Markdown, HTML, Mermaid and TOML syntax, and any text at all.

@@ -181,10 +181,20 @@ pub struct RenderArgs {
     /// Output folder (default: `[paths].output`, relative to the repository root).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// The day the documents describe (`YYYY-MM-DD`): key results are held to the share of the
+    /// period elapsed on it [default: today].
+    #[arg(long, value_name = "DATE", value_parser = as_of_date)]
+    pub as_of: Option<u64>,
     #[command(flatten)]
     pub period: PeriodArgs,
     #[command(flatten)]
     pub rev: RevArgs,
+}
+
+/// A `--as-of` date, as days since 1970-01-01.
+fn as_of_date(text: &str) -> Result<u64, String> {
+    crate::period::parse_date(text)
+        .ok_or_else(|| format!("`{text}` is not a date; write `YYYY-MM-DD`, e.g. `2026-02-14`"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -43,7 +43,8 @@ pub(super) fn run(context: &Context, args: &RenderArgs) -> Result<ExitCode> {
         Err(_) => None,
     };
     context.trace("read the history of the themes", started);
-    let documents = render::render(&portfolio, templates, history.as_ref())?;
+    let as_of = args.as_of.unwrap_or_else(crate::period::today);
+    let documents = render::render_as_of(&portfolio, templates, history.as_ref(), as_of)?;
     context.trace(
         format_args!("rendered {} documents", documents.len()),
         started,

@@ -11,7 +11,7 @@ use super::templates::Templates;
 use crate::error::Error;
 use crate::markdown::{code, markdown_inline, mermaid_label};
 use crate::portfolio::Portfolio;
-use crate::text::{number, progress_bar};
+use crate::text::{grouped, progress_bar, unit_for};
 
 /// Instructions a template may spend, plus this much per initiative: generous for any real
 /// document, and a template that loops for ever stops with an error instead of hanging CI.
@@ -86,8 +86,9 @@ pub(super) fn environment(templates: Templates, portfolio: &Portfolio) -> Enviro
     env.add_filter("mermaid_label", |state: &State, value: Value| {
         Ok(mermaid_label(&text(state, "mermaid_label", &value)?))
     });
+    // A no-break space before the percentage: a narrow table cell never wraps it under the bar.
     env.add_filter("bar", |value: Value| {
-        progress_bar(f64::try_from(value).ok())
+        progress_bar(f64::try_from(value).ok()).replace(' ', "\u{a0}")
     });
     env.add_filter("percent", |value: Value| {
         crate::text::percent(f64::try_from(value).ok())
@@ -97,9 +98,32 @@ pub(super) fn environment(templates: Templates, portfolio: &Portfolio) -> Enviro
     });
     env.add_filter("num", |state: &State, value: Value| {
         match f64::try_from(value.clone()) {
-            Ok(n) => Ok(number(n)),
+            Ok(n) => Ok(grouped(n)),
             Err(_) => Ok(text(state, "num", &value)?.into_owned()),
         }
+    });
+    env.add_filter(
+        "quantity",
+        |state: &State, value: Value, unit: Option<Value>| {
+            let Ok(n) = f64::try_from(value.clone()) else {
+                return Ok(markdown_inline(&text(state, "quantity", &value)?));
+            };
+            let unit = match &unit {
+                Some(unit) => text(state, "quantity", unit)?,
+                None => "".into(),
+            };
+            let unit = markdown_inline(unit_for(n, unit.trim()));
+            Ok(match unit.as_str() {
+                "" => grouped(n),
+                // `40%`, not `40 %`.
+                "%" => format!("{}%", grouped(n)),
+                unit => format!("{} {unit}", grouped(n)),
+            })
+        },
+    );
+    env.add_filter("link", |state: &State, value: Value| {
+        let link = text(state, "link", &value)?;
+        Ok(autolink(&link).unwrap_or_else(|| code(&link)))
     });
     let (max_impact, max_cost) = (
         portfolio.config.scales.impact.max(),
@@ -122,6 +146,17 @@ pub(super) fn environment(templates: Templates, portfolio: &Portfolio) -> Enviro
         Ok(quadrant_chart(&shown, max_impact, max_cost))
     });
     env
+}
+
+/// A web address as a Markdown autolink (`<https://…>`), when it is one: `http` or `https`, and
+/// only characters a URL may hold unescaped (no space, `<`, `>`, backtick, quote or control).
+/// Anything else is not a link okr writes.
+fn autolink(text: &str) -> Option<String> {
+    let scheme = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))?;
+    let fits = |c: char| c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&()*+,;=%".contains(c);
+    (!scheme.is_empty() && text.chars().all(fits)).then(|| format!("<{text}>"))
 }
 
 /// What all documents together may weigh: far more than any portfolio's documents need. The
@@ -175,5 +210,30 @@ pub(super) fn template_error(name: &str, error: &minijinja::Error) -> Error {
     Error::Template {
         name: name.to_owned(),
         message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::autolink;
+
+    #[test]
+    fn only_plain_web_addresses_become_links() {
+        assert_eq!(
+            autolink("https://example.com/a?b=1#c").as_deref(),
+            Some("<https://example.com/a?b=1#c>")
+        );
+        for text in [
+            "https://",
+            "ftp://example.com",
+            "javascript:alert(1)",
+            "https://x.com/<b>",
+            "https://x.com/a b",
+            "https://x.com/`",
+            "https://x.com/\"",
+            "see https://x.com",
+        ] {
+            assert_eq!(autolink(text), None, "{text}");
+        }
     }
 }

@@ -26,26 +26,38 @@ use environment::{
     environment, template_error,
 };
 pub use templates::{BUILT_IN, Templates};
-use view::{LazyInitiative, TeamView, by_status, objective_view};
+use view::{LazyInitiative, Shared, TeamView, by_status, objective_view, status_counts};
 pub use write::write;
 
-/// Renders every document in memory: (file name, contents), `README.md` first.
+/// Renders every document in memory, as of today: (file name, contents), `README.md` first.
 pub fn render(
     portfolio: &Portfolio,
     templates: Templates,
     history: Option<&History>,
 ) -> Result<Vec<(String, String)>> {
+    render_as_of(portfolio, templates, history, crate::period::today())
+}
+
+/// Renders every document in memory as of a day (days since 1970-01-01; it sets the pace that
+/// key results are held to): (file name, contents), `README.md` first.
+pub fn render_as_of(
+    portfolio: &Portfolio,
+    templates: Templates,
+    history: Option<&History>,
+    as_of: u64,
+) -> Result<Vec<(String, String)>> {
     let env = environment(templates, portfolio);
+    let period = portfolio.view.period();
+    let pace = period.map(|p| p.elapsed(as_of));
+    let shared = std::sync::Arc::new(Shared::new(
+        std::sync::Arc::clone(&portfolio.initiatives),
+        pace,
+    ));
     let values: Vec<Value> = portfolio
         .initiatives
         .par_iter()
         .enumerate()
-        .map(|(at, _)| {
-            Value::from_object(LazyInitiative::new(
-                std::sync::Arc::clone(&portfolio.initiatives),
-                at,
-            ))
-        })
+        .map(|(at, _)| Value::from_object(LazyInitiative::new(std::sync::Arc::clone(&shared), at)))
         .collect();
     let by_id: HashMap<&str, Value> = portfolio
         .initiatives
@@ -56,7 +68,7 @@ pub fn render(
     let objectives: Vec<Value> = portfolio
         .themes
         .par_iter()
-        .map(|t| Value::from(Serde(&objective_view(t, &by_id, history))))
+        .map(|t| Value::from(Serde(&objective_view(t, &by_id, history, pace))))
         .collect();
     // Open work that joins no theme; done and dropped work needs none.
     let orphans: Vec<Value> = portfolio
@@ -69,9 +81,12 @@ pub fn render(
     let (open, delivered, dropped) = by_status(&values);
     let team = Value::from(Serde(&TeamView {
         name: portfolio.config.team.clone(),
-        period: portfolio.view.period().map(|period| period.to_string()),
+        period: period.map(|period| period.to_string()),
         formula: portfolio.config.formula.source().to_owned(),
+        as_of: crate::period::format_date(as_of),
+        pace,
     }));
+    let counts = Value::from(Serde(&status_counts(&portfolio.initiatives)));
     // Fuel bounds a template's steps; these bound what it writes and what it holds.
     let initiatives = portfolio.initiatives.len();
     let output_limit = OUTPUT_LIMIT + OUTPUT_PER_INITIATIVE * initiatives;
@@ -120,6 +135,7 @@ pub fn render(
                     delivered => Value::from(delivered),
                     dropped => Value::from(dropped),
                     orphans => Value::from(orphans),
+                    counts => counts.clone(),
                 },
             )
         },

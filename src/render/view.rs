@@ -27,6 +27,9 @@ struct KeyResultView {
     current: Option<f64>,
     done: Option<bool>,
     progress: f64,
+    /// Whether its progress trails the pace (the share of the period elapsed) by more than
+    /// [`BEHIND_PACE`]; false when no period is in view.
+    behind_pace: bool,
     /// `current` over time from git history, one value a day (its last), oldest first; empty
     /// without history.
     history: Vec<PointView>,
@@ -34,7 +37,16 @@ struct KeyResultView {
     chart: Option<String>,
 }
 
-fn key_result_view(kr: &KeyResult, history: Option<&[Series]>) -> KeyResultView {
+/// How far progress may trail the pace before a document calls it behind.
+const BEHIND_PACE: f64 = 0.25;
+
+/// Whether `progress` trails `pace` (the share of the period elapsed) by more than
+/// [`BEHIND_PACE`].
+fn behind(progress: Option<f64>, pace: Option<f64>) -> bool {
+    matches!((progress, pace), (Some(progress), Some(pace)) if pace - progress > BEHIND_PACE + 1e-9)
+}
+
+fn key_result_view(kr: &KeyResult, history: Option<&[Series]>, pace: Option<f64>) -> KeyResultView {
     let (kind, baseline, target, current, done) = match kr.measure {
         Measure::Numeric {
             baseline,
@@ -78,6 +90,7 @@ fn key_result_view(kr: &KeyResult, history: Option<&[Series]>) -> KeyResultView 
         current,
         done,
         progress: kr.progress(),
+        behind_pace: behind(Some(kr.progress()), pace),
         history: points,
         chart,
     }
@@ -94,24 +107,72 @@ fn key_result_view(kr: &KeyResult, history: Option<&[Series]>) -> KeyResultView 
 /// the field's size each time.
 #[derive(Debug)]
 pub(super) struct LazyInitiative {
-    all: std::sync::Arc<Vec<Ranked>>,
+    shared: std::sync::Arc<Shared>,
     at: usize,
     /// Each of [`INITIATIVE_FIELDS`], once read.
     fields: [std::sync::OnceLock<Value>; INITIATIVE_FIELDS.len()],
 }
 
+/// What every initiative's view reads besides its own fields: all the initiatives in view (for
+/// its dependencies) and the pace its key results are held to.
+#[derive(Debug)]
+pub(super) struct Shared {
+    all: std::sync::Arc<Vec<Ranked>>,
+    /// Each initiative's place in `all`, by id.
+    at: HashMap<String, usize>,
+    pace: Option<f64>,
+}
+
+impl Shared {
+    pub(super) fn new(all: std::sync::Arc<Vec<Ranked>>, pace: Option<f64>) -> Shared {
+        let at = all
+            .iter()
+            .enumerate()
+            .map(|(at, r)| (r.initiative.id.clone(), at))
+            .collect();
+        Shared { all, at, pace }
+    }
+}
+
+/// A fragment a link can point at and an HTML `id` can hold: an id with anything but ASCII
+/// letters, digits, `-` and `_` replaced by `-` (ids are kebab-case already; this only keeps a
+/// bad one from breaking the document).
+pub(super) fn anchor(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// An initiative that another depends on, as templates see it: `id`, `anchor`, and where it is
+/// in view, its `title`, `status` and `themes` (none, and an empty list, where it is not).
+#[derive(Debug, Clone, Serialize)]
+struct DependencyView {
+    id: String,
+    anchor: String,
+    title: Option<String>,
+    status: Option<&'static str>,
+    themes: Vec<String>,
+}
+
 impl LazyInitiative {
-    pub(super) fn new(all: std::sync::Arc<Vec<Ranked>>, at: usize) -> LazyInitiative {
+    pub(super) fn new(shared: std::sync::Arc<Shared>, at: usize) -> LazyInitiative {
         LazyInitiative {
-            all,
+            shared,
             at,
             fields: std::array::from_fn(|_| std::sync::OnceLock::new()),
         }
     }
 
     fn field(&self, key: &str) -> Option<Value> {
-        let r = &self.all[self.at];
+        let r = &self.shared.all[self.at];
         let i = &r.initiative;
+        let pace = self.shared.pace;
         let strings = |items: &[String]| Value::from(items.to_vec());
         Some(match key {
             "id" => Value::from(i.id.as_str()),
@@ -130,12 +191,20 @@ impl LazyInitiative {
             "status" => Value::from(i.status.as_str()),
             "period" => Value::from(i.period.as_deref()),
             "depends_on" => strings(&i.depends_on),
+            "dependencies" => {
+                let views: Vec<DependencyView> = i
+                    .depends_on
+                    .iter()
+                    .map(|id| dependency_view(&self.shared, id))
+                    .collect();
+                Value::from(Serde(&views))
+            }
             "links" => strings(&i.links),
             "key_results" => {
                 let views: Vec<KeyResultView> = i
                     .key_results
                     .iter()
-                    .map(|kr| key_result_view(kr, None))
+                    .map(|kr| key_result_view(kr, None, pace))
                     .collect();
                 Value::from(Serde(&views))
             }
@@ -144,8 +213,20 @@ impl LazyInitiative {
             "themes" => strings(&r.themes),
             "progress" => Value::from(r.progress),
             "file" => Value::from(i.file.as_str()),
+            "anchor" => Value::from(anchor(&i.id)),
             _ => return None,
         })
+    }
+}
+
+fn dependency_view(shared: &Shared, id: &str) -> DependencyView {
+    let found = shared.at.get(id).map(|&at| &shared.all[at]);
+    DependencyView {
+        id: id.to_owned(),
+        anchor: anchor(id),
+        title: found.map(|r| r.initiative.title.clone()),
+        status: found.map(|r| r.initiative.status.as_str()),
+        themes: found.map(|r| r.themes.clone()).unwrap_or_default(),
     }
 }
 
@@ -166,8 +247,9 @@ impl minijinja::value::Object for LazyInitiative {
 }
 
 /// What templates see of an initiative, in order: `id`, the keys of its file
-/// ([`INITIATIVE_KEYS`](crate::model::INITIATIVE_KEYS)) with each level's number after its name (`impact_value`), what ranking
-/// adds, and `file`. Spelt out because templates depend on these names; a test derives the
+/// ([`INITIATIVE_KEYS`](crate::model::INITIATIVE_KEYS)) with each level's number after its name
+/// (`impact_value`) and the initiatives it depends on after `depends_on` (`dependencies`), what
+/// ranking adds, `file`, and `anchor` (its section's link fragment). Spelt out because templates depend on these names; a test derives the
 /// list from the file's keys, so a key added there cannot be missed here.
 const INITIATIVE_FIELDS: &[&str] = &[
     "id",
@@ -186,6 +268,7 @@ const INITIATIVE_FIELDS: &[&str] = &[
     "status",
     "period",
     "depends_on",
+    "dependencies",
     "links",
     "key_results",
     "score",
@@ -193,6 +276,7 @@ const INITIATIVE_FIELDS: &[&str] = &[
     "themes",
     "progress",
     "file",
+    "anchor",
 ];
 
 #[derive(Debug, Clone, Serialize)]
@@ -207,6 +291,8 @@ pub(super) struct ObjectiveView {
     load: f64,
     rank: usize,
     progress: Option<f64>,
+    /// Whether its progress trails the pace by more than [`BEHIND_PACE`].
+    behind_pace: bool,
     key_results: Vec<KeyResultView>,
     /// Member initiatives in rank order, the done and dropped ones last (each converted once,
     /// shared by every document).
@@ -222,6 +308,7 @@ pub(super) fn objective_view(
     theme: &RankedTheme,
     initiatives: &HashMap<&str, Value>,
     history: Option<&History>,
+    pace: Option<f64>,
 ) -> ObjectiveView {
     let series = history
         .and_then(|h| h.files.get(&theme.theme.file))
@@ -242,11 +329,12 @@ pub(super) fn objective_view(
         load: theme.load,
         rank: theme.rank,
         progress: theme.progress,
+        behind_pace: behind(theme.progress, pace),
         key_results: theme
             .theme
             .key_results
             .iter()
-            .map(|kr| key_result_view(kr, series))
+            .map(|kr| key_result_view(kr, series, pace))
             .collect(),
         initiatives: members,
         open,
@@ -276,6 +364,32 @@ pub(super) struct TeamView {
     pub(super) name: String,
     pub(super) period: Option<String>,
     pub(super) formula: String,
+    /// The day the documents describe, `YYYY-MM-DD`.
+    pub(super) as_of: String,
+    /// The share of the period in view elapsed on `as_of` (0 to 1); none for all periods.
+    pub(super) pace: Option<f64>,
+}
+
+/// How many initiatives in view have a status, for each status that any has, in the order of
+/// [`Status::ALL`](crate::model::Status::ALL).
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct StatusCount {
+    pub(super) status: &'static str,
+    pub(super) count: usize,
+}
+
+pub(super) fn status_counts(initiatives: &[Ranked]) -> Vec<StatusCount> {
+    crate::model::Status::ALL
+        .iter()
+        .map(|&status| StatusCount {
+            status: status.as_str(),
+            count: initiatives
+                .iter()
+                .filter(|r| r.initiative.status == status)
+                .count(),
+        })
+        .filter(|c| c.count > 0)
+        .collect()
 }
 
 #[cfg(test)]
@@ -303,6 +417,7 @@ mod tests {
         status: String,
         period: Option<String>,
         depends_on: Vec<String>,
+        dependencies: Vec<DependencyView>,
         links: Vec<String>,
         key_results: Vec<KeyResultView>,
         score: f64,
@@ -310,9 +425,10 @@ mod tests {
         themes: Vec<String>,
         progress: Option<f64>,
         file: String,
+        anchor: String,
     }
 
-    fn initiative_view(r: &Ranked) -> InitiativeView {
+    fn initiative_view(shared: &Shared, r: &Ranked) -> InitiativeView {
         let i = &r.initiative;
         InitiativeView {
             id: i.id.clone(),
@@ -331,18 +447,39 @@ mod tests {
             status: i.status.to_string(),
             period: i.period.clone(),
             depends_on: i.depends_on.clone(),
+            dependencies: i
+                .depends_on
+                .iter()
+                .map(|id| dependency_view(shared, id))
+                .collect(),
             links: i.links.clone(),
             key_results: i
                 .key_results
                 .iter()
-                .map(|kr| key_result_view(kr, None))
+                .map(|kr| key_result_view(kr, None, shared.pace))
                 .collect(),
             score: r.score,
             rank: r.rank,
             themes: r.themes.clone(),
             progress: r.progress,
             file: i.file.clone(),
+            anchor: anchor(&i.id),
         }
+    }
+
+    #[test]
+    fn anchors_keep_only_safe_characters() {
+        assert_eq!(anchor("merge-queue"), "merge-queue");
+        assert_eq!(anchor("a\"b<c> d#e"), "a-b-c--d-e");
+        assert_eq!(anchor("Ünï_2"), "-n-_2");
+    }
+
+    #[test]
+    fn behind_pace_is_more_than_a_quarter_behind() {
+        assert!(!behind(Some(0.5), Some(0.75)));
+        assert!(behind(Some(0.49), Some(0.75)));
+        assert!(!behind(None, Some(1.0)));
+        assert!(!behind(Some(0.0), None));
     }
 
     #[test]
@@ -353,8 +490,11 @@ mod tests {
             if matches!(*key, "impact" | "cost" | "confidence") {
                 expected.push(format!("{key}_value"));
             }
+            if *key == "depends_on" {
+                expected.push("dependencies".to_owned());
+            }
         }
-        for added in ["score", "rank", "themes", "progress", "file"] {
+        for added in ["score", "rank", "themes", "progress", "file", "anchor"] {
             expected.push(added.to_owned());
         }
         assert_eq!(INITIATIVE_FIELDS, expected);
@@ -384,7 +524,7 @@ mod tests {
                 confidence: level("high", 1.0),
                 status: Status::Active,
                 period: Some("2026-Q1".into()),
-                depends_on: vec![],
+                depends_on: vec!["b".into(), "gone".into()],
                 links: vec!["https://x".into()],
                 key_results: vec![KeyResult {
                     title: "k".into(),
@@ -401,9 +541,19 @@ mod tests {
             themes: vec!["t".into()],
             progress: Some(0.5),
         };
-        let view = initiative_view(&ranked);
+        let mut other = ranked.clone();
+        other.initiative.id = "b".into();
+        other.initiative.depends_on = vec![];
+        let shared = std::sync::Arc::new(Shared::new(
+            std::sync::Arc::new(vec![ranked.clone(), other]),
+            Some(0.9),
+        ));
+        let view = initiative_view(&shared, &ranked);
+        assert_eq!(view.dependencies[0].title.as_deref(), Some("T"));
+        assert_eq!(view.dependencies[1].title, None);
+        assert!(view.key_results[0].behind_pace);
         let serde = Value::from(Serde(&view));
-        let lazy = Value::from_object(LazyInitiative::new(std::sync::Arc::new(vec![ranked]), 0));
+        let lazy = Value::from_object(LazyInitiative::new(shared, 0));
         let keys =
             |v: &Value| -> Vec<String> { v.try_iter().unwrap().map(|k| k.to_string()).collect() };
         assert_eq!(keys(&lazy), keys(&serde));
