@@ -97,7 +97,7 @@ fn parse_tree(bytes: &[u8], entries: &mut Vec<Entry>) -> Result<()> {
             if !(b'0'..=b'7').contains(&digit) {
                 return Err(malformed());
             }
-            mode = mode << 3 | u32::from(digit - b'0');
+            mode = mode * 8 + u32::from(digit - b'0');
         }
         let name = space + 1;
         let nul = name
@@ -345,6 +345,7 @@ mod tests {
             entry(b"100648 a.toml\0"),
             entry(b" a.toml\0"),
             entry(b"100644 \0"),
+            entry(b"10000644 a.toml\0"),
             b"100644 a.toml".to_vec(),
         ] {
             assert!(parse_tree(&bytes, &mut Vec::new()).is_err(), "{bytes:?}");
@@ -352,5 +353,8 @@ mod tests {
         let mut entries = Vec::new();
         parse_tree(&entry(b"40000 q1\0"), &mut entries).unwrap();
         assert!(entries[0].is_tree() && !entries[0].is_blob_or_symlink());
+        // Seven octal digits are the most a mode may have; they still parse.
+        parse_tree(&entry(b"1000644 a.toml\0"), &mut entries).unwrap();
+        assert_eq!(entries[0].mode, 0o1_000_644);
     }
 }
