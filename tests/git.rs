@@ -790,3 +790,64 @@ fn diff_says_when_work_leaves_the_ranking() {
         "{markdown}"
     );
 }
+
+/// A typo in a file that stays makes it broken in this change: never removed, its themes keep
+/// it, and its findings are shown with it.
+#[test]
+fn a_file_that_stops_building_is_broken_not_removed() {
+    let repo = TeamRepo::example();
+    let git = git_repo(repo.path());
+    commit(&git, "alice", START, "base");
+    repo.replace(
+        "initiatives/merge-queue.toml",
+        "impact = \"high\"",
+        "impact = \"mediun\"",
+    );
+    commit(&git, "dana", START + DAY, "a typo");
+    let diff = json_ok(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(diff["removed"], serde_json::json!([]), "{diff}");
+    assert_eq!(diff["broken"][0]["id"], "merge-queue");
+    assert_eq!(diff["broken"][0]["rank"], 1);
+    let findings = diff["broken"][0]["findings"].as_array().unwrap();
+    assert_eq!(findings[0]["rule"], "unknown-level", "{findings:?}");
+    assert_eq!(findings[0]["line"], 7);
+    // Shown once, with the initiative, not again among the new findings.
+    assert_eq!(diff["findings"], serde_json::json!([]));
+    for theme in diff["themes_changed"].as_array().unwrap() {
+        assert_eq!(theme["left"], serde_json::json!([]), "{theme}");
+    }
+    let markdown = stdout(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD", "--format", "markdown"])
+            .output()
+            .unwrap(),
+    );
+    let headline = markdown.lines().next().unwrap();
+    assert!(headline.contains("1 broken in this change"), "{markdown}");
+    assert!(headline.contains("1 new error"), "{markdown}");
+    assert!(!markdown.contains("removed"), "{markdown}");
+    assert!(!markdown.contains("left:"), "{markdown}");
+    assert!(markdown.contains("### Broken in this change"), "{markdown}");
+    assert!(
+        markdown.contains("`initiatives/merge-queue.toml:7:10`"),
+        "{markdown}"
+    );
+    let human = stdout(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD"])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        human.contains("! merge-queue (was rank 1): broken in this change"),
+        "{human}"
+    );
+}

@@ -39,6 +39,21 @@ impl Entry {
     }
 }
 
+/// An initiative whose file is on both sides but does not parse or build on the head: broken
+/// in this change, not removed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Broken {
+    pub id: String,
+    /// As the base had it.
+    pub title: String,
+    pub owner: String,
+    pub file: String,
+    /// Its rank on the base.
+    pub rank: Option<usize>,
+    /// The head's new findings in its file: why it does not build.
+    pub findings: Vec<NewFinding>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Renamed {
     pub from: String,
@@ -99,13 +114,14 @@ pub struct Diff {
     pub head: String,
     pub added: Vec<Entry>,
     pub removed: Vec<Entry>,
+    pub broken: Vec<Broken>,
     pub renamed: Vec<Renamed>,
     /// Initiatives whose fields changed, or whose score or rank moved.
     pub changed: Vec<Changed>,
     pub themes_added: Vec<ThemeEntry>,
     pub themes_removed: Vec<ThemeEntry>,
     pub themes_changed: Vec<ThemeChange>,
-    /// Findings in the head that the base does not have.
+    /// Findings in the head that the base does not have, but those of broken files.
     pub findings: Vec<NewFinding>,
 }
 
@@ -113,6 +129,7 @@ impl Diff {
     pub fn is_empty(&self) -> bool {
         self.added.is_empty()
             && self.removed.is_empty()
+            && self.broken.is_empty()
             && self.renamed.is_empty()
             && self.changed.is_empty()
             && self.themes_added.is_empty()
@@ -142,6 +159,11 @@ impl Diff {
         };
         count(self.added.len(), "initiative added", "initiatives added");
         count(self.removed.len(), "removed", "removed");
+        count(
+            self.broken.len(),
+            "broken in this change",
+            "broken in this change",
+        );
         count(self.renamed.len(), "renamed", "renamed");
         count(self.edited().count(), "changed", "changed");
         let moves = self
@@ -155,13 +177,14 @@ impl Diff {
             "theme changed",
             "themes changed",
         );
-        let errors = self
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count();
+        let findings = || {
+            self.findings
+                .iter()
+                .chain(self.broken.iter().flat_map(|b| &b.findings))
+        };
+        let errors = findings().filter(|f| f.severity == Severity::Error).count();
         count(errors, "new error", "new errors");
-        count(self.findings.len() - errors, "new warning", "new warnings");
+        count(findings().count() - errors, "new warning", "new warnings");
         parts.join(", ")
     }
 }

@@ -85,6 +85,36 @@ pub fn markdown(diff: &Diff) -> String {
             })
             .collect(),
     );
+    let mut rows = Vec::new();
+    for b in &diff.broken {
+        let who = format!("{} ({})", md(&b.title), code_cell(&b.id));
+        if b.findings.is_empty() {
+            rows.push(format!(
+                "| {who} | {} | {} | {} |",
+                rank_cell(b.rank),
+                code_cell(&b.file),
+                "no longer builds"
+            ));
+        }
+        for (index, f) in b.findings.iter().enumerate() {
+            let (who, rank) = if index == 0 {
+                (who.as_str(), rank_cell(b.rank))
+            } else {
+                ("", String::new())
+            };
+            rows.push(format!(
+                "| {who} | {rank} | {} | {} |",
+                code_cell(&format!("{}:{}:{}", f.file, f.line, f.column)),
+                md(&f.message)
+            ));
+        }
+    }
+    section(
+        &mut out,
+        "Broken in this change",
+        "| Initiative | Was rank | Where | Finding |",
+        rows,
+    );
     section(
         &mut out,
         "Renamed",

@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use super::changes::{
-    Changed, Diff, Entry, FieldChange, Move, NewFinding, Renamed, ThemeChange, ThemeEntry, by_rank,
-    list,
+    Broken, Changed, Diff, Entry, FieldChange, Move, NewFinding, Renamed, ThemeChange, ThemeEntry,
+    by_rank, list,
 };
 use super::side::Side;
 use crate::model::{INITIATIVE_KEYS, Initiative, Measure};
@@ -128,6 +128,17 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
         .filter(|(id, _)| !after.contains_key(*id))
         .map(|(_, r)| *r)
         .collect();
+    // A file still on the head that no longer parses or builds (`impact = "mediun"`) is broken
+    // in this change: the work was not removed, and no theme lost it.
+    let mut broken: Vec<&Ranked> = Vec::new();
+    removed.retain(|old| {
+        let kept = head.texts.get(&old.initiative.file).is_some();
+        if kept {
+            broken.push(old);
+        }
+        !kept
+    });
+    let broken_ids: BTreeSet<&str> = broken.iter().map(|r| r.initiative.id.as_str()).collect();
     let mut renamed = Vec::new();
     let mut changed = Vec::new();
     // Renames: an id that left and one that arrived with the same work. Each removed
@@ -253,7 +264,7 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
         let left: Vec<String> = old
             .initiatives
             .iter()
-            .filter(|i| !is.contains(i))
+            .filter(|i| !is.contains(i) && !broken_ids.contains(i.as_str()))
             .cloned()
             .collect();
         let mut changes = Changes::default();
@@ -289,7 +300,7 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
         .iter()
         .map(|f| (f.rule.code(), f.file.as_str(), f.message.as_str()))
         .collect();
-    let findings = head
+    let mut findings: Vec<NewFinding> = head
         .findings
         .iter()
         .filter(|f| !known.contains(&(f.rule.code(), f.file.as_str(), f.message.as_str())))
@@ -305,12 +316,31 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
             }
         })
         .collect();
+    let broken = broken
+        .into_iter()
+        .map(|r| {
+            let file = &r.initiative.file;
+            let (own, rest) = std::mem::take(&mut findings)
+                .into_iter()
+                .partition(|f| &f.file == file);
+            findings = rest;
+            Broken {
+                id: r.initiative.id.clone(),
+                title: r.initiative.title.clone(),
+                owner: r.initiative.owner.clone(),
+                file: file.clone(),
+                rank: r.rank,
+                findings: own,
+            }
+        })
+        .collect();
 
     Diff {
         base: base.label.clone(),
         head: head.label.clone(),
         added: added.into_iter().map(Entry::of).collect(),
         removed: removed.into_iter().map(Entry::of).collect(),
+        broken,
         renamed,
         changed,
         themes_added,

@@ -25,6 +25,22 @@ fn human_text(diff: &Diff) -> String {
     for e in &diff.removed {
         let _ = writeln!(out, "- {} (was {}): {}", e.id, rank_label(e.rank), e.title);
     }
+    for b in &diff.broken {
+        let _ = writeln!(
+            out,
+            "! {} (was {}): broken in this change: {}",
+            b.id,
+            rank_label(b.rank),
+            b.title
+        );
+        for f in &b.findings {
+            let _ = writeln!(
+                out,
+                "    {}:{}:{}: {} [{}]",
+                f.file, f.line, f.column, f.message, f.rule
+            );
+        }
+    }
     for r in &diff.renamed {
         let _ = writeln!(out, "~ {} → {}: {}", r.from, r.to, r.title);
     }
