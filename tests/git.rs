@@ -202,10 +202,9 @@ fn diff_against_the_working_tree_reports_new_findings_and_renames() {
             .unwrap(),
     );
     assert_eq!(diff["head"], "working tree");
-    assert_eq!(
-        diff["renamed"],
-        serde_json::json!([{"from": "pg-bouncer", "to": "connection-pooling", "title": "Pool connections with PgBouncer"}])
-    );
+    assert_eq!(diff["renamed"][0]["from"], "pg-bouncer");
+    assert_eq!(diff["renamed"][0]["to"], "connection-pooling");
+    assert_eq!(diff["renamed"][0]["changes"], serde_json::json!([]));
     let findings = diff["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert_eq!(findings[0]["rule"], "unknown-level");
@@ -850,4 +849,67 @@ fn a_file_that_stops_building_is_broken_not_removed() {
         human.contains("! merge-queue (was rank 1): broken in this change"),
         "{human}"
     );
+}
+
+/// A rename is said once, with what else changed: not also as a changed `file` and as an
+/// initiative that left its themes and joined them again.
+#[test]
+fn a_rename_shows_once_with_what_else_changed() {
+    let (repo, git) = pull_request();
+    std::fs::rename(
+        repo.file("initiatives/pg-bouncer.toml"),
+        repo.file("initiatives/connection-pooling.toml"),
+    )
+    .unwrap();
+    repo.replace(
+        "initiatives/connection-pooling.toml",
+        "cost = \"xs\"",
+        "cost = \"s\"",
+    );
+    commit(&git, "carol", START + 2 * DAY, "rename");
+    let diff = json_ok(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(
+        diff["renamed"][0]["changes"],
+        serde_json::json!([{"field": "cost", "before": "xs", "after": "s"}])
+    );
+    let changed = diff["changed"].as_array().unwrap();
+    assert!(
+        changed.iter().all(|c| c["id"] != "connection-pooling"),
+        "{changed:?}"
+    );
+    for theme in diff["themes_changed"].as_array().unwrap() {
+        assert_eq!(theme["joined"], serde_json::json!([]), "{theme}");
+        assert_eq!(theme["left"], serde_json::json!([]), "{theme}");
+    }
+    let markdown = stdout(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD", "--format", "markdown"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(
+        markdown.matches("connection-pooling").count(),
+        1,
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("| `pg-bouncer` → `connection-pooling` | cost: xs → s |"),
+        "{markdown}"
+    );
+    let human = stdout(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(human.matches("connection-pooling").count(), 1, "{human}");
+    assert!(human.contains("    cost: \"xs\" → \"s\""), "{human}");
 }

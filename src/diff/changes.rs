@@ -59,6 +59,10 @@ pub struct Renamed {
     pub from: String,
     pub to: String,
     pub title: String,
+    /// What else changed: its fields (the file only when it moved to another folder).
+    pub changes: Vec<FieldChange>,
+    pub score: Move<f64>,
+    pub rank: Move<Option<usize>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

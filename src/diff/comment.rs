@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::changes::{Diff, list, rank_cell, rank_move, score_move, theme_rank_move};
+use super::changes::{Diff, FieldChange, list, rank_cell, rank_move, score_move, theme_rank_move};
 use crate::finding::Severity;
 use crate::markdown::{code, code_cell, markdown_inline};
 use crate::text::{cut, score};
@@ -31,6 +31,16 @@ fn section(out: &mut String, title: &str, header: &str, rows: Vec<String>) {
     } else {
         table(out, header, &rows);
     }
+}
+
+/// A field change as a phrase in a cell: `impact: high → huge`.
+fn change_phrase(change: &FieldChange) -> String {
+    format!(
+        "{}: {} → {}",
+        markdown_inline(&change.field),
+        markdown_inline(&cut(&change.before, 80)),
+        markdown_inline(&cut(&change.after, 80))
+    )
 }
 
 /// The pull-request comment.
@@ -118,15 +128,23 @@ pub fn markdown(diff: &Diff) -> String {
     section(
         &mut out,
         "Renamed",
-        "| From | To | Title |",
+        "| Initiative | Renamed | Also changed | Score | Rank |",
         diff.renamed
             .iter()
             .map(|r| {
+                let also: Vec<String> = r.changes.iter().map(change_phrase).collect();
                 format!(
-                    "| {} | {} | {} |",
+                    "| {} | {} → {} | {} | {} | {} |",
+                    md(&r.title),
                     code_cell(&r.from),
                     code_cell(&r.to),
-                    md(&r.title)
+                    if also.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        also.join("; ")
+                    },
+                    score_move(&r.score),
+                    rank_move(&r.rank)
                 )
             })
             .collect(),

@@ -106,6 +106,30 @@ fn field_changes(before: &Initiative, after: &Initiative) -> Vec<FieldChange> {
     changes.0
 }
 
+/// A theme's joined and left without the initiatives that were renamed: one that left as
+/// `from` and joined as `to` stayed.
+fn without_renames(
+    mut joined: Vec<String>,
+    mut left: Vec<String>,
+    renames: &BTreeSet<(&str, &str)>,
+) -> (Vec<String>, Vec<String>) {
+    let stayed: Vec<(String, String)> = left
+        .iter()
+        .flat_map(|from| {
+            renames
+                .range((from.as_str(), "")..)
+                .take_while(move |(f, _)| *f == from.as_str())
+        })
+        .filter(|(_, to)| joined.iter().any(|j| j == to))
+        .map(|(from, to)| ((*from).to_owned(), (*to).to_owned()))
+        .collect();
+    for (from, to) in &stayed {
+        left.retain(|l| l != from);
+        joined.retain(|j| j != to);
+    }
+    (joined, left)
+}
+
 pub fn diff(base: &Side, head: &Side) -> Diff {
     // In id order already, so each map is built without a sort.
     let before: BTreeMap<&str, &Ranked> = base
@@ -185,16 +209,35 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
         });
     }
     for (old, new) in &pairs {
+        let mut changes = field_changes(&old.initiative, &new.initiative);
+        // The new id says the file's name changed; its folder is worth saying only if it moved.
+        let folder = |file: &str| file.rsplit_once('/').map(|(folder, _)| folder.to_owned());
+        if folder(&old.initiative.file) == folder(&new.initiative.file) {
+            changes.retain(|c| c.field != "file");
+        }
         renamed.push(Renamed {
             from: old.initiative.id.clone(),
             to: new.initiative.id.clone(),
             title: new.initiative.title.clone(),
+            changes,
+            score: Move {
+                before: old.score,
+                after: new.score,
+            },
+            rank: Move {
+                before: old.rank,
+                after: new.rank,
+            },
         });
     }
+    // A renamed initiative did not leave its themes and join them again.
+    let renames: BTreeSet<(&str, &str)> = renamed
+        .iter()
+        .map(|r| (r.from.as_str(), r.to.as_str()))
+        .collect();
     let both = before
         .iter()
-        .filter_map(|(id, old)| after.get(id).map(|new| (*old, *new)))
-        .chain(pairs.iter().copied());
+        .filter_map(|(id, old)| after.get(id).map(|new| (*old, *new)));
     for (old, new) in both {
         let changes = field_changes(&old.initiative, &new.initiative);
         if changes.is_empty()
@@ -267,6 +310,7 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
             .filter(|i| !is.contains(i) && !broken_ids.contains(i.as_str()))
             .cloned()
             .collect();
+        let (joined, left) = without_renames(joined, left, &renames);
         let mut changes = Changes::default();
         changes.field("title", old.theme.title.clone(), new.theme.title.clone());
         let owner = |t: &crate::portfolio::RankedTheme| t.theme.owner.clone().unwrap_or_default();

@@ -42,7 +42,22 @@ fn human_text(diff: &Diff) -> String {
         }
     }
     for r in &diff.renamed {
-        let _ = writeln!(out, "~ {} → {}: {}", r.from, r.to, r.title);
+        let _ = writeln!(
+            out,
+            "~ {} → {}: {} (score {}, {})",
+            r.from,
+            r.to,
+            r.title,
+            score_move(&r.score),
+            rank_phrase(&r.rank)
+        );
+        for change in &r.changes {
+            let _ = writeln!(
+                out,
+                "    {}: {:?} → {:?}",
+                change.field, change.before, change.after
+            );
+        }
     }
     for c in &diff.changed {
         let _ = writeln!(
