@@ -191,14 +191,22 @@ fn entry(rank: usize, [id, title, owner, theme, file]: [String; 5]) -> okr::diff
 
 fn change([field, before, after]: [String; 3]) -> okr::diff::FieldChange {
     okr::diff::FieldChange {
+        key_result: Some(field.clone()),
         field,
         before,
         after,
     }
 }
 
+fn plain_change(texts: [String; 3]) -> okr::diff::FieldChange {
+    okr::diff::FieldChange {
+        key_result: None,
+        ..change(texts)
+    }
+}
+
 fn forged_diff() -> impl Strategy<Value = okr::diff::Diff> {
-    use okr::diff::{Changed, Diff, Move, NewFinding, Renamed, ThemeChange, ThemeEntry};
+    use okr::diff::{Broken, Changed, Diff, Move, NewFinding, Renamed, ThemeChange, ThemeEntry};
     use okr::finding::{Rule, Severity};
     let five = || proptest::array::uniform5(nasty());
     let three = || proptest::array::uniform3(nasty());
@@ -229,12 +237,40 @@ fn forged_diff() -> impl Strategy<Value = okr::diff::Diff> {
                     head,
                     added: vec![entry(1, added)],
                     removed: vec![entry(2, removed)],
-                    renamed: vec![Renamed { from, to, title }],
+                    broken: vec![Broken {
+                        id: from.clone(),
+                        title: title.clone(),
+                        owner: to.clone(),
+                        file: from.clone(),
+                        rank: Some(1),
+                        findings: vec![NewFinding {
+                            rule: rule.code(),
+                            severity: Severity::Error,
+                            file: to.clone(),
+                            line: 1,
+                            column: 1,
+                            message: title.clone(),
+                        }],
+                    }],
+                    renamed: vec![Renamed {
+                        from,
+                        to,
+                        title,
+                        changes: vec![change(edit.clone())],
+                        score: Move {
+                            before: 1.0,
+                            after: 2.0,
+                        },
+                        rank: Move {
+                            before: Some(3),
+                            after: None,
+                        },
+                    }],
                     changed: vec![
                         Changed {
                             id: changed_id.clone(),
                             title: changed_title,
-                            changes: vec![change(edit.clone()), change(edit)],
+                            changes: vec![change(edit.clone()), plain_change(edit)],
                             score: Move {
                                 before: 1.0,
                                 after: 2.0,
@@ -412,6 +448,7 @@ fn the_file_name_of_the_issue_cannot_forge_the_comment() {
         head: "working tree".into(),
         added: Vec::new(),
         removed: Vec::new(),
+        broken: Vec::new(),
         renamed: Vec::new(),
         changed: Vec::new(),
         themes_added: Vec::new(),
@@ -431,6 +468,32 @@ fn the_file_name_of_the_issue_cannot_forge_the_comment() {
     assert!(
         gfm(&markdown).contains("<code>initiatives/x| @octocat"),
         "{markdown}"
+    );
+}
+
+/// A key result's title reads as code in its cell on GitHub, a `|` in it neither ending the
+/// cell nor showing its backslash.
+#[test]
+fn a_key_result_title_shows_as_code_in_its_cell() {
+    let repo = TeamRepo::example();
+    let file = "initiatives/2026-Q1/upgrade-postgres.toml";
+    repo.replace(file, "p99 query latency", "p99 query | `latency`");
+    let git = git_repo(repo.path());
+    commit(&git, "alice", START, "base");
+    repo.replace(file, "current = 90", "current = 70");
+    commit(&git, "bob", START + 1, "faster");
+    let output = repo
+        .okr()
+        .args(["diff", "HEAD~1", "HEAD", "--format", "markdown"])
+        .output()
+        .unwrap();
+    assert_no_panic(&output, "diff");
+    let markdown = String::from_utf8(output.stdout).unwrap();
+    check_comment(&markdown).unwrap();
+    let html = gfm(&markdown);
+    assert!(
+        html.contains("<td>key result <code>p99 query | `latency`</code></td>"),
+        "{markdown}\n{html}"
     );
 }
 

@@ -67,9 +67,13 @@ pub struct Renamed {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FieldChange {
+    /// The key, or `key result `title`` for a key result.
     pub field: String,
     pub before: String,
     pub after: String,
+    /// The key result's title when the field is one, for views that set it as code.
+    #[serde(skip)]
+    pub key_result: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

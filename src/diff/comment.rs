@@ -33,11 +33,19 @@ fn section(out: &mut String, title: &str, header: &str, rows: Vec<String>) {
     }
 }
 
+/// A field's name in a cell: a key result's title set as code, as GitHub shows it.
+fn field_cell(change: &FieldChange) -> String {
+    match &change.key_result {
+        Some(title) => format!("key result {}", code_cell(title)),
+        None => markdown_inline(&change.field),
+    }
+}
+
 /// A field change as a phrase in a cell: `impact: high → huge`.
 fn change_phrase(change: &FieldChange) -> String {
     format!(
         "{}: {} → {}",
-        markdown_inline(&change.field),
+        field_cell(change),
         markdown_inline(&cut(&change.before, 80)),
         markdown_inline(&cut(&change.after, 80))
     )
@@ -163,7 +171,7 @@ pub fn markdown(diff: &Diff) -> String {
             };
             rows.push(format!(
                 "| {who} | {} | {} | {} | {score} | {rank} |",
-                md(&change.field),
+                field_cell(change),
                 md(&cut(&change.before, 80)),
                 md(&cut(&change.after, 80))
             ));
@@ -211,27 +219,22 @@ pub fn markdown(diff: &Diff) -> String {
     for t in &diff.themes_changed {
         let mut what = Vec::new();
         if !t.joined.is_empty() {
-            what.push(format!("joined: {}", list(&t.joined)));
+            what.push(format!("joined: {}", md(&list(&t.joined))));
         }
         if !t.left.is_empty() {
-            what.push(format!("left: {}", list(&t.left)));
+            what.push(format!("left: {}", md(&list(&t.left))));
         }
-        for change in &t.changes {
-            what.push(format!(
-                "{}: {} → {}",
-                change.field, change.before, change.after
-            ));
-        }
-        what.push(format!(
+        what.extend(t.changes.iter().map(change_phrase));
+        what.push(md(&format!(
             "score {}, rank {}",
             score_move(&t.score),
             theme_rank_move(&t.rank)
-        ));
+        )));
         rows.push(format!(
             "| {} ({}) | changed | {} |",
             md(&t.title),
             code_cell(&t.id),
-            md(&what.join("; "))
+            what.join("; ")
         ));
     }
     section(&mut out, "Themes", "| Theme | Change | Details |", rows);

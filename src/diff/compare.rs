@@ -45,6 +45,7 @@ impl Changes {
                 field: field.to_owned(),
                 before,
                 after,
+                key_result: None,
             });
         }
     }
@@ -57,11 +58,18 @@ impl Changes {
     ) {
         let (a, b) = (key_results(before), key_results(after));
         for title in a.keys().chain(b.keys()).collect::<BTreeSet<_>>() {
-            self.field(
-                &format!("key result `{title}`"),
+            let (before, after) = (
                 a.get(title).cloned().unwrap_or_default(),
                 b.get(title).cloned().unwrap_or_default(),
             );
+            if before != after {
+                self.0.push(FieldChange {
+                    field: format!("key result `{title}`"),
+                    before,
+                    after,
+                    key_result: Some(title.clone()),
+                });
+            }
         }
     }
 }
