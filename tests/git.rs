@@ -913,3 +913,47 @@ fn a_rename_shows_once_with_what_else_changed() {
     assert_eq!(human.matches("connection-pooling").count(), 1, "{human}");
     assert!(human.contains("    cost: \"xs\" → \"s\""), "{human}");
 }
+
+/// The comment names the owners of the themes whose ranking or members changed: as text, or
+/// as mentions when `[team].github` says owners are GitHub logins.
+#[test]
+fn the_comment_names_who_is_affected() {
+    let (repo, git) = pull_request();
+    let comment = |repo: &TeamRepo| {
+        stdout(
+            &repo
+                .okr()
+                .args(["diff", "HEAD~1", "HEAD", "--format", "markdown"])
+                .output()
+                .unwrap(),
+        )
+    };
+    let markdown = comment(&repo);
+    assert!(
+        markdown.contains("\nAffects the themes of: alice, dana\n"),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("@dana"), "{markdown}");
+    let diff = json_ok(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(diff["affected"], serde_json::json!(["alice", "dana"]));
+
+    repo.replace("okr.toml", "[team]\n", "[team]\ngithub = true\n");
+    commit(&git, "carol", START + 2 * DAY, "mention owners");
+    let markdown = stdout(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~2", "HEAD", "--format", "markdown"])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        markdown.contains("\nAffects the themes of: @alice, @dana\n"),
+        "{markdown}"
+    );
+}

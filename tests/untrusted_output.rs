@@ -230,7 +230,7 @@ fn forged_diff() -> impl Strategy<Value = okr::diff::Diff> {
                 let [changed_id, changed_title, moved_title] = changed;
                 let [t_id, t_title, t_member] = theme_added;
                 let [c_id, c_title, c_member] = theme_changed;
-                let [file, _, _] = finding;
+                let [file, owner, _] = finding;
                 let [base, head, _] = labels;
                 Diff {
                     base,
@@ -327,6 +327,7 @@ fn forged_diff() -> impl Strategy<Value = okr::diff::Diff> {
                         column: 1,
                         message,
                     }],
+                    affected: vec![owner],
                 }
             },
         )
@@ -462,8 +463,9 @@ fn the_file_name_of_the_issue_cannot_forge_the_comment() {
             column: 1,
             message: format!("`{name}` is not a valid id, ask @octocat"),
         }],
+        affected: vec!["@octocat".into(), "<ins>x</ins>".into()],
     };
-    let markdown = okr::diff::markdown(&diff);
+    let markdown = okr::diff::markdown(&diff, false);
     check_comment(&markdown).unwrap();
     assert!(
         gfm(&markdown).contains("<code>initiatives/x| @octocat"),
@@ -506,7 +508,7 @@ proptest! {
 
     #[test]
     fn any_text_in_any_cell_keeps_the_comment_as_written(diff in forged_diff()) {
-        check_comment(&okr::diff::markdown(&diff))?;
+        check_comment(&okr::diff::markdown(&diff, false))?;
     }
 }
 

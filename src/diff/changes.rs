@@ -131,6 +131,8 @@ pub struct Diff {
     pub themes_changed: Vec<ThemeChange>,
     /// Findings in the head that the base does not have, but those of broken files.
     pub findings: Vec<NewFinding>,
+    /// The owners of the themes whose ranking or members changed, sorted: who should look.
+    pub affected: Vec<String>,
 }
 
 impl Diff {

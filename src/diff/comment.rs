@@ -51,8 +51,34 @@ fn change_phrase(change: &FieldChange) -> String {
     )
 }
 
-/// The pull-request comment.
-pub fn markdown(diff: &Diff) -> String {
+/// Whether `name` is a GitHub login: letters, digits and single inner hyphens, at most 39.
+fn is_login(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 39
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.contains("--")
+}
+
+/// The owners a change affects: `@login` when `mention` and the owner is a login, else the
+/// name as text (which mentions no one).
+fn affected(owners: &[String], mention: bool) -> String {
+    owners
+        .iter()
+        .map(|owner| {
+            if mention && is_login(owner) {
+                format!("@{owner}")
+            } else {
+                markdown_inline(owner)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The pull-request comment; `mention` (`[team].github`) mentions the affected owners.
+pub fn markdown(diff: &Diff, mention: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -61,6 +87,13 @@ pub fn markdown(diff: &Diff) -> String {
         code(&diff.base),
         code(&diff.head)
     );
+    if !diff.affected.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nAffects the themes of: {}",
+            affected(&diff.affected, mention)
+        );
+    }
     let md = |text: &str| markdown_inline(text);
     section(
         &mut out,
@@ -259,4 +292,16 @@ pub fn markdown(diff: &Diff) -> String {
             .collect(),
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_logins_are_mentioned() {
+        let owners = ["alice".to_owned(), "Data team".to_owned(), "-x".to_owned()];
+        assert_eq!(affected(&owners, true), "@alice, Data team, \\-x");
+        assert_eq!(affected(&owners, false), "alice, Data team, \\-x");
+    }
 }

@@ -300,6 +300,7 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
         .map(|(_, t)| theme_entry(t))
         .collect();
     let mut themes_changed = Vec::new();
+    let mut affected = BTreeSet::new();
     for (id, old) in &old_themes {
         let Some(new) = new_themes.get(id) else {
             continue;
@@ -329,6 +330,9 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
         let moved = old.rank != new.rank || (old.score - new.score).abs() > crate::portfolio::TIE;
         if joined.is_empty() && left.is_empty() && changes.is_empty() && !moved {
             continue;
+        }
+        if old.rank != new.rank || !joined.is_empty() || !left.is_empty() {
+            affected.extend(new.theme.owner.iter().chain(&old.theme.owner).cloned());
         }
         themes_changed.push(ThemeChange {
             id: (*id).to_owned(),
@@ -399,6 +403,7 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
         themes_removed,
         themes_changed,
         findings,
+        affected: affected.into_iter().collect(),
     }
 }
 

@@ -12,6 +12,9 @@ pub fn human(diff: &Diff) -> String {
 
 fn human_text(diff: &Diff) -> String {
     let mut out = format!("{} → {}: {}\n", diff.base, diff.head, diff.summary());
+    if !diff.affected.is_empty() {
+        let _ = writeln!(out, "affects the themes of: {}", list(&diff.affected));
+    }
     for e in &diff.added {
         let _ = writeln!(
             out,
