@@ -199,6 +199,43 @@ impl Diff {
     }
 }
 
+/// Words kept on each side of the part of a long text that changed.
+const CONTEXT: usize = 4;
+
+/// A changed text before and after, each at most `max` characters: whole when both fit, else
+/// the words that differ with [`CONTEXT`] words on each side, `…` where words were left out.
+/// Two long texts that share their start then read differently, as they are.
+pub(super) fn excerpts(before: &str, after: &str, max: usize) -> (String, String) {
+    let (a, b): (Vec<&str>, Vec<&str>) = (
+        before.split_whitespace().collect(),
+        after.split_whitespace().collect(),
+    );
+    let fits = |words: &[&str]| words.join(" ").chars().count() <= max;
+    if fits(&a) && fits(&b) {
+        return (a.join(" "), b.join(" "));
+    }
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let excerpt = |words: &[&str]| {
+        let start = prefix.saturating_sub(CONTEXT);
+        let end = (words.len() - suffix + CONTEXT).min(words.len());
+        let mut text = words[start..end].join(" ");
+        if start > 0 {
+            text.insert_str(0, "… ");
+        }
+        if end < words.len() {
+            text.push_str(" …");
+        }
+        crate::text::cut(&text, max)
+    };
+    (excerpt(&a), excerpt(&b))
+}
+
 /// A list as one cell: `a, b`.
 pub(super) fn list(items: &[String]) -> String {
     items.join(", ")
@@ -254,5 +291,34 @@ pub(super) fn score_move(s: &Move<f64>) -> String {
         score(s.after)
     } else {
         format!("{} → {}", score(s.before), score(s.after))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_text_shows_the_words_that_changed() {
+        let start = "Connection storms from the batch workers take the primary down every night";
+        let (before, after) = excerpts(
+            &format!("{start} at two, and the on-call engineer restarts it by hand."),
+            &format!("{start} at three, and the on-call engineer restarts it by hand."),
+            80,
+        );
+        assert_eq!(
+            before,
+            "… down every night at two, and the on-call engineer …"
+        );
+        assert_eq!(
+            after,
+            "… down every night at three, and the on-call engineer …"
+        );
+        // Short texts stay whole; a change at the start keeps the start.
+        assert_eq!(excerpts("a b", "a c", 80), ("a b".into(), "a c".into()));
+        let long = "word ".repeat(30);
+        let (before, after) = excerpts(&format!("old {long}"), &format!("new {long}"), 80);
+        assert_eq!(before, "old word word word word …");
+        assert_eq!(after, "new word word word word …");
     }
 }

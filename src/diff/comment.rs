@@ -2,10 +2,12 @@
 
 use std::fmt::Write as _;
 
-use super::changes::{Diff, FieldChange, list, rank_cell, rank_move, score_move, theme_rank_move};
+use super::changes::{
+    Diff, FieldChange, excerpts, list, rank_cell, rank_move, score_move, theme_rank_move,
+};
 use crate::finding::Severity;
 use crate::markdown::{code, code_cell, markdown_inline};
-use crate::text::{cut, score};
+use crate::text::score;
 
 /// Rows beyond this many go into a folded `<details>` block.
 const FOLD: usize = 10;
@@ -43,11 +45,12 @@ fn field_cell(change: &FieldChange) -> String {
 
 /// A field change as a phrase in a cell: `impact: high → huge`.
 fn change_phrase(change: &FieldChange) -> String {
+    let (before, after) = excerpts(&change.before, &change.after, 80);
     format!(
         "{}: {} → {}",
         field_cell(change),
-        markdown_inline(&cut(&change.before, 80)),
-        markdown_inline(&cut(&change.after, 80))
+        markdown_inline(&before),
+        markdown_inline(&after)
     )
 }
 
@@ -202,11 +205,12 @@ pub fn markdown(diff: &Diff, mention: bool) -> String {
             } else {
                 (String::new(), String::new(), String::new())
             };
+            let (before, after) = excerpts(&change.before, &change.after, 80);
             rows.push(format!(
                 "| {who} | {} | {} | {} | {score} | {rank} |",
                 field_cell(change),
-                md(&cut(&change.before, 80)),
-                md(&cut(&change.after, 80))
+                md(&before),
+                md(&after)
             ));
         }
     }
