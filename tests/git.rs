@@ -154,10 +154,16 @@ fn diff_reports_additions_changes_moves_and_themes() {
         hermetic["score"]["after"].as_f64().unwrap()
             > hermetic["score"]["before"].as_f64().unwrap()
     );
-    // Everything below the new first place moved down one rank without changing.
-    let merge = changed.iter().find(|c| c["id"] == "merge-queue").unwrap();
-    assert_eq!(merge["changes"], serde_json::json!([]));
-    assert_eq!(merge["rank"], serde_json::json!({"before": 1, "after": 2}));
+    // Everything below the new first place moved down one rank without changing: shifted,
+    // not changed.
+    assert!(changed.iter().all(|c| c["id"] != "merge-queue"), "{diff}");
+    let shifted = diff["shifted"].as_array().unwrap();
+    assert_eq!(shifted.len(), 6, "{diff}");
+    assert_eq!(shifted[0]["id"], "merge-queue");
+    assert_eq!(
+        shifted[0]["rank"],
+        serde_json::json!({"before": 1, "after": 2})
+    );
     let data = diff["themes_changed"]
         .as_array()
         .unwrap()
@@ -831,7 +837,8 @@ fn a_file_that_stops_building_is_broken_not_removed() {
     let headline = markdown.lines().next().unwrap();
     assert!(headline.contains("1 broken in this change"), "{markdown}");
     assert!(headline.contains("1 new error"), "{markdown}");
-    assert!(!markdown.contains("removed"), "{markdown}");
+    assert!(!headline.contains("removed"), "{markdown}");
+    assert!(!markdown.contains("### Removed"), "{markdown}");
     assert!(!markdown.contains("left:"), "{markdown}");
     assert!(markdown.contains("### Broken in this change"), "{markdown}");
     assert!(
@@ -954,6 +961,53 @@ fn the_comment_names_who_is_affected() {
     );
     assert!(
         markdown.contains("\nAffects the themes of: @alice, @dana\n"),
+        "{markdown}"
+    );
+}
+
+/// An initiative that overtakes others is listed with those it overtook; those above it that
+/// kept their place are not, nor are those below it that only shifted.
+#[test]
+fn rank_moves_list_who_overtook_whom() {
+    let (repo, git) = pull_request();
+    // rotate-secrets (6th) rises from 0.88 to 1.32, above trace-everything (1.30) and all
+    // below it; merge-queue (1.95) stays above it, pushed down by the added pg-bouncer alone.
+    repo.replace(
+        "initiatives/rotate-secrets.toml",
+        "cost = \"m\"",
+        "cost = \"s\"",
+    );
+    commit(&git, "erin", START + 2 * DAY, "cheaper");
+    let diff = json_ok(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~2", "HEAD", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    let ids = |key: &str| -> Vec<String> {
+        diff[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let changed = ids("changed");
+    let shifted = ids("shifted");
+    assert!(changed.contains(&"rotate-secrets".to_owned()), "{diff}");
+    assert!(changed.contains(&"canary-deploys".to_owned()), "{diff}");
+    assert!(shifted.contains(&"merge-queue".to_owned()), "{diff}");
+    assert!(!changed.contains(&"merge-queue".to_owned()), "{diff}");
+    let markdown = stdout(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~2", "HEAD", "--format", "markdown"])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        markdown.contains("\n1 initiative shifted down 1 rank, only because work above it entered"),
         "{markdown}"
     );
 }

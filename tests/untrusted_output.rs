@@ -206,7 +206,9 @@ fn plain_change(texts: [String; 3]) -> okr::diff::FieldChange {
 }
 
 fn forged_diff() -> impl Strategy<Value = okr::diff::Diff> {
-    use okr::diff::{Broken, Changed, Diff, Move, NewFinding, Renamed, ThemeChange, ThemeEntry};
+    use okr::diff::{
+        Broken, Changed, Diff, Move, NewFinding, Renamed, Shifted, ThemeChange, ThemeEntry,
+    };
     use okr::finding::{Rule, Severity};
     let five = || proptest::array::uniform5(nasty());
     let three = || proptest::array::uniform3(nasty());
@@ -294,6 +296,14 @@ fn forged_diff() -> impl Strategy<Value = okr::diff::Diff> {
                             },
                         },
                     ],
+                    shifted: vec![Shifted {
+                        id: t_id.clone(),
+                        title: t_title.clone(),
+                        rank: Move {
+                            before: Some(1),
+                            after: Some(3),
+                        },
+                    }],
                     themes_added: vec![ThemeEntry {
                         id: t_id.clone(),
                         title: t_title.clone(),
@@ -452,6 +462,7 @@ fn the_file_name_of_the_issue_cannot_forge_the_comment() {
         broken: Vec::new(),
         renamed: Vec::new(),
         changed: Vec::new(),
+        shifted: Vec::new(),
         themes_added: Vec::new(),
         themes_removed: Vec::new(),
         themes_changed: Vec::new(),

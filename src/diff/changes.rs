@@ -87,6 +87,15 @@ pub struct Changed {
     pub rank: Move<Option<usize>>,
 }
 
+/// An initiative that only moved because work above it was added, removed, closed or
+/// reopened: its score held and nothing overtook it, nor it anything.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Shifted {
+    pub id: String,
+    pub title: String,
+    pub rank: Move<Option<usize>>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ThemeChange {
     pub id: String,
@@ -124,8 +133,10 @@ pub struct Diff {
     pub removed: Vec<Entry>,
     pub broken: Vec<Broken>,
     pub renamed: Vec<Renamed>,
-    /// Initiatives whose fields changed, or whose score or rank moved.
+    /// Initiatives whose fields or score changed, or that overtook another or were overtaken.
     pub changed: Vec<Changed>,
+    /// Initiatives that only shifted in rank: see [`Shifted`].
+    pub shifted: Vec<Shifted>,
     pub themes_added: Vec<ThemeEntry>,
     pub themes_removed: Vec<ThemeEntry>,
     pub themes_changed: Vec<ThemeChange>,
@@ -142,6 +153,7 @@ impl Diff {
             && self.broken.is_empty()
             && self.renamed.is_empty()
             && self.changed.is_empty()
+            && self.shifted.is_empty()
             && self.themes_added.is_empty()
             && self.themes_removed.is_empty()
             && self.themes_changed.is_empty()
@@ -182,6 +194,7 @@ impl Diff {
             .filter(|c| c.rank.before != c.rank.after)
             .count();
         count(moves, "rank move", "rank moves");
+        count(self.shifted.len(), "shifted", "shifted");
         count(
             self.themes_added.len() + self.themes_removed.len() + self.themes_changed.len(),
             "theme changed",
@@ -197,6 +210,45 @@ impl Diff {
         count(findings().count() - errors, "new warning", "new warnings");
         parts.join(", ")
     }
+}
+
+/// The shifted initiatives as one line: `6 initiatives shifted down 1 rank, only because work
+/// above them entered or left the ranking`.
+pub(super) fn shifted_line(shifted: &[Shifted]) -> Option<String> {
+    if shifted.is_empty() {
+        return None;
+    }
+    let delta = |s: &Shifted| match (s.rank.before, s.rank.after) {
+        (Some(before), Some(after)) => after as isize - before as isize,
+        _ => 0,
+    };
+    let down = shifted.iter().filter(|s| delta(s) > 0).count();
+    let up = shifted.len() - down;
+    let most = shifted
+        .iter()
+        .map(|s| delta(s).unsigned_abs())
+        .max()
+        .unwrap_or(0);
+    let ranks = if most == 1 { "rank" } else { "ranks" };
+    let n = shifted.len();
+    let what = if n == 1 { "initiative" } else { "initiatives" };
+    let direction = match (down, up) {
+        (_, 0) => "down".to_owned(),
+        (0, _) => "up".to_owned(),
+        _ => format!("({down} down, {up} up)"),
+    };
+    let by = if down > 0 && up > 0 {
+        format!("by up to {most} {ranks}")
+    } else if shifted.iter().all(|s| delta(s).unsigned_abs() == most) {
+        format!("{most} {ranks}")
+    } else {
+        format!("up to {most} {ranks}")
+    };
+    let them = if n == 1 { "it" } else { "them" };
+    Some(format!(
+        "{n} {what} shifted {direction} {by}, only because work above {them} entered or left \
+         the ranking"
+    ))
 }
 
 /// Words kept on each side of the part of a long text that changed.

@@ -3,7 +3,8 @@
 use std::fmt::Write as _;
 
 use super::changes::{
-    Diff, FieldChange, excerpts, list, rank_cell, rank_move, score_move, theme_rank_move,
+    Diff, FieldChange, excerpts, list, rank_cell, rank_move, score_move, shifted_line,
+    theme_rank_move,
 };
 use crate::finding::Severity;
 use crate::markdown::{code, code_cell, markdown_inline};
@@ -220,22 +221,34 @@ pub fn markdown(diff: &Diff, mention: bool) -> String {
         "| Initiative | Field | Before | After | Score | Rank |",
         rows,
     );
-    section(
-        &mut out,
-        "Score and rank moves",
-        "| Initiative | Score | Rank |",
-        diff.moved_only()
-            .map(|c| {
-                format!(
-                    "| {} ({}) | {} | {} |",
-                    md(&c.title),
-                    code_cell(&c.id),
-                    score_move(&c.score),
-                    rank_move(&c.rank)
-                )
-            })
-            .collect(),
-    );
+    let moves: Vec<String> = diff
+        .moved_only()
+        .map(|c| {
+            format!(
+                "| {} ({}) | {} | {} |",
+                md(&c.title),
+                code_cell(&c.id),
+                score_move(&c.score),
+                rank_move(&c.rank)
+            )
+        })
+        .collect();
+    let shifted = shifted_line(&diff.shifted);
+    if moves.is_empty() {
+        if let Some(line) = &shifted {
+            let _ = writeln!(out, "\n### Score and rank moves\n\n{line}.");
+        }
+    } else {
+        section(
+            &mut out,
+            "Score and rank moves",
+            "| Initiative | Score | Rank |",
+            moves,
+        );
+        if let Some(line) = &shifted {
+            let _ = writeln!(out, "\n{line}.");
+        }
+    }
     let mut rows = Vec::new();
     for t in &diff.themes_added {
         rows.push(format!(

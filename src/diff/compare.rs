@@ -1,11 +1,11 @@
 //! Comparing two sides: which initiatives were added, removed, renamed or changed, how scores,
 //! ranks and themes moved, and which findings the head brings.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 use super::changes::{
-    Broken, Changed, Diff, Entry, FieldChange, Move, NewFinding, Renamed, ThemeChange, ThemeEntry,
-    by_rank, list,
+    Broken, Changed, Diff, Entry, FieldChange, Move, NewFinding, Renamed, Shifted, ThemeChange,
+    ThemeEntry, by_rank, list,
 };
 use super::side::Side;
 use crate::model::{INITIATIVE_KEYS, Initiative, Measure};
@@ -138,6 +138,31 @@ fn without_renames(
     (joined, left)
 }
 
+/// The ids (on the head) of the initiatives ranked on both sides whose order changed against
+/// another such initiative: one overtook the other. In base order, an initiative was overtaken
+/// or overtook one if one before it now ranks below it, or one after it now ranks above it.
+fn overtaken<'a>(both: impl Iterator<Item = (&'a Ranked, &'a Ranked)>) -> HashSet<&'a str> {
+    let mut ranks: Vec<(usize, usize, &str)> = both
+        .filter_map(|(old, new)| Some((old.rank?, new.rank?, new.initiative.id.as_str())))
+        .collect();
+    ranks.sort_unstable();
+    let mut highest_before = vec![0; ranks.len()];
+    let mut highest = 0;
+    for (index, (_, after, _)) in ranks.iter().enumerate() {
+        highest_before[index] = highest;
+        highest = highest.max(*after);
+    }
+    let mut lowest = usize::MAX;
+    let mut found = HashSet::new();
+    for (index, (_, after, id)) in ranks.iter().enumerate().rev() {
+        if highest_before[index] > *after || lowest < *after {
+            found.insert(*id);
+        }
+        lowest = lowest.min(*after);
+    }
+    found
+}
+
 pub fn diff(base: &Side, head: &Side) -> Diff {
     // In id order already, so each map is built without a sort.
     let before: BTreeMap<&str, &Ranked> = base
@@ -246,12 +271,34 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
     let both = before
         .iter()
         .filter_map(|(id, old)| after.get(id).map(|new| (*old, *new)));
+    let both: Vec<(&Ranked, &Ranked)> = both.collect();
+    let overtaken = overtaken(both.iter().chain(&pairs).copied());
+    let mut shifted = Vec::new();
     for (old, new) in both {
         let changes = field_changes(&old.initiative, &new.initiative);
         if changes.is_empty()
             && old.rank == new.rank
             && (old.score - new.score).abs() <= crate::portfolio::TIE
         {
+            continue;
+        }
+        // Moved only because work above it was added, removed, closed or reopened: its
+        // score held and it kept its order with everything on both sides.
+        let score_held = (old.score - new.score).abs() <= crate::portfolio::TIE;
+        let ranked = old.rank.is_some() && new.rank.is_some();
+        if changes.is_empty()
+            && score_held
+            && ranked
+            && !overtaken.contains(new.initiative.id.as_str())
+        {
+            shifted.push(Shifted {
+                id: new.initiative.id.clone(),
+                title: new.initiative.title.clone(),
+                rank: Move {
+                    before: old.rank,
+                    after: new.rank,
+                },
+            });
             continue;
         }
         changed.push(Changed {
@@ -269,6 +316,7 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
         });
     }
     changed.sort_by_key(|c| by_rank(c.rank.after));
+    shifted.sort_by_key(|c| by_rank(c.rank.after));
     added.sort_by_key(|r| by_rank(r.rank));
     removed.sort_by_key(|r| by_rank(r.rank));
 
@@ -399,6 +447,7 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
         broken,
         renamed,
         changed,
+        shifted,
         themes_added,
         themes_removed,
         themes_changed,

@@ -2,7 +2,9 @@
 
 use std::fmt::Write as _;
 
-use super::changes::{Diff, list, rank_label, rank_phrase, score_move, theme_rank_move};
+use super::changes::{
+    Diff, list, rank_label, rank_phrase, score_move, shifted_line, theme_rank_move,
+};
 use crate::text::score;
 
 /// For a terminal: what a terminal would act on in the repository's text is escaped.
@@ -77,6 +79,9 @@ fn human_text(diff: &Diff) -> String {
                 change.field, change.before, change.after
             );
         }
+    }
+    if let Some(line) = shifted_line(&diff.shifted) {
+        let _ = writeln!(out, "~ {line}");
     }
     for t in &diff.themes_added {
         let _ = writeln!(out, "+ theme {}: {}", t.id, t.title);
