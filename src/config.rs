@@ -41,6 +41,9 @@ pub struct TeamSection {
     /// The current planning period: `2026`, `2026-H2` or `2026-Q1`.
     #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}(-[QH][1-4])?$"))]
     pub period: Option<Spanned<String>>,
+    /// Owners are GitHub logins: the pull-request comment mentions the owners of the themes a
+    /// change affects as `@login`. Off by default, when it names them as plain text.
+    pub github: Option<bool>,
 }
 
 /// Folders, relative to the repository root; they must stay inside it.
@@ -245,6 +248,8 @@ pub struct Config {
     pub aliases: BTreeMap<String, String>,
     pub rules: RuleLevels,
     pub stale_days: u32,
+    /// `[team].github`: owners are GitHub logins, to mention.
+    pub github: bool,
 }
 
 impl Default for Config {
@@ -259,6 +264,7 @@ impl Default for Config {
             aliases: BTreeMap::new(),
             rules: RuleLevels::default(),
             stale_days: 90,
+            github: false,
         }
     }
 }
@@ -294,6 +300,7 @@ impl Config {
                 .with_help("add `[team]` with `name = \"Your team\"`".to_owned()),
             ),
         }
+        config.github = file.team.as_ref().and_then(|t| t.github) == Some(true);
         if let Some(period) = file.team.as_ref().and_then(|t| t.period.as_ref()) {
             match Period::parse(period.get_ref()) {
                 Some(_) => config.period = Some(period.get_ref().clone()),

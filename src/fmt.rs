@@ -36,7 +36,7 @@ pub enum FileKind {
 const THEME: &[&str] = &["title", "why", "owner", "tags", "key_results"];
 const KEY_RESULT: &[&str] = &["title", "unit", "baseline", "target", "current", "done"];
 const CONFIG: &[&str] = &["team", "paths", "scales", "scoring", "tags", "rules"];
-const TEAM: &[&str] = &["name", "period"];
+const TEAM: &[&str] = &["name", "period", "github"];
 const PATHS: &[&str] = &["initiatives", "themes", "templates", "output"];
 const SCALES: &[&str] = &["impact", "cost", "confidence"];
 const SCORING: &[&str] = &["formula"];

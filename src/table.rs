@@ -6,55 +6,79 @@ use crate::error::Result;
 use crate::portfolio::{Portfolio, Ranked};
 use crate::text::{cut, number, percent, score, to_json};
 
-/// Left-aligned columns, numbers right-aligned, two spaces apart. Cells hold the repository's
-/// text: what a terminal would act on is escaped before it is measured.
+/// Left-aligned columns, numbers right-aligned, two spaces apart, as wide as their content.
 pub fn layout(header: &[&str], numeric: &[bool], rows: &[Vec<String>]) -> String {
+    fit(header, numeric, rows, None, None)
+}
+
+/// [`layout`] within `width` columns of a terminal, when it is given: widths are display
+/// widths (a CJK character or an emoji takes two columns), and the `cut` column (the title)
+/// gives up its width first, each of its cells cut to one line with `…`. Without a width (a
+/// pipe, a file) every value is kept whole. Cells hold the repository's text: what a terminal
+/// would act on is escaped before it is measured.
+pub fn fit(
+    header: &[&str],
+    numeric: &[bool],
+    rows: &[Vec<String>],
+    width: Option<u16>,
+    cut: Option<usize>,
+) -> String {
+    use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Row, Table, Width};
+
     use crate::output::terminal_safe;
-    // Copied only when a cell needs it: tables of 100,000 rows are laid out too.
-    let escaped: Option<Vec<Vec<String>>> = rows
-        .iter()
-        .flatten()
-        .any(|cell| matches!(terminal_safe(cell), std::borrow::Cow::Owned(_)))
-        .then(|| {
-            rows.iter()
-                .map(|row| row.iter().map(|c| terminal_safe(c).into_owned()).collect())
-                .collect()
-        });
-    let rows = escaped.as_deref().unwrap_or(rows);
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut table = Table::new();
+    table.load_style(comfy_table::presets::NOTHING);
+    table.set_header(header.iter().copied());
     for row in rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+        let mut row: Row = row
+            .iter()
+            .map(|cell| terminal_safe(cell))
+            .collect::<Vec<_>>()
+            .into();
+        row.max_height(1);
+        table.add_row(row);
+    }
+    let last = header.len().saturating_sub(1);
+    for (index, column) in table.column_iter_mut().enumerate() {
+        column.set_padding((0, if index == last { 0 } else { 2 }));
+        if numeric[index] {
+            column.set_cell_alignment(CellAlignment::Right);
         }
+        // Only the column that may be cut gives up width; a title keeps at least a few words.
+        column.set_constraint(if Some(index) == cut {
+            ColumnConstraint::LowerBoundary(Width::Fixed(12))
+        } else {
+            ColumnConstraint::ContentWidth
+        });
+    }
+    if let Some(width) = width {
+        table.set_width(width);
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+        table.set_truncation_indicator("…");
+    } else {
+        table.set_content_arrangement(ContentArrangement::Disabled);
     }
     let mut out = String::new();
-    let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
-    for row in std::iter::once(&header).chain(rows) {
-        let mut line = String::new();
-        for (index, cell) in row.iter().enumerate() {
-            let pad = widths[index].saturating_sub(cell.chars().count());
-            if index > 0 {
-                line.push_str("  ");
-            }
-            if numeric[index] {
-                line.push_str(&" ".repeat(pad));
-                line.push_str(cell);
-            } else {
-                line.push_str(cell);
-                if index + 1 < row.len() {
-                    line.push_str(&" ".repeat(pad));
-                }
-            }
-        }
+    for line in table.lines() {
         out.push_str(line.trim_end());
         out.push('\n');
     }
     out
 }
 
+/// The width of the terminal that standard output is, or `None` when it is none (a pipe, a
+/// file): tables then keep every value whole.
+pub fn terminal_width() -> Option<u16> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(terminal_size::Width(width), _)| width)
+}
+
 /// The initiatives as a table; `rows` come as the portfolio holds them, so the ranked ones
 /// come first, and a blank line sets the done and dropped ones (rank `-`) apart below them.
-pub fn initiatives(rows: &[&Ranked]) -> String {
+pub fn initiatives(rows: &[&Ranked], width: Option<u16>) -> String {
     let header = [
         "rank",
         "id",
@@ -78,7 +102,7 @@ pub fn initiatives(rows: &[&Ranked]) -> String {
                 r.rank
                     .map_or_else(|| "-".to_owned(), |rank| rank.to_string()),
                 i.id.clone(),
-                cut(&i.title, 48),
+                cut(&i.title, usize::MAX),
                 cut(&i.owner, 20),
                 i.impact.name.clone(),
                 i.cost.name.clone(),
@@ -93,7 +117,7 @@ pub fn initiatives(rows: &[&Ranked]) -> String {
             ]
         })
         .collect();
-    let table = layout(&header, &numeric, &cells);
+    let table = fit(&header, &numeric, &cells, width, Some(2));
     let ranked = rows.iter().take_while(|r| r.rank.is_some()).count();
     if ranked == 0 || ranked == rows.len() {
         return table;
@@ -155,7 +179,7 @@ pub fn initiatives_json(rows: &[&Ranked]) -> Result<String> {
     to_json(&rows)
 }
 
-pub fn themes(portfolio: &Portfolio) -> String {
+pub fn themes(portfolio: &Portfolio, width: Option<u16>) -> String {
     let header = [
         "rank",
         "id",
@@ -174,7 +198,7 @@ pub fn themes(portfolio: &Portfolio) -> String {
             vec![
                 t.rank.to_string(),
                 t.theme.id.clone(),
-                cut(&t.theme.title, 48),
+                cut(&t.theme.title, usize::MAX),
                 t.theme
                     .owner
                     .as_deref()
@@ -186,7 +210,7 @@ pub fn themes(portfolio: &Portfolio) -> String {
             ]
         })
         .collect();
-    let mut out = layout(&header, &numeric, &cells);
+    let mut out = fit(&header, &numeric, &cells, width, Some(2));
     if !portfolio.orphans.is_empty() {
         out.push_str(&format!(
             "\norphans (in no theme): {}\n",
@@ -252,5 +276,41 @@ mod tests {
             &[vec!["1".into(), "a".into()], vec!["10".into(), "bb".into()]],
         );
         assert_eq!(text, "rank  id\n   1  a\n  10  bb\n");
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        let text = layout(
+            &["title", "owner"],
+            &[false, false],
+            &[
+                vec!["数据库".into(), "a".into()],
+                vec!["🚀 go".into(), "b".into()],
+                vec!["abc".into(), "c".into()],
+            ],
+        );
+        assert_eq!(text, "title   owner\n数据库  a\n🚀 go   b\nabc     c\n");
+    }
+
+    #[test]
+    fn a_terminal_cuts_the_title_first_and_a_pipe_nothing() {
+        let header = ["rank", "id", "title", "themes"];
+        let numeric = [true, false, false, false];
+        let rows = vec![vec![
+            "1".into(),
+            "pg-bouncer".into(),
+            "Pool every connection to the primary through PgBouncer".into(),
+            "data-we-trust, boring-deploys".into(),
+        ]];
+        let text = fit(&header, &numeric, &rows, Some(70), Some(2));
+        let row = text.lines().nth(1).unwrap();
+        assert!(row.chars().count() <= 70, "{text}");
+        assert!(row.starts_with("   1  pg-bouncer  Pool every"), "{text}");
+        assert!(row.contains("…  data-we-trust, boring-deploys"), "{text}");
+        let whole = fit(&header, &numeric, &rows, None, Some(2));
+        assert!(
+            whole.contains("through PgBouncer  data-we-trust"),
+            "{whole}"
+        );
     }
 }

@@ -154,10 +154,16 @@ fn diff_reports_additions_changes_moves_and_themes() {
         hermetic["score"]["after"].as_f64().unwrap()
             > hermetic["score"]["before"].as_f64().unwrap()
     );
-    // Everything below the new first place moved down one rank without changing.
-    let merge = changed.iter().find(|c| c["id"] == "merge-queue").unwrap();
-    assert_eq!(merge["changes"], serde_json::json!([]));
-    assert_eq!(merge["rank"], serde_json::json!({"before": 1, "after": 2}));
+    // Everything below the new first place moved down one rank without changing: shifted,
+    // not changed.
+    assert!(changed.iter().all(|c| c["id"] != "merge-queue"), "{diff}");
+    let shifted = diff["shifted"].as_array().unwrap();
+    assert_eq!(shifted.len(), 6, "{diff}");
+    assert_eq!(shifted[0]["id"], "merge-queue");
+    assert_eq!(
+        shifted[0]["rank"],
+        serde_json::json!({"before": 1, "after": 2})
+    );
     let data = diff["themes_changed"]
         .as_array()
         .unwrap()
@@ -202,10 +208,9 @@ fn diff_against_the_working_tree_reports_new_findings_and_renames() {
             .unwrap(),
     );
     assert_eq!(diff["head"], "working tree");
-    assert_eq!(
-        diff["renamed"],
-        serde_json::json!([{"from": "pg-bouncer", "to": "connection-pooling", "title": "Pool connections with PgBouncer"}])
-    );
+    assert_eq!(diff["renamed"][0]["from"], "pg-bouncer");
+    assert_eq!(diff["renamed"][0]["to"], "connection-pooling");
+    assert_eq!(diff["renamed"][0]["changes"], serde_json::json!([]));
     let findings = diff["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert_eq!(findings[0]["rule"], "unknown-level");
@@ -787,6 +792,222 @@ fn diff_says_when_work_leaves_the_ranking() {
     );
     assert!(
         markdown.contains("| left the ranking (was 1) |"),
+        "{markdown}"
+    );
+}
+
+/// A typo in a file that stays makes it broken in this change: never removed, its themes keep
+/// it, and its findings are shown with it.
+#[test]
+fn a_file_that_stops_building_is_broken_not_removed() {
+    let repo = TeamRepo::example();
+    let git = git_repo(repo.path());
+    commit(&git, "alice", START, "base");
+    repo.replace(
+        "initiatives/merge-queue.toml",
+        "impact = \"high\"",
+        "impact = \"mediun\"",
+    );
+    commit(&git, "dana", START + DAY, "a typo");
+    let diff = json_ok(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(diff["removed"], serde_json::json!([]), "{diff}");
+    assert_eq!(diff["broken"][0]["id"], "merge-queue");
+    assert_eq!(diff["broken"][0]["rank"], 1);
+    let findings = diff["broken"][0]["findings"].as_array().unwrap();
+    assert_eq!(findings[0]["rule"], "unknown-level", "{findings:?}");
+    assert_eq!(findings[0]["line"], 7);
+    // Shown once, with the initiative, not again among the new findings.
+    assert_eq!(diff["findings"], serde_json::json!([]));
+    for theme in diff["themes_changed"].as_array().unwrap() {
+        assert_eq!(theme["left"], serde_json::json!([]), "{theme}");
+    }
+    let markdown = stdout(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD", "--format", "markdown"])
+            .output()
+            .unwrap(),
+    );
+    let headline = markdown.lines().next().unwrap();
+    assert!(headline.contains("1 broken in this change"), "{markdown}");
+    assert!(headline.contains("1 new error"), "{markdown}");
+    assert!(!headline.contains("removed"), "{markdown}");
+    assert!(!markdown.contains("### Removed"), "{markdown}");
+    assert!(!markdown.contains("left:"), "{markdown}");
+    assert!(markdown.contains("### Broken in this change"), "{markdown}");
+    assert!(
+        markdown.contains("`initiatives/merge-queue.toml:7:10`"),
+        "{markdown}"
+    );
+    let human = stdout(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD"])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        human.contains("! merge-queue (was rank 1): broken in this change"),
+        "{human}"
+    );
+}
+
+/// A rename is said once, with what else changed: not also as a changed `file` and as an
+/// initiative that left its themes and joined them again.
+#[test]
+fn a_rename_shows_once_with_what_else_changed() {
+    let (repo, git) = pull_request();
+    std::fs::rename(
+        repo.file("initiatives/pg-bouncer.toml"),
+        repo.file("initiatives/connection-pooling.toml"),
+    )
+    .unwrap();
+    repo.replace(
+        "initiatives/connection-pooling.toml",
+        "cost = \"xs\"",
+        "cost = \"s\"",
+    );
+    commit(&git, "carol", START + 2 * DAY, "rename");
+    let diff = json_ok(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(
+        diff["renamed"][0]["changes"],
+        serde_json::json!([{"field": "cost", "before": "xs", "after": "s"}])
+    );
+    let changed = diff["changed"].as_array().unwrap();
+    assert!(
+        changed.iter().all(|c| c["id"] != "connection-pooling"),
+        "{changed:?}"
+    );
+    for theme in diff["themes_changed"].as_array().unwrap() {
+        assert_eq!(theme["joined"], serde_json::json!([]), "{theme}");
+        assert_eq!(theme["left"], serde_json::json!([]), "{theme}");
+    }
+    let markdown = stdout(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD", "--format", "markdown"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(
+        markdown.matches("connection-pooling").count(),
+        1,
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("| `pg-bouncer` → `connection-pooling` | cost: xs → s |"),
+        "{markdown}"
+    );
+    let human = stdout(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(human.matches("connection-pooling").count(), 1, "{human}");
+    assert!(human.contains("    cost: \"xs\" → \"s\""), "{human}");
+}
+
+/// The comment names the owners of the themes whose ranking or members changed: as text, or
+/// as mentions when `[team].github` says owners are GitHub logins.
+#[test]
+fn the_comment_names_who_is_affected() {
+    let (repo, git) = pull_request();
+    let comment = |repo: &TeamRepo| {
+        stdout(
+            &repo
+                .okr()
+                .args(["diff", "HEAD~1", "HEAD", "--format", "markdown"])
+                .output()
+                .unwrap(),
+        )
+    };
+    let markdown = comment(&repo);
+    assert!(
+        markdown.contains("\nAffects the themes of: alice, dana\n"),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("@dana"), "{markdown}");
+    let diff = json_ok(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(diff["affected"], serde_json::json!(["alice", "dana"]));
+
+    repo.replace("okr.toml", "[team]\n", "[team]\ngithub = true\n");
+    commit(&git, "carol", START + 2 * DAY, "mention owners");
+    let markdown = stdout(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~2", "HEAD", "--format", "markdown"])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        markdown.contains("\nAffects the themes of: @alice, @dana\n"),
+        "{markdown}"
+    );
+}
+
+/// An initiative that overtakes others is listed with those it overtook; those above it that
+/// kept their place are not, nor are those below it that only shifted.
+#[test]
+fn rank_moves_list_who_overtook_whom() {
+    let (repo, git) = pull_request();
+    // rotate-secrets (6th) rises from 0.88 to 1.32, above trace-everything (1.30) and all
+    // below it; merge-queue (1.95) stays above it, pushed down by the added pg-bouncer alone.
+    repo.replace(
+        "initiatives/rotate-secrets.toml",
+        "cost = \"m\"",
+        "cost = \"s\"",
+    );
+    commit(&git, "erin", START + 2 * DAY, "cheaper");
+    let diff = json_ok(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~2", "HEAD", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    let ids = |key: &str| -> Vec<String> {
+        diff[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let changed = ids("changed");
+    let shifted = ids("shifted");
+    assert!(changed.contains(&"rotate-secrets".to_owned()), "{diff}");
+    assert!(changed.contains(&"canary-deploys".to_owned()), "{diff}");
+    assert!(shifted.contains(&"merge-queue".to_owned()), "{diff}");
+    assert!(!changed.contains(&"merge-queue".to_owned()), "{diff}");
+    let markdown = stdout(
+        &repo
+            .okr()
+            .args(["diff", "HEAD~2", "HEAD", "--format", "markdown"])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        markdown.contains("\n1 initiative shifted down 1 rank, only because work above it entered"),
         "{markdown}"
     );
 }

@@ -191,14 +191,24 @@ fn entry(rank: usize, [id, title, owner, theme, file]: [String; 5]) -> okr::diff
 
 fn change([field, before, after]: [String; 3]) -> okr::diff::FieldChange {
     okr::diff::FieldChange {
+        key_result: Some(field.clone()),
         field,
         before,
         after,
     }
 }
 
+fn plain_change(texts: [String; 3]) -> okr::diff::FieldChange {
+    okr::diff::FieldChange {
+        key_result: None,
+        ..change(texts)
+    }
+}
+
 fn forged_diff() -> impl Strategy<Value = okr::diff::Diff> {
-    use okr::diff::{Changed, Diff, Move, NewFinding, Renamed, ThemeChange, ThemeEntry};
+    use okr::diff::{
+        Broken, Changed, Diff, Move, NewFinding, Renamed, Shifted, ThemeChange, ThemeEntry,
+    };
     use okr::finding::{Rule, Severity};
     let five = || proptest::array::uniform5(nasty());
     let three = || proptest::array::uniform3(nasty());
@@ -222,19 +232,47 @@ fn forged_diff() -> impl Strategy<Value = okr::diff::Diff> {
                 let [changed_id, changed_title, moved_title] = changed;
                 let [t_id, t_title, t_member] = theme_added;
                 let [c_id, c_title, c_member] = theme_changed;
-                let [file, _, _] = finding;
+                let [file, owner, _] = finding;
                 let [base, head, _] = labels;
                 Diff {
                     base,
                     head,
                     added: vec![entry(1, added)],
                     removed: vec![entry(2, removed)],
-                    renamed: vec![Renamed { from, to, title }],
+                    broken: vec![Broken {
+                        id: from.clone(),
+                        title: title.clone(),
+                        owner: to.clone(),
+                        file: from.clone(),
+                        rank: Some(1),
+                        findings: vec![NewFinding {
+                            rule: rule.code(),
+                            severity: Severity::Error,
+                            file: to.clone(),
+                            line: 1,
+                            column: 1,
+                            message: title.clone(),
+                        }],
+                    }],
+                    renamed: vec![Renamed {
+                        from,
+                        to,
+                        title,
+                        changes: vec![change(edit.clone())],
+                        score: Move {
+                            before: 1.0,
+                            after: 2.0,
+                        },
+                        rank: Move {
+                            before: Some(3),
+                            after: None,
+                        },
+                    }],
                     changed: vec![
                         Changed {
                             id: changed_id.clone(),
                             title: changed_title,
-                            changes: vec![change(edit.clone()), change(edit)],
+                            changes: vec![change(edit.clone()), plain_change(edit)],
                             score: Move {
                                 before: 1.0,
                                 after: 2.0,
@@ -258,6 +296,14 @@ fn forged_diff() -> impl Strategy<Value = okr::diff::Diff> {
                             },
                         },
                     ],
+                    shifted: vec![Shifted {
+                        id: t_id.clone(),
+                        title: t_title.clone(),
+                        rank: Move {
+                            before: Some(1),
+                            after: Some(3),
+                        },
+                    }],
                     themes_added: vec![ThemeEntry {
                         id: t_id.clone(),
                         title: t_title.clone(),
@@ -291,6 +337,7 @@ fn forged_diff() -> impl Strategy<Value = okr::diff::Diff> {
                         column: 1,
                         message,
                     }],
+                    affected: vec![owner],
                 }
             },
         )
@@ -412,8 +459,10 @@ fn the_file_name_of_the_issue_cannot_forge_the_comment() {
         head: "working tree".into(),
         added: Vec::new(),
         removed: Vec::new(),
+        broken: Vec::new(),
         renamed: Vec::new(),
         changed: Vec::new(),
+        shifted: Vec::new(),
         themes_added: Vec::new(),
         themes_removed: Vec::new(),
         themes_changed: Vec::new(),
@@ -425,12 +474,39 @@ fn the_file_name_of_the_issue_cannot_forge_the_comment() {
             column: 1,
             message: format!("`{name}` is not a valid id, ask @octocat"),
         }],
+        affected: vec!["@octocat".into(), "<ins>x</ins>".into()],
     };
-    let markdown = okr::diff::markdown(&diff);
+    let markdown = okr::diff::markdown(&diff, false);
     check_comment(&markdown).unwrap();
     assert!(
         gfm(&markdown).contains("<code>initiatives/x| @octocat"),
         "{markdown}"
+    );
+}
+
+/// A key result's title reads as code in its cell on GitHub, a `|` in it neither ending the
+/// cell nor showing its backslash.
+#[test]
+fn a_key_result_title_shows_as_code_in_its_cell() {
+    let repo = TeamRepo::example();
+    let file = "initiatives/2026-Q1/upgrade-postgres.toml";
+    repo.replace(file, "p99 query latency", "p99 query | `latency`");
+    let git = git_repo(repo.path());
+    commit(&git, "alice", START, "base");
+    repo.replace(file, "current = 90", "current = 70");
+    commit(&git, "bob", START + 1, "faster");
+    let output = repo
+        .okr()
+        .args(["diff", "HEAD~1", "HEAD", "--format", "markdown"])
+        .output()
+        .unwrap();
+    assert_no_panic(&output, "diff");
+    let markdown = String::from_utf8(output.stdout).unwrap();
+    check_comment(&markdown).unwrap();
+    let html = gfm(&markdown);
+    assert!(
+        html.contains("<td>key result <code>p99 query | `latency`</code></td>"),
+        "{markdown}\n{html}"
     );
 }
 
@@ -443,7 +519,7 @@ proptest! {
 
     #[test]
     fn any_text_in_any_cell_keeps_the_comment_as_written(diff in forged_diff()) {
-        check_comment(&okr::diff::markdown(&diff))?;
+        check_comment(&okr::diff::markdown(&diff, false))?;
     }
 }
 

@@ -47,6 +47,7 @@ pub(super) fn run(context: &Context, args: &DiffArgs) -> Result<ExitCode> {
     context.trace("checked and ranked both sides", started);
     let diff = diff::diff(&base, &head);
     context.trace("compared them", started);
+    let mention = head.github;
     let diff = {
         // The sides are large and the process is about to end.
         leave_to_exit((base, head));
@@ -54,7 +55,7 @@ pub(super) fn run(context: &Context, args: &DiffArgs) -> Result<ExitCode> {
     };
     match args.format {
         DiffFormat::Json => print_json(&diff)?,
-        DiffFormat::Markdown => print(&diff::markdown(&diff))?,
+        DiffFormat::Markdown => print(&diff::markdown(&diff, mention))?,
         DiffFormat::Human => print(&diff::human(&diff))?,
     }
     context.trace("wrote the diff", started);

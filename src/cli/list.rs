@@ -45,7 +45,7 @@ pub(super) fn run(context: &Context, args: &ListArgs) -> Result<ExitCode> {
         .collect();
     let text = match args.format {
         TableFormat::Json => table::initiatives_json(&rows)?,
-        TableFormat::Table => table::initiatives(&rows),
+        TableFormat::Table => table::initiatives(&rows, table::terminal_width()),
     };
     print(&text)?;
     Ok(ExitCode::SUCCESS)

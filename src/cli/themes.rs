@@ -23,7 +23,7 @@ pub(super) fn run(context: &Context, args: &ThemesArgs) -> Result<ExitCode> {
     } else {
         match args.format {
             TableFormat::Json => table::themes_json(&portfolio)?,
-            TableFormat::Table => table::themes(&portfolio),
+            TableFormat::Table => table::themes(&portfolio, table::terminal_width()),
         }
     };
     print(&text)?;

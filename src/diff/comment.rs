@@ -2,10 +2,13 @@
 
 use std::fmt::Write as _;
 
-use super::changes::{Diff, list, rank_cell, rank_move, score_move, theme_rank_move};
+use super::changes::{
+    Diff, FieldChange, excerpts, list, rank_cell, rank_move, score_move, shifted_line,
+    theme_rank_move,
+};
 use crate::finding::Severity;
 use crate::markdown::{code, code_cell, markdown_inline};
-use crate::text::{cut, score};
+use crate::text::score;
 
 /// Rows beyond this many go into a folded `<details>` block.
 const FOLD: usize = 10;
@@ -33,8 +36,53 @@ fn section(out: &mut String, title: &str, header: &str, rows: Vec<String>) {
     }
 }
 
-/// The pull-request comment.
-pub fn markdown(diff: &Diff) -> String {
+/// A field's name in a cell: a key result's title set as code, as GitHub shows it.
+fn field_cell(change: &FieldChange) -> String {
+    match &change.key_result {
+        Some(title) => format!("key result {}", code_cell(title)),
+        None => markdown_inline(&change.field),
+    }
+}
+
+/// A field change as a phrase in a cell: `impact: high → huge`.
+fn change_phrase(change: &FieldChange) -> String {
+    let (before, after) = excerpts(&change.before, &change.after, 80);
+    format!(
+        "{}: {} → {}",
+        field_cell(change),
+        markdown_inline(&before),
+        markdown_inline(&after)
+    )
+}
+
+/// Whether `name` is a GitHub login: letters, digits and single inner hyphens, at most 39.
+fn is_login(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 39
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.contains("--")
+}
+
+/// The owners a change affects: `@login` when `mention` and the owner is a login, else the
+/// name as text (which mentions no one).
+fn affected(owners: &[String], mention: bool) -> String {
+    owners
+        .iter()
+        .map(|owner| {
+            if mention && is_login(owner) {
+                format!("@{owner}")
+            } else {
+                markdown_inline(owner)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The pull-request comment; `mention` (`[team].github`) mentions the affected owners.
+pub fn markdown(diff: &Diff, mention: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -43,6 +91,13 @@ pub fn markdown(diff: &Diff) -> String {
         code(&diff.base),
         code(&diff.head)
     );
+    if !diff.affected.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nAffects the themes of: {}",
+            affected(&diff.affected, mention)
+        );
+    }
     let md = |text: &str| markdown_inline(text);
     section(
         &mut out,
@@ -85,18 +140,56 @@ pub fn markdown(diff: &Diff) -> String {
             })
             .collect(),
     );
+    let mut rows = Vec::new();
+    for b in &diff.broken {
+        let who = format!("{} ({})", md(&b.title), code_cell(&b.id));
+        if b.findings.is_empty() {
+            rows.push(format!(
+                "| {who} | {} | {} | {} |",
+                rank_cell(b.rank),
+                code_cell(&b.file),
+                "no longer builds"
+            ));
+        }
+        for (index, f) in b.findings.iter().enumerate() {
+            let (who, rank) = if index == 0 {
+                (who.as_str(), rank_cell(b.rank))
+            } else {
+                ("", String::new())
+            };
+            rows.push(format!(
+                "| {who} | {rank} | {} | {} |",
+                code_cell(&format!("{}:{}:{}", f.file, f.line, f.column)),
+                md(&f.message)
+            ));
+        }
+    }
+    section(
+        &mut out,
+        "Broken in this change",
+        "| Initiative | Was rank | Where | Finding |",
+        rows,
+    );
     section(
         &mut out,
         "Renamed",
-        "| From | To | Title |",
+        "| Initiative | Renamed | Also changed | Score | Rank |",
         diff.renamed
             .iter()
             .map(|r| {
+                let also: Vec<String> = r.changes.iter().map(change_phrase).collect();
                 format!(
-                    "| {} | {} | {} |",
+                    "| {} | {} → {} | {} | {} | {} |",
+                    md(&r.title),
                     code_cell(&r.from),
                     code_cell(&r.to),
-                    md(&r.title)
+                    if also.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        also.join("; ")
+                    },
+                    score_move(&r.score),
+                    rank_move(&r.rank)
                 )
             })
             .collect(),
@@ -113,11 +206,12 @@ pub fn markdown(diff: &Diff) -> String {
             } else {
                 (String::new(), String::new(), String::new())
             };
+            let (before, after) = excerpts(&change.before, &change.after, 80);
             rows.push(format!(
                 "| {who} | {} | {} | {} | {score} | {rank} |",
-                md(&change.field),
-                md(&cut(&change.before, 80)),
-                md(&cut(&change.after, 80))
+                field_cell(change),
+                md(&before),
+                md(&after)
             ));
         }
     }
@@ -127,22 +221,34 @@ pub fn markdown(diff: &Diff) -> String {
         "| Initiative | Field | Before | After | Score | Rank |",
         rows,
     );
-    section(
-        &mut out,
-        "Score and rank moves",
-        "| Initiative | Score | Rank |",
-        diff.moved_only()
-            .map(|c| {
-                format!(
-                    "| {} ({}) | {} | {} |",
-                    md(&c.title),
-                    code_cell(&c.id),
-                    score_move(&c.score),
-                    rank_move(&c.rank)
-                )
-            })
-            .collect(),
-    );
+    let moves: Vec<String> = diff
+        .moved_only()
+        .map(|c| {
+            format!(
+                "| {} ({}) | {} | {} |",
+                md(&c.title),
+                code_cell(&c.id),
+                score_move(&c.score),
+                rank_move(&c.rank)
+            )
+        })
+        .collect();
+    let shifted = shifted_line(&diff.shifted);
+    if moves.is_empty() {
+        if let Some(line) = &shifted {
+            let _ = writeln!(out, "\n### Score and rank moves\n\n{line}.");
+        }
+    } else {
+        section(
+            &mut out,
+            "Score and rank moves",
+            "| Initiative | Score | Rank |",
+            moves,
+        );
+        if let Some(line) = &shifted {
+            let _ = writeln!(out, "\n{line}.");
+        }
+    }
     let mut rows = Vec::new();
     for t in &diff.themes_added {
         rows.push(format!(
@@ -163,27 +269,22 @@ pub fn markdown(diff: &Diff) -> String {
     for t in &diff.themes_changed {
         let mut what = Vec::new();
         if !t.joined.is_empty() {
-            what.push(format!("joined: {}", list(&t.joined)));
+            what.push(format!("joined: {}", md(&list(&t.joined))));
         }
         if !t.left.is_empty() {
-            what.push(format!("left: {}", list(&t.left)));
+            what.push(format!("left: {}", md(&list(&t.left))));
         }
-        for change in &t.changes {
-            what.push(format!(
-                "{}: {} → {}",
-                change.field, change.before, change.after
-            ));
-        }
-        what.push(format!(
+        what.extend(t.changes.iter().map(change_phrase));
+        what.push(md(&format!(
             "score {}, rank {}",
             score_move(&t.score),
             theme_rank_move(&t.rank)
-        ));
+        )));
         rows.push(format!(
             "| {} ({}) | changed | {} |",
             md(&t.title),
             code_cell(&t.id),
-            md(&what.join("; "))
+            what.join("; ")
         ));
     }
     section(&mut out, "Themes", "| Theme | Change | Details |", rows);
@@ -208,4 +309,16 @@ pub fn markdown(diff: &Diff) -> String {
             .collect(),
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_logins_are_mentioned() {
+        let owners = ["alice".to_owned(), "Data team".to_owned(), "-x".to_owned()];
+        assert_eq!(affected(&owners, true), "@alice, Data team, \\-x");
+        assert_eq!(affected(&owners, false), "alice, Data team, \\-x");
+    }
 }

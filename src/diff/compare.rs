@@ -1,11 +1,11 @@
 //! Comparing two sides: which initiatives were added, removed, renamed or changed, how scores,
 //! ranks and themes moved, and which findings the head brings.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 use super::changes::{
-    Changed, Diff, Entry, FieldChange, Move, NewFinding, Renamed, ThemeChange, ThemeEntry, by_rank,
-    list,
+    Broken, Changed, Diff, Entry, FieldChange, Move, NewFinding, Renamed, Shifted, ThemeChange,
+    ThemeEntry, by_rank, list,
 };
 use super::side::Side;
 use crate::model::{INITIATIVE_KEYS, Initiative, Measure};
@@ -45,6 +45,7 @@ impl Changes {
                 field: field.to_owned(),
                 before,
                 after,
+                key_result: None,
             });
         }
     }
@@ -57,11 +58,18 @@ impl Changes {
     ) {
         let (a, b) = (key_results(before), key_results(after));
         for title in a.keys().chain(b.keys()).collect::<BTreeSet<_>>() {
-            self.field(
-                &format!("key result `{title}`"),
+            let (before, after) = (
                 a.get(title).cloned().unwrap_or_default(),
                 b.get(title).cloned().unwrap_or_default(),
             );
+            if before != after {
+                self.0.push(FieldChange {
+                    field: format!("key result `{title}`"),
+                    before,
+                    after,
+                    key_result: Some(title.clone()),
+                });
+            }
         }
     }
 }
@@ -106,6 +114,55 @@ fn field_changes(before: &Initiative, after: &Initiative) -> Vec<FieldChange> {
     changes.0
 }
 
+/// A theme's joined and left without the initiatives that were renamed: one that left as
+/// `from` and joined as `to` stayed.
+fn without_renames(
+    mut joined: Vec<String>,
+    mut left: Vec<String>,
+    renames: &BTreeSet<(&str, &str)>,
+) -> (Vec<String>, Vec<String>) {
+    let stayed: Vec<(String, String)> = left
+        .iter()
+        .flat_map(|from| {
+            renames
+                .range((from.as_str(), "")..)
+                .take_while(move |(f, _)| *f == from.as_str())
+        })
+        .filter(|(_, to)| joined.iter().any(|j| j == to))
+        .map(|(from, to)| ((*from).to_owned(), (*to).to_owned()))
+        .collect();
+    for (from, to) in &stayed {
+        left.retain(|l| l != from);
+        joined.retain(|j| j != to);
+    }
+    (joined, left)
+}
+
+/// The ids (on the head) of the initiatives ranked on both sides whose order changed against
+/// another such initiative: one overtook the other. In base order, an initiative was overtaken
+/// or overtook one if one before it now ranks below it, or one after it now ranks above it.
+fn overtaken<'a>(both: impl Iterator<Item = (&'a Ranked, &'a Ranked)>) -> HashSet<&'a str> {
+    let mut ranks: Vec<(usize, usize, &str)> = both
+        .filter_map(|(old, new)| Some((old.rank?, new.rank?, new.initiative.id.as_str())))
+        .collect();
+    ranks.sort_unstable();
+    let mut highest_before = vec![0; ranks.len()];
+    let mut highest = 0;
+    for (index, (_, after, _)) in ranks.iter().enumerate() {
+        highest_before[index] = highest;
+        highest = highest.max(*after);
+    }
+    let mut lowest = usize::MAX;
+    let mut found = HashSet::new();
+    for (index, (_, after, id)) in ranks.iter().enumerate().rev() {
+        if highest_before[index] > *after || lowest < *after {
+            found.insert(*id);
+        }
+        lowest = lowest.min(*after);
+    }
+    found
+}
+
 pub fn diff(base: &Side, head: &Side) -> Diff {
     // In id order already, so each map is built without a sort.
     let before: BTreeMap<&str, &Ranked> = base
@@ -128,6 +185,17 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
         .filter(|(id, _)| !after.contains_key(*id))
         .map(|(_, r)| *r)
         .collect();
+    // A file still on the head that no longer parses or builds (`impact = "mediun"`) is broken
+    // in this change: the work was not removed, and no theme lost it.
+    let mut broken: Vec<&Ranked> = Vec::new();
+    removed.retain(|old| {
+        let kept = head.texts.get(&old.initiative.file).is_some();
+        if kept {
+            broken.push(old);
+        }
+        !kept
+    });
+    let broken_ids: BTreeSet<&str> = broken.iter().map(|r| r.initiative.id.as_str()).collect();
     let mut renamed = Vec::new();
     let mut changed = Vec::new();
     // Renames: an id that left and one that arrived with the same work. Each removed
@@ -174,22 +242,63 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
         });
     }
     for (old, new) in &pairs {
+        let mut changes = field_changes(&old.initiative, &new.initiative);
+        // The new id says the file's name changed; its folder is worth saying only if it moved.
+        let folder = |file: &str| file.rsplit_once('/').map(|(folder, _)| folder.to_owned());
+        if folder(&old.initiative.file) == folder(&new.initiative.file) {
+            changes.retain(|c| c.field != "file");
+        }
         renamed.push(Renamed {
             from: old.initiative.id.clone(),
             to: new.initiative.id.clone(),
             title: new.initiative.title.clone(),
+            changes,
+            score: Move {
+                before: old.score,
+                after: new.score,
+            },
+            rank: Move {
+                before: old.rank,
+                after: new.rank,
+            },
         });
     }
+    // A renamed initiative did not leave its themes and join them again.
+    let renames: BTreeSet<(&str, &str)> = renamed
+        .iter()
+        .map(|r| (r.from.as_str(), r.to.as_str()))
+        .collect();
     let both = before
         .iter()
-        .filter_map(|(id, old)| after.get(id).map(|new| (*old, *new)))
-        .chain(pairs.iter().copied());
+        .filter_map(|(id, old)| after.get(id).map(|new| (*old, *new)));
+    let both: Vec<(&Ranked, &Ranked)> = both.collect();
+    let overtaken = overtaken(both.iter().chain(&pairs).copied());
+    let mut shifted = Vec::new();
     for (old, new) in both {
         let changes = field_changes(&old.initiative, &new.initiative);
         if changes.is_empty()
             && old.rank == new.rank
             && (old.score - new.score).abs() <= crate::portfolio::TIE
         {
+            continue;
+        }
+        // Moved only because work above it was added, removed, closed or reopened: its
+        // score held and it kept its order with everything on both sides.
+        let score_held = (old.score - new.score).abs() <= crate::portfolio::TIE;
+        let ranked = old.rank.is_some() && new.rank.is_some();
+        if changes.is_empty()
+            && score_held
+            && ranked
+            && !overtaken.contains(new.initiative.id.as_str())
+        {
+            shifted.push(Shifted {
+                id: new.initiative.id.clone(),
+                title: new.initiative.title.clone(),
+                rank: Move {
+                    before: old.rank,
+                    after: new.rank,
+                },
+            });
             continue;
         }
         changed.push(Changed {
@@ -207,6 +316,7 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
         });
     }
     changed.sort_by_key(|c| by_rank(c.rank.after));
+    shifted.sort_by_key(|c| by_rank(c.rank.after));
     added.sort_by_key(|r| by_rank(r.rank));
     removed.sort_by_key(|r| by_rank(r.rank));
 
@@ -238,6 +348,7 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
         .map(|(_, t)| theme_entry(t))
         .collect();
     let mut themes_changed = Vec::new();
+    let mut affected = BTreeSet::new();
     for (id, old) in &old_themes {
         let Some(new) = new_themes.get(id) else {
             continue;
@@ -253,9 +364,10 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
         let left: Vec<String> = old
             .initiatives
             .iter()
-            .filter(|i| !is.contains(i))
+            .filter(|i| !is.contains(i) && !broken_ids.contains(i.as_str()))
             .cloned()
             .collect();
+        let (joined, left) = without_renames(joined, left, &renames);
         let mut changes = Changes::default();
         changes.field("title", old.theme.title.clone(), new.theme.title.clone());
         let owner = |t: &crate::portfolio::RankedTheme| t.theme.owner.clone().unwrap_or_default();
@@ -266,6 +378,9 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
         let moved = old.rank != new.rank || (old.score - new.score).abs() > crate::portfolio::TIE;
         if joined.is_empty() && left.is_empty() && changes.is_empty() && !moved {
             continue;
+        }
+        if old.rank != new.rank || !joined.is_empty() || !left.is_empty() {
+            affected.extend(new.theme.owner.iter().chain(&old.theme.owner).cloned());
         }
         themes_changed.push(ThemeChange {
             id: (*id).to_owned(),
@@ -289,7 +404,7 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
         .iter()
         .map(|f| (f.rule.code(), f.file.as_str(), f.message.as_str()))
         .collect();
-    let findings = head
+    let mut findings: Vec<NewFinding> = head
         .findings
         .iter()
         .filter(|f| !known.contains(&(f.rule.code(), f.file.as_str(), f.message.as_str())))
@@ -305,18 +420,39 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
             }
         })
         .collect();
+    let broken = broken
+        .into_iter()
+        .map(|r| {
+            let file = &r.initiative.file;
+            let (own, rest) = std::mem::take(&mut findings)
+                .into_iter()
+                .partition(|f| &f.file == file);
+            findings = rest;
+            Broken {
+                id: r.initiative.id.clone(),
+                title: r.initiative.title.clone(),
+                owner: r.initiative.owner.clone(),
+                file: file.clone(),
+                rank: r.rank,
+                findings: own,
+            }
+        })
+        .collect();
 
     Diff {
         base: base.label.clone(),
         head: head.label.clone(),
         added: added.into_iter().map(Entry::of).collect(),
         removed: removed.into_iter().map(Entry::of).collect(),
+        broken,
         renamed,
         changed,
+        shifted,
         themes_added,
         themes_removed,
         themes_changed,
         findings,
+        affected: affected.into_iter().collect(),
     }
 }
 

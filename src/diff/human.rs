@@ -2,7 +2,9 @@
 
 use std::fmt::Write as _;
 
-use super::changes::{Diff, list, rank_label, rank_phrase, score_move, theme_rank_move};
+use super::changes::{
+    Diff, list, rank_label, rank_phrase, score_move, shifted_line, theme_rank_move,
+};
 use crate::text::score;
 
 /// For a terminal: what a terminal would act on in the repository's text is escaped.
@@ -12,6 +14,9 @@ pub fn human(diff: &Diff) -> String {
 
 fn human_text(diff: &Diff) -> String {
     let mut out = format!("{} → {}: {}\n", diff.base, diff.head, diff.summary());
+    if !diff.affected.is_empty() {
+        let _ = writeln!(out, "affects the themes of: {}", list(&diff.affected));
+    }
     for e in &diff.added {
         let _ = writeln!(
             out,
@@ -25,8 +30,39 @@ fn human_text(diff: &Diff) -> String {
     for e in &diff.removed {
         let _ = writeln!(out, "- {} (was {}): {}", e.id, rank_label(e.rank), e.title);
     }
+    for b in &diff.broken {
+        let _ = writeln!(
+            out,
+            "! {} (was {}): broken in this change: {}",
+            b.id,
+            rank_label(b.rank),
+            b.title
+        );
+        for f in &b.findings {
+            let _ = writeln!(
+                out,
+                "    {}:{}:{}: {} [{}]",
+                f.file, f.line, f.column, f.message, f.rule
+            );
+        }
+    }
     for r in &diff.renamed {
-        let _ = writeln!(out, "~ {} → {}: {}", r.from, r.to, r.title);
+        let _ = writeln!(
+            out,
+            "~ {} → {}: {} (score {}, {})",
+            r.from,
+            r.to,
+            r.title,
+            score_move(&r.score),
+            rank_phrase(&r.rank)
+        );
+        for change in &r.changes {
+            let _ = writeln!(
+                out,
+                "    {}: {:?} → {:?}",
+                change.field, change.before, change.after
+            );
+        }
     }
     for c in &diff.changed {
         let _ = writeln!(
@@ -43,6 +79,9 @@ fn human_text(diff: &Diff) -> String {
                 change.field, change.before, change.after
             );
         }
+    }
+    if let Some(line) = shifted_line(&diff.shifted) {
+        let _ = writeln!(out, "~ {line}");
     }
     for t in &diff.themes_added {
         let _ = writeln!(out, "+ theme {}: {}", t.id, t.title);

@@ -8,7 +8,8 @@ mod human;
 mod side;
 
 pub use changes::{
-    Changed, Diff, Entry, FieldChange, Move, NewFinding, Renamed, ThemeChange, ThemeEntry,
+    Broken, Changed, Diff, Entry, FieldChange, Move, NewFinding, Renamed, Shifted, ThemeChange,
+    ThemeEntry,
 };
 pub use comment::markdown;
 pub use compare::diff;

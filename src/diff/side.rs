@@ -14,6 +14,8 @@ pub struct Side {
     pub portfolio: Portfolio,
     pub findings: Vec<Finding>,
     pub texts: crate::finding::Texts,
+    /// `[team].github`: owners are GitHub logins, which the comment mentions.
+    pub github: bool,
 }
 
 impl Side {
@@ -32,6 +34,7 @@ impl Side {
             portfolio,
             findings,
             texts: workspace.texts,
+            github: workspace.config.github,
         })
     }
 }
