@@ -1,0 +1,312 @@
+//! `.github/install-okr.sh`, which the reusable workflow and the action install okr with, run
+//! offline: the release is a folder served through a `file://` URL, its archives packed by the
+//! same script as the release workflow packs them.
+#![cfg(unix)]
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{assert_exit, stderr, stdout};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// Every runner a release has a binary for: GitHub's RUNNER_OS and RUNNER_ARCH, and the target.
+const RUNNERS: [(&str, &str, &str); 5] = [
+    ("Linux", "X64", "x86_64-unknown-linux-musl"),
+    ("Linux", "ARM64", "aarch64-unknown-linux-musl"),
+    ("macOS", "X64", "x86_64-apple-darwin"),
+    ("macOS", "ARM64", "aarch64-apple-darwin"),
+    ("Windows", "X64", "x86_64-pc-windows-msvc"),
+];
+
+/// A release folder (`<dir>/releases/<tag>/<asset>`) and a folder to install into.
+struct Release {
+    dir: tempfile::TempDir,
+}
+
+impl Release {
+    fn new() -> Release {
+        Release {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn tag_dir(&self, tag: &str) -> PathBuf {
+        self.dir.path().join("releases").join(tag)
+    }
+
+    fn bin_dir(&self) -> PathBuf {
+        self.dir.path().join("bin")
+    }
+
+    /// Runs the script as a runner of `os`/`arch` would, downloading from this folder.
+    fn run(&self, os: &str, arch: &str, args: &[&str]) -> Output {
+        Command::new("bash")
+            .arg(Path::new(ROOT).join(".github/install-okr.sh"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("RUNNER_OS", os)
+            .env("RUNNER_ARCH", arch)
+            .env(
+                "OKR_RELEASE_URL",
+                format!("file://{}", self.dir.path().join("releases").display()),
+            )
+            .env_remove("RUST_BACKTRACE")
+            .output()
+            .unwrap()
+    }
+
+    /// Packs a stand-in okr for `target` into the release `v<version>`, as release.yml does;
+    /// returns the archive's path.
+    fn publish(&self, version: &str, target: &str) -> PathBuf {
+        let exe = if target.contains("windows") {
+            "okr.exe"
+        } else {
+            "okr"
+        };
+        let build = self.dir.path().join("build").join(target);
+        fs::create_dir_all(&build).unwrap();
+        let binary = build.join(exe);
+        fs::write(&binary, format!("#!/bin/sh\necho 'okr {version}'\n")).unwrap();
+        let out = self.tag_dir(&format!("v{version}"));
+        let output = self.run(
+            "Linux",
+            "X64",
+            &[
+                "package",
+                version,
+                target,
+                binary.to_str().unwrap(),
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_exit(&output, 0);
+        PathBuf::from(stdout(&output).trim())
+    }
+
+    fn install(&self, os: &str, arch: &str, tag: &str) -> Output {
+        self.run(
+            os,
+            arch,
+            &["install", tag, self.bin_dir().to_str().unwrap()],
+        )
+    }
+
+    /// What the install left in the bin folder (nothing, when it refused the download).
+    fn installed(&self) -> Vec<String> {
+        let Ok(entries) = fs::read_dir(self.bin_dir()) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+fn sha256_line(file: &Path) -> String {
+    fs::read_to_string(format!("{}.sha256", file.display())).unwrap()
+}
+
+#[test]
+fn each_runner_gets_its_own_archive() {
+    let release = Release::new();
+    for (os, arch, target) in RUNNERS {
+        let output = release.run(os, arch, &["asset", "v1.2.3"]);
+        assert_exit(&output, 0);
+        let ext = if os == "Windows" { "zip" } else { "tar.gz" };
+        assert_eq!(
+            stdout(&output).trim(),
+            format!("okr-1.2.3-{target}.{ext}"),
+            "{os}/{arch}"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_runner_or_a_branch_asks_for_a_source_build() {
+    let release = Release::new();
+    let output = release.run("Windows", "ARM64", &["asset", "v1.2.3"]);
+    assert_exit(&output, 3);
+    assert!(
+        stderr(&output).contains("no prebuilt okr for Windows/ARM64"),
+        "{}",
+        stderr(&output)
+    );
+    for reference in ["main", "1.2.3", "v1.2", "0123abcd"] {
+        let output = release.install("Linux", "X64", reference);
+        assert_exit(&output, 3);
+        assert!(
+            stderr(&output).contains(&format!("`{reference}` is not a release tag")),
+            "{}",
+            stderr(&output)
+        );
+    }
+    assert!(release.installed().is_empty());
+}
+
+#[test]
+fn a_verified_release_is_installed_on_every_runner() {
+    for (os, arch, target) in RUNNERS {
+        let release = Release::new();
+        let archive = release.publish("0.4.0", target);
+        let line = sha256_line(&archive);
+        let name = archive.file_name().unwrap().to_str().unwrap();
+        assert!(line.ends_with(&format!("  {name}\n")), "{line}");
+        let output = release.install(os, arch, "v0.4.0");
+        assert_exit(&output, 0);
+        let hash = &line[..64];
+        assert!(
+            stdout(&output).contains(&format!("SHA-256 {hash} verified")),
+            "{}",
+            stdout(&output)
+        );
+        let exe = if os == "Windows" { "okr.exe" } else { "okr" };
+        assert_eq!(release.installed(), [exe], "{os}/{arch}");
+        let ran = Command::new(release.bin_dir().join(exe)).output().unwrap();
+        assert_eq!(stdout(&ran), "okr 0.4.0\n");
+    }
+}
+
+#[test]
+fn a_wrong_checksum_stops_the_install() {
+    let release = Release::new();
+    let archive = release.publish("0.4.0", "x86_64-unknown-linux-musl");
+    let name = archive.file_name().unwrap().to_str().unwrap().to_owned();
+    let wrong = "0".repeat(64);
+    fs::write(
+        format!("{}.sha256", archive.display()),
+        format!("{wrong}  {name}\n"),
+    )
+    .unwrap();
+    let output = release.install("Linux", "X64", "v0.4.0");
+    assert_exit(&output, 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!(
+            "checksum mismatch for {name}: the release says {wrong}"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("nothing was installed"), "{err}");
+    assert!(release.installed().is_empty());
+}
+
+#[test]
+fn a_corrupt_archive_stops_the_install() {
+    let release = Release::new();
+    let archive = release.publish("0.4.0", "aarch64-apple-darwin");
+    // A byte changed on the way: the checksum no longer matches.
+    let mut bytes = fs::read(&archive).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    fs::write(&archive, &bytes).unwrap();
+    let output = release.install("macOS", "ARM64", "v0.4.0");
+    assert_exit(&output, 1);
+    assert!(
+        stderr(&output).contains("checksum mismatch for okr-0.4.0-aarch64-apple-darwin.tar.gz"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(release.installed().is_empty());
+
+    // Published broken, with the checksum of the broken file: unpacking fails, nothing is kept.
+    fs::write(&archive, b"not a gzip stream").unwrap();
+    let sum = Command::new("bash")
+        .args([
+            "-c",
+            "sha256sum \"$1\" 2>/dev/null || shasum -a 256 \"$1\"",
+            "-",
+        ])
+        .arg(&archive)
+        .output()
+        .unwrap();
+    let hash = stdout(&sum)[..64].to_owned();
+    fs::write(
+        format!("{}.sha256", archive.display()),
+        format!("{hash}  okr-0.4.0-aarch64-apple-darwin.tar.gz\n"),
+    )
+    .unwrap();
+    let output = release.install("macOS", "ARM64", "v0.4.0");
+    assert_exit(&output, 1);
+    assert!(
+        stderr(&output)
+            .contains("okr-0.4.0-aarch64-apple-darwin.tar.gz is not a valid .tar.gz archive"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(release.installed().is_empty());
+}
+
+#[test]
+fn a_missing_or_malformed_checksum_file_stops_the_install() {
+    let release = Release::new();
+    let archive = release.publish("0.4.0", "x86_64-pc-windows-msvc");
+    let checksum = PathBuf::from(format!("{}.sha256", archive.display()));
+    let line = sha256_line(&archive);
+
+    fs::remove_file(&checksum).unwrap();
+    let output = release.install("Windows", "X64", "v0.4.0");
+    assert_exit(&output, 1);
+    assert!(
+        stderr(&output).contains("not okr-0.4.0-x86_64-pc-windows-msvc.zip.sha256"),
+        "{}",
+        stderr(&output)
+    );
+
+    fs::write(&checksum, "see the release notes\n").unwrap();
+    let output = release.install("Windows", "X64", "v0.4.0");
+    assert_exit(&output, 1);
+    assert!(
+        stderr(&output).contains("holds no SHA-256"),
+        "{}",
+        stderr(&output)
+    );
+
+    // The right hash, but said of another file.
+    fs::write(&checksum, format!("{}  okr-0.3.0.zip\n", &line[..64])).unwrap();
+    let output = release.install("Windows", "X64", "v0.4.0");
+    assert_exit(&output, 1);
+    assert!(
+        stderr(&output).contains("is the checksum of `okr-0.3.0.zip`"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(release.installed().is_empty());
+}
+
+#[test]
+fn a_tag_without_a_release_asks_for_a_source_build() {
+    let release = Release::new();
+    release.publish("0.4.0", "x86_64-unknown-linux-musl");
+    let output = release.install("Linux", "X64", "v0.5.0");
+    assert_exit(&output, 3);
+    assert!(
+        stderr(&output)
+            .contains("release v0.5.0 has no okr-0.5.0-x86_64-unknown-linux-musl.tar.gz"),
+        "{}",
+        stderr(&output)
+    );
+    // A release that has no binary for this runner is the same.
+    let output = release.install("Linux", "ARM64", "v0.4.0");
+    assert_exit(&output, 3);
+    assert!(release.installed().is_empty());
+}
+
+/// The release workflow builds every target the install script can ask for.
+#[test]
+fn the_release_workflow_builds_every_target() {
+    let workflow =
+        fs::read_to_string(Path::new(ROOT).join(".github/workflows/release.yml")).unwrap();
+    for (_, _, target) in RUNNERS {
+        assert!(
+            workflow.contains(&format!("target: {target}")),
+            "release.yml does not build {target}"
+        );
+    }
+    assert!(workflow.contains(".github/install-okr.sh package"));
+}
