@@ -297,6 +297,61 @@ fn a_tag_without_a_release_asks_for_a_source_build() {
     assert!(release.installed().is_empty());
 }
 
+/// `cargo binstall okr` reads `[package.metadata.binstall]`: its URL and the binary's path in the
+/// archive must be the files that the release workflow publishes.
+#[test]
+fn binstall_metadata_names_the_release_archives() {
+    let manifest: toml::Table = fs::read_to_string(Path::new(ROOT).join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let package = manifest["package"].as_table().unwrap();
+    let version = package["version"].as_str().unwrap();
+    let repo = package["repository"].as_str().unwrap();
+    let binstall = package["metadata"]["binstall"].as_table().unwrap();
+    let release = Release::new();
+    for (os, arch, target) in RUNNERS {
+        let windows = os == "Windows";
+        let overrides = binstall
+            .get("overrides")
+            .and_then(|o| o.get(target))
+            .and_then(|o| o.as_table());
+        let field = |key: &str| {
+            overrides
+                .and_then(|o| o.get(key))
+                .or_else(|| binstall.get(key))
+                .and_then(|v| v.as_str())
+                .unwrap_or_else(|| panic!("binstall metadata has no {key} for {target}"))
+                .to_owned()
+        };
+        let expand = |template: String| {
+            template
+                .replace("{ repo }", repo)
+                .replace("{ name }", "okr")
+                .replace("{ bin }", "okr")
+                .replace("{ version }", version)
+                .replace("{ target }", target)
+                .replace("{ binary-ext }", if windows { ".exe" } else { "" })
+        };
+        let asset = release.run(os, arch, &["asset", &format!("v{version}")]);
+        let asset = stdout(&asset).trim().to_owned();
+        assert_eq!(
+            expand(field("pkg-url")),
+            format!("{repo}/releases/download/v{version}/{asset}")
+        );
+        assert_eq!(
+            field("pkg-fmt"),
+            if windows { "zip" } else { "tgz" },
+            "{target}"
+        );
+        let exe = if windows { "okr.exe" } else { "okr" };
+        assert_eq!(
+            expand(field("bin-dir")),
+            format!("okr-{version}-{target}/{exe}")
+        );
+    }
+}
+
 /// The release workflow builds every target the install script can ask for.
 #[test]
 fn the_release_workflow_builds_every_target() {
