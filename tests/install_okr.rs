@@ -365,3 +365,163 @@ fn the_release_workflow_builds_every_target() {
     }
     assert!(workflow.contains(".github/install-okr.sh package"));
 }
+
+/// A stand-in `cargo` on PATH: records its arguments and "builds" an okr into `--root`/bin.
+fn fake_cargo(release: &Release) -> PathBuf {
+    let dir = release.dir.path().join("fake-cargo");
+    fs::create_dir_all(&dir).unwrap();
+    let cargo = dir.join("cargo");
+    fs::write(
+        &cargo,
+        r#"#!/usr/bin/env bash
+printf '%s\n' "$*" >>"$FAKE_CARGO_LOG"
+while [[ $# -gt 0 && "$1" != --root ]]; do shift; done
+mkdir -p "$2/bin"
+printf '#!/bin/sh\necho "okr built from source"\n' >"$2/bin/okr"
+chmod +x "$2/bin/okr"
+"#,
+    )
+    .unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(&cargo)
+        .status()
+        .unwrap();
+    dir
+}
+
+/// `okr-ci.sh install ROOT REF` as the reusable workflow runs it, installing into the release's
+/// bin folder; returns the output and what the stand-in cargo was asked to do.
+fn okr_ci_install(release: &Release, reference: &str) -> (Output, String) {
+    let log = release.dir.path().join("cargo.log");
+    let path = format!(
+        "{}:{}",
+        fake_cargo(release).display(),
+        std::env::var("PATH").unwrap()
+    );
+    let output = Command::new("bash")
+        .arg(Path::new(ROOT).join(".github/okr-ci.sh"))
+        .args(["install", ROOT, reference])
+        .current_dir(release.dir.path())
+        .env("PATH", path)
+        .env("FAKE_CARGO_LOG", &log)
+        .env("OKR_BIN_DIR", release.bin_dir())
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64")
+        .env(
+            "OKR_RELEASE_URL",
+            format!("file://{}", release.dir.path().join("releases").display()),
+        )
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    (output, fs::read_to_string(log).unwrap_or_default())
+}
+
+#[test]
+fn the_team_workflow_installs_a_release_and_builds_anything_else() {
+    // A release tag with a binary for the runner: downloaded and verified, nothing built.
+    let release = Release::new();
+    release.publish("0.4.0", "x86_64-unknown-linux-musl");
+    let (output, cargo) = okr_ci_install(&release, "v0.4.0");
+    assert_exit(&output, 0);
+    assert!(
+        stdout(&output).ends_with("okr 0.4.0\n"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(cargo, "");
+
+    // A branch: built from okr's source, into the same folder.
+    let release = Release::new();
+    let (output, cargo) = okr_ci_install(&release, "main");
+    assert_exit(&output, 0);
+    let root = release.dir.path().display();
+    assert_eq!(
+        cargo,
+        format!("install --locked --path {ROOT} --root {root}\n")
+    );
+    assert!(stdout(&output).ends_with("okr built from source\n"));
+
+    // A tag whose release has no binaries: built from source, saying why.
+    let release = Release::new();
+    let (output, cargo) = okr_ci_install(&release, "v0.5.0");
+    assert_exit(&output, 0);
+    assert!(
+        stdout(&output).contains("no release binary of okr for v0.5.0: building it from source"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(cargo.starts_with("install --locked"), "{cargo}");
+}
+
+#[test]
+fn the_team_workflow_never_falls_back_from_a_download_that_fails_its_check() {
+    let release = Release::new();
+    let archive = release.publish("0.4.0", "x86_64-unknown-linux-musl");
+    let mut bytes = fs::read(&archive).unwrap();
+    bytes.push(0);
+    fs::write(&archive, bytes).unwrap();
+    let (output, cargo) = okr_ci_install(&release, "v0.4.0");
+    assert_exit(&output, 1);
+    assert!(
+        stderr(&output).contains("checksum mismatch"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        cargo, "",
+        "a tampered download must not turn into a source build"
+    );
+    assert!(release.installed().is_empty());
+}
+
+/// The `run:` script of action.yml's step, as GitHub runs it: the release of the version in
+/// Cargo.toml lands on PATH, its version in the step's output.
+#[test]
+fn the_action_puts_the_release_of_its_own_version_on_path() {
+    let action = fs::read_to_string(Path::new(ROOT).join("action.yml")).unwrap();
+    let start = action
+        .find("      run: |\n")
+        .expect("action.yml has a run: | step")
+        + 13;
+    let script: String = action[start..]
+        .lines()
+        .take_while(|line| line.starts_with("        ") || line.is_empty())
+        .map(|line| format!("{}\n", line.trim_start()))
+        .collect();
+    let version = env!("CARGO_PKG_VERSION");
+    let release = Release::new();
+    release.publish(version, "aarch64-apple-darwin");
+    let temp = release.dir.path().join("runner-temp");
+    fs::create_dir_all(&temp).unwrap();
+    let (github_path, github_output) = (temp.join("path"), temp.join("output"));
+    let output = Command::new("bash")
+        .args(["-e", "-c", &script])
+        .current_dir(release.dir.path())
+        .env("OKR_ACTION_PATH", ROOT)
+        .env("OKR_REPOSITORY", "okr-tool/okr")
+        .env("RUNNER_TEMP", &temp)
+        .env("RUNNER_OS", "macOS")
+        .env("RUNNER_ARCH", "ARM64")
+        .env("GITHUB_PATH", &github_path)
+        .env("GITHUB_OUTPUT", &github_output)
+        .env(
+            "OKR_RELEASE_URL",
+            format!("file://{}", release.dir.path().join("releases").display()),
+        )
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let bin = temp.join("okr-action/bin");
+    assert_eq!(
+        fs::read_to_string(github_path).unwrap(),
+        format!("{}\n", bin.display())
+    );
+    assert_eq!(
+        fs::read_to_string(github_output).unwrap(),
+        format!("version=okr {version}\n")
+    );
+    assert!(bin.join("okr").is_file());
+}
