@@ -73,3 +73,92 @@ fn dependabot_keeps_actions_and_crates_current() {
         );
     }
 }
+
+/// The tags that `text` pins okr at: `rev: vX`, `okr-tool/okr@vX`, `okr-team.yml@vX` and
+/// `okr-ref: vX`, as (what, tag).
+fn okr_pins(text: &str) -> Vec<(String, String)> {
+    let mut pins = Vec::new();
+    for line in text.lines() {
+        for key in ["rev: ", "okr-tool/okr@", "okr-team.yml@", "okr-ref: "] {
+            if let Some(at) = line.find(key) {
+                let tag: String = line[at + key.len()..]
+                    .chars()
+                    .take_while(|c| !c.is_whitespace())
+                    .collect();
+                if tag.starts_with('v') && tag[1..].starts_with(|c: char| c.is_ascii_digit()) {
+                    pins.push((line.trim().to_owned(), tag));
+                }
+            }
+        }
+    }
+    pins
+}
+
+#[test]
+fn readme_pins_the_tag_that_the_release_of_this_version_creates() {
+    for file in ["README.md", "action.yml"] {
+        let pins = okr_pins(&read(file));
+        assert!(!pins.is_empty(), "{file}: no okr tag found");
+        for (line, tag) in pins {
+            assert_eq!(
+                tag, TAG,
+                "{file}: `{line}` should name {TAG}, the tag of Cargo.toml's version"
+            );
+        }
+    }
+    // Each example kind is there: pre-commit, the action, the reusable workflow and its input.
+    let readme = read("README.md");
+    for example in [
+        format!("rev: {TAG}"),
+        format!("okr-tool/okr@{TAG}"),
+        format!("okr-team.yml@{TAG}"),
+        format!("okr-ref: {TAG}"),
+    ] {
+        assert!(readme.contains(&example), "README.md lacks `{example}`");
+    }
+}
+
+#[test]
+fn readme_shows_the_workflow_that_okr_init_writes() {
+    let files = okr::scaffold::init_files("Team", "alice", "2026-Q1");
+    let (_, workflow) = files
+        .iter()
+        .find(|(path, _)| path == ".github/workflows/okr.yml")
+        .unwrap();
+    assert!(
+        workflow.contains(&format!("okr-team.yml@{TAG}\n")),
+        "{workflow}"
+    );
+    assert!(workflow.contains(&format!("okr-ref: {TAG} ")), "{workflow}");
+    assert!(
+        read("README.md").contains(&format!("```yaml\n{workflow}```\n")),
+        "README.md's \"Using okr in CI\" example differs from what okr init writes:\n{workflow}"
+    );
+}
+
+#[test]
+fn changelog_has_this_version_and_an_unreleased_section() {
+    let changelog = read("CHANGELOG.md");
+    let version = env!("CARGO_PKG_VERSION");
+    let sections: Vec<&str> = changelog
+        .lines()
+        .filter(|line| line.starts_with("## "))
+        .collect();
+    assert_eq!(
+        sections.first(),
+        Some(&"## [Unreleased]"),
+        "CHANGELOG.md starts with its Unreleased section"
+    );
+    let heading = format!("## [{version}]");
+    assert!(
+        sections.contains(&heading.as_str()),
+        "CHANGELOG.md has no `{heading}`, which release.yml takes the release notes from"
+    );
+    // The section has notes: release.yml publishes them as they are.
+    let body = changelog.split(&format!("{heading}\n")).nth(1).unwrap();
+    let body = body.split("\n## ").next().unwrap();
+    assert!(
+        body.lines().filter(|l| l.starts_with("- ")).count() >= 3,
+        "{body}"
+    );
+}
