@@ -2,8 +2,12 @@
 # The okr commands that a team's CI runs, in one place: the reusable workflow
 # .github/workflows/okr-team.yml calls this script, and so can a test or a person.
 #
-#   okr-ci.sh install SRC_DIR            build okr from a checkout of its source into ~/.cargo/bin,
-#                                        unless a cached binary is already there
+#   okr-ci.sh install SRC_DIR [REF]      put okr into ~/.cargo/bin (OKR_BIN_DIR when set), unless a
+#                                        cached binary is already there: when REF is a release tag
+#                                        (vX.Y.Z), the release's binary, its SHA-256 checked by
+#                                        SRC_DIR/.github/install-okr.sh; else, or when that release
+#                                        has no binary for this runner, built from the source in
+#                                        SRC_DIR. A download that fails its check stops the install.
 #   okr-ci.sh check                      validate; findings as GitHub annotations (exit 1 on errors)
 #   okr-ci.sh diff BASE HEAD OUT_FILE    write the pull request comment: a hidden marker, then
 #                                        `okr diff BASE HEAD --format markdown`
@@ -14,7 +18,8 @@
 #                                        remote's BRANCH) and push it to origin
 #
 # Run it from the team repository (okr finds okr.toml by walking up). OKR names the okr binary
-# (default: `okr` on PATH).
+# (default: `okr` on PATH); OKR_REPOSITORY the GitHub repository whose releases `install`
+# downloads (default: okr-tool/okr).
 set -euo pipefail
 
 OKR="${OKR:-okr}"
@@ -29,13 +34,27 @@ die() {
 }
 
 cmd_install() {
-  local src="${1:?usage: okr-ci.sh install SRC_DIR}"
-  local bin="${CARGO_HOME:-$HOME/.cargo}/bin/okr"
+  local src="${1:?usage: okr-ci.sh install SRC_DIR [REF]}"
+  local ref="${2:-}"
+  local bin_dir="${OKR_BIN_DIR:-${CARGO_HOME:-$HOME/.cargo}/bin}"
+  local bin="$bin_dir/okr"
   if [[ -x "$bin" ]] && "$bin" --version >/dev/null 2>&1; then
     printf 'okr-ci.sh: using the cached %s (%s)\n' "$bin" "$("$bin" --version)"
     return
   fi
-  cargo install --locked --path "$src" --root "${CARGO_HOME:-$HOME/.cargo}"
+  if [[ -n "$ref" ]]; then
+    local status=0
+    bash "$src/.github/install-okr.sh" install "$ref" "$bin_dir" || status=$?
+    case "$status" in
+      0)
+        "$bin" --version
+        return
+        ;;
+      3) printf 'okr-ci.sh: no release binary of okr for %s: building it from source\n' "$ref" ;;
+      *) exit "$status" ;;
+    esac
+  fi
+  cargo install --locked --path "$src" --root "$(dirname "$bin_dir")"
   "$bin" --version
 }
 

@@ -17,6 +17,10 @@ const WORKFLOW: &str = include_str!("../templates/init/okr.yml");
 /// The GitHub repository of okr itself, whose reusable workflow team repositories call.
 pub const REPOSITORY: &str = "okr-tool/okr";
 
+/// The release tag of this okr, which release.yml builds binaries for: the workflow that
+/// `okr init` writes calls the reusable workflow at this tag and installs its verified binary.
+pub const RELEASE_TAG: &str = concat!("v", env!("CARGO_PKG_VERSION"));
+
 /// A TOML string literal.
 pub fn quoted(text: &str) -> String {
     toml::Value::String(text.to_owned()).to_string()
@@ -38,7 +42,7 @@ pub fn init_files(team: &str, owner: &str, period: &str) -> Vec<(String, String)
         ("owner", owner.as_str()),
         ("period", period.as_str()),
         ("repository", REPOSITORY),
-        ("ref", "main"),
+        ("ref", RELEASE_TAG),
     ];
     let mut files: Vec<(String, String)> = [
         ("okr.toml", fill(OKR_TOML, &values)),
