@@ -62,6 +62,29 @@ pub fn init_files(team: &str, owner: &str, period: &str) -> Vec<(String, String)
     files
 }
 
+/// A team name from a folder name, as a person would write it: `payments-team` is
+/// "Payments team", `platform_infra` "Platform infra". `None` when nothing is left.
+pub fn team_name(folder: &str) -> Option<String> {
+    let words: Vec<&str> = folder
+        .split(|c: char| c == '-' || c == '_' || c == '.' || c.is_whitespace())
+        .filter(|word| !word.is_empty())
+        .collect();
+    let joined = words.join(" ");
+    let mut chars = joined.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
+}
+
+/// Whether a `.gitignore`'s text already ignores the folder `folder` at the root, in any of
+/// the usual spellings (`okrs`, `/okrs`, `okrs/`, `/okrs/`).
+pub fn ignores_folder(gitignore: &str, folder: &str) -> bool {
+    gitignore.lines().map(str::trim).any(|line| {
+        let line = line.strip_prefix('/').unwrap_or(line);
+        let line = line.strip_suffix('/').unwrap_or(line);
+        line == folder
+    })
+}
+
 /// Refuses a level that `scale` does not have, with the nearest name or the list as help.
 pub fn check_level(scale: &Scale, value: Option<&str>, what: &str) -> Result<()> {
     if let Some(value) = value
@@ -181,4 +204,31 @@ pub fn schema_line(root: &Path, file: &str, kind: schema::Kind) -> Option<String
 /// The last part of a `/`-separated path.
 pub fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_team_name_reads_like_a_name() {
+        assert_eq!(team_name("payments-team").as_deref(), Some("Payments team"));
+        assert_eq!(
+            team_name("platform_infra").as_deref(),
+            Some("Platform infra")
+        );
+        assert_eq!(team_name("SRE").as_deref(), Some("SRE"));
+        assert_eq!(team_name("ünits--core_").as_deref(), Some("Ünits core"));
+        assert_eq!(team_name("-_-"), None);
+    }
+
+    #[test]
+    fn a_gitignore_line_in_any_spelling_counts() {
+        for text in ["okrs\n", "/okrs", "target/\nokrs/\n", "  /okrs/  \n"] {
+            assert!(ignores_folder(text, "okrs"), "{text:?}");
+        }
+        for text in ["", "okrs-old/\n", "# okrs\n", "docs/okrs\n"] {
+            assert!(!ignores_folder(text, "okrs"), "{text:?}");
+        }
+    }
 }

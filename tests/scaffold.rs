@@ -137,3 +137,86 @@ fn new_refuses_an_existing_id_and_bad_levels() {
     let output = repo.okr().args(["new", "???"]).output().unwrap();
     assert_exit(&output, 2);
 }
+
+#[test]
+fn init_ignores_the_output_folder_and_names_the_team_after_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = okr(dir.path())
+        .args(["init", "payments-team"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let team = dir.path().join("payments-team");
+    let config = std::fs::read_to_string(team.join("okr.toml")).unwrap();
+    assert!(config.contains("name = \"Payments team\""), "{config}");
+    let ignore = std::fs::read_to_string(team.join(".gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "/okrs/"), "{ignore}");
+    assert!(stderr(&output).contains("created .gitignore"));
+
+    // A second run finds the line and neither writes nor says anything about it.
+    let output = okr(&team).arg("init").output().unwrap();
+    assert_exit(&output, 0);
+    assert!(
+        !stderr(&output).contains(".gitignore"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(team.join(".gitignore")).unwrap(),
+        ignore
+    );
+
+    let output = okr(dir.path())
+        .args(["init", "platform_infra"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let config = std::fs::read_to_string(dir.path().join("platform_infra/okr.toml")).unwrap();
+    assert!(config.contains("name = \"Platform infra\""), "{config}");
+}
+
+#[test]
+fn init_appends_to_an_existing_gitignore_and_keeps_what_it_held() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".gitignore"), "target/\n*.log").unwrap();
+    let output = okr(dir.path()).arg("init").output().unwrap();
+    assert_exit(&output, 0);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".gitignore")).unwrap(),
+        "target/\n*.log\n/okrs/\n"
+    );
+    let err = stderr(&output);
+    assert!(err.contains("added /okrs/ to .gitignore"), "{err}");
+
+    // An okr.toml that init keeps decides the folder.
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(
+        other.path().join("okr.toml"),
+        "[team]\nname = \"T\"\n[paths]\noutput = \"docs/okr\"\n",
+    )
+    .unwrap();
+    std::fs::write(other.path().join(".gitignore"), "okrs/\n").unwrap();
+    okr(other.path()).arg("init").assert().code(0);
+    assert_eq!(
+        std::fs::read_to_string(other.path().join(".gitignore")).unwrap(),
+        "okrs/\n/docs/okr/\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn init_never_writes_through_a_linked_gitignore() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("elsewhere");
+    std::fs::write(&target, "secret\n").unwrap();
+    std::os::unix::fs::symlink(&target, dir.path().join(".gitignore")).unwrap();
+    let output = okr(dir.path()).arg("init").output().unwrap();
+    assert_exit(&output, 0);
+    assert!(
+        stderr(&output).contains("skipped .gitignore"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "secret\n");
+}
