@@ -220,3 +220,22 @@ fn init_never_writes_through_a_linked_gitignore() {
     );
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "secret\n");
 }
+
+#[test]
+fn new_spells_a_title_in_ascii_for_the_id() {
+    let repo = TeamRepo::example();
+    let output = repo
+        .okr()
+        .args(["new", "Ünïcode café rollout", "--no-input"])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&output).contains("created initiatives/unicode-cafe-rollout.toml"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        repo.read("initiatives/unicode-cafe-rollout.toml")
+            .contains("title = \"Ünïcode café rollout\"")
+    );
+}

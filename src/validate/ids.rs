@@ -14,10 +14,12 @@ pub(super) fn is_kebab(id: &str) -> bool {
         })
 }
 
-/// A kebab-case spelling of any text, for ids and help.
+/// A kebab-case spelling of any text, for ids and help. Letters outside ASCII are spelt in
+/// ASCII first (`Ü` as `u`, `é` as `e`), so a word keeps its letters instead of being cut apart.
 pub fn slug(text: &str) -> String {
     let mut slug = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
+    let ascii = deunicode::deunicode(text);
+    for c in ascii.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
             slug.push(c);
         } else if !slug.is_empty() && !slug.ends_with('-') {

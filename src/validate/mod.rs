@@ -228,7 +228,9 @@ mod tests {
             slug("Upgrade to PostgreSQL 16!"),
             "upgrade-to-postgresql-16"
         );
-        assert_eq!(slug("  --Ünïcode  "), "n-code");
+        assert_eq!(slug("  --Ünïcode  "), "unicode");
+        assert_eq!(slug("Ünïcode café rollout"), "unicode-cafe-rollout");
+        assert_eq!(slug("Straße für Größe"), "strasse-fur-grosse");
         assert_eq!(slug("???"), "");
     }
 
