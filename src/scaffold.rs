@@ -104,11 +104,31 @@ pub fn check_level(scale: &Scale, value: Option<&str>, what: &str) -> Result<()>
 pub struct Draft<'a> {
     pub title: &'a str,
     pub problem: Option<&'a str>,
+    pub outcome: Option<&'a str>,
+    pub supporters: &'a [String],
     pub tags: &'a [String],
     pub impact: Option<&'a str>,
     pub cost: Option<&'a str>,
     pub confidence: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub depends_on: &'a [String],
 }
+
+/// A TOML array of strings on one line.
+fn quoted_list(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|item| quoted(item)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// The key result a new initiative starts without: commented out, to be filled in or removed.
+const KEY_RESULT_STUB: &str = "\
+# [[key_results]]   # how you will know; numeric (baseline, target, current) or a milestone (done)
+# title = \"p99 query latency\"
+# unit = \"ms\"
+# baseline = 120
+# target = 50
+# current = 120
+";
 
 /// The text of a new initiative; empty strings stand where the author must still decide.
 pub fn initiative_text(
@@ -128,11 +148,16 @@ pub fn initiative_text(
         "problem = {}   # the problem, and why now\n",
         quoted(draft.problem.unwrap_or(""))
     ));
-    text.push_str("outcome = \"\"   # what is true once it is done\n");
+    text.push_str(&format!(
+        "outcome = {}   # what is true once it is done\n",
+        quoted(draft.outcome.unwrap_or(""))
+    ));
     text.push_str(&format!("owner = {}\n", quoted(owner)));
-    text.push_str("supporters = []   # engineers who back it\n");
-    let tags: Vec<String> = draft.tags.iter().map(|t| quoted(t)).collect();
-    text.push_str(&format!("tags = [{}]\n", tags.join(", ")));
+    text.push_str(&format!(
+        "supporters = {}   # engineers who back it\n",
+        quoted_list(draft.supporters)
+    ));
+    text.push_str(&format!("tags = {}\n", quoted_list(draft.tags)));
     text.push_str(&format!(
         "impact = {}   # {}\n",
         quoted(draft.impact.unwrap_or("")),
@@ -151,11 +176,18 @@ pub fn initiative_text(
             levels(&scales.confidence)
         )),
     }
-    text.push_str("status = \"proposed\"\n");
+    text.push_str(&format!(
+        "status = {}\n",
+        quoted(draft.status.unwrap_or("proposed"))
+    ));
     if let Some(period) = period {
         text.push_str(&format!("period = {}\n", quoted(period)));
     }
-    text.push_str("depends_on = []\nlinks = []\n");
+    text.push_str(&format!(
+        "depends_on = {}\nlinks = []\n\n",
+        quoted_list(draft.depends_on)
+    ));
+    text.push_str(KEY_RESULT_STUB);
     text
 }
 

@@ -93,12 +93,15 @@ fn new_never_prompts_without_a_terminal() {
     okr(root)
         .args(["new", "Cache the builds", "--tag", "planning"])
         .assert()
-        .success()
+        .code(1)
         .stderr(predicate::str::contains(
             "created initiatives/cache-the-builds.toml",
         ))
         .stderr(predicate::str::contains(
-            "fill in `problem`, `impact`, `cost`",
+            "fill in what is missing, then run `okr check`:\n  \
+             initiatives/cache-the-builds.toml:4: `problem`\n  \
+             initiatives/cache-the-builds.toml:9: `impact`\n  \
+             initiatives/cache-the-builds.toml:10: `cost`\n",
         ));
     let text = dir.read("initiatives/cache-the-builds.toml");
     assert!(text.starts_with("#:schema ../.okr/schema/initiative.json\n\n"));
@@ -126,7 +129,7 @@ fn new_writes_no_schema_line_without_a_schema() {
     okr(root)
         .args(["new", "Plain", "--no-input"])
         .assert()
-        .success();
+        .code(1);
     assert!(dir.read("initiatives/plain.toml").starts_with("title = "));
 }
 

@@ -98,11 +98,22 @@ fn new_says_which_fields_to_fill_and_takes_the_owner_from_git() {
         .set_str("user.name", "Grace Hopper")
         .unwrap();
     let output = repo.okr().args(["new", "Something bold"]).output().unwrap();
-    assert_exit(&output, 0);
+    // Written, but not done: a script must not take it for a finished initiative.
+    assert_exit(&output, 1);
     let err = stderr(&output);
+    assert!(
+        err.contains("created initiatives/something-bold.toml"),
+        "{err}"
+    );
     assert!(err.contains("fill in"), "{err}");
-    for field in ["`problem`", "`tags`", "`impact`", "`cost`"] {
-        assert!(err.contains(field), "{field}: {err}");
+    let text = repo.read("initiatives/something-bold.toml");
+    for field in ["problem", "tags", "impact", "cost"] {
+        let line = 1 + text
+            .lines()
+            .position(|l| l.starts_with(&format!("{field} =")))
+            .unwrap();
+        let place = format!("initiatives/something-bold.toml:{line}: `{field}`");
+        assert!(err.contains(&place), "{place}: {err}");
     }
     let text = repo.read("initiatives/something-bold.toml");
     assert!(text.contains("owner = \"Grace Hopper\""), "{text}");
@@ -238,4 +249,82 @@ fn new_spells_a_title_in_ascii_for_the_id() {
         repo.read("initiatives/unicode-cafe-rollout.toml")
             .contains("title = \"Ünïcode café rollout\"")
     );
+}
+
+#[test]
+fn new_takes_every_field_from_flags_and_the_file_passes_check() {
+    let repo = TeamRepo::example();
+    let output = repo
+        .okr()
+        .args([
+            "new",
+            "Shard the test suite",
+            "--tag",
+            "ci",
+            "--impact",
+            "high",
+            "--cost",
+            "s",
+            "--confidence",
+            "low",
+            "--owner",
+            "zoe",
+            "--problem",
+            "The suite takes 40 minutes.",
+            "--outcome",
+            "The suite takes 10 minutes.",
+            "--supporter",
+            "bob",
+            "--supporter",
+            "Ann Lee",
+            "--depends-on",
+            "merge-queue",
+            "--period",
+            "2026",
+            "--status",
+            "accepted",
+            "--no-input",
+        ])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let text = repo.read("initiatives/shard-the-test-suite.toml");
+    for line in [
+        "outcome = \"The suite takes 10 minutes.\"",
+        "supporters = [\"bob\", \"Ann Lee\"]",
+        "depends_on = [\"merge-queue\"]",
+        "status = \"accepted\"",
+        "period = \"2026\"",
+        "confidence = \"low\"",
+        "# [[key_results]]",
+    ] {
+        assert!(text.lines().any(|l| l.starts_with(line)), "{line}: {text}");
+    }
+    // The key result stub is a real one once uncommented.
+    let (head, stub) = text.split_at(text.find("# [[key_results]]").unwrap());
+    let stub: String = stub
+        .lines()
+        .map(|l| format!("{}\n", l.strip_prefix("# ").unwrap()))
+        .collect();
+    let uncommented = format!("{head}{stub}");
+    repo.write("initiatives/shard-the-test-suite.toml", &uncommented);
+    let output = repo
+        .okr()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+
+    let output = repo
+        .okr()
+        .args(["new", "Other", "--status", "activ", "--no-input"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("did you mean `active`?"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!repo.file("initiatives/other.toml").exists());
 }

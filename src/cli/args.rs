@@ -96,12 +96,24 @@ pub struct NewArgs {
     /// Owner (default: git's `user.name`).
     #[arg(long)]
     pub owner: Option<String>,
-    /// The problem it solves.
+    /// The problem it solves, and why now.
     #[arg(long)]
     pub problem: Option<String>,
+    /// What is true once it is done.
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// An engineer who backs it (repeat for more).
+    #[arg(long = "supporter", value_name = "NAME")]
+    pub supporters: Vec<String>,
+    /// The id of an initiative it depends on (repeat for more).
+    #[arg(long = "depends-on", value_name = "ID")]
+    pub depends_on: Vec<String>,
     /// Planning period (default: `[team].period`).
     #[arg(long)]
     pub period: Option<String>,
+    /// Status: proposed, accepted, active, done or dropped [default: proposed].
+    #[arg(long)]
+    pub status: Option<String>,
     /// Never ask for missing fields, even on a terminal.
     #[arg(long)]
     pub no_input: bool,
