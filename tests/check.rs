@@ -74,7 +74,7 @@ fn a_valid_repository_passes_with_a_summary() {
     assert_exit(&output, 0);
     let out = stdout(&output);
     assert!(
-        out.contains("checked 9 initiative(s) and 3 theme(s): 0 error(s), 1 warning(s)"),
+        out.contains("checked 9 initiatives and 3 themes: 0 errors, 1 warning"),
         "{out}"
     );
     assert!(out.contains("warning[orphan]"), "{out}");
