@@ -466,3 +466,25 @@ fn a_wrong_type_is_one_finding_and_nothing_follows_from_it() {
         }
     }
 }
+
+#[test]
+fn a_misspelt_formula_variable_is_named_with_the_known_ones() {
+    let repo = TeamRepo::example();
+    repo.replace(
+        "okr.toml",
+        "formula = \"impact * confidence / cost",
+        "formula = \"impact * confidance / cost",
+    );
+    let output = repo.okr().arg("check").output().unwrap();
+    no_panic(&output);
+    let err = stderr(&output);
+    assert!(err.contains("uses unknown variable `confidance`"), "{err}");
+    assert!(
+        err.contains(
+            "did you mean `confidence`? the formula knows `impact`, `cost`, `confidence`, \
+             `supporters`"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("undefined"), "{err}");
+}
