@@ -488,3 +488,35 @@ fn a_misspelt_formula_variable_is_named_with_the_known_ones() {
     );
     assert!(!err.contains("undefined"), "{err}");
 }
+
+#[test]
+fn a_duplicate_id_is_reported_on_both_files() {
+    let repo = TeamRepo::example();
+    let text = repo.read("initiatives/merge-queue.toml");
+    repo.write("initiatives/2026/merge-queue.toml", &text);
+    let output = repo
+        .okr()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let found = findings_json(&output);
+    let duplicates: Vec<(&str, &str)> = found
+        .iter()
+        .filter(|f| f["rule"] == "duplicate-id")
+        .map(|f| (f["file"].as_str().unwrap(), f["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        duplicates,
+        [
+            (
+                "initiatives/2026/merge-queue.toml",
+                "initiative id `merge-queue` is also used by `initiatives/merge-queue.toml`"
+            ),
+            (
+                "initiatives/merge-queue.toml",
+                "initiative id `merge-queue` is also used by `initiatives/2026/merge-queue.toml`"
+            ),
+        ],
+        "{found:#?}"
+    );
+}
