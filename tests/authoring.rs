@@ -280,3 +280,40 @@ fn okr_check_rejects_the_bad_schema_fixtures() {
     }
     assert!(seen >= 12, "only {seen} fixtures");
 }
+
+#[test]
+fn every_commands_help_lists_its_own_options_before_the_global_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let commands = [
+        "init",
+        "new",
+        "check",
+        "list",
+        "themes",
+        "render",
+        "diff",
+        "history",
+        "publish",
+        "fmt",
+        "schema",
+        "completions",
+        "man",
+    ];
+    for command in commands {
+        let output = okr(dir.path()).args([command, "--help"]).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{command}");
+        let help = String::from_utf8(output.stdout).unwrap();
+        let own = help.find("\nOptions:\n").expect("an Options heading");
+        let global = help
+            .find("\nGlobal options:\n")
+            .unwrap_or_else(|| panic!("{command}: no Global options heading:\n{help}"));
+        assert!(own < global, "{command}:\n{help}");
+        for flag in ["-C <DIR>", "--color", "--quiet", "--verbose"] {
+            let at = help.find(flag).unwrap();
+            assert!(at > global, "{command}: {flag} among its own options:\n{help}");
+        }
+    }
+    let output = okr(dir.path()).args(["new", "--help"]).output().unwrap();
+    let help = String::from_utf8(output.stdout).unwrap();
+    assert!(help.find("--tag").unwrap() < help.find("Global options:").unwrap());
+}

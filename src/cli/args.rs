@@ -6,24 +6,33 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::{report, schema};
 
+/// The heading of the options every command takes, listed after the command's own.
+const GLOBAL: &str = "Global options";
+
 /// OKRs as code: initiatives proposed in pull requests, checked, ranked and rendered.
 #[derive(Debug, Parser)]
 #[command(name = "okr", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     /// Run as if okr was started in DIR.
-    #[arg(short = 'C', id = "change_dir", value_name = "DIR", global = true)]
+    #[arg(
+        short = 'C',
+        id = "change_dir",
+        value_name = "DIR",
+        global = true,
+        help_heading = GLOBAL
+    )]
     pub dir: Option<PathBuf>,
 
     /// When to use colour (`NO_COLOR` is honoured with `auto`).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, help_heading = GLOBAL)]
     pub color: ColorChoice,
 
     /// Print only findings and errors.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     pub quiet: bool,
 
     /// Say more about what okr is doing.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
     pub verbose: bool,
 
     #[command(subcommand)]
