@@ -310,7 +310,10 @@ fn every_commands_help_lists_its_own_options_before_the_global_ones() {
         assert!(own < global, "{command}:\n{help}");
         for flag in ["-C <DIR>", "--color", "--quiet", "--verbose"] {
             let at = help.find(flag).unwrap();
-            assert!(at > global, "{command}: {flag} among its own options:\n{help}");
+            assert!(
+                at > global,
+                "{command}: {flag} among its own options:\n{help}"
+            );
         }
     }
     let output = okr(dir.path()).args(["new", "--help"]).output().unwrap();
