@@ -384,7 +384,39 @@ impl Config {
                     _ => Ok(()),
                 }
             };
+            let known = || {
+                crate::score::VARIABLES
+                    .map(|name| format!("`{name}`"))
+                    .join(", ")
+            };
             match Formula::compile(formula.get_ref()) {
+                Ok(compiled) if !compiled.unknown_variables().is_empty() => {
+                    let unknown = compiled.unknown_variables();
+                    let named = unknown
+                        .iter()
+                        .map(|name| format!("`{name}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let hint = unknown
+                        .iter()
+                        .find_map(|name| {
+                            suggestion(name, crate::score::VARIABLES.iter().copied())
+                        })
+                        .map(|hint| format!("{hint} "))
+                        .unwrap_or_default();
+                    findings.push(
+                        Finding::new(
+                            Rule::BadConfig,
+                            FILE,
+                            Some(formula.span()),
+                            format!(
+                                "formula `{}` uses unknown variable {named}",
+                                formula.get_ref()
+                            ),
+                        )
+                        .with_help(format!("{hint}the formula knows {}", known())),
+                    );
+                }
                 Ok(compiled) => match trial(&compiled) {
                     Ok(()) => config.formula = compiled,
                     Err(reason) => findings.push(

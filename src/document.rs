@@ -251,8 +251,31 @@ fn serde_finding(file: &str, message: &str, span: Option<Range<usize>>) -> Findi
         Rule::WrongType,
         file,
         span,
-        message.replace("invalid type: ", "wrong type: "),
+        plain_types(&message.replace("invalid type: ", "wrong type: ")),
     )
+}
+
+/// serde's type words in a wrong-type message, as a TOML author says them: "expected f64" is
+/// "expected a number", "a sequence" "a list", "a map" "a table".
+fn plain_types(message: &str) -> String {
+    let Some((found, expected)) = message.rsplit_once(", expected ") else {
+        return message.to_owned();
+    };
+    let expected = match expected {
+        "f32" | "f64" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize"
+        | "isize" => "a number",
+        "a sequence" => "a list",
+        "a borrowed string" => "a string",
+        "a map" => "a table",
+        other if other.starts_with("struct ") => "a table",
+        other => other,
+    };
+    let found = match found.rsplit_once(": ") {
+        Some((head, "sequence")) => format!("{head}: a list"),
+        Some((head, "map")) => format!("{head}: a table"),
+        _ => found.to_owned(),
+    };
+    format!("{found}, expected {expected}")
 }
 
 /// For serde messages like "unknown field `x`, expected one of `a`, `b`": the name and the list.
@@ -389,6 +412,27 @@ mod tests {
     #[serde(deny_unknown_fields)]
     struct Item {
         value: Option<f64>,
+    }
+
+    #[test]
+    fn wrong_types_are_said_in_toml_words() {
+        assert_eq!(
+            plain_types("wrong type: string \"95\", expected f64"),
+            "wrong type: string \"95\", expected a number"
+        );
+        assert_eq!(
+            plain_types("wrong type: string \"x\", expected a sequence"),
+            "wrong type: string \"x\", expected a list"
+        );
+        assert_eq!(
+            plain_types("wrong type: sequence, expected a boolean"),
+            "wrong type: a list, expected a boolean"
+        );
+        assert_eq!(
+            plain_types("wrong type: integer `3`, expected u32"),
+            "wrong type: integer `3`, expected a number"
+        );
+        assert_eq!(plain_types("missing field `x`"), "missing field `x`");
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub enum Error {
     #[allow(clippy::doc_markdown)]
     NoRepository(PathBuf),
 
-    #[error("okr.toml has {} problem(s); nothing else can be checked until it is fixed", .findings.len())]
+    #[error("okr.toml has {}; nothing else can be checked until it is fixed", crate::text::count(.findings.len(), "problem"))]
     Config {
         findings: Vec<Finding>,
         texts: Texts,

@@ -66,6 +66,29 @@ pub fn init_files(team: &str, owner: &str, period: &str) -> Vec<(String, String)
     files
 }
 
+/// A team name from a folder name, as a person would write it: `payments-team` is
+/// "Payments team", `platform_infra` "Platform infra". `None` when nothing is left.
+pub fn team_name(folder: &str) -> Option<String> {
+    let words: Vec<&str> = folder
+        .split(|c: char| c == '-' || c == '_' || c == '.' || c.is_whitespace())
+        .filter(|word| !word.is_empty())
+        .collect();
+    let joined = words.join(" ");
+    let mut chars = joined.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
+}
+
+/// Whether a `.gitignore`'s text already ignores the folder `folder` at the root, in any of
+/// the usual spellings (`okrs`, `/okrs`, `okrs/`, `/okrs/`).
+pub fn ignores_folder(gitignore: &str, folder: &str) -> bool {
+    gitignore.lines().map(str::trim).any(|line| {
+        let line = line.strip_prefix('/').unwrap_or(line);
+        let line = line.strip_suffix('/').unwrap_or(line);
+        line == folder
+    })
+}
+
 /// Refuses a level that `scale` does not have, with the nearest name or the list as help.
 pub fn check_level(scale: &Scale, value: Option<&str>, what: &str) -> Result<()> {
     if let Some(value) = value
@@ -85,11 +108,31 @@ pub fn check_level(scale: &Scale, value: Option<&str>, what: &str) -> Result<()>
 pub struct Draft<'a> {
     pub title: &'a str,
     pub problem: Option<&'a str>,
+    pub outcome: Option<&'a str>,
+    pub supporters: &'a [String],
     pub tags: &'a [String],
     pub impact: Option<&'a str>,
     pub cost: Option<&'a str>,
     pub confidence: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub depends_on: &'a [String],
 }
+
+/// A TOML array of strings on one line.
+fn quoted_list(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|item| quoted(item)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// The key result a new initiative starts without: commented out, to be filled in or removed.
+const KEY_RESULT_STUB: &str = "\
+# [[key_results]]   # how you will know; numeric (baseline, target, current) or a milestone (done)
+# title = \"p99 query latency\"
+# unit = \"ms\"
+# baseline = 120
+# target = 50
+# current = 120
+";
 
 /// The text of a new initiative; empty strings stand where the author must still decide.
 pub fn initiative_text(
@@ -109,11 +152,16 @@ pub fn initiative_text(
         "problem = {}   # the problem, and why now\n",
         quoted(draft.problem.unwrap_or(""))
     ));
-    text.push_str("outcome = \"\"   # what is true once it is done\n");
+    text.push_str(&format!(
+        "outcome = {}   # what is true once it is done\n",
+        quoted(draft.outcome.unwrap_or(""))
+    ));
     text.push_str(&format!("owner = {}\n", quoted(owner)));
-    text.push_str("supporters = []   # engineers who back it\n");
-    let tags: Vec<String> = draft.tags.iter().map(|t| quoted(t)).collect();
-    text.push_str(&format!("tags = [{}]\n", tags.join(", ")));
+    text.push_str(&format!(
+        "supporters = {}   # engineers who back it\n",
+        quoted_list(draft.supporters)
+    ));
+    text.push_str(&format!("tags = {}\n", quoted_list(draft.tags)));
     text.push_str(&format!(
         "impact = {}   # {}\n",
         quoted(draft.impact.unwrap_or("")),
@@ -132,11 +180,18 @@ pub fn initiative_text(
             levels(&scales.confidence)
         )),
     }
-    text.push_str("status = \"proposed\"\n");
+    text.push_str(&format!(
+        "status = {}\n",
+        quoted(draft.status.unwrap_or("proposed"))
+    ));
     if let Some(period) = period {
         text.push_str(&format!("period = {}\n", quoted(period)));
     }
-    text.push_str("depends_on = []\nlinks = []\n");
+    text.push_str(&format!(
+        "depends_on = {}\nlinks = []\n\n",
+        quoted_list(draft.depends_on)
+    ));
+    text.push_str(KEY_RESULT_STUB);
     text
 }
 
@@ -185,4 +240,31 @@ pub fn schema_line(root: &Path, file: &str, kind: schema::Kind) -> Option<String
 /// The last part of a `/`-separated path.
 pub fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_team_name_reads_like_a_name() {
+        assert_eq!(team_name("payments-team").as_deref(), Some("Payments team"));
+        assert_eq!(
+            team_name("platform_infra").as_deref(),
+            Some("Platform infra")
+        );
+        assert_eq!(team_name("SRE").as_deref(), Some("SRE"));
+        assert_eq!(team_name("ünits--core_").as_deref(), Some("Ünits core"));
+        assert_eq!(team_name("-_-"), None);
+    }
+
+    #[test]
+    fn a_gitignore_line_in_any_spelling_counts() {
+        for text in ["okrs\n", "/okrs", "target/\nokrs/\n", "  /okrs/  \n"] {
+            assert!(ignores_folder(text, "okrs"), "{text:?}");
+        }
+        for text in ["", "okrs-old/\n", "# okrs\n", "docs/okrs\n"] {
+            assert!(!ignores_folder(text, "okrs"), "{text:?}");
+        }
+    }
 }

@@ -16,6 +16,9 @@ pub struct Formula {
     source: String,
 }
 
+/// The names a formula may use: the numbers of [`Inputs`].
+pub const VARIABLES: [&str; 4] = ["impact", "cost", "confidence", "supporters"];
+
 /// The numbers a formula sees.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Inputs {
@@ -38,6 +41,22 @@ impl Formula {
         Ok(Formula {
             source: source.to_owned(),
         })
+    }
+
+    /// The variables the formula uses that are none of [`VARIABLES`], sorted: each would be
+    /// undefined, and a typo (`confidance`) must be named, not found as a failed operation.
+    pub fn unknown_variables(&self) -> Vec<String> {
+        let env = environment();
+        let Ok(expression) = env.compile_expression(&self.source) else {
+            return Vec::new();
+        };
+        let mut unknown: Vec<String> = expression
+            .undeclared_variables(false)
+            .into_iter()
+            .filter(|name| !VARIABLES.contains(&name.as_str()))
+            .collect();
+        unknown.sort();
+        unknown
     }
 
     pub fn source(&self) -> &str {
@@ -149,6 +168,14 @@ mod tests {
             ])
             .unwrap_err();
         assert!(error.to_string().contains("for `b`"), "{error}");
+    }
+
+    #[test]
+    fn a_misspelt_variable_is_named() {
+        let formula = Formula::compile("impact * confidance / cost + x").unwrap();
+        assert_eq!(formula.unknown_variables(), ["confidance", "x"]);
+        let formula = Formula::compile("impact * confidence / cost * supporters").unwrap();
+        assert!(formula.unknown_variables().is_empty());
     }
 
     #[test]

@@ -6,6 +6,16 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
+/// A count and its noun, in the plural unless the count is one: "1 error", "2 errors".
+/// For the nouns okr counts, which all take an `s`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// A number as a person writes it: no `.0` on whole numbers, at most three decimals.
 pub fn number(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e15 {
@@ -99,6 +109,13 @@ pub(crate) fn to_json(value: &impl Serialize) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_read_as_words() {
+        assert_eq!(count(0, "error"), "0 errors");
+        assert_eq!(count(1, "error"), "1 error");
+        assert_eq!(count(2, "warning"), "2 warnings");
+    }
 
     #[test]
     fn bars_and_numbers() {

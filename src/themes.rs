@@ -151,20 +151,45 @@ fn quoted(text: &str) -> String {
     toml::Value::String(text.to_owned()).to_string()
 }
 
+/// A title as a person would name the theme at first: its two most used tags, in words
+/// ("Security", "Developer experience and cost"). The objective itself, the future in which the
+/// problem is solved, is for the team to write; the comment above the title says so.
+fn suggested_title(tags: &[&str]) -> String {
+    let words: Vec<String> = tags
+        .iter()
+        .take(2)
+        .map(|tag| {
+            tag.split(['-', '_'])
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let title = words.join(" and ");
+    let mut chars = title.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => "New theme".to_owned(),
+    }
+}
+
 fn theme_toml(tags: &[&str], owner: Option<&str>, members: &[String]) -> String {
     let mut out = String::new();
     out.push_str(
-        "# The objective: the future in which the problem these initiatives share is solved.\n",
+        "# The objective: rewrite the title as the future in which the problem these \
+         initiatives share is solved.\n",
     );
-    out.push_str(&format!(
-        "title = {}\n",
-        quoted(&format!("Every {} problem is solved", tags[0]))
-    ));
+    out.push_str(&format!("title = {}\n", quoted(&suggested_title(tags))));
+    let verb = if members.len() == 1 {
+        "shares"
+    } else {
+        "share"
+    };
     out.push_str(&format!(
         "why = {}\n",
         quoted(&format!(
-            "{} initiative(s) share these tags: {}.",
-            members.len(),
+            "{} {verb} these tags: {}.",
+            crate::text::count(members.len(), "initiative"),
             members.join(", ")
         ))
     ));
@@ -205,6 +230,16 @@ pub fn suggestions_json(suggestions: &[Suggestion]) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_suggested_title_names_the_tags_in_words() {
+        assert_eq!(suggested_title(&["security"]), "Security");
+        assert_eq!(
+            suggested_title(&["developer-experience", "cost", "ci"]),
+            "Developer experience and cost"
+        );
+        assert_eq!(suggested_title(&["-"]), "New theme");
+    }
     use crate::config::Config;
     use crate::model::{Initiative, Level, Status};
     use proptest::prelude::*;

@@ -93,12 +93,15 @@ fn new_never_prompts_without_a_terminal() {
     okr(root)
         .args(["new", "Cache the builds", "--tag", "planning"])
         .assert()
-        .success()
+        .code(1)
         .stderr(predicate::str::contains(
             "created initiatives/cache-the-builds.toml",
         ))
         .stderr(predicate::str::contains(
-            "fill in `problem`, `impact`, `cost`",
+            "fill in what is missing, then run `okr check`:\n  \
+             initiatives/cache-the-builds.toml:4: `problem`\n  \
+             initiatives/cache-the-builds.toml:9: `impact`\n  \
+             initiatives/cache-the-builds.toml:10: `cost`\n",
         ));
     let text = dir.read("initiatives/cache-the-builds.toml");
     assert!(text.starts_with("#:schema ../.okr/schema/initiative.json\n\n"));
@@ -126,7 +129,7 @@ fn new_writes_no_schema_line_without_a_schema() {
     okr(root)
         .args(["new", "Plain", "--no-input"])
         .assert()
-        .success();
+        .code(1);
     assert!(dir.read("initiatives/plain.toml").starts_with("title = "));
 }
 
@@ -276,4 +279,44 @@ fn okr_check_rejects_the_bad_schema_fixtures() {
         seen += 1;
     }
     assert!(seen >= 12, "only {seen} fixtures");
+}
+
+#[test]
+fn every_commands_help_lists_its_own_options_before_the_global_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let commands = [
+        "init",
+        "new",
+        "check",
+        "list",
+        "themes",
+        "render",
+        "diff",
+        "history",
+        "publish",
+        "fmt",
+        "schema",
+        "completions",
+        "man",
+    ];
+    for command in commands {
+        let output = okr(dir.path()).args([command, "--help"]).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{command}");
+        let help = String::from_utf8(output.stdout).unwrap();
+        let own = help.find("\nOptions:\n").expect("an Options heading");
+        let global = help
+            .find("\nGlobal options:\n")
+            .unwrap_or_else(|| panic!("{command}: no Global options heading:\n{help}"));
+        assert!(own < global, "{command}:\n{help}");
+        for flag in ["-C <DIR>", "--color", "--quiet", "--verbose"] {
+            let at = help.find(flag).unwrap();
+            assert!(
+                at > global,
+                "{command}: {flag} among its own options:\n{help}"
+            );
+        }
+    }
+    let output = okr(dir.path()).args(["new", "--help"]).output().unwrap();
+    let help = String::from_utf8(output.stdout).unwrap();
+    assert!(help.find("--tag").unwrap() < help.find("Global options:").unwrap());
 }

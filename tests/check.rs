@@ -74,7 +74,7 @@ fn a_valid_repository_passes_with_a_summary() {
     assert_exit(&output, 0);
     let out = stdout(&output);
     assert!(
-        out.contains("checked 9 initiative(s) and 3 theme(s): 0 error(s), 1 warning(s)"),
+        out.contains("checked 9 initiatives and 3 themes: 0 errors, 1 warning"),
         "{out}"
     );
     assert!(out.contains("warning[orphan]"), "{out}");
@@ -409,4 +409,114 @@ fn open_work_of_an_ended_period_is_a_past_period_warning() {
     let found = findings_json(&output);
     let past = of_rule(&found, "past-period", "initiatives/merge-queue.toml");
     assert_eq!(past[0]["severity"], "error");
+}
+
+/// The findings of `okr check --format json` other than the example's own orphan warning.
+fn findings_beyond_the_example(repo: &TeamRepo) -> Vec<(String, String, String)> {
+    let output = repo
+        .okr()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    no_panic(&output);
+    findings_json(&output)
+        .iter()
+        .filter(|f| !(f["rule"] == "orphan" && f["file"] == "initiatives/rotate-secrets.toml"))
+        .map(|f| {
+            let text = |key: &str| f[key].as_str().unwrap_or_default().to_owned();
+            (text("rule"), text("file"), text("message"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_wrong_type_is_one_finding_and_nothing_follows_from_it() {
+    let cases = [
+        // A key result's number as a string: not also "has no target", and the theme's members
+        // still join it (no orphan warnings).
+        (
+            "themes/boring-deploys.toml",
+            "target = 15",
+            "target = \"95\"",
+            "wrong type for `key_results.0.target`: string \"95\", expected a number",
+        ),
+        (
+            "themes/boring-deploys.toml",
+            "title = \"Every deploy is boring\"",
+            "title = 3",
+            "wrong type for `title`: integer `3`, expected a string",
+        ),
+        (
+            "initiatives/slo-alerts.toml",
+            "done = true",
+            "done = [true]",
+            "wrong type for `key_results.0.done`: a list, expected a boolean",
+        ),
+    ];
+    for (file, from, to, message) in cases {
+        let repo = TeamRepo::example();
+        repo.replace(file, from, to);
+        let found = findings_beyond_the_example(&repo);
+        let wrong: Vec<_> = found.iter().filter(|f| f.0 == "wrong-type").collect();
+        assert_eq!(wrong.len(), 1, "{file}: {to}: {found:#?}");
+        assert_eq!(found.len(), 1, "{file}: {to}: {found:#?}");
+        assert_eq!(found[0].1, file);
+        if !message.is_empty() {
+            assert_eq!(found[0].2, message);
+        }
+    }
+}
+
+#[test]
+fn a_misspelt_formula_variable_is_named_with_the_known_ones() {
+    let repo = TeamRepo::example();
+    repo.replace(
+        "okr.toml",
+        "formula = \"impact * confidence / cost",
+        "formula = \"impact * confidance / cost",
+    );
+    let output = repo.okr().arg("check").output().unwrap();
+    no_panic(&output);
+    let err = stderr(&output);
+    assert!(err.contains("uses unknown variable `confidance`"), "{err}");
+    assert!(
+        err.contains(
+            "did you mean `confidence`? the formula knows `impact`, `cost`, `confidence`, \
+             `supporters`"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("undefined"), "{err}");
+}
+
+#[test]
+fn a_duplicate_id_is_reported_on_both_files() {
+    let repo = TeamRepo::example();
+    let text = repo.read("initiatives/merge-queue.toml");
+    repo.write("initiatives/2026/merge-queue.toml", &text);
+    let output = repo
+        .okr()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let found = findings_json(&output);
+    let duplicates: Vec<(&str, &str)> = found
+        .iter()
+        .filter(|f| f["rule"] == "duplicate-id")
+        .map(|f| (f["file"].as_str().unwrap(), f["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        duplicates,
+        [
+            (
+                "initiatives/2026/merge-queue.toml",
+                "initiative id `merge-queue` is also used by `initiatives/merge-queue.toml`"
+            ),
+            (
+                "initiatives/merge-queue.toml",
+                "initiative id `merge-queue` is also used by `initiatives/2026/merge-queue.toml`"
+            ),
+        ],
+        "{found:#?}"
+    );
 }

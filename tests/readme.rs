@@ -29,3 +29,20 @@ fn the_rule_table_matches_the_rules() {
     let table = table.trim_start_matches("<!-- rules:start -->").trim();
     assert_eq!(table, expected.trim(), "regenerate the table in README.md");
 }
+
+/// A newcomer reads the Rust they need in the README; it must be what Cargo.toml enforces.
+#[test]
+fn the_readme_names_the_rust_version_cargo_requires() {
+    let manifest = include_str!("../Cargo.toml");
+    let version = manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("rust-version = "))
+        .expect("Cargo.toml sets rust-version")
+        .trim_matches('"');
+    let readme = include_str!("../README.md");
+    let prerequisite = format!("**Rust {version} or newer**");
+    assert!(
+        readme.contains(&prerequisite),
+        "README.md must list {prerequisite} among the prerequisites"
+    );
+}

@@ -112,6 +112,18 @@ fn a_team_template_replaces_the_built_in_one() {
 }
 
 #[test]
+fn the_count_filter_says_a_count_in_words() {
+    let repo = TeamRepo::example();
+    repo.write(
+        "templates/index.md.j2",
+        "{{ objectives | length | count(\"objective\") }}, {{ 1 | count(\"theme\") }}\n",
+    );
+    let files = rendered(&repo, "okrs");
+    let readme = &files.iter().find(|(n, _)| n == "README.md").unwrap().1;
+    assert_eq!(readme, "3 objectives, 1 theme\n");
+}
+
+#[test]
 fn a_typo_in_a_team_template_names_the_template_and_line() {
     let repo = TeamRepo::example();
     repo.write(

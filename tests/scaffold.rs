@@ -98,11 +98,22 @@ fn new_says_which_fields_to_fill_and_takes_the_owner_from_git() {
         .set_str("user.name", "Grace Hopper")
         .unwrap();
     let output = repo.okr().args(["new", "Something bold"]).output().unwrap();
-    assert_exit(&output, 0);
+    // Written, but not done: a script must not take it for a finished initiative.
+    assert_exit(&output, 1);
     let err = stderr(&output);
+    assert!(
+        err.contains("created initiatives/something-bold.toml"),
+        "{err}"
+    );
     assert!(err.contains("fill in"), "{err}");
-    for field in ["`problem`", "`tags`", "`impact`", "`cost`"] {
-        assert!(err.contains(field), "{field}: {err}");
+    let text = repo.read("initiatives/something-bold.toml");
+    for field in ["problem", "tags", "impact", "cost"] {
+        let line = 1 + text
+            .lines()
+            .position(|l| l.starts_with(&format!("{field} =")))
+            .unwrap();
+        let place = format!("initiatives/something-bold.toml:{line}: `{field}`");
+        assert!(err.contains(&place), "{place}: {err}");
     }
     let text = repo.read("initiatives/something-bold.toml");
     assert!(text.contains("owner = \"Grace Hopper\""), "{text}");
@@ -136,4 +147,184 @@ fn new_refuses_an_existing_id_and_bad_levels() {
 
     let output = repo.okr().args(["new", "???"]).output().unwrap();
     assert_exit(&output, 2);
+}
+
+#[test]
+fn init_ignores_the_output_folder_and_names_the_team_after_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = okr(dir.path())
+        .args(["init", "payments-team"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let team = dir.path().join("payments-team");
+    let config = std::fs::read_to_string(team.join("okr.toml")).unwrap();
+    assert!(config.contains("name = \"Payments team\""), "{config}");
+    let ignore = std::fs::read_to_string(team.join(".gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "/okrs/"), "{ignore}");
+    assert!(stderr(&output).contains("created .gitignore"));
+
+    // A second run finds the line and neither writes nor says anything about it.
+    let output = okr(&team).arg("init").output().unwrap();
+    assert_exit(&output, 0);
+    assert!(
+        !stderr(&output).contains(".gitignore"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(team.join(".gitignore")).unwrap(),
+        ignore
+    );
+
+    let output = okr(dir.path())
+        .args(["init", "platform_infra"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let config = std::fs::read_to_string(dir.path().join("platform_infra/okr.toml")).unwrap();
+    assert!(config.contains("name = \"Platform infra\""), "{config}");
+}
+
+#[test]
+fn init_appends_to_an_existing_gitignore_and_keeps_what_it_held() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".gitignore"), "target/\n*.log").unwrap();
+    let output = okr(dir.path()).arg("init").output().unwrap();
+    assert_exit(&output, 0);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".gitignore")).unwrap(),
+        "target/\n*.log\n/okrs/\n"
+    );
+    let err = stderr(&output);
+    assert!(err.contains("added /okrs/ to .gitignore"), "{err}");
+
+    // An okr.toml that init keeps decides the folder.
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(
+        other.path().join("okr.toml"),
+        "[team]\nname = \"T\"\n[paths]\noutput = \"docs/okr\"\n",
+    )
+    .unwrap();
+    std::fs::write(other.path().join(".gitignore"), "okrs/\n").unwrap();
+    okr(other.path()).arg("init").assert().code(0);
+    assert_eq!(
+        std::fs::read_to_string(other.path().join(".gitignore")).unwrap(),
+        "okrs/\n/docs/okr/\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn init_never_writes_through_a_linked_gitignore() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("elsewhere");
+    std::fs::write(&target, "secret\n").unwrap();
+    std::os::unix::fs::symlink(&target, dir.path().join(".gitignore")).unwrap();
+    let output = okr(dir.path()).arg("init").output().unwrap();
+    assert_exit(&output, 0);
+    assert!(
+        stderr(&output).contains("skipped .gitignore"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "secret\n");
+}
+
+#[test]
+fn new_spells_a_title_in_ascii_for_the_id() {
+    let repo = TeamRepo::example();
+    let output = repo
+        .okr()
+        .args(["new", "Ünïcode café rollout", "--no-input"])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&output).contains("created initiatives/unicode-cafe-rollout.toml"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        repo.read("initiatives/unicode-cafe-rollout.toml")
+            .contains("title = \"Ünïcode café rollout\"")
+    );
+}
+
+#[test]
+fn new_takes_every_field_from_flags_and_the_file_passes_check() {
+    let repo = TeamRepo::example();
+    let output = repo
+        .okr()
+        .args([
+            "new",
+            "Shard the test suite",
+            "--tag",
+            "ci",
+            "--impact",
+            "high",
+            "--cost",
+            "s",
+            "--confidence",
+            "low",
+            "--owner",
+            "zoe",
+            "--problem",
+            "The suite takes 40 minutes.",
+            "--outcome",
+            "The suite takes 10 minutes.",
+            "--supporter",
+            "bob",
+            "--supporter",
+            "Ann Lee",
+            "--depends-on",
+            "merge-queue",
+            "--period",
+            "2026",
+            "--status",
+            "accepted",
+            "--no-input",
+        ])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let text = repo.read("initiatives/shard-the-test-suite.toml");
+    for line in [
+        "outcome = \"The suite takes 10 minutes.\"",
+        "supporters = [\"bob\", \"Ann Lee\"]",
+        "depends_on = [\"merge-queue\"]",
+        "status = \"accepted\"",
+        "period = \"2026\"",
+        "confidence = \"low\"",
+        "# [[key_results]]",
+    ] {
+        assert!(text.lines().any(|l| l.starts_with(line)), "{line}: {text}");
+    }
+    // The key result stub is a real one once uncommented.
+    let (head, stub) = text.split_at(text.find("# [[key_results]]").unwrap());
+    let stub: String = stub
+        .lines()
+        .map(|l| format!("{}\n", l.strip_prefix("# ").unwrap()))
+        .collect();
+    let uncommented = format!("{head}{stub}");
+    repo.write("initiatives/shard-the-test-suite.toml", &uncommented);
+    let output = repo
+        .okr()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+
+    let output = repo
+        .okr()
+        .args(["new", "Other", "--status", "activ", "--no-input"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("did you mean `active`?"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!repo.file("initiatives/other.toml").exists());
 }

@@ -6,24 +6,33 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::{report, schema};
 
+/// The heading of the options every command takes, listed after the command's own.
+const GLOBAL: &str = "Global options";
+
 /// OKRs as code: initiatives proposed in pull requests, checked, ranked and rendered.
 #[derive(Debug, Parser)]
 #[command(name = "okr", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     /// Run as if okr was started in DIR.
-    #[arg(short = 'C', id = "change_dir", value_name = "DIR", global = true)]
+    #[arg(
+        short = 'C',
+        id = "change_dir",
+        value_name = "DIR",
+        global = true,
+        help_heading = GLOBAL
+    )]
     pub dir: Option<PathBuf>,
 
     /// When to use colour (`NO_COLOR` is honoured with `auto`).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, help_heading = GLOBAL)]
     pub color: ColorChoice,
 
     /// Print only findings and errors.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     pub quiet: bool,
 
     /// Say more about what okr is doing.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
     pub verbose: bool,
 
     #[command(subcommand)]
@@ -96,12 +105,24 @@ pub struct NewArgs {
     /// Owner (default: git's `user.name`).
     #[arg(long)]
     pub owner: Option<String>,
-    /// The problem it solves.
+    /// The problem it solves, and why now.
     #[arg(long)]
     pub problem: Option<String>,
+    /// What is true once it is done.
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// An engineer who backs it (repeat for more).
+    #[arg(long = "supporter", value_name = "NAME")]
+    pub supporters: Vec<String>,
+    /// The id of an initiative it depends on (repeat for more).
+    #[arg(long = "depends-on", value_name = "ID")]
+    pub depends_on: Vec<String>,
     /// Planning period (default: `[team].period`).
     #[arg(long)]
     pub period: Option<String>,
+    /// Status: proposed, accepted, active, done or dropped [default: proposed].
+    #[arg(long)]
+    pub status: Option<String>,
     /// Never ask for missing fields, even on a terminal.
     #[arg(long)]
     pub no_input: bool,

@@ -9,6 +9,7 @@ use super::context::{Context, Opened, leave_to_exit, open, print, print_with};
 use crate::error::{Error, Result};
 use crate::load;
 use crate::report::{self, Format};
+use crate::text::count;
 use crate::validate::stale::{self, Candidate, Recent};
 use crate::validate::{self, Outline};
 
@@ -99,8 +100,11 @@ pub(super) fn run(context: &Context, args: &CheckArgs) -> Result<ExitCode> {
     let (errors, warnings) = report::counts(&checked.findings);
     if args.format == Format::Human && !context.quiet {
         let summary = format!(
-            "checked {} initiative(s) and {} theme(s): {} error(s), {} warning(s)\n",
-            workspace.initiative_files, workspace.theme_files, errors, warnings
+            "checked {} and {}: {}, {}\n",
+            count(workspace.initiative_files, "initiative"),
+            count(workspace.theme_files, "theme"),
+            count(errors, "error"),
+            count(warnings, "warning"),
         );
         print(&summary)?;
     }

@@ -179,8 +179,8 @@ pub(crate) fn portfolio_or_exit(
         );
         let _ = writeln!(
             err,
-            "error: {} error finding(s); fix them (see `okr check`) before this command can run",
-            errors.len()
+            "error: {}; fix them (see `okr check`) before this command can run",
+            crate::text::count(errors.len(), "error finding")
         );
         return Ok(Err(ExitCode::from(1)));
     }

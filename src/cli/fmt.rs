@@ -11,6 +11,7 @@ use crate::fmt::{self, Step};
 use crate::output::terminal_safe;
 use crate::report::{self, Format};
 use crate::source::find_root;
+use crate::text::count;
 
 /// Formats every file of the repository, or with `--check` lists the ones it would change.
 /// Exit 1 when `--check` finds one; exit 2 when a file could not be read or parsed (it is
@@ -59,19 +60,23 @@ pub(super) fn run(context: &Context, args: &FmtArgs) -> Result<ExitCode> {
         );
         let _ = writeln!(
             err,
-            "error: {} file(s) could not be formatted; they were left as they are",
-            problems
-                .iter()
-                .map(|f| f.file.as_str())
-                .collect::<BTreeSet<_>>()
-                .len()
+            "error: {} could not be formatted; they were left as they are",
+            count(
+                problems
+                    .iter()
+                    .map(|f| f.file.as_str())
+                    .collect::<BTreeSet<_>>()
+                    .len(),
+                "file"
+            )
         );
         return Ok(ExitCode::from(2));
     }
     if args.check && !changed.is_empty() {
+        let verb = if changed.len() == 1 { "is" } else { "are" };
         context.say(format!(
-            "{} file(s) are not formatted; run `okr fmt`",
-            changed.len()
+            "{} {verb} not formatted; run `okr fmt`",
+            count(changed.len(), "file")
         ));
         return Ok(ExitCode::from(1));
     }

@@ -6,9 +6,14 @@ use std::process::ExitCode;
 
 use super::args::InitArgs;
 use super::context::Context;
+use crate::config::{Config, Paths};
 use crate::error::{Error, Result};
+use crate::output::Existing;
 use crate::period::Period;
 use crate::{destination, output, scaffold};
+
+/// The most of an existing `.gitignore` okr reads; a larger one is left alone.
+const GITIGNORE_LIMIT: u64 = 1 << 20;
 
 pub(super) fn run(context: &Context, args: &InitArgs) -> Result<ExitCode> {
     let dir = context.user_path(&args.dir);
@@ -19,6 +24,7 @@ pub(super) fn run(context: &Context, args: &InitArgs) -> Result<ExitCode> {
             .canonicalize()
             .ok()
             .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .and_then(|folder| scaffold::team_name(&folder))
             .unwrap_or_else(|| "Our team".to_owned()),
     };
     let owner = crate::git::user_name(&dir).unwrap_or_else(|| "you".to_owned());
@@ -42,8 +48,59 @@ pub(super) fn run(context: &Context, args: &InitArgs) -> Result<ExitCode> {
             ));
         }
     }
+    ignore_output(context, &dir)?;
     if skipped == 0 {
         context.say("next: `okr check`, then `okr new \"Your idea\" --tag planning`");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Keeps the rendered documents out of the main branch: they are published to the docs branch,
+/// and a copy on main would only go stale. An existing `.gitignore` gets the line appended when
+/// it lacks it; anything else at that path is left alone.
+fn ignore_output(context: &Context, dir: &std::path::Path) -> Result<()> {
+    let output_folder = output::read_at_most(&dir.join("okr.toml"), GITIGNORE_LIMIT)
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| Config::parse(&text).ok())
+        .map_or_else(|| Paths::default().output, |config| config.paths.output);
+    let line = format!("/{output_folder}/");
+    let path = dir.join(".gitignore");
+    match output::existing(&path)? {
+        Existing::Absent => {
+            let text = format!(
+                "# `okr render` writes here; CI publishes the documents to the docs branch.\n\
+                 {line}\n"
+            );
+            if output::create_new(&path, text.as_bytes())? {
+                context.say(format!("created .gitignore, which ignores {line}"));
+            }
+        }
+        Existing::File { .. } => {
+            let Some(text) = output::read_at_most(&path, GITIGNORE_LIMIT)
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+            else {
+                context.say(format!(
+                    "skipped .gitignore: okr could not read it; add {line} to it yourself"
+                ));
+                return Ok(());
+            };
+            if scaffold::ignores_folder(&text, &output_folder) {
+                return Ok(());
+            }
+            let separator = if text.is_empty() || text.ends_with('\n') {
+                ""
+            } else {
+                "\n"
+            };
+            let appended = format!("{text}{separator}{line}\n");
+            output::write_atomic(&path, appended.as_bytes())?;
+            context.say(format!(
+                "added {line} to .gitignore: the rendered documents live on the docs branch"
+            ));
+        }
+        Existing::Other(what) => context.say(format!(
+            "skipped .gitignore: it is {what}; add {line} to it yourself"
+        )),
+    }
+    Ok(())
 }

@@ -8,8 +8,9 @@ use super::args::NewArgs;
 use super::context::{Context, Opened, checked};
 use super::prompt;
 use crate::error::{Error, Result};
-use crate::finding::Severity;
+use crate::finding::{Severity, suggestion};
 use crate::load;
+use crate::model::Status;
 use crate::period::Period;
 use crate::report::{self, Format};
 use crate::scaffold::{self, Draft};
@@ -35,6 +36,14 @@ pub(super) fn run(context: &Context, args: &NewArgs) -> Result<ExitCode> {
         args.confidence.as_deref(),
         "confidence",
     )?;
+    if let Some(status) = &args.status
+        && Status::parse(status).is_none()
+    {
+        let names = Status::ALL.map(Status::as_str);
+        let help = suggestion(status, names.iter().copied())
+            .unwrap_or_else(|| format!("use one of {}", names.join(", ")));
+        return Err(Error::usage(format!("unknown status `{status}`; {help}")));
+    }
     if let Some(period) = &args.period
         && Period::parse(period).is_none()
     {
@@ -70,10 +79,14 @@ pub(super) fn run(context: &Context, args: &NewArgs) -> Result<ExitCode> {
     let draft = Draft {
         title: &args.title,
         problem: args.problem.as_deref(),
+        outcome: args.outcome.as_deref(),
+        supporters: &args.supporters,
         tags: &args.tags,
         impact: args.impact.as_deref(),
         cost: args.cost.as_deref(),
         confidence: args.confidence.as_deref(),
+        status: args.status.as_deref(),
+        depends_on: &args.depends_on,
     };
     let text = scaffold::initiative_text(&draft, &owner, period, &config.scales, schema.as_deref());
     let folder = destination::parent_folder(&root, &relative, true)?;
@@ -113,29 +126,33 @@ fn report_new_file(context: &Context, root: &Path, relative: &str) -> Result<Exi
         &workspace.texts,
         context.color_err,
     );
+    let text = workspace.texts.get(relative);
     let mut fields: Vec<String> = Vec::new();
     for finding in &own {
-        let field = finding
-            .span
-            .as_ref()
-            .and_then(|s| workspace.texts.get(relative).map(|t| line_key(t, s.start)))
-            .unwrap_or_else(|| finding.message.clone());
+        let field = match (&finding.span, text) {
+            (Some(span), Some(text)) => {
+                let (key, line) = line_key(text, span.start);
+                format!("  {relative}:{line}: {key}")
+            }
+            _ => format!("  {relative}: {}", finding.message),
+        };
         if !fields.contains(&field) {
             fields.push(field);
         }
     }
     context.say(format!(
-        "fill in {} in {relative}, then run `okr check`",
-        fields.join(", ")
+        "fill in what is missing, then run `okr check`:\n{}",
+        fields.join("\n")
     ));
-    Ok(ExitCode::SUCCESS)
+    // The file is written, but it is not done: a script or a hook must not take it for done.
+    Ok(ExitCode::from(1))
 }
 
-/// The key on the line that holds `offset`, in backticks.
-fn line_key(text: &str, offset: usize) -> String {
-    let start = text[..offset.min(text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
+/// The key on the line that holds `offset`, in backticks, and that line's number (from 1).
+fn line_key(text: &str, offset: usize) -> (String, usize) {
+    let before = &text[..offset.min(text.len())];
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() + 1;
     let key = text[start..].split('=').next().unwrap_or("").trim();
-    format!("`{key}`")
+    (format!("`{key}`"), line)
 }

@@ -104,31 +104,74 @@ fn ask_level(
 }
 
 fn ask_tags(theme: &ColorfulTheme, choices: &Choices) -> Result<Vec<String>> {
-    let mut tags = Vec::new();
-    if !choices.tags.is_empty() {
-        let prompt = if choices.closed {
-            "Tags (space to pick, enter to accept)"
-        } else {
-            "Tags in use (space to pick, enter to accept)"
-        };
-        let picked = MultiSelect::with_theme(theme)
-            .with_prompt(prompt)
-            .items(&choices.tags)
-            .interact()
-            .map_err(asked)?;
-        tags.extend(picked.into_iter().map(|i| choices.tags[i].clone()));
+    loop {
+        let mut tags = Vec::new();
+        if !choices.tags.is_empty() {
+            let prompt = if choices.closed {
+                "Tags, at least one (space to pick, enter to accept)"
+            } else {
+                "Tags in use (space to pick, enter to accept)"
+            };
+            let picked = MultiSelect::with_theme(theme)
+                .with_prompt(prompt)
+                .items(&choices.tags)
+                .interact()
+                .map_err(asked)?;
+            tags.extend(picked.into_iter().map(|i| choices.tags[i].clone()));
+        }
+        if !choices.closed {
+            let picked = !tags.is_empty();
+            let more: String = Input::with_theme(theme)
+                .with_prompt("New tags, separated by commas")
+                // Empty answers reach the validator, which says why one is refused.
+                .allow_empty(true)
+                .validate_with(|text: &String| typed_tags_answer(picked, text))
+                .interact_text()
+                .map_err(asked)?;
+            add_typed_tags(&mut tags, &more);
+        }
+        if !tags.is_empty() {
+            return Ok(tags);
+        }
+        // Only a closed vocabulary with nothing picked gets here: ask again.
+        eprintln!("an initiative needs at least one tag: it decides which themes it joins");
     }
-    if !choices.closed {
-        let more: String = Input::with_theme(theme)
-            .with_prompt("New tags, separated by commas")
-            .allow_empty(true)
-            .interact_text()
-            .map_err(asked)?;
-        for tag in more.split(',').map(str::trim).filter(|t| !t.is_empty()) {
-            if !tags.iter().any(|t| t == tag) {
-                tags.push(tag.to_owned());
-            }
+}
+
+/// Whether the typed tags answer the question: at least one tag, unless one was picked.
+fn typed_tags_answer(picked: bool, text: &str) -> std::result::Result<(), &'static str> {
+    if picked || text.split(',').any(|t| !t.trim().is_empty()) {
+        Ok(())
+    } else {
+        Err("type at least one tag: it decides which themes the initiative joins")
+    }
+}
+
+/// Adds the comma-separated tags of `typed` that `tags` does not hold yet.
+fn add_typed_tags(tags: &mut Vec<String>, typed: &str) {
+    for tag in typed.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        if !tags.iter().any(|t| t == tag) {
+            tags.push(tag.to_owned());
         }
     }
-    Ok(tags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tag_is_required_unless_one_was_picked() {
+        assert!(typed_tags_answer(false, "").is_err());
+        assert!(typed_tags_answer(false, " , ,").is_err());
+        assert!(typed_tags_answer(false, "ci").is_ok());
+        assert!(typed_tags_answer(true, "").is_ok());
+    }
+
+    #[test]
+    fn typed_tags_are_trimmed_and_not_repeated() {
+        let mut tags = vec!["ci".to_owned()];
+        add_typed_tags(&mut tags, " ci, build ,, cache,build");
+        assert_eq!(tags, ["ci", "build", "cache"]);
+    }
 }

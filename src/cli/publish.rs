@@ -41,8 +41,8 @@ pub(super) fn run(context: &Context, args: &PublishArgs) -> Result<ExitCode> {
     let (id, created) = repo.commit_files(&args.branch, &documents, &message)?;
     if created {
         context.say(format!(
-            "published {} document(s) to `{}`",
-            documents.len(),
+            "published {} to `{}`",
+            crate::text::count(documents.len(), "document"),
             args.branch
         ));
     } else {

@@ -66,7 +66,8 @@ pub(super) fn run(context: &Context, args: &RenderArgs) -> Result<ExitCode> {
     let count = documents.len();
     leave_to_exit((portfolio, history, documents));
     context.say(format!(
-        "rendered {count} document(s) into {}",
+        "rendered {} into {}",
+        crate::text::count(count, "document"),
         dir.display()
     ));
     for name in removed {

@@ -96,6 +96,9 @@ pub(super) fn environment(templates: Templates, portfolio: &Portfolio) -> Enviro
     env.add_filter("score", |value: Value| {
         crate::text::score(f64::try_from(value).unwrap_or(0.0))
     });
+    env.add_filter("count", |n: usize, noun: String| {
+        crate::text::count(n, &noun)
+    });
     env.add_filter("num", |state: &State, value: Value| {
         match f64::try_from(value.clone()) {
             Ok(n) => Ok(grouped(n)),

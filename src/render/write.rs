@@ -84,10 +84,13 @@ pub fn write(root: &Path, dir: &Path, documents: &[(String, String)]) -> Result<
     }
     if !refused.is_empty() {
         return Err(Error::usage(format!(
-            "render would replace {} file(s) that are not okr's, so nothing was written:\n  {}\n\
+            "render would replace {} not okr's, so nothing was written:\n  {}\n\
              help: okr replaces only what it wrote; move these away (or render elsewhere with \
              `--out`), then run okr render again",
-            refused.len(),
+            match refused.len() {
+                1 => "1 file that is".to_owned(),
+                n => format!("{n} files that are"),
+            },
             refused.join("\n  ")
         )));
     }

@@ -2,7 +2,7 @@
 //! required fields, titles, levels, tags, key results, periods. What they build (an initiative,
 //! or only its [`Outline`]) and what the rules that span files need of the file ([`Facts`]).
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
 
 use toml::Spanned;
@@ -319,14 +319,25 @@ fn tags(
     out
 }
 
+/// The key results of a file; `None` when one of them is unsound. A key result with a value
+/// of the wrong type (parsing reported it, and removed it) is left out without a word: the rules
+/// here would only report that value again as missing, and the file that holds it is sound
+/// otherwise, so its theme or initiative is still built and still joins the rest.
 fn key_results(
     items: &[Spanned<KeyResultFile>],
+    removed: &BTreeSet<String>,
     file: &str,
     findings: &mut Vec<Finding>,
 ) -> Option<Vec<KeyResult>> {
     let mut out = Vec::with_capacity(items.len());
     let mut sound = true;
-    for item in items {
+    for (index, item) in items.iter().enumerate() {
+        if !removed.is_empty() {
+            let prefix = format!("key_results.{index}.");
+            if removed.iter().any(|path| path.starts_with(&prefix)) {
+                continue;
+            }
+        }
         let span = item.span();
         let kr = item.get_ref();
         let fail = |message: String, help: &str| {
@@ -473,7 +484,7 @@ fn initiative(
         None => Some(Status::Proposed),
     };
     let period = super::period::period(doc.period.as_ref(), status, file, config, findings);
-    let key_results = key_results(&doc.key_results, file, findings);
+    let key_results = key_results(&doc.key_results, &document.parsed.removed, file, findings);
 
     let Document { id, file, parsed } = document;
     let doc = parsed.doc;
@@ -559,7 +570,7 @@ pub(super) fn theme(
             None
         }
     };
-    let key_results = key_results(&doc.key_results, file, findings);
+    let key_results = key_results(&doc.key_results, &document.parsed.removed, file, findings);
     Some(Theme {
         id: document.id.clone(),
         file: document.file.clone(),

@@ -14,10 +14,12 @@ pub(super) fn is_kebab(id: &str) -> bool {
         })
 }
 
-/// A kebab-case spelling of any text, for ids and help.
+/// A kebab-case spelling of any text, for ids and help. Letters outside ASCII are spelt in
+/// ASCII first (`Ü` as `u`, `é` as `e`), so a word keeps its letters instead of being cut apart.
 pub fn slug(text: &str) -> String {
     let mut slug = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
+    let ascii = deunicode::deunicode(text);
+    for c in ascii.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
             slug.push(c);
         } else if !slug.is_empty() && !slug.ends_with('-') {
@@ -67,6 +69,8 @@ pub(super) struct Ids<'a> {
     pub(super) number: HashMap<&'a str, usize, foldhash::fast::RandomState>,
     /// By number: each id and the first file that has it.
     pub(super) first: Vec<(&'a str, &'a str)>,
+    /// The numbers whose first file has been told of a duplicate: once, naming the second.
+    told_first: std::collections::HashSet<usize, foldhash::fast::RandomState>,
 }
 
 impl<'a> Ids<'a> {
@@ -74,6 +78,7 @@ impl<'a> Ids<'a> {
         Ids {
             number: HashMap::with_capacity_and_hasher(capacity, Default::default()),
             first: Vec::with_capacity(capacity),
+            told_first: Default::default(),
         }
     }
 
@@ -102,18 +107,23 @@ impl<'a> Ids<'a> {
             std::collections::hash_map::Entry::Occupied(entry) => {
                 let number = *entry.get();
                 let first = self.first[number].1;
-                findings.push(
+                let duplicate = |file: &str, other: &str| {
                     Finding::new(
                         Rule::DuplicateId,
                         file,
                         None,
-                        format!("{kind} id `{id}` is also used by `{first}`"),
+                        format!("{kind} id `{id}` is also used by `{other}`"),
                     )
                     .with_help(
                         "ids are file names and must be unique across all folders; rename one of the files"
                             .to_owned(),
-                    ),
-                );
+                    )
+                };
+                // Both files hear of it: the author of either may be the one to rename.
+                if self.told_first.insert(number) {
+                    findings.push(duplicate(first, file));
+                }
+                findings.push(duplicate(file, first));
                 (number, false)
             }
             std::collections::hash_map::Entry::Vacant(entry) => {

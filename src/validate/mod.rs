@@ -113,7 +113,16 @@ pub fn check<I: Outlined>(workspace: &mut Workspace<I>) -> Checked<I> {
         facts,
         themes,
     };
-    checked.orphans(&mut findings);
+    // Every theme file's tags, the themes that could not be built included: a theme with a
+    // wrong value has one finding for it, not one more for each initiative that joins it.
+    let theme_tags: BTreeSet<&str> = workspace
+        .themes
+        .iter()
+        .filter_map(|document| document.parsed.doc.tags.as_ref())
+        .flat_map(|tags| tags.get_ref().iter())
+        .map(|tag| config.canonical_tag(tag.get_ref()))
+        .collect();
+    checked.orphans(&theme_tags, &mut findings);
     Checked {
         findings: config.rules.apply(findings),
         ..checked
@@ -172,12 +181,7 @@ impl<I: Outlined> Checked<I> {
             })
     }
 
-    fn orphans(&self, findings: &mut Vec<Finding>) {
-        let theme_tags: BTreeSet<&str> = self
-            .themes
-            .iter()
-            .flat_map(|t| t.tags.iter().map(String::as_str))
-            .collect();
+    fn orphans(&self, theme_tags: &BTreeSet<&str>, findings: &mut Vec<Finding>) {
         for (initiative, spans) in self.with_spans() {
             if initiative.status.is_open()
                 && !initiative
@@ -228,7 +232,9 @@ mod tests {
             slug("Upgrade to PostgreSQL 16!"),
             "upgrade-to-postgresql-16"
         );
-        assert_eq!(slug("  --Ünïcode  "), "n-code");
+        assert_eq!(slug("  --Ünïcode  "), "unicode");
+        assert_eq!(slug("Ünïcode café rollout"), "unicode-cafe-rollout");
+        assert_eq!(slug("Straße für Größe"), "strasse-fur-grosse");
         assert_eq!(slug("???"), "");
     }
 
