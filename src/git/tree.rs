@@ -332,7 +332,20 @@ mod tests {
             Some(blob)
         );
         assert!(trees.subtree(top, "nothing").unwrap().is_none());
-        assert!(trees.read(blob).is_err());
+        let not_a_tree = trees.read(blob).err().unwrap().to_string();
+        assert!(not_a_tree.contains("is not a tree"), "{not_a_tree}");
+
+        // A tree that a partial clone lacks says so.
+        let hex = inner.to_string();
+        let loose = git.path().join("objects").join(&hex[..2]).join(&hex[2..]);
+        std::fs::remove_file(loose).unwrap();
+        let fresh = git2::Repository::open(git.path()).unwrap();
+        let odb = fresh.odb().unwrap();
+        let missing = Trees::new(&odb).read(inner).err().unwrap().to_string();
+        assert!(
+            missing.contains("is missing from the repository"),
+            "{missing}"
+        );
     }
 
     #[test]
@@ -341,6 +354,7 @@ mod tests {
         let entry = |head: &[u8]| [head, &id[..]].concat();
         for bytes in [
             entry(b"100644 a.toml\0")[..30].to_vec(),
+            entry(b"100644 a.toml\0")[..33].to_vec(),
             entry(b"100644a.toml\0"),
             entry(b"100648 a.toml\0"),
             entry(b" a.toml\0"),
