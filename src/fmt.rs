@@ -33,8 +33,9 @@ pub enum FileKind {
     Theme,
 }
 
-const THEME: &[&str] = &["title", "why", "owner", "tags", "key_results"];
+const THEME: &[&str] = &["title", "why", "owner", "tags", "checkin", "key_results"];
 const KEY_RESULT: &[&str] = &["title", "unit", "baseline", "target", "current", "done"];
+const CHECKIN: &[&str] = &["date", "health", "note"];
 const CONFIG: &[&str] = &["team", "paths", "scales", "scoring", "tags", "rules"];
 const TEAM: &[&str] = &["name", "period", "github"];
 const PATHS: &[&str] = &["initiatives", "themes", "templates", "output"];
@@ -64,6 +65,7 @@ pub fn order(kind: FileKind, path: &[String]) -> &'static [&'static str] {
         (FileKind::Initiative, []) => INITIATIVE_KEYS,
         (FileKind::Theme, []) => THEME,
         (FileKind::Initiative | FileKind::Theme, ["key_results"]) => KEY_RESULT,
+        (FileKind::Initiative | FileKind::Theme, ["checkin"]) => CHECKIN,
         (FileKind::Config, []) => CONFIG,
         (FileKind::Config, ["team"]) => TEAM,
         (FileKind::Config, ["paths"]) => PATHS,
@@ -464,6 +466,9 @@ done = false
         let mut expected = properties(&initiative["properties"]["key_results"]["items"]);
         expected.sort();
         assert_eq!(sorted(KEY_RESULT), expected);
+        let mut expected = properties(&initiative["properties"]["checkin"]);
+        expected.sort();
+        assert_eq!(sorted(CHECKIN), expected);
         let theme = crate::schema::generate(SchemaKind::Theme, &scales);
         let mut expected = properties(&theme);
         expected.sort();

@@ -50,6 +50,9 @@ pub struct InitiativeFile {
     pub depends_on: Vec<Spanned<String>>,
     #[serde(default)]
     pub links: Vec<String>,
+    /// The last check-in.
+    #[schemars(with = "Option<CheckinFile>")]
+    pub checkin: Option<Spanned<CheckinFile>>,
     #[serde(default)]
     #[schemars(with = "Vec<KeyResultFile>")]
     pub key_results: Vec<Spanned<KeyResultFile>>,
@@ -72,9 +75,79 @@ pub struct ThemeFile {
     /// An initiative with any of these tags joins the theme.
     #[schemars(with = "Vec<String>", required, length(min = 1))]
     pub tags: Option<Spanned<Vec<Spanned<String>>>>,
+    /// The last check-in.
+    #[schemars(with = "Option<CheckinFile>")]
+    pub checkin: Option<Spanned<CheckinFile>>,
     #[serde(default)]
     #[schemars(with = "Vec<KeyResultFile>")]
     pub key_results: Vec<Spanned<KeyResultFile>>,
+}
+
+/// `[checkin]`: where the work stood at the owner's last check-in. Its series is the file's git
+/// history.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckinFile {
+    /// The day of the check-in: a TOML date (`2026-04-02`), not in the future.
+    #[schemars(with = "String", required, regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    pub date: Option<Spanned<toml::value::Datetime>>,
+    /// How the work stands.
+    #[schemars(with = "Option<Health>")]
+    pub health: Option<Spanned<String>>,
+    /// Why, in a sentence or two.
+    pub note: Option<String>,
+}
+
+/// How the work stands at a check-in.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Health {
+    OnTrack,
+    AtRisk,
+    OffTrack,
+}
+
+impl Health {
+    pub const ALL: [Health; 3] = [Health::OnTrack, Health::AtRisk, Health::OffTrack];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::OnTrack => "on-track",
+            Health::AtRisk => "at-risk",
+            Health::OffTrack => "off-track",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Health> {
+        Health::ALL.into_iter().find(|h| h.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Health {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A checked check-in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Checkin {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub health: Option<Health>,
+    pub note: Option<String>,
 }
 
 /// A measurable outcome: numeric (`baseline`, `target`, `current`) or a milestone (`done`).
@@ -175,6 +248,7 @@ pub const INITIATIVE_KEYS: &[&str] = &[
     "period",
     "depends_on",
     "links",
+    "checkin",
     "key_results",
 ];
 
@@ -198,6 +272,8 @@ pub struct Initiative {
     pub period: Option<String>,
     pub depends_on: Vec<String>,
     pub links: Vec<String>,
+    /// The last check-in, when there is one.
+    pub checkin: Option<Checkin>,
     pub key_results: Vec<KeyResult>,
 }
 
@@ -234,6 +310,11 @@ impl Initiative {
                     current: 0.5,
                 },
             }],
+            checkin: Some(Checkin {
+                date: "2026-02-02".into(),
+                health: Some(Health::AtRisk),
+                note: Some("N".into()),
+            }),
         }
     }
 }
@@ -247,6 +328,8 @@ pub struct Theme {
     pub why: Option<String>,
     pub owner: Option<String>,
     pub tags: Vec<String>,
+    /// The last check-in, when there is one.
+    pub checkin: Option<Checkin>,
     pub key_results: Vec<KeyResult>,
 }
 

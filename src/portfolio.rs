@@ -339,6 +339,7 @@ mod tests {
             depends_on: vec![],
             links: vec![],
             key_results: vec![],
+            checkin: None,
         }
     }
 
@@ -354,6 +355,7 @@ mod tests {
             owner: None,
             tags: vec!["x".into()],
             key_results: vec![],
+            checkin: None,
         };
         let sorted: Vec<Initiative> = [
             ("a", 2.0, "x"),
@@ -403,6 +405,7 @@ mod tests {
             owner: None,
             tags: vec![tag.into()],
             key_results: vec![],
+            checkin: None,
         }
     }
 

@@ -266,6 +266,7 @@ mod tests {
             depends_on: vec![],
             links: vec![],
             key_results: vec![],
+            checkin: None,
         })
     }
 

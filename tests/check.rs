@@ -520,3 +520,51 @@ fn a_duplicate_id_is_reported_on_both_files() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn a_checkin_table_is_checked_for_its_date_and_health() {
+    let repo = TeamRepo::example();
+    let file = "initiatives/merge-queue.toml";
+    let text = repo.read(file);
+    repo.write(
+        file,
+        format!("{text}\n[checkin]\ndate = 2026-02-02\nhealth = \"at-risk\"\nnote = \"Blocked\"\n"),
+    );
+    let output = repo
+        .okr()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    assert!(findings_json(&output).iter().all(|f| f["file"] != file));
+
+    // A health outside the set, and a date with a time, are each one finding at their value.
+    repo.write(
+        file,
+        format!("{text}\n[checkin]\ndate = 2026-02-02T10:00:00\nhealth = \"at-rsik\"\n"),
+    );
+    let output = repo
+        .okr()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 1);
+    let found = findings_json(&output);
+    let wrong = of_rule(&found, "wrong-type", file);
+    assert_eq!(wrong.len(), 2, "{found:#?}");
+    assert!(wrong[0]["message"].as_str().unwrap().contains("not a date"));
+    assert!(wrong[1]["message"].as_str().unwrap().contains("`at-rsik`"));
+    assert!(wrong[1]["help"].as_str().unwrap().contains("`at-risk`"));
+
+    // A check-in without a date says what to add.
+    repo.write(file, format!("{text}\n[checkin]\nnote = \"x\"\n"));
+    let output = repo
+        .okr()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let found = findings_json(&output);
+    let missing = of_rule(&found, "missing-field", file);
+    assert_eq!(missing.len(), 1, "{found:#?}");
+    assert!(missing[0]["message"].as_str().unwrap().contains("`date`"));
+}

@@ -91,9 +91,22 @@ fn field_text(i: &Initiative, key: &str) -> Option<String> {
         "period" => i.period.clone().unwrap_or_default(),
         "depends_on" => list(&i.depends_on),
         "links" => list(&i.links),
+        "checkin" => i.checkin.as_ref().map(checkin_text).unwrap_or_default(),
         "file" => i.file.clone(),
         _ => return None,
     })
+}
+
+/// A check-in on one line: its date, health and note.
+fn checkin_text(checkin: &crate::model::Checkin) -> String {
+    let mut text = checkin.date.clone();
+    if let Some(health) = checkin.health {
+        text.push_str(&format!(", {health}"));
+    }
+    if let Some(note) = &checkin.note {
+        text.push_str(&format!(": {note}"));
+    }
+    text
 }
 
 fn field_changes(before: &Initiative, after: &Initiative) -> Vec<FieldChange> {
@@ -491,6 +504,7 @@ mod tests {
                 unit: None,
                 measure: Measure::Milestone { done: true },
             }],
+            checkin: None,
         };
         let fields: Vec<String> = field_changes(&before, &after)
             .into_iter()

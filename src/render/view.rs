@@ -208,6 +208,7 @@ impl LazyInitiative {
                     .collect();
                 Value::from(Serde(&views))
             }
+            "checkin" => Value::from(i.checkin.as_ref().map(Serde)),
             "score" => Value::from(r.score),
             "rank" => Value::from(r.rank),
             "themes" => strings(&r.themes),
@@ -270,6 +271,7 @@ const INITIATIVE_FIELDS: &[&str] = &[
     "depends_on",
     "dependencies",
     "links",
+    "checkin",
     "key_results",
     "score",
     "rank",
@@ -419,6 +421,7 @@ mod tests {
         depends_on: Vec<String>,
         dependencies: Vec<DependencyView>,
         links: Vec<String>,
+        checkin: Option<crate::model::Checkin>,
         key_results: Vec<KeyResultView>,
         score: f64,
         rank: Option<usize>,
@@ -458,6 +461,7 @@ mod tests {
                 .iter()
                 .map(|kr| key_result_view(kr, None, shared.pace))
                 .collect(),
+            checkin: i.checkin.clone(),
             score: r.score,
             rank: r.rank,
             themes: r.themes.clone(),
@@ -535,6 +539,7 @@ mod tests {
                         current: 1.5,
                     },
                 }],
+                checkin: None,
             },
             score: 1.5,
             rank: Some(1),

@@ -485,6 +485,7 @@ fn initiative(
     };
     let period = super::period::period(doc.period.as_ref(), status, file, config, findings);
     let key_results = key_results(&doc.key_results, &document.parsed.removed, file, findings);
+    let checkin = super::checkin::checkin(doc.checkin.as_ref(), file, findings);
 
     let Document { id, file, parsed } = document;
     let doc = parsed.doc;
@@ -538,6 +539,7 @@ fn initiative(
         depends_on,
         links: doc.links,
         key_results,
+        checkin,
     })
 }
 
@@ -579,6 +581,7 @@ pub(super) fn theme(
         owner: doc.owner.clone(),
         tags: tags?,
         key_results: key_results?,
+        checkin: super::checkin::checkin(doc.checkin.as_ref(), file, findings),
     })
 }
 

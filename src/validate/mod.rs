@@ -4,6 +4,7 @@
 //! files, with orphans, on the [`Workspace`] that load gives; the `stale` rule, which asks
 //! git, lives in [`stale`]. Nothing here reads files: load sits above, and calls in.
 
+mod checkin;
 pub mod file;
 pub(crate) mod graph;
 pub mod ids;
