@@ -179,7 +179,7 @@ pub(crate) fn portfolio_or_exit(
         );
         let _ = writeln!(
             err,
-            "error: {}; fix them (see `okr check`) before this command can run",
+            "error: {} must be fixed before this command can run (see `okr check`)",
             crate::text::count(errors.len(), "error finding")
         );
         return Ok(Err(ExitCode::from(1)));
