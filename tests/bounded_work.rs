@@ -373,6 +373,25 @@ fn a_long_word_is_escaped_for_markdown_in_linear_time() {
     );
 }
 
+/// The template named when all documents together pass the limit is the one that wrote the
+/// most, not whichever document happened to cross it: here the index, while the objective
+/// documents render beside it.
+#[test]
+fn the_template_that_wrote_most_is_named() {
+    let repo = TeamRepo::example();
+    repo.write(
+        "templates/index.md.j2",
+        "{% set s = \"x\" * 1000000 %}{% for i in range(40) %}{{ s }}{% endfor %}\n",
+    );
+    let (output, _) = render_measured(&repo);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("index.md.j2") && !text.contains("objective.md.j2"),
+        "{text}"
+    );
+}
+
 /// Each document is under the output limit, but together they are not: the budget is of all
 /// documents together, so finished documents cannot pile up in memory or on disk.
 #[test]

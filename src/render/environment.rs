@@ -179,6 +179,8 @@ pub(super) struct LimitedOutput<'a> {
     pub(super) bytes: Vec<u8>,
     /// Bytes written by every document so far.
     pub(super) total: &'a AtomicUsize,
+    /// Bytes written so far by the documents of this one's template.
+    pub(super) by_template: &'a AtomicUsize,
     pub(super) limit: usize,
     /// Set when this document's write passed the limit.
     pub(super) over: bool,
@@ -187,6 +189,7 @@ pub(super) struct LimitedOutput<'a> {
 impl std::io::Write for LimitedOutput<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let before = self.total.fetch_add(buf.len(), Ordering::Relaxed);
+        self.by_template.fetch_add(buf.len(), Ordering::Relaxed);
         if before.saturating_add(buf.len()) > self.limit {
             self.over = true;
             return Err(std::io::Error::other("the documents are too large"));

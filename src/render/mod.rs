@@ -12,7 +12,7 @@ mod view;
 mod write;
 
 use std::collections::HashMap;
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use minijinja::value::{Serde, Value};
 use rayon::prelude::*;
@@ -92,6 +92,16 @@ pub fn render_as_of(
     let output_limit = OUTPUT_LIMIT + OUTPUT_PER_INITIATIVE * initiatives;
     crate::memory::set_limit(MEMORY_LIMIT + MEMORY_PER_INITIATIVE * initiatives);
     let total = AtomicUsize::new(0);
+    // What the index and the objectives wrote: when all together pass the limit, the template
+    // that wrote the most is named, whichever document happened to cross it.
+    let (index_bytes, objective_bytes) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let written = |name: &str| {
+        if name == "index.md.j2" {
+            &index_bytes
+        } else {
+            &objective_bytes
+        }
+    };
     let render = |name: &'static str, context: Value| -> Result<String> {
         let template = env
             .get_template(name)
@@ -99,6 +109,7 @@ pub fn render_as_of(
         let mut out = LimitedOutput {
             bytes: Vec::new(),
             total: &total,
+            by_template: written(name),
             limit: output_limit,
             over: false,
         };
@@ -110,7 +121,14 @@ pub fn render_as_of(
                 message: "the template wrote text that is not UTF-8".to_owned(),
             }),
             Err(_) if out.over => Err(Error::Template {
-                name: name.to_owned(),
+                name: if index_bytes.load(Ordering::Relaxed)
+                    > objective_bytes.load(Ordering::Relaxed)
+                {
+                    "index.md.j2"
+                } else {
+                    "objective.md.j2"
+                }
+                .to_owned(),
                 message: format!(
                     "the documents would be over {} MiB together; the template writes without \
                      bound (a long loop, a repeated string, or many themes each writing much)",
