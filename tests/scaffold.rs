@@ -26,6 +26,7 @@ fn init_writes_a_repository_that_passes_check_and_never_overwrites() {
         "formula =",
         "known =",
         "stale_days =",
+        "checkin_days =",
         "impact =",
     ] {
         let at = lines.iter().position(|l| l.starts_with(key)).unwrap();
