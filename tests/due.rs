@@ -1,7 +1,10 @@
 //! `okr due`: who owes a check-in, from `[checkin].date` and each file's last commit, in a git
-//! repository built with fixed dates and read `--as-of` a fixed day.
+//! repository built with fixed dates and read `--as-of` a fixed day; and the team workflow's
+//! weekly issue (`.github/okr-ci.sh due` and `issue`) with a stand-in `gh`.
 
 mod common;
+
+use std::path::Path;
 
 use common::{DAY, START, TeamRepo, assert_exit, commit, git_cli, git_repo, stderr, stdout};
 
@@ -244,4 +247,140 @@ fn without_history_due_stops_only_when_it_needs_the_commits() {
         "{}",
         stdout(&output)
     );
+}
+
+/// Runs `.github/okr-ci.sh` in `dir` with this build of okr and a stand-in `gh` that answers
+/// the listing of issues with `found` and records every call in `log`.
+fn okr_ci(dir: &Path, bin: &Path, log: &Path, found: &str, args: &[&str]) -> std::process::Output {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/okr-ci.sh");
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    std::process::Command::new("bash")
+        .arg(script)
+        .args(args)
+        .current_dir(dir)
+        .env("OKR", assert_cmd::cargo::cargo_bin("okr"))
+        .env("PATH", path)
+        .env("FAKE_GH_FOUND", found)
+        .env("FAKE_GH_LOG", log)
+        .env("GITHUB_REPOSITORY", "team/okrs")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("RUST_BACKTRACE")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap()
+}
+
+#[test]
+#[cfg(unix)]
+fn the_weekly_job_opens_updates_reopens_and_closes_one_issue() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let repo = repository();
+    let tools = tempfile::tempdir().unwrap();
+    let gh = tools.path().join("gh");
+    std::fs::write(
+        &gh,
+        "#!/usr/bin/env bash\nprintf '%s\\n' \"$*\" >>\"$FAKE_GH_LOG\"\nif [[ \" $* \" == *\" --paginate \"* ]]; then printf '%s' \"$FAKE_GH_FOUND\"; fi\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&gh, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let log = tools.path().join("gh.log");
+    let body = tools.path().join("due.md");
+    let body_arg = body.display().to_string();
+
+    // The body: `okr due --format markdown` as it is today (the test's files are long overdue).
+    let output = okr_ci(repo.path(), tools.path(), &log, "", &["due", &body_arg]);
+    assert_exit(&output, 0);
+    let text = std::fs::read_to_string(&body).unwrap();
+    assert!(
+        text.starts_with("<!-- okr-due -->\n## Check-ins due\n"),
+        "{text}"
+    );
+    assert!(text.contains("### @alice"), "{text}");
+
+    let listing =
+        "api --paginate repos/team/okrs/issues?state=all&sort=created&direction=desc --jq";
+    let cases = [
+        // Nothing found: a new issue.
+        (
+            "",
+            format!(
+                "api --method POST repos/team/okrs/issues -f title=okr: check-ins due -F body=@{body_arg}"
+            ),
+        ),
+        // Found closed (the newest first): reopened with the new body.
+        (
+            "12 closed\n8 open",
+            format!(
+                "api --method PATCH repos/team/okrs/issues/12 -F body=@{body_arg} -f state=open"
+            ),
+        ),
+        (
+            "12 open",
+            format!(
+                "api --method PATCH repos/team/okrs/issues/12 -F body=@{body_arg} -f state=open"
+            ),
+        ),
+    ];
+    for (found, call) in &cases {
+        let _ = std::fs::remove_file(&log);
+        let output = okr_ci(
+            repo.path(),
+            tools.path(),
+            &log,
+            found,
+            &["issue", &body_arg],
+        );
+        assert_exit(&output, 0);
+        let calls = std::fs::read_to_string(&log).unwrap();
+        let calls: Vec<&str> = calls.lines().collect();
+        assert_eq!(calls.len(), 2, "{calls:?}");
+        assert!(calls[0].starts_with(listing), "{calls:?}");
+        assert!(
+            calls[0].contains("startswith(\"<!-- okr-due -->\")"),
+            "{calls:?}"
+        );
+        assert_eq!(calls[1], call, "found {found:?}");
+    }
+
+    // Nothing due (on a day when all was young): the open issue is closed, and with none open
+    // nothing is called.
+    let output = repo
+        .okr()
+        .args(["due", "--as-of", "2026-01-19", "--format", "markdown"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    std::fs::write(&body, stdout(&output)).unwrap();
+    for (found, call) in [
+        (
+            "12 open",
+            Some(format!(
+                "api --method PATCH repos/team/okrs/issues/12 -F body=@{body_arg} -f state=closed -f state_reason=completed"
+            )),
+        ),
+        ("12 closed", None),
+        ("", None),
+    ] {
+        let _ = std::fs::remove_file(&log);
+        let output = okr_ci(
+            repo.path(),
+            tools.path(),
+            &log,
+            found,
+            &["issue", &body_arg],
+        );
+        assert_exit(&output, 0);
+        let calls = std::fs::read_to_string(&log).unwrap();
+        let calls: Vec<&str> = calls.lines().skip(1).collect();
+        assert_eq!(calls, call.as_slice(), "found {found:?}");
+    }
+
+    // A body that is not okr's is refused before GitHub is asked anything.
+    std::fs::write(&body, "Hello\n").unwrap();
+    let _ = std::fs::remove_file(&log);
+    let output = okr_ci(repo.path(), tools.path(), &log, "", &["issue", &body_arg]);
+    assert_exit(&output, 2);
+    assert!(!log.exists());
 }
