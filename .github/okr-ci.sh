@@ -16,6 +16,13 @@
 #                                        needs GH_TOKEN and GITHUB_REPOSITORY, as in a workflow
 #   okr-ci.sh publish BRANCH [MESSAGE]   commit the rendered documents to BRANCH (on top of the
 #                                        remote's BRANCH) and push it to origin
+#   okr-ci.sh due OUT_FILE               write the check-ins-due issue body: `okr due --format
+#                                        markdown`, whose first line is its hidden marker (and the
+#                                        whole of it to GITHUB_STEP_SUMMARY, when set)
+#   okr-ci.sh issue BODY_FILE            keep one issue (found by its marker) in step with BODY_FILE:
+#                                        open it (or reopen it) with that body when something is due,
+#                                        update it, close it when nothing is; needs GH_TOKEN and
+#                                        GITHUB_REPOSITORY, as in a workflow
 #
 # Run it from the team repository (okr finds okr.toml by walking up). OKR names the okr binary
 # (default: `okr` on PATH); OKR_REPOSITORY the GitHub repository whose releases `install`
@@ -27,6 +34,11 @@ OKR="${OKR:-okr}"
 MARKER="<!-- okr-diff -->"
 # GitHub refuses comments over 65,536 characters; a longer diff is cut, whole in the job summary.
 COMMENT_LIMIT=60000
+# The first line of `okr due --format markdown`; how the next run finds the issue to update.
+DUE_MARKER="<!-- okr-due -->"
+# The line okr writes, alone, when no check-in is due.
+NOTHING_DUE="Nothing is due."
+DUE_TITLE="okr: check-ins due"
 
 die() {
   printf 'okr-ci.sh: %s\n' "$*" >&2
@@ -72,14 +84,7 @@ cmd_diff() {
     printf '%s\n' "$MARKER"
     printf '%s\n' "$body"
   } >"$out"
-  if (($(wc -c <"$out") > COMMENT_LIMIT)); then
-    local cut
-    cut="$(head -c "$COMMENT_LIMIT" "$out")"
-    {
-      printf '%s\n\n' "$cut"
-      printf '_The diff is longer than a comment can hold: the whole of it is in the job summary._\n'
-    } >"$out"
-  fi
+  cut_to_limit "$out" "diff"
 }
 
 cmd_comment() {
@@ -117,6 +122,65 @@ cmd_publish() {
   git push origin "refs/heads/$branch:refs/heads/$branch"
 }
 
+# Cuts FILE to what GitHub takes, saying where the whole of it is.
+cut_to_limit() {
+  local file="$1" what="$2"
+  if (($(wc -c <"$file") > COMMENT_LIMIT)); then
+    local cut
+    cut="$(head -c "$COMMENT_LIMIT" "$file")"
+    {
+      printf '%s\n\n' "$cut"
+      printf '_The %s is longer than GitHub can hold: the whole of it is in the job summary._\n' "$what"
+    } >"$file"
+  fi
+}
+
+cmd_due() {
+  local out="${1:?usage: okr-ci.sh due OUT_FILE}"
+  "$OKR" due --format markdown >"$out"
+  # The whole list goes to the job summary, in a workflow, before the issue's copy is cut.
+  if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
+    cat "$out" >>"$GITHUB_STEP_SUMMARY"
+  fi
+  cut_to_limit "$out" "list"
+}
+
+cmd_issue() {
+  local file="${1:?usage: okr-ci.sh issue BODY_FILE}"
+  : "${GITHUB_REPOSITORY:?GITHUB_REPOSITORY must name the repository (owner/name)}"
+  [[ "$(head -n 1 "$file")" == "$DUE_MARKER" ]] || die "$file does not start with $DUE_MARKER"
+  local nothing_due=""
+  if grep -qxF "$NOTHING_DUE" "$file"; then nothing_due=1; fi
+  # The newest issue of ours with the marker, open or closed, so that one issue is reopened
+  # rather than a new one opened every time something falls due. Pull requests are left out.
+  local found number state
+  found="$(gh api --paginate "repos/$GITHUB_REPOSITORY/issues?state=all&sort=created&direction=desc" \
+    --jq ".[] | select(.pull_request == null and .user.login == \"github-actions[bot]\" and ((.body // \"\") | startswith(\"$DUE_MARKER\"))) | \"\\(.number) \\(.state)\"")"
+  found="${found%%$'\n'*}" # the newest, should there be more
+  number="${found%% *}"
+  state="${found#* }"
+  if [[ -n "$found" && ! "$number" =~ ^[0-9]+$ ]]; then
+    die "unexpected answer from GitHub: \`$found\`"
+  fi
+  if [[ -n "$nothing_due" ]]; then
+    if [[ -n "$number" && "$state" == "open" ]]; then
+      gh api --method PATCH "repos/$GITHUB_REPOSITORY/issues/$number" \
+        -F "body=@$file" -f state=closed -f state_reason=completed >/dev/null
+      printf 'okr-ci.sh: nothing is due: closed issue %s\n' "$number"
+    else
+      printf 'okr-ci.sh: nothing is due\n'
+    fi
+  elif [[ -n "$number" ]]; then
+    gh api --method PATCH "repos/$GITHUB_REPOSITORY/issues/$number" \
+      -F "body=@$file" -f state=open >/dev/null
+    printf 'okr-ci.sh: updated issue %s\n' "$number"
+  else
+    gh api --method POST "repos/$GITHUB_REPOSITORY/issues" \
+      -f "title=$DUE_TITLE" -F "body=@$file" >/dev/null
+    printf 'okr-ci.sh: opened an issue of the check-ins due\n'
+  fi
+}
+
 command="${1:-}"
 shift || true
 case "$command" in
@@ -125,5 +189,7 @@ case "$command" in
   diff) cmd_diff "$@" ;;
   comment) cmd_comment "$@" ;;
   publish) cmd_publish "$@" ;;
-  *) die "usage: okr-ci.sh install|check|diff|comment|publish ARGS... (see the top of this file)" ;;
+  due) cmd_due "$@" ;;
+  issue) cmd_issue "$@" ;;
+  *) die "usage: okr-ci.sh install|check|diff|comment|publish|due|issue ARGS... (see the top of this file)" ;;
 esac

@@ -13,6 +13,8 @@ use crate::score::Formula;
 
 pub const FILE: &str = "okr.toml";
 pub const DEFAULT_FORMULA: &str = "impact * confidence / cost";
+/// `[rules].checkin_days` when okr.toml does not set it: a check-in every two weeks.
+pub const DEFAULT_CHECKIN_DAYS: u32 = 14;
 
 /// `okr.toml`, as written.
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
@@ -111,6 +113,11 @@ pub struct RulesSection {
     #[serde(rename = "stale_days")]
     #[schemars(range(min = 1))]
     pub stale_days: Option<u32>,
+    /// Days between check-ins: `okr due` lists the accepted and active initiatives, and the
+    /// themes, whose last check-in is older.
+    #[serde(rename = "checkin_days")]
+    #[schemars(with = "Option<u32>", range(min = 1))]
+    pub checkin_days: Option<Spanned<u32>>,
 }
 
 impl RulesSection {
@@ -248,6 +255,8 @@ pub struct Config {
     pub aliases: BTreeMap<String, String>,
     pub rules: RuleLevels,
     pub stale_days: u32,
+    /// `[rules].checkin_days`: how often owners are expected to check in.
+    pub checkin_days: u32,
     /// `[team].github`: owners are GitHub logins, to mention.
     pub github: bool,
 }
@@ -264,6 +273,7 @@ impl Default for Config {
             aliases: BTreeMap::new(),
             rules: RuleLevels::default(),
             stale_days: 90,
+            checkin_days: DEFAULT_CHECKIN_DAYS,
             github: false,
         }
     }
@@ -477,6 +487,21 @@ impl Config {
         }
         config.rules = file.rules.levels();
         config.stale_days = file.rules.stale_days.unwrap_or(90);
+        match &file.rules.checkin_days {
+            Some(days) if *days.get_ref() == 0 => findings.push(
+                Finding::new(
+                    Rule::BadConfig,
+                    FILE,
+                    Some(days.span()),
+                    "`checkin_days` is `0`; check-ins cannot be due every 0 days".into(),
+                )
+                .with_help(format!(
+                    "use a whole number of days of 1 or more (the default is {DEFAULT_CHECKIN_DAYS})"
+                )),
+            ),
+            Some(days) => config.checkin_days = *days.get_ref(),
+            None => {}
+        }
 
         if findings.is_empty() {
             Ok(config)
@@ -534,6 +559,7 @@ mod tests {
         assert_eq!(config.scales.confidence.middle().name, "medium");
         assert_eq!(config.scales.impact.middle().name, "medium");
         assert_eq!(config.stale_days, 90);
+        assert_eq!(config.checkin_days, 14);
     }
 
     #[test]
@@ -569,12 +595,27 @@ orphn = "off"
     #[test]
     fn rule_levels_are_read() {
         let config = Config::parse(
-            "[team]\nname = \"x\"\n[rules]\norphan = \"error\"\nunknown-tag = \"off\"\nstale_days = 30\n",
+            "[team]\nname = \"x\"\n[rules]\norphan = \"error\"\nunknown-tag = \"off\"\nstale_days = 30\ncheckin_days = 7\n",
         )
         .unwrap();
         assert_eq!(config.rules.level(Rule::Orphan), RuleLevel::Error);
         assert_eq!(config.rules.level(Rule::UnknownTag), RuleLevel::Off);
         assert_eq!(config.stale_days, 30);
+        assert_eq!(config.checkin_days, 7);
+    }
+
+    #[test]
+    fn checkin_days_of_zero_is_refused_where_it_is_written() {
+        let text = "[team]\nname = \"x\"\n[rules]\ncheckin_days = 0\n";
+        let findings = Config::parse(text).unwrap_err();
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].rule.code(), "bad-config");
+        assert!(
+            findings[0].message.contains("`checkin_days`"),
+            "{findings:?}"
+        );
+        let span = findings[0].span.clone().unwrap();
+        assert_eq!(&text[span], "0");
     }
 
     #[test]

@@ -55,6 +55,7 @@ const RULES: &[&str] = &[
     "past-period",
     "hidden-file",
     "stale_days",
+    "checkin_days",
 ];
 
 /// The canonical key order of the table at `path` (keys of tables, no array indices) in a file of

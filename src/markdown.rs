@@ -100,6 +100,26 @@ pub fn markdown_inline(text: &str) -> String {
     out
 }
 
+/// Whether `name` is a GitHub login: letters, digits and single inner hyphens, at most 39.
+fn is_login(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 39
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.contains("--")
+}
+
+/// A person named in a comment or an issue: `@login`, which notifies them, when `mention`
+/// (`[team].github`) and the name is a login; else the name as text, which mentions no one.
+pub fn person(name: &str, mention: bool) -> String {
+    if mention && is_login(name) {
+        format!("@{name}")
+    } else {
+        markdown_inline(name)
+    }
+}
+
 /// An inline code span that no backtick in the text can close early. Empty text gives a span
 /// of one space: two backticks alone would show as text.
 pub fn code(text: &str) -> String {

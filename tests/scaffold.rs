@@ -26,6 +26,7 @@ fn init_writes_a_repository_that_passes_check_and_never_overwrites() {
         "formula =",
         "known =",
         "stale_days =",
+        "checkin_days =",
         "impact =",
     ] {
         let at = lines.iter().position(|l| l.starts_with(key)).unwrap();
@@ -33,6 +34,15 @@ fn init_writes_a_repository_that_passes_check_and_never_overwrites() {
             || lines[at - 1].starts_with('#')
             || lines[at - 1].contains("] ");
         assert!(explained, "{}", lines[at]);
+    }
+    // The workflow runs the weekly check-ins-due update, with the right to keep its issue.
+    let workflow = std::fs::read_to_string(team.join(".github/workflows/okr.yml")).unwrap();
+    for needed in [
+        "  schedule:\n    - cron: ",
+        "  workflow_dispatch:",
+        "issues: write",
+    ] {
+        assert!(workflow.contains(needed), "{needed}\n{workflow}");
     }
     okr(&team)
         .args(["check", "--deny-warnings"])

@@ -64,6 +64,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// When and by whom each initiative was created and changed; key results over time.
     History(HistoryArgs),
+    /// Who owes a check-in: open work whose last check-in is older than `[rules].checkin_days`.
+    Due(DueArgs),
     /// Commit the rendered documents to a branch, without touching the working tree.
     Publish(PublishArgs),
     /// Rewrite every TOML file in the canonical layout and key order, comments kept.
@@ -243,6 +245,26 @@ pub struct HistoryArgs {
     pub id: Option<String>,
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
+    #[command(flatten)]
+    pub rev: RevArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DueFormat {
+    /// For a terminal.
+    Table,
+    /// For a GitHub issue: a marker line, a heading, a table for each owner.
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// The day to count from (`YYYY-MM-DD`) [default: today, UTC].
+    #[arg(long, value_name = "DATE", value_parser = as_of_date)]
+    pub as_of: Option<u64>,
+    #[arg(long, value_enum, default_value_t = DueFormat::Table)]
+    pub format: DueFormat,
     #[command(flatten)]
     pub rev: RevArgs,
 }

@@ -7,6 +7,7 @@ mod check;
 mod completions;
 mod context;
 mod diff;
+mod due;
 mod fmt;
 mod history;
 mod init;
@@ -47,6 +48,7 @@ fn dispatch(context: &Context, command: Command) -> crate::Result<ExitCode> {
         Command::Render(args) => render::run(context, &args),
         Command::Diff(args) => diff::run(context, &args),
         Command::History(args) => history::run(context, &args),
+        Command::Due(args) => due::run(context, &args),
         Command::Publish(args) => publish::run(context, &args),
         Command::Fmt(args) => fmt::run(context, &args),
         Command::Schema(args) => schema::run(context, &args),

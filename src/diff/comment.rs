@@ -7,7 +7,7 @@ use super::changes::{
     theme_rank_move,
 };
 use crate::finding::Severity;
-use crate::markdown::{code, code_cell, markdown_inline};
+use crate::markdown::{code, code_cell, markdown_inline, person};
 use crate::text::score;
 
 /// Rows beyond this many go into a folded `<details>` block.
@@ -55,28 +55,12 @@ fn change_phrase(change: &FieldChange) -> String {
     )
 }
 
-/// Whether `name` is a GitHub login: letters, digits and single inner hyphens, at most 39.
-fn is_login(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 39
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        && !name.starts_with('-')
-        && !name.ends_with('-')
-        && !name.contains("--")
-}
-
 /// The owners a change affects: `@login` when `mention` and the owner is a login, else the
 /// name as text (which mentions no one).
 fn affected(owners: &[String], mention: bool) -> String {
     owners
         .iter()
-        .map(|owner| {
-            if mention && is_login(owner) {
-                format!("@{owner}")
-            } else {
-                markdown_inline(owner)
-            }
-        })
+        .map(|owner| person(owner, mention))
         .collect::<Vec<_>>()
         .join(", ")
 }
