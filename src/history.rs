@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::git::{ChangeKind, CommitChanges, CommitInfo, Repo};
+use crate::model::Health;
 use crate::period::civil_date;
 
 /// A commit, as history shows it.
@@ -66,6 +67,52 @@ pub struct FileHistory {
     /// How many commits changed the file, renames included.
     pub changes: usize,
     pub key_results: Vec<Series>,
+    /// Each commit that changed the file's `[checkin]`, oldest first.
+    pub checkins: Vec<CheckinEvent>,
+}
+
+/// A key result's value in a file: a number (`current`, or the baseline while there is none) or
+/// a milestone's `done`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    Number(f64),
+    Done(bool),
+}
+
+/// A file's `[checkin]` table as one commit left it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CheckinState {
+    /// `YYYY-MM-DD`; none when the table has no date (a finding of `check`).
+    pub date: Option<String>,
+    /// None when absent or not one of the known healths.
+    pub health: Option<Health>,
+    pub note: Option<String>,
+}
+
+/// One key result's value that a commit changed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValueChange {
+    pub title: String,
+    pub unit: Option<String>,
+    /// None when the key result is new in that commit.
+    pub from: Option<Value>,
+    pub to: Value,
+}
+
+/// A check-in: a commit that changed a file's `[checkin]` table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckinEvent {
+    /// The day the check-in names (`[checkin].date`).
+    pub date: Option<String>,
+    pub commit: String,
+    pub author: String,
+    /// The commit's day, `YYYY-MM-DD` (UTC).
+    pub committed: String,
+    pub health: Option<Health>,
+    pub note: Option<String>,
+    /// The key-result values the same commit changed, in the file's order.
+    pub values: Vec<ValueChange>,
 }
 
 /// Histories by repo-relative path (as the file is named at the revision walked from).
@@ -74,12 +121,58 @@ pub struct History {
     pub files: BTreeMap<String, FileHistory>,
 }
 
-struct Building {
+struct Building<'a> {
     path: String,
     created: Option<Event>,
     updated: Option<Event>,
     changes: usize,
     series: BuildingSeries,
+    /// The newest change met so far (the walk goes back in time), waiting for the one before it
+    /// to tell whether it changed the check-in.
+    newer: Option<(&'a Event, &'a Step)>,
+    /// Check-ins, newest first until the end.
+    checkins: Vec<CheckinEvent>,
+}
+
+impl<'a> Building<'a> {
+    /// Meets the change before the newest one met so far (none at the file's creation), and
+    /// records a check-in when the newer one changed `[checkin]`.
+    fn meet(&mut self, older: Option<(&'a Event, &'a Step)>) {
+        if let Some((event, step)) = self.newer.take()
+            && let Some(checkin) = &step.checkin
+            && older.and_then(|(_, s)| s.checkin.as_ref()) != Some(checkin)
+        {
+            self.checkins.push(CheckinEvent {
+                date: checkin.date.clone(),
+                commit: event.commit.clone(),
+                author: event.author.clone(),
+                committed: event.date.clone(),
+                health: checkin.health,
+                note: checkin.note.clone(),
+                values: changed_values(older.map(|(_, s)| s), step),
+            });
+        }
+        self.newer = older;
+    }
+}
+
+/// The key-result values that `newer` holds and `older` (the file before it) did not.
+fn changed_values(older: Option<&Step>, newer: &Step) -> Vec<ValueChange> {
+    newer
+        .values
+        .iter()
+        .filter_map(|(title, unit, to)| {
+            let from = older
+                .and_then(|o| o.values.iter().find(|(t, _, _)| t == title))
+                .map(|(_, _, v)| *v);
+            (from != Some(*to)).then(|| ValueChange {
+                title: title.clone(),
+                unit: unit.clone(),
+                from,
+                to: *to,
+            })
+        })
+        .collect()
 }
 
 /// A file's key-result series while the walk goes back in time: points arrive newest first,
@@ -162,14 +255,30 @@ impl BuildingSeries {
     }
 }
 
-/// Numeric key results in a file's text: (title, unit, current).
-fn key_result_values(text: &[u8]) -> Vec<(String, Option<String>, f64)> {
+/// A key result's title, unit and value in one version of a file.
+pub type KeyResultValue = (String, Option<String>, Value);
+
+/// What history reads of one version of a file. A file that does not parse has nothing.
+#[derive(Default)]
+struct FileState {
+    values: Vec<KeyResultValue>,
+    checkin: Option<CheckinState>,
+}
+
+fn read_file(text: &[u8]) -> FileState {
     let Ok(text) = std::str::from_utf8(text) else {
-        return Vec::new();
+        return FileState::default();
     };
     let Ok(table) = toml::from_str::<toml::Table>(text) else {
-        return Vec::new();
+        return FileState::default();
     };
+    FileState {
+        values: key_result_values(&table),
+        checkin: checkin_state(&table),
+    }
+}
+
+fn key_result_values(table: &toml::Table) -> Vec<KeyResultValue> {
     let Some(items) = table.get("key_results").and_then(|v| v.as_array()) else {
         return Vec::new();
     };
@@ -182,19 +291,48 @@ fn key_result_values(text: &[u8]) -> Vec<(String, Option<String>, f64)> {
                 item.get(key)
                     .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
             };
-            let current = number("current").or_else(|| number("baseline"))?;
+            let value = match number("current").or_else(|| number("baseline")) {
+                Some(current) => Value::Number(current),
+                // A milestone: `done`, false until it is set.
+                None if number("target").is_none() => Value::Done(
+                    item.get("done")
+                        .and_then(toml::Value::as_bool)
+                        .unwrap_or(false),
+                ),
+                None => return None,
+            };
             let unit = item.get("unit").and_then(|u| u.as_str()).map(str::to_owned);
-            Some((title, unit, current))
+            Some((title, unit, value))
         })
         .collect()
 }
 
-/// One change of one file, with the key-result values the file held after it.
+fn checkin_state(table: &toml::Table) -> Option<CheckinState> {
+    let checkin = table.get("checkin")?.as_table()?;
+    let date = match checkin.get("date") {
+        Some(toml::Value::Datetime(d)) => d.date.map(|d| d.to_string()),
+        _ => None,
+    };
+    Some(CheckinState {
+        date,
+        health: checkin
+            .get("health")
+            .and_then(toml::Value::as_str)
+            .and_then(Health::parse),
+        note: checkin
+            .get("note")
+            .and_then(toml::Value::as_str)
+            .map(str::to_owned),
+    })
+}
+
+/// One change of one file, with the key-result values and the check-in the file held after it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Step {
     pub path: String,
     pub kind: ChangeKind,
-    pub values: Vec<(String, Option<String>, f64)>,
+    pub values: Vec<KeyResultValue>,
+    pub checkin: Option<CheckinState>,
 }
 
 /// One commit of a walk, ready to build histories from (and to cache).
@@ -204,7 +342,7 @@ pub struct Steps {
     pub changes: Vec<Step>,
 }
 
-/// Reads the key-result values of each changed file, turning a walk into steps, on all cores.
+/// Reads the key-result values and the check-in of each changed file, turning a walk into steps, on all cores.
 pub fn steps(
     commits: Vec<CommitChanges>,
     blob: impl Fn(&str) -> Result<Vec<u8>> + Sync,
@@ -216,14 +354,15 @@ pub fn steps(
                 .changes
                 .into_iter()
                 .map(|change| {
-                    let values = match &change.blob {
-                        Some(id) => key_result_values(&blob(id)?),
-                        None => Vec::new(),
+                    let FileState { values, checkin } = match &change.blob {
+                        Some(id) => read_file(&blob(id)?),
+                        None => FileState::default(),
                     };
                     Ok(Step {
                         path: change.path,
                         kind: change.kind,
                         values,
+                        checkin,
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
@@ -237,12 +376,12 @@ pub fn steps(
 
 /// Builds histories from a walk's steps, newest commit first.
 pub fn build(commits: &[Steps]) -> History {
+    let events: Vec<Event> = commits.iter().map(|c| Event::of(&c.commit)).collect();
     let mut entries: Vec<Building> = Vec::new();
     // Which entry a path belongs to at the point of the walk reached so far.
     let mut alias: HashMap<String, usize> = HashMap::new();
     let mut gone: BTreeSet<usize> = BTreeSet::new();
-    for commit in commits {
-        let event = Event::of(&commit.commit);
+    for (commit, event) in commits.iter().zip(&events) {
         for change in &commit.changes {
             let index = match alias.get(&change.path) {
                 Some(&index) => index,
@@ -253,6 +392,8 @@ pub fn build(commits: &[Steps]) -> History {
                         updated: None,
                         changes: 0,
                         series: BuildingSeries::default(),
+                        newer: None,
+                        checkins: Vec::new(),
                     });
                     let index = entries.len() - 1;
                     if change.kind == ChangeKind::Deleted {
@@ -263,6 +404,7 @@ pub fn build(commits: &[Steps]) -> History {
                 }
             };
             let entry = &mut entries[index];
+            entry.meet(Some((event, change)));
             entry.changes += 1;
             entry.updated.get_or_insert_with(|| event.clone());
             match &change.kind {
@@ -279,6 +421,9 @@ pub fn build(commits: &[Steps]) -> History {
             }
             // Within a commit the values go last to first, as the whole walk goes back in time.
             for (title, unit, value) in change.values.iter().rev() {
+                let Value::Number(value) = *value else {
+                    continue;
+                };
                 entry.series.add(
                     title,
                     unit.as_deref(),
@@ -286,17 +431,20 @@ pub fn build(commits: &[Steps]) -> History {
                         commit: event.commit.clone(),
                         date: event.date.clone(),
                         time: event.time,
-                        value: *value,
+                        value,
                     },
                 );
             }
         }
     }
     let mut history = History::default();
-    for (index, entry) in entries.into_iter().enumerate() {
+    for (index, mut entry) in entries.into_iter().enumerate() {
         if gone.contains(&index) {
             continue;
         }
+        // The oldest change met is the file's creation: a check-in there is new.
+        entry.meet(None);
+        entry.checkins.reverse();
         let (Some(created), Some(updated)) = (entry.created.clone(), entry.updated.clone()) else {
             // Added before the walk began (a shallow clone): the oldest change is the start.
             continue;
@@ -311,6 +459,7 @@ pub fn build(commits: &[Steps]) -> History {
                 updated,
                 changes: entry.changes,
                 key_results: series,
+                checkins: entry.checkins,
             },
         );
     }
@@ -328,7 +477,8 @@ struct Cache {
     steps: Vec<Steps>,
 }
 
-const CACHE_VERSION: u32 = 1;
+/// Version 2: steps hold milestone values and the `[checkin]` table.
+const CACHE_VERSION: u32 = 2;
 
 /// The commit a walk starts from: `rev`, or HEAD.
 fn start(repo: &Repo, rev: Option<&str>) -> Result<String> {
@@ -510,6 +660,166 @@ mod tests {
             .map(|p| (p.value, p.commit.as_str()))
             .collect();
         assert_eq!(values, [(1.0, "c1"), (4.0, "c2")]);
+    }
+
+    #[test]
+    fn a_checkin_is_a_commit_that_changes_the_checkin_table() {
+        let file = |current: u32, done: bool, checkin: &str| {
+            format!(
+                "title = \"t\"\n{checkin}\n[[key_results]]\ntitle = \"p99\"\nunit = \"ms\"\n\
+                 baseline = 1\ntarget = 9\ncurrent = {current}\n\n[[key_results]]\n\
+                 title = \"ship\"\ndone = {done}\n"
+            )
+        };
+        let first = "[checkin]\ndate = 2026-01-05\nhealth = \"on-track\"\nnote = \"started\"";
+        let second = "[checkin]\ndate = 2026-01-19\nhealth = \"at-risk\"\nnote = \"lag\"";
+        let blobs: HashMap<&str, String> = HashMap::from([
+            ("b1", file(1, false, "")),
+            ("b2", file(3, false, first)),
+            ("b3", file(5, false, first)),
+            ("b4", file(5, false, first)),
+            ("b5", file(7, true, second)),
+            (
+                "b6",
+                file(7, true, "[checkin]\ndate = 2026-01-19\nhealth = \"bad\""),
+            ),
+        ]);
+        // Newest first: c6 spoils the health, c5 checks in with new values, c4 renames, c3
+        // moves a value without a check-in, c2 is the first check-in, c1 adds the file.
+        let commits = vec![
+            commit(
+                "c6",
+                600,
+                vec![change("i/q/a.toml", ChangeKind::Modified, Some("b6"))],
+            ),
+            commit(
+                "c5",
+                500,
+                vec![change("i/q/a.toml", ChangeKind::Modified, Some("b5"))],
+            ),
+            commit(
+                "c4",
+                400,
+                vec![change(
+                    "i/q/a.toml",
+                    ChangeKind::Renamed("i/a.toml".into()),
+                    Some("b4"),
+                )],
+            ),
+            commit(
+                "c3",
+                300,
+                vec![change("i/a.toml", ChangeKind::Modified, Some("b3"))],
+            ),
+            commit(
+                "c2",
+                200,
+                vec![change("i/a.toml", ChangeKind::Modified, Some("b2"))],
+            ),
+            commit(
+                "c1",
+                100,
+                vec![change("i/a.toml", ChangeKind::Added, Some("b1"))],
+            ),
+        ];
+        let steps = steps(commits, |id| Ok(blobs[id].as_bytes().to_vec())).unwrap();
+        let history = build(&steps);
+        let checkins = &history.files["i/q/a.toml"].checkins;
+        let summary: Vec<_> = checkins
+            .iter()
+            .map(|c| {
+                (
+                    c.commit.as_str(),
+                    c.date.as_deref(),
+                    c.health,
+                    c.note.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    "c2",
+                    Some("2026-01-05"),
+                    Some(Health::OnTrack),
+                    Some("started")
+                ),
+                ("c5", Some("2026-01-19"), Some(Health::AtRisk), Some("lag")),
+                ("c6", Some("2026-01-19"), None, None),
+            ]
+        );
+        assert_eq!(checkins[0].author, "author-c2");
+        assert_eq!(
+            checkins[0].values,
+            [ValueChange {
+                title: "p99".into(),
+                unit: Some("ms".into()),
+                from: Some(Value::Number(1.0)),
+                to: Value::Number(3.0),
+            }]
+        );
+        assert_eq!(
+            checkins[1].values,
+            [
+                ValueChange {
+                    title: "p99".into(),
+                    unit: Some("ms".into()),
+                    from: Some(Value::Number(5.0)),
+                    to: Value::Number(7.0),
+                },
+                ValueChange {
+                    title: "ship".into(),
+                    unit: None,
+                    from: Some(Value::Done(false)),
+                    to: Value::Done(true),
+                },
+            ]
+        );
+        assert!(checkins[2].values.is_empty());
+        // The milestone is no point of a series.
+        let series = &history.files["i/q/a.toml"].key_results;
+        assert_eq!(series.len(), 1);
+        assert_eq!(series[0].values.len(), 4);
+    }
+
+    #[test]
+    fn a_file_created_with_a_checkin_starts_with_one() {
+        let blobs = HashMap::from([(
+            "b1",
+            "[checkin]\ndate = 2026-02-01\n\n[[key_results]]\ntitle = \"k\"\nbaseline = 2\n",
+        )]);
+        let commits = vec![commit(
+            "c1",
+            100,
+            vec![change("t/a.toml", ChangeKind::Added, Some("b1"))],
+        )];
+        let steps = steps(commits, |id| Ok(blobs[id].as_bytes().to_vec())).unwrap();
+        let checkins = &build(&steps).files["t/a.toml"].checkins;
+        assert_eq!(checkins.len(), 1);
+        assert_eq!(checkins[0].date.as_deref(), Some("2026-02-01"));
+        assert_eq!(checkins[0].health, None);
+        assert_eq!(checkins[0].values[0].from, None);
+        assert_eq!(checkins[0].values[0].to, Value::Number(2.0));
+    }
+
+    #[test]
+    fn a_checkin_table_reads_leniently() {
+        let read = |text: &str| read_file(text.as_bytes()).checkin;
+        assert_eq!(read("title = \"t\"\n"), None);
+        assert_eq!(read("[checkin\n"), None);
+        assert_eq!(
+            read("[checkin]\ndate = \"2026-01-01\"\nhealth = \"off-track\"\n"),
+            Some(CheckinState {
+                date: None,
+                health: Some(Health::OffTrack),
+                note: None,
+            })
+        );
+        assert_eq!(
+            read("[checkin]\ndate = 2026-01-01T10:00:00Z\nnote = \"n\"\n").and_then(|c| c.date),
+            Some("2026-01-01".to_owned())
+        );
     }
 
     #[test]

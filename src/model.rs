@@ -133,6 +133,16 @@ impl Health {
     pub fn parse(name: &str) -> Option<Health> {
         Health::ALL.into_iter().find(|h| h.as_str() == name)
     }
+
+    /// The health for a reader: a symbol whose shape differs for each health, so it reads
+    /// without colour, and the words (`▲ at risk`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Health::OnTrack => "● on track",
+            Health::AtRisk => "▲ at risk",
+            Health::OffTrack => "■ off track",
+        }
+    }
 }
 
 impl std::fmt::Display for Health {

@@ -187,3 +187,95 @@ fn text_from_files_cannot_break_the_documents() {
     let chart_line = doc.lines().find(|l| l.contains(": [")).unwrap();
     assert_eq!(chart_line, "    \"1\": [0.163, 0.230]");
 }
+
+/// Appends a `[checkin]` table to a file of the example.
+fn check_in(repo: &TeamRepo, file: &str, table: &str) {
+    let text = repo.read(file);
+    repo.write(file, format!("{text}\n[checkin]\n{table}\n"));
+}
+
+#[test]
+fn documents_show_each_health_and_last_checkin() {
+    let repo = TeamRepo::example();
+    check_in(
+        &repo,
+        "themes/boring-deploys.toml",
+        "date = 2026-02-10\nhealth = \"at-risk\"\nnote = \"Canary | <b>blocked</b>\"",
+    );
+    check_in(
+        &repo,
+        "initiatives/merge-queue.toml",
+        "date = 2026-02-11\nhealth = \"on-track\"",
+    );
+    check_in(
+        &repo,
+        "initiatives/canary-deploys.toml",
+        "date = 2026-02-09\nnote = \"  \"",
+    );
+    check_in(
+        &repo,
+        "initiatives/slo-alerts.toml",
+        "date = 2026-01-30\nhealth = \"off-track\"\nnote = \"Shipped late\"",
+    );
+    let files: std::collections::BTreeMap<String, String> =
+        rendered(&repo, "okrs").into_iter().collect();
+    let nbsp = |text: &str| text.replace(' ', "\u{a0}");
+    let readme = &files["README.md"];
+    let row = |id: &str| {
+        readme
+            .lines()
+            .find(|l| l.contains(&format!("({id}.md)")) && l.starts_with("| "))
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        row("boring-deploys").contains(&format!("% | {} | dana |", nbsp("▲ at risk"))),
+        "{readme}"
+    );
+    assert!(row("data-we-trust").contains("% | - | alice |"), "{readme}");
+
+    let boring = &files["boring-deploys.md"];
+    assert!(
+        boring.contains(&format!(
+            "- **Health:** {}, last check-in 2026-02-10: Canary \\| \\<b\\>blocked\\</b\\>\n",
+            nbsp("▲ at risk")
+        )),
+        "{boring}"
+    );
+    let section = |doc: &str, title: &str| {
+        let start = doc.find(&format!("</a>{title}\n")).unwrap();
+        let end = doc[start..].find("\n### ").map_or(doc.len(), |e| start + e);
+        doc[start..end].to_owned()
+    };
+    let merge = section(boring, "Adopt a merge queue for the monorepo");
+    assert!(
+        merge.contains(&format!(
+            "- **Health:** {}, last check-in 2026-02-11\n",
+            nbsp("● on track")
+        )),
+        "{merge}"
+    );
+    let canary = section(boring, "Canary every deploy to 5% of traffic first");
+    assert!(
+        canary.contains("- **Health:** not given, last check-in 2026-02-09\n"),
+        "{canary}"
+    );
+    let hermetic = section(boring, "Hermetic, cached builds with remote execution");
+    assert!(
+        hermetic.contains("- **Health:** no check-in yet\n"),
+        "{hermetic}"
+    );
+    // Delivered work shows a check-in it has, and says nothing when it has none.
+    let see = &files["see-it-first.md"];
+    assert!(
+        see.contains(&format!(
+            "- **Health:** {}, last check-in 2026-01-30: Shipped late\n",
+            nbsp("■ off track")
+        )),
+        "{see}"
+    );
+    let data = &files["data-we-trust.md"];
+    assert!(data.contains("- **Health:** no check-in yet\n"), "{data}");
+    let dropped = section(boring, "Ship behind feature flags by default");
+    assert!(!dropped.contains("**Health:**"), "{dropped}");
+}

@@ -1,8 +1,8 @@
-//! `okr list` and `okr themes`: ranks, filters and JSON for scripts.
+//! `okr list`, `okr themes` and `okr history`: ranks, filters, check-ins and JSON for scripts.
 
 mod common;
 
-use common::{TeamRepo, assert_exit, json_ok, stderr, stdout};
+use common::{DAY, START, TeamRepo, assert_exit, commit, git_repo, json_ok, stderr, stdout};
 use serde_json::Value;
 
 /// What `okr args` printed as JSON, after it succeeded.
@@ -331,4 +331,184 @@ fn list_sets_done_and_dropped_work_apart_unranked() {
     let done = json(&repo, &["list", "--format", "json", "--status", "done"]);
     assert_eq!(ids(&done), ["slo-alerts"]);
     assert!(done[0]["rank"].is_null());
+}
+
+/// Replaces the `[checkin]` table at the end of `file` (or appends one).
+fn check_in(repo: &TeamRepo, file: &str, table: &str) {
+    let text = repo.read(file);
+    let kept = text.split("\n[checkin]\n").next().unwrap().trim_end();
+    repo.write(file, format!("{kept}\n\n[checkin]\n{table}\n"));
+}
+
+const TRACE: &str = "initiatives/trace-everything.toml";
+
+/// The example with trace-everything checked in twice, a commit between that moves its value
+/// without a check-in, and a check-in on the theme boring-deploys.
+fn checked_in() -> (TeamRepo, git2::Repository) {
+    let repo = TeamRepo::example();
+    let git = git_repo(repo.path());
+    commit(&git, "alice", START, "base");
+    check_in(
+        &repo,
+        TRACE,
+        "date = 2026-01-06\nhealth = \"on-track\"\nnote = \"Half the services | traced\"",
+    );
+    repo.replace(TRACE, "current = 19", "current = 24");
+    commit(&git, "erin", START + DAY, "checkin(trace-everything)");
+    repo.replace(TRACE, "current = 24", "current = 26");
+    commit(&git, "erin", START + 2 * DAY, "two more");
+    check_in(
+        &repo,
+        TRACE,
+        "date = 2026-01-09\nhealth = \"at-risk\"\nnote = \"The payments team\\nis blocked\"",
+    );
+    repo.replace(TRACE, "current = 26", "current = 27");
+    check_in(
+        &repo,
+        "themes/boring-deploys.toml",
+        "date = 2026-01-09\nhealth = \"off-track\"",
+    );
+    commit(&git, "frank", START + 4 * DAY, "checkins");
+    (repo, git)
+}
+
+#[test]
+fn history_shows_each_checkin_with_the_values_it_changed() {
+    let (repo, _git) = checked_in();
+    let history = json(&repo, &["history", "trace-everything", "--format", "json"]);
+    let rows = history.as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["kind"], "initiative");
+    let checkins = rows[0]["checkins"].as_array().unwrap();
+    assert_eq!(checkins.len(), 2, "{checkins:?}");
+    assert_eq!(checkins[0]["date"], "2026-01-06");
+    assert_eq!(checkins[0]["author"], "erin");
+    assert_eq!(checkins[0]["committed"], "2026-01-06");
+    assert_eq!(checkins[0]["health"], "on-track");
+    assert_eq!(checkins[0]["note"], "Half the services | traced");
+    assert_eq!(
+        checkins[0]["values"],
+        serde_json::json!([{"title": "Services exporting traces", "unit": null, "from": 19.0, "to": 24.0}])
+    );
+    assert_eq!(checkins[1]["date"], "2026-01-09");
+    assert_eq!(checkins[1]["author"], "frank");
+    assert_eq!(checkins[1]["health"], "at-risk");
+    // The commit between moved the value to 26 without a check-in.
+    assert_eq!(checkins[1]["values"][0]["from"], 26.0);
+    assert_eq!(checkins[1]["values"][0]["to"], 27.0);
+    assert_eq!(checkins[1]["commit"].as_str().unwrap().len(), 40);
+
+    let table = stdout(
+        &repo
+            .okr()
+            .args(["history", "trace-everything"])
+            .output()
+            .unwrap(),
+    );
+    // Commit ids vary with the example's contents; the rest is the check-ins' own.
+    let table = hide_commits(&table);
+    insta::assert_snapshot!(table);
+}
+
+/// `table` with every short commit id in parentheses written as `(·······)`, as wide.
+fn hide_commits(table: &str) -> String {
+    let mut out = String::new();
+    let mut rest = table;
+    while let Some(at) = rest.find('(') {
+        let (head, tail) = rest.split_at(at);
+        out.push_str(head);
+        let id = &tail[1..tail.len().min(8)];
+        if tail.len() > 8 && &tail[8..9] == ")" && id.chars().all(|c| c.is_ascii_hexdigit()) {
+            out.push_str("(·······)");
+            rest = &tail[9..];
+        } else {
+            out.push('(');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn history_shows_a_themes_checkins_and_lists_themes_after_initiatives() {
+    let (repo, _git) = checked_in();
+    let theme = json(&repo, &["history", "boring-deploys", "--format", "json"]);
+    assert_eq!(theme[0]["kind"], "theme");
+    assert_eq!(theme[0]["file"], "themes/boring-deploys.toml");
+    let checkins = theme[0]["checkins"].as_array().unwrap();
+    assert_eq!(checkins.len(), 1);
+    assert_eq!(checkins[0]["health"], "off-track");
+    assert!(checkins[0]["note"].is_null());
+
+    let all = json(&repo, &["history", "--format", "json"]);
+    let kinds: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 9 + 3);
+    assert!(kinds[..9].iter().all(|k| *k == "initiative"), "{kinds:?}");
+    assert!(kinds[9..].iter().all(|k| *k == "theme"), "{kinds:?}");
+    // No check-in is no list at all, not a missing key.
+    let merge = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "merge-queue")
+        .unwrap();
+    assert_eq!(merge["checkins"], serde_json::json!([]));
+
+    let output = repo
+        .okr()
+        .args(["history", "boring-deploy"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 2);
+    let text = stderr(&output);
+    assert!(
+        text.contains("no initiative or theme `boring-deploy` in the history"),
+        "{text}"
+    );
+    assert!(text.contains("`boring-deploys`"), "{text}");
+}
+
+#[test]
+fn the_history_cache_keeps_checkins_across_runs() {
+    let (repo, git) = checked_in();
+    let checkins = |repo: &TeamRepo| {
+        let history = json(repo, &["history", "trace-everything", "--format", "json"]);
+        history[0]["checkins"].clone()
+    };
+    let first = checkins(&repo);
+    assert_eq!(first.as_array().unwrap().len(), 2);
+    // A cache written by an older okr, whose steps hold no check-ins, is walked afresh.
+    let cache_dir = repo.file(".git/okr");
+    for entry in std::fs::read_dir(&cache_dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("history-") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let old = text
+                .replacen("\"version\":2", "\"version\":1", 1)
+                .replace("\"checkin\":{", "\"ignored\":{");
+            assert_ne!(old, text);
+            std::fs::write(&path, old).unwrap();
+        }
+    }
+    assert_eq!(checkins(&repo), first);
+    // A new commit is walked on top of the cache, and the older check-ins stay.
+    check_in(
+        &repo,
+        TRACE,
+        "date = 2026-01-12\nhealth = \"on-track\"\nnote = \"Unblocked\"",
+    );
+    commit(&git, "erin", START + 7 * DAY, "checkin");
+    let after = checkins(&repo);
+    let after = after.as_array().unwrap();
+    assert_eq!(after.len(), 3);
+    assert_eq!(after[..2], first.as_array().unwrap()[..]);
+    assert_eq!(after[2]["note"], "Unblocked");
+    assert!(after[2]["values"].as_array().unwrap().is_empty());
 }

@@ -241,7 +241,7 @@ pub struct DiffArgs {
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
-    /// Only this initiative.
+    /// Only this initiative or theme.
     pub id: Option<String>,
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,

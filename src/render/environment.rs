@@ -90,6 +90,17 @@ pub(super) fn environment(templates: Templates, portfolio: &Portfolio) -> Enviro
     env.add_filter("bar", |value: Value| {
         progress_bar(f64::try_from(value).ok()).replace(' ', "\u{a0}")
     });
+    // Words after a symbol whose shape tells the health apart without colour, kept on one line.
+    env.add_filter("health", |state: &State, value: Value| {
+        if value.is_none() || value.is_undefined() {
+            return Ok("-".to_owned());
+        }
+        let name = text(state, "health", &value)?;
+        Ok(match crate::model::Health::parse(&name) {
+            Some(health) => health.label().replace(' ', "\u{a0}"),
+            None => markdown_inline(&name),
+        })
+    });
     env.add_filter("percent", |value: Value| {
         crate::text::percent(f64::try_from(value).ok())
     });

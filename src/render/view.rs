@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::chart::{CHART_POINTS, PointView, per_day, xychart};
 use crate::history::{History, Series};
-use crate::model::{KeyResult, Measure};
+use crate::model::{Checkin, Health, KeyResult, Measure};
 use crate::portfolio::{Ranked, RankedTheme};
 
 /// Optional text that is only whitespace counts as absent, so a template's `{% if %}` does not
@@ -209,6 +209,7 @@ impl LazyInitiative {
                 Value::from(Serde(&views))
             }
             "checkin" => Value::from(i.checkin.as_ref().map(Serde)),
+            "health" => Value::from(health(i.checkin.as_ref()).map(Health::as_str)),
             "score" => Value::from(r.score),
             "rank" => Value::from(r.rank),
             "themes" => strings(&r.themes),
@@ -249,7 +250,8 @@ impl minijinja::value::Object for LazyInitiative {
 
 /// What templates see of an initiative, in order: `id`, the keys of its file
 /// ([`INITIATIVE_KEYS`](crate::model::INITIATIVE_KEYS)) with each level's number after its name
-/// (`impact_value`) and the initiatives it depends on after `depends_on` (`dependencies`), what
+/// (`impact_value`), the initiatives it depends on after `depends_on` (`dependencies`) and the
+/// check-in's health after `checkin` (`health`), what
 /// ranking adds, `file`, and `anchor` (its section's link fragment). Spelt out because templates depend on these names; a test derives the
 /// list from the file's keys, so a key added there cannot be missed here.
 const INITIATIVE_FIELDS: &[&str] = &[
@@ -272,6 +274,7 @@ const INITIATIVE_FIELDS: &[&str] = &[
     "dependencies",
     "links",
     "checkin",
+    "health",
     "key_results",
     "score",
     "rank",
@@ -295,6 +298,10 @@ pub(super) struct ObjectiveView {
     progress: Option<f64>,
     /// Whether its progress trails the pace by more than [`BEHIND_PACE`].
     behind_pace: bool,
+    /// The theme's last check-in, when there is one.
+    checkin: Option<Checkin>,
+    /// The health that check-in gives, when it gives one.
+    health: Option<Health>,
     key_results: Vec<KeyResultView>,
     /// Member initiatives in rank order, the done and dropped ones last (each converted once,
     /// shared by every document).
@@ -332,6 +339,8 @@ pub(super) fn objective_view(
         rank: theme.rank,
         progress: theme.progress,
         behind_pace: behind(theme.progress, pace),
+        checkin: theme.theme.checkin.clone(),
+        health: health(theme.theme.checkin.as_ref()),
         key_results: theme
             .theme
             .key_results
@@ -344,6 +353,11 @@ pub(super) fn objective_view(
         dropped,
         file: theme.theme.file.clone(),
     }
+}
+
+/// The health of a last check-in, when there is one and it gives one.
+fn health(checkin: Option<&Checkin>) -> Option<Health> {
+    checkin.and_then(|c| c.health)
 }
 
 /// Initiatives split by their `status`: the open ones, the done ones and the dropped ones,
@@ -422,6 +436,7 @@ mod tests {
         dependencies: Vec<DependencyView>,
         links: Vec<String>,
         checkin: Option<crate::model::Checkin>,
+        health: Option<Health>,
         key_results: Vec<KeyResultView>,
         score: f64,
         rank: Option<usize>,
@@ -462,6 +477,7 @@ mod tests {
                 .map(|kr| key_result_view(kr, None, shared.pace))
                 .collect(),
             checkin: i.checkin.clone(),
+            health: health(i.checkin.as_ref()),
             score: r.score,
             rank: r.rank,
             themes: r.themes.clone(),
@@ -496,6 +512,9 @@ mod tests {
             }
             if *key == "depends_on" {
                 expected.push("dependencies".to_owned());
+            }
+            if *key == "checkin" {
+                expected.push("health".to_owned());
             }
         }
         for added in ["score", "rank", "themes", "progress", "file", "anchor"] {
@@ -539,7 +558,11 @@ mod tests {
                         current: 1.5,
                     },
                 }],
-                checkin: None,
+                checkin: Some(Checkin {
+                    date: "2026-01-20".into(),
+                    health: Some(Health::AtRisk),
+                    note: Some("n".into()),
+                }),
             },
             score: 1.5,
             rank: Some(1),
@@ -557,6 +580,7 @@ mod tests {
         assert_eq!(view.dependencies[0].title.as_deref(), Some("T"));
         assert_eq!(view.dependencies[1].title, None);
         assert!(view.key_results[0].behind_pace);
+        assert_eq!(view.health, Some(Health::AtRisk));
         let serde = Value::from(Serde(&view));
         let lazy = Value::from_object(LazyInitiative::new(shared, 0));
         let keys =
