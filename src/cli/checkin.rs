@@ -37,9 +37,14 @@ pub(super) fn run(context: &Context, args: &CheckinArgs) -> Result<ExitCode> {
     let config = load::load_config(&tree)?;
     let path = find(&tree, &config, &args.id)?;
     let repo = if args.commit {
-        let repo = git::Repo::open(&root)
-            .map_err(|e| Error::usage(format!("`--commit` needs a git repository: {e}")))?;
-        Some(repo)
+        if !git::in_repository(&root) {
+            return Err(Error::usage(format!(
+                "`--commit` commits the check-in with git, and `{}` is not in a git repository \
+                 with a work tree\nhelp: run `git init` first, or check in without `--commit`",
+                root.display()
+            )));
+        }
+        Some(git::Repo::open(&root)?)
     } else {
         None
     };

@@ -18,5 +18,5 @@ mod walk;
 pub use blobs::{Blobs, blob_id};
 pub use git_tree::{GitTree, TreeFile};
 pub use publish::branch_ref;
-pub use repo::{Repo, shallow_message, user_name};
+pub use repo::{Repo, in_repository, shallow_message, user_name};
 pub use walk::{Change, ChangeKind, CommitChanges, CommitInfo, Walk};
