@@ -109,6 +109,8 @@ pub struct RulesSection {
     pub stale: Option<RuleLevel>,
     pub past_period: Option<RuleLevel>,
     pub hidden_file: Option<RuleLevel>,
+    pub future_checkin: Option<RuleLevel>,
+    pub closed_checkin: Option<RuleLevel>,
     /// Days without a change after which an accepted or active initiative is stale.
     #[serde(rename = "stale_days")]
     #[schemars(range(min = 1))]
@@ -135,6 +137,8 @@ impl RulesSection {
             (Rule::Stale, self.stale),
             (Rule::PastPeriod, self.past_period),
             (Rule::HiddenFile, self.hidden_file),
+            (Rule::FutureCheckin, self.future_checkin),
+            (Rule::ClosedCheckin, self.closed_checkin),
         ];
         for (rule, level) in pairs {
             if let Some(level) = level {

@@ -54,6 +54,8 @@ const RULES: &[&str] = &[
     "stale",
     "past-period",
     "hidden-file",
+    "future-checkin",
+    "closed-checkin",
     "stale_days",
     "checkin_days",
 ];

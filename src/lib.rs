@@ -28,6 +28,7 @@
 //! branch), [`diff`] and [`history`] for what changed. Operational failures are an [`Error`]
 //! (exit 2); problems in the repository are findings.
 
+pub mod checkin;
 pub mod cli;
 pub mod config;
 mod destination;

@@ -3,7 +3,8 @@
 mod common;
 
 use common::{
-    TeamRepo, assert_exit, findings_json, no_panic, of_rule, snapshot_tree, stderr, stdout,
+    TeamRepo, assert_exit, files_of, findings_json, no_panic, of_rule, snapshot_tree, stderr,
+    stdout,
 };
 
 /// A repository with at least one problem of every kind a file can have.
@@ -567,4 +568,69 @@ fn a_checkin_table_is_checked_for_its_date_and_health() {
     let missing = of_rule(&found, "missing-field", file);
     assert_eq!(missing.len(), 1, "{found:#?}");
     assert!(missing[0]["message"].as_str().unwrap().contains("`date`"));
+}
+
+#[test]
+fn a_check_in_in_the_future_or_on_closed_work_is_a_finding() {
+    let repo = TeamRepo::example();
+    let open = "initiatives/merge-queue.toml";
+    let done = "initiatives/slo-alerts.toml";
+    let dropped = "initiatives/feature-flags.toml";
+    let checkin = |file: &str, date: &str| {
+        let text = repo.read(file);
+        repo.write(file, format!("{text}\n[checkin]\ndate = {date}\n"));
+    };
+    checkin(open, "9999-01-01");
+    checkin(done, "2026-01-02");
+    checkin(dropped, "2026-01-02");
+    let output = repo
+        .okr()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 1);
+    let found = findings_json(&output);
+    let future = of_rule(&found, "future-checkin", open);
+    assert_eq!(future.len(), 1, "{found:#?}");
+    assert_eq!(future[0]["severity"], "error");
+    assert!(
+        future[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`9999-01-01`, after today")
+    );
+    assert_eq!(files_of(&found, "future-checkin"), [open]);
+    let closed = |found: &[serde_json::Value]| -> Vec<String> {
+        found
+            .iter()
+            .filter(|f| f["rule"] == "closed-checkin")
+            .map(|f| format!("{} {}", f["file"].as_str().unwrap(), f["severity"]))
+            .collect()
+    };
+    assert_eq!(
+        closed(&found),
+        [
+            format!("{dropped} \"warning\""),
+            format!("{done} \"warning\"")
+        ]
+    );
+
+    // Both rules take a level in `[rules]`.
+    repo.replace(
+        "okr.toml",
+        "[rules]",
+        "[rules]\nfuture-checkin = \"warn\"\nclosed-checkin = \"off\"",
+    );
+    let output = repo
+        .okr()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let found = findings_json(&output);
+    assert_eq!(
+        of_rule(&found, "future-checkin", open)[0]["severity"],
+        "warning"
+    );
+    assert!(closed(&found).is_empty(), "{found:#?}");
 }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 use crate::{report, schema};
 
@@ -54,6 +54,8 @@ pub enum Command {
     New(NewArgs),
     /// Validate every file; report every finding.
     Check(CheckArgs),
+    /// Record a check-in on an initiative or theme: a key result's value, the health, a note.
+    Checkin(CheckinArgs),
     /// Initiatives with their score: open work by rank, then done and dropped work.
     List(ListArgs),
     /// Themes with their members, score, load and progress.
@@ -147,6 +149,42 @@ pub struct CheckArgs {
     pub deny_warnings: bool,
     #[command(flatten)]
     pub rev: RevArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("progress").args(["current", "done"])))]
+pub struct CheckinArgs {
+    /// The initiative's or theme's id: its file name without `.toml`.
+    pub id: String,
+    /// The key result to update: its title, or its position (1 for the first).
+    #[arg(long, value_name = "KR", requires = "progress")]
+    pub kr: Option<String>,
+    /// The key result's new value.
+    #[arg(long, value_name = "V", requires = "kr", allow_negative_numbers = true)]
+    pub current: Option<String>,
+    /// Mark the key result (a milestone) done.
+    #[arg(long, requires = "kr")]
+    pub done: bool,
+    /// How the work stands [default: the health of the last check-in].
+    #[arg(long, value_name = "H", value_parser = ["on-track", "at-risk", "off-track"])]
+    pub health: Option<String>,
+    /// Why, in a sentence or two (asked for on a terminal when missing).
+    #[arg(
+        short = 'm',
+        long = "note",
+        visible_alias = "message",
+        value_name = "NOTE"
+    )]
+    pub note: Option<String>,
+    /// The day of the check-in (`YYYY-MM-DD`, not in the future) [default: today, UTC].
+    #[arg(long, value_name = "D")]
+    pub date: Option<String>,
+    /// Commit the file alone, as you, with the message `checkin(ID): NOTE`.
+    #[arg(long)]
+    pub commit: bool,
+    /// Never ask for the note, even on a terminal.
+    #[arg(long)]
+    pub no_input: bool,
 }
 
 /// Which period's initiatives a view shows.

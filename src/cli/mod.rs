@@ -4,6 +4,7 @@
 
 pub mod args;
 mod check;
+mod checkin;
 mod completions;
 mod context;
 mod diff;
@@ -43,6 +44,7 @@ fn dispatch(context: &Context, command: Command) -> crate::Result<ExitCode> {
         Command::Init(args) => init::run(context, &args),
         Command::New(args) => new::run(context, &args),
         Command::Check(args) => check::run(context, &args),
+        Command::Checkin(args) => checkin::run(context, &args),
         Command::List(args) => list::run(context, &args),
         Command::Themes(args) => themes::run(context, &args),
         Command::Render(args) => render::run(context, &args),

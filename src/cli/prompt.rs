@@ -1,5 +1,6 @@
 //! Asking a person at a terminal for what `okr new` still needs: the problem, the owner, tags
-//! (the repository's own offered), and levels from `[scales]` as choices.
+//! (the repository's own offered), and levels from `[scales]` as choices; and for the note of
+//! an `okr checkin`.
 //!
 //! Only ever on a terminal: in CI, or with `--no-input`, nothing is asked and the file is written
 //! with what the command line gave.
@@ -16,6 +17,23 @@ use crate::error::{Error, Result};
 /// Whether `okr new` may ask: standard input and standard error are both a terminal.
 pub(super) fn interactive(args: &NewArgs) -> bool {
     !args.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// Whether `okr checkin` may ask for its note: not with `--no-input`, not in CI (`CI` set, as
+/// every CI service sets it), and only when standard input and standard error are a terminal.
+pub(super) fn may_ask_note(no_input: bool) -> bool {
+    let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"));
+    !no_input && !ci && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// The note of a check-in, asked for; `None` when the answer is empty.
+pub(super) fn note(id: &str) -> Result<Option<String>> {
+    let note: String = Input::with_theme(&ColorfulTheme::default())
+        .with_prompt(format!("A note on `{id}`: where it stands, and why"))
+        .allow_empty(true)
+        .interact_text()
+        .map_err(asked)?;
+    Ok(Some(note.trim().to_owned()).filter(|n| !n.is_empty()))
 }
 
 /// What the repository offers as answers.

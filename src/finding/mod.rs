@@ -94,6 +94,8 @@ rules! {
     Orphan => "orphan", Warn, true, "an initiative joins no theme";
     Stale => "stale", Warn, true, "an accepted or active initiative has not changed in `stale_days` days";
     PastPeriod => "past-period", Warn, true, "an open initiative's period ended before the current period began";
+    FutureCheckin => "future-checkin", Error, true, "a check-in is dated after today (UTC)";
+    ClosedCheckin => "closed-checkin", Warn, true, "a done or dropped initiative has a check-in";
 }
 
 impl fmt::Display for Rule {

@@ -3,9 +3,11 @@
 //! The repository handle and its revisions are in `repo`, which every other file builds on;
 //! the history walk in `walk`, over raw tree objects parsed and compared in `tree`; blob reads
 //! in `blobs`; which working-tree files differ from HEAD in `status`; the `--rev` source in
-//! `git_tree`; commits on a branch for publishing in `publish`.
+//! `git_tree`; commits on a branch for publishing in `publish`; one file committed on HEAD
+//! by itself (a check-in) in `commit`.
 
 mod blobs;
+mod commit;
 mod git_tree;
 mod publish;
 mod repo;
@@ -16,5 +18,5 @@ mod walk;
 pub use blobs::{Blobs, blob_id};
 pub use git_tree::{GitTree, TreeFile};
 pub use publish::branch_ref;
-pub use repo::{Repo, shallow_message, user_name};
+pub use repo::{Repo, in_repository, shallow_message, user_name};
 pub use walk::{Change, ChangeKind, CommitChanges, CommitInfo, Walk};

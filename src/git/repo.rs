@@ -146,6 +146,11 @@ pub(super) fn trust_objects() {
     ONCE.call_once(|| git2::opts::strict_hash_verification(false));
 }
 
+/// Whether `dir` is in a git repository with a work tree.
+pub fn in_repository(dir: &Path) -> bool {
+    Repository::discover(dir).is_ok_and(|repo| repo.workdir().is_some())
+}
+
 /// git's `user.name`, as `okr new` uses for the owner.
 pub fn user_name(dir: &Path) -> Option<String> {
     let config = match Repository::discover(dir) {

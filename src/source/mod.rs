@@ -6,6 +6,7 @@
 mod content;
 mod listing;
 mod memory_tree;
+mod overlay;
 mod root;
 mod work_tree;
 
@@ -13,5 +14,6 @@ pub use content::{Content, MAX_FILE_SIZE, Special};
 pub(crate) use listing::git_order;
 pub use listing::{Listed, Source, SourceFile, is_git_name};
 pub use memory_tree::MemoryTree;
+pub use overlay::Overlay;
 pub use root::find_root;
 pub use work_tree::WorkTree;
