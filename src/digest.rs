@@ -186,7 +186,8 @@ fn progress(subject: &Subject, title: &str, value: f64) -> Option<f64> {
             current: value,
         },
     };
-    Some(at.progress())
+    // `+ 0.0` turns a negative zero (a target below the baseline) into zero.
+    Some(at.progress() + 0.0)
 }
 
 /// What happened to `subjects` in the days `since..=until`, from their history. Work not in the
