@@ -347,7 +347,7 @@ fn movements(
         let Some(first) = within.next() else {
             continue;
         };
-        let last = within.last().unwrap_or(first);
+        let last = within.next_back().unwrap_or(first);
         let from = before.unwrap_or(first.value);
         if from == last.value {
             continue;
