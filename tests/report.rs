@@ -146,6 +146,28 @@ fn report_lists_what_happened_in_the_window() {
 }
 
 #[test]
+fn a_cache_from_before_statuses_is_walked_afresh() {
+    let repo = repository();
+    let window = ["--since", "2026-01-10", "--until", "2026-01-20"];
+    let first = stdout(&report(&repo, &window));
+    assert!(first.contains("(`legacy`)"), "{first}");
+    // A cache written by an older okr, whose steps hold no status.
+    let mut rewritten = 0;
+    for entry in std::fs::read_dir(repo.file(".git/okr")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let old = text
+            .replacen("\"version\":3", "\"version\":2", 1)
+            .replace("\"status\":", "\"ignored\":");
+        assert_ne!(old, text);
+        std::fs::write(&path, old).unwrap();
+        rewritten += 1;
+    }
+    assert_eq!(rewritten, 1);
+    assert_eq!(stdout(&report(&repo, &window)), first);
+}
+
+#[test]
 fn the_window_defaults_to_today_and_takes_the_delivery_later() {
     let repo = repository();
     let output = report(&repo, &["--since", "2026-01-21", "--format", "json"]);
