@@ -4,7 +4,8 @@
 #
 #   bash benches/cli.sh            10,000 initiatives, 50 themes, 2,000 commits, and the
 #                                  100,000-initiative run for linearity and memory; history
-#                                  also on the check-ins shape (about 7 files a commit)
+#                                  also on the check-ins shape (about 7 files a commit); `due`
+#                                  and `report`, which read the same walk, at 10,000
 #   OKR_BENCH_QUICK=1 bash benches/cli.sh   the 10,000 run only
 #
 # The floor is `examples/floor.rs`: read and TOML-parse every file of the repository on all
@@ -74,7 +75,21 @@ history_turn() { # REPO OUT ROUND -> OUT-{history,warm}.json.ROUND
     "$okr -C $repo history --format json" >/dev/null
 }
 
-turn() { # COUNT ROUND -> results/COUNT-{check,history,warm,diff}.json.ROUND
+# `okr due` as of a day when everything is due, and `okr report` over all time, both of which
+# read the whole history walk; cold (no cache) beside cold `okr history`, then cached.
+due_cmd() { printf '%s' "$okr -C $1 due --as-of 2100-01-01 --format json"; }
+report_cmd() { printf '%s' "$okr -C $1 report --since 1970-01-01 --until 2100-01-01 --format json"; }
+views_turn() { # REPO OUT ROUND -> OUT-{views,views-warm}.json.ROUND
+  local repo=$1 out=$2 round=$3
+  hyperfine --runs 1 --export-json "$out-views.json.$round" \
+    --prepare "rm -rf $repo/.git/okr" \
+    "$okr -C $repo history --format json" "$(due_cmd "$repo")" "$(report_cmd "$repo")" >/dev/null
+  "$okr" -C "$repo" history --format json >/dev/null # fill the cache
+  hyperfine --runs 2 --warmup 1 -N --export-json "$out-views-warm.json.$round" \
+    "$(due_cmd "$repo")" "$(report_cmd "$repo")" >/dev/null
+}
+
+turn() { # COUNT ROUND -> results/COUNT-{check,history,warm,diff,views,views-warm}.json.ROUND
   local repo out="$results/$1" round=$2
   repo=$(repo_for "$1")
   hyperfine --runs 2 --warmup 1 -N --export-json "$out-check.json.$round" \
@@ -82,7 +97,10 @@ turn() { # COUNT ROUND -> results/COUNT-{check,history,warm,diff}.json.ROUND
     "$okr -C $repo check -q --format json" \
     "$okr -C $repo render -q --out $results/rendered-$1" >/dev/null
   history_turn "$repo" "$out" "$round"
-  if [[ $1 == 10000 ]]; then history_turn "$(repo_for "$1" checkins)" "$out-checkins" "$round"; fi
+  if [[ $1 == 10000 ]]; then
+    history_turn "$(repo_for "$1" checkins)" "$out-checkins" "$round"
+    views_turn "$repo" "$out" "$round"
+  fi
   hyperfine --runs 2 --warmup 1 -N --export-json "$out-diff.json.$round" \
     "$floor $repo" \
     "$okr -C $repo diff HEAD~1000 HEAD --format json" >/dev/null
@@ -98,7 +116,7 @@ for ((round = 1; round <= rounds; round++)); do
 done
 for size in "${sizes[@]}"; do
   sets=(check history warm diff)
-  [[ $size == 10000 ]] && sets+=(checkins-history checkins-warm)
+  [[ $size == 10000 ]] && sets+=(checkins-history checkins-warm views views-warm)
   for set in "${sets[@]}"; do
     parts=()
     for ((round = 1; round <= rounds; round++)); do parts+=("$results/$size-$set.json.$round"); done
@@ -116,6 +134,11 @@ warm10=$(median "$r-warm.json" 0)
 checkins_log10=$(median "$r-checkins-history.json" 0)
 checkins_history10=$(median "$r-checkins-history.json" 1)
 checkins_warm10=$(median "$r-checkins-warm.json" 0)
+views_history10=$(median "$r-views.json" 0)
+due10=$(median "$r-views.json" 1)
+report10=$(median "$r-views.json" 2)
+due_warm10=$(median "$r-views-warm.json" 0)
+report_warm10=$(median "$r-views-warm.json" 1)
 diff_floor10=$(median "$r-diff.json" 0)
 diff10=$(median "$r-diff.json" 1)
 repo10=$(repo_for 10000)
@@ -132,6 +155,10 @@ echo "| \`okr history\` / \`git log --name-only\` | $(ratio "$history10" "$log10
 echo "| \`okr history\`, cached / \`git log --name-only\` | $(ratio "$warm10" "$log10") | ≤ 0.2 |"
 echo "| \`okr history\` / \`git log --name-only\`, check-ins shape (about 7 files a commit) | $(ratio "$checkins_history10" "$checkins_log10") | ≤ 1.5 |"
 echo "| \`okr history\`, cached / \`git log --name-only\`, check-ins shape | $(ratio "$checkins_warm10" "$checkins_log10") | ≤ 0.2 |"
+echo "| \`okr due\` / \`okr history\` (no cache for either) | $(ratio "$due10" "$views_history10") | ≤ 1.5 |"
+echo "| \`okr report\` / \`okr history\` (no cache for either) | $(ratio "$report10" "$views_history10") | ≤ 1.5 |"
+echo "| \`okr due\`, cached / \`git log --name-only\` | $(ratio "$due_warm10" "$log10") | ≤ 0.2 |"
+echo "| \`okr report\`, cached / \`git log --name-only\` | $(ratio "$report_warm10" "$log10") | ≤ 0.2 |"
 echo "| \`okr diff HEAD~1000 HEAD\` / floor | $(ratio "$diff10" "$diff_floor10") | ≤ 3 |"
 
 [[ -n "${OKR_BENCH_QUICK:-}" ]] && exit 0

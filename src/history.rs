@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::git::{ChangeKind, CommitChanges, CommitInfo, Repo};
-use crate::model::Health;
+use crate::model::{Health, Status};
 use crate::period::civil_date;
 
 /// A commit, as history shows it.
@@ -69,6 +69,22 @@ pub struct FileHistory {
     pub key_results: Vec<Series>,
     /// Each commit that changed the file's `[checkin]`, oldest first.
     pub checkins: Vec<CheckinEvent>,
+    /// Each commit that set a new `status` (the first one at the file's creation), oldest
+    /// first.
+    #[serde(skip)]
+    pub statuses: Vec<StatusChange>,
+    /// The time of each commit that changed the file, oldest first.
+    #[serde(skip)]
+    pub times: Vec<i64>,
+}
+
+/// A commit that changed an initiative's `status`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatusChange {
+    /// None at the file's creation, or when the version before had no known status.
+    pub from: Option<Status>,
+    pub to: Status,
+    pub event: Event,
 }
 
 /// A key result's value in a file: a number (`current`, or the baseline while there is none) or
@@ -132,13 +148,31 @@ struct Building<'a> {
     newer: Option<(&'a Event, &'a Step)>,
     /// Check-ins, newest first until the end.
     checkins: Vec<CheckinEvent>,
+    /// Status changes, newest first until the end.
+    statuses: Vec<StatusChange>,
+    /// Commit times, newest first until the end.
+    times: Vec<i64>,
 }
 
 impl<'a> Building<'a> {
     /// Meets the change before the newest one met so far (none at the file's creation), and
-    /// records a check-in when the newer one changed `[checkin]`.
+    /// records a check-in when the newer one changed `[checkin]`, and a status change when it
+    /// changed `status`.
     fn meet(&mut self, older: Option<(&'a Event, &'a Step)>) {
-        if let Some((event, step)) = self.newer.take()
+        let newer = self.newer.take();
+        if let Some((event, step)) = newer
+            && let Some(to) = step.status
+        {
+            let from = older.and_then(|(_, s)| s.status);
+            if from != Some(to) {
+                self.statuses.push(StatusChange {
+                    from,
+                    to,
+                    event: event.clone(),
+                });
+            }
+        }
+        if let Some((event, step)) = newer
             && let Some(checkin) = &step.checkin
             && older.and_then(|(_, s)| s.checkin.as_ref()) != Some(checkin)
         {
@@ -263,6 +297,7 @@ pub type KeyResultValue = (String, Option<String>, Value);
 struct FileState {
     values: Vec<KeyResultValue>,
     checkin: Option<CheckinState>,
+    status: Option<Status>,
 }
 
 fn read_file(text: &[u8]) -> FileState {
@@ -275,6 +310,10 @@ fn read_file(text: &[u8]) -> FileState {
     FileState {
         values: key_result_values(&table),
         checkin: checkin_state(&table),
+        status: table
+            .get("status")
+            .and_then(toml::Value::as_str)
+            .and_then(Status::parse),
     }
 }
 
@@ -333,6 +372,8 @@ pub struct Step {
     pub kind: ChangeKind,
     pub values: Vec<KeyResultValue>,
     pub checkin: Option<CheckinState>,
+    /// The initiative's `status`; none for a theme, or a status that is not known.
+    pub status: Option<Status>,
 }
 
 /// One commit of a walk, ready to build histories from (and to cache).
@@ -354,7 +395,11 @@ pub fn steps(
                 .changes
                 .into_iter()
                 .map(|change| {
-                    let FileState { values, checkin } = match &change.blob {
+                    let FileState {
+                        values,
+                        checkin,
+                        status,
+                    } = match &change.blob {
                         Some(id) => read_file(&blob(id)?),
                         None => FileState::default(),
                     };
@@ -363,6 +408,7 @@ pub fn steps(
                         kind: change.kind,
                         values,
                         checkin,
+                        status,
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
@@ -394,6 +440,8 @@ pub fn build(commits: &[Steps]) -> History {
                         series: BuildingSeries::default(),
                         newer: None,
                         checkins: Vec::new(),
+                        statuses: Vec::new(),
+                        times: Vec::new(),
                     });
                     let index = entries.len() - 1;
                     if change.kind == ChangeKind::Deleted {
@@ -406,6 +454,7 @@ pub fn build(commits: &[Steps]) -> History {
             let entry = &mut entries[index];
             entry.meet(Some((event, change)));
             entry.changes += 1;
+            entry.times.push(event.time);
             entry.updated.get_or_insert_with(|| event.clone());
             match &change.kind {
                 ChangeKind::Added => {
@@ -445,6 +494,8 @@ pub fn build(commits: &[Steps]) -> History {
         // The oldest change met is the file's creation: a check-in there is new.
         entry.meet(None);
         entry.checkins.reverse();
+        entry.statuses.reverse();
+        entry.times.reverse();
         let (Some(created), Some(updated)) = (entry.created.clone(), entry.updated.clone()) else {
             // Added before the walk began (a shallow clone): the oldest change is the start.
             continue;
@@ -460,6 +511,8 @@ pub fn build(commits: &[Steps]) -> History {
                 changes: entry.changes,
                 key_results: series,
                 checkins: entry.checkins,
+                statuses: entry.statuses,
+                times: entry.times,
             },
         );
     }
@@ -477,8 +530,8 @@ struct Cache {
     steps: Vec<Steps>,
 }
 
-/// Version 2: steps hold milestone values and the `[checkin]` table.
-const CACHE_VERSION: u32 = 2;
+/// Version 2: steps hold milestone values and the `[checkin]` table; version 3 the status.
+const CACHE_VERSION: u32 = 3;
 
 /// The commit a walk starts from: `rev`, or HEAD.
 fn start(repo: &Repo, rev: Option<&str>) -> Result<String> {
@@ -801,6 +854,61 @@ mod tests {
         assert_eq!(checkins[0].health, None);
         assert_eq!(checkins[0].values[0].from, None);
         assert_eq!(checkins[0].values[0].to, Value::Number(2.0));
+    }
+
+    #[test]
+    fn status_changes_and_commit_times_are_kept_per_file() {
+        let blobs = HashMap::from([
+            ("b1", "status = \"proposed\"\n"),
+            ("b2", "status = \"active\"\n"),
+            ("b3", "status = \"active\"\ntitle = \"t\"\n"),
+            ("b4", "status = \"finished\"\n"),
+            ("b5", "status = \"done\"\n"),
+        ]);
+        let commits = vec![
+            commit(
+                "c5",
+                500,
+                vec![change("i/a.toml", ChangeKind::Modified, Some("b5"))],
+            ),
+            commit(
+                "c4",
+                400,
+                vec![change("i/a.toml", ChangeKind::Modified, Some("b4"))],
+            ),
+            commit(
+                "c3",
+                300,
+                vec![change("i/a.toml", ChangeKind::Modified, Some("b3"))],
+            ),
+            commit(
+                "c2",
+                200,
+                vec![change("i/a.toml", ChangeKind::Modified, Some("b2"))],
+            ),
+            commit(
+                "c1",
+                100,
+                vec![change("i/a.toml", ChangeKind::Added, Some("b1"))],
+            ),
+        ];
+        let steps = steps(commits, |id| Ok(blobs[id].as_bytes().to_vec())).unwrap();
+        let file = &build(&steps).files["i/a.toml"];
+        let changes: Vec<_> = file
+            .statuses
+            .iter()
+            .map(|c| (c.from, c.to, c.event.commit.as_str()))
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                (None, Status::Proposed, "c1"),
+                (Some(Status::Proposed), Status::Active, "c2"),
+                // A status that is not known is no change, and the one after it is new.
+                (None, Status::Done, "c5"),
+            ]
+        );
+        assert_eq!(file.times, [100, 200, 300, 400, 500]);
     }
 
     #[test]

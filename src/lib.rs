@@ -6,7 +6,7 @@
 //! ```text
 //!  cli          the command shell: arguments, `--rev`, printing, prompts, exit codes;
 //!   │           no library module imports it
-//!  render · diff · due · fmt · themes · table · scaffold · schema   views and writers
+//!  render · diff · due · digest · fmt · themes · table · scaffold · schema   views and writers
 //!   │
 //!  portfolio    scores and ranks a checked model, joins it to its themes
 //!  load         reads a repository: each file parsed into a document with spans and
@@ -33,6 +33,7 @@ pub mod cli;
 pub mod config;
 mod destination;
 pub mod diff;
+pub mod digest;
 pub(crate) mod document;
 pub mod due;
 pub mod error;

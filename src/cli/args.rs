@@ -68,6 +68,9 @@ pub enum Command {
     History(HistoryArgs),
     /// Who owes a check-in: open work whose last check-in is older than `[rules].checkin_days`.
     Due(DueArgs),
+    /// What happened between two days: work added, started, delivered, dropped; health, key
+    /// results, check-in notes; open work nobody updated.
+    Report(ReportArgs),
     /// Commit the rendered documents to a branch, without touching the working tree.
     Publish(PublishArgs),
     /// Rewrite every TOML file in the canonical layout and key order, comments kept.
@@ -303,6 +306,27 @@ pub struct DueArgs {
     pub as_of: Option<u64>,
     #[arg(long, value_enum, default_value_t = DueFormat::Table)]
     pub format: DueFormat,
+    #[command(flatten)]
+    pub rev: RevArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// To paste into a document, an issue or a message: a heading per section.
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The first day of the window (`YYYY-MM-DD`, UTC; included).
+    #[arg(long, value_name = "DATE", value_parser = as_of_date)]
+    pub since: u64,
+    /// The last day of the window (`YYYY-MM-DD`, UTC; included) [default: today, UTC].
+    #[arg(long, value_name = "DATE", value_parser = as_of_date)]
+    pub until: Option<u64>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
     #[command(flatten)]
     pub rev: RevArgs,
 }

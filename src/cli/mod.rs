@@ -17,6 +17,7 @@ mod new;
 mod prompt;
 mod publish;
 mod render;
+mod report;
 mod schema;
 mod themes;
 
@@ -51,6 +52,7 @@ fn dispatch(context: &Context, command: Command) -> crate::Result<ExitCode> {
         Command::Diff(args) => diff::run(context, &args),
         Command::History(args) => history::run(context, &args),
         Command::Due(args) => due::run(context, &args),
+        Command::Report(args) => report::run(context, &args),
         Command::Publish(args) => publish::run(context, &args),
         Command::Fmt(args) => fmt::run(context, &args),
         Command::Schema(args) => schema::run(context, &args),
