@@ -69,7 +69,7 @@ history_turn() { # REPO OUT ROUND -> OUT-{history,warm}.json.ROUND
   local repo=$1 out=$2 round=$3
   hyperfine --runs 1 --export-json "$out-history.json.$round" \
     "git -C $repo log --name-only -- initiatives themes" \
-    --prepare "rm -rf $repo/.git/okr" "$okr -C $repo history --format json" >/dev/null
+    --prepare "rm -f $repo/.git/okr/history-*.json" "$okr -C $repo history --format json" >/dev/null
   "$okr" -C "$repo" history --format json >/dev/null # fill the cache
   hyperfine --runs 2 --warmup 1 -N --export-json "$out-warm.json.$round" \
     "$okr -C $repo history --format json" >/dev/null
@@ -82,7 +82,7 @@ report_cmd() { printf '%s' "$okr -C $1 report --since 1970-01-01 --until 2100-01
 views_turn() { # REPO OUT ROUND -> OUT-{views,views-warm}.json.ROUND
   local repo=$1 out=$2 round=$3
   hyperfine --runs 1 --export-json "$out-views.json.$round" \
-    --prepare "rm -rf $repo/.git/okr" \
+    --prepare "rm -f $repo/.git/okr/history-*.json" \
     "$okr -C $repo history --format json" "$(due_cmd "$repo")" "$(report_cmd "$repo")" >/dev/null
   "$okr" -C "$repo" history --format json >/dev/null # fill the cache
   hyperfine --runs 2 --warmup 1 -N --export-json "$out-views-warm.json.$round" \
@@ -170,7 +170,7 @@ echo "| command at 100,000 initiatives | time / its 10,000 time | target | peak 
 echo "| --- | ---: | ---: | ---: | ---: |"
 echo "| \`okr check\` | $(ratio "$(median "$r-check.json" 1)" "$check10") | ≤ 11 | $(peak_mib "$okr" -C "$repo100" check -q --format json) | < 1024 |"
 echo "| \`okr render\` | $(ratio "$(median "$r-check.json" 2)" "$render10") | ≤ 11 | $(peak_mib "$okr" -C "$repo100" render -q --out "$results/rendered-100000") | < 1024 |"
-rm -rf "$repo100/.git/okr" # the walk itself, not the cache
+rm -f "$repo100"/.git/okr/history-*.json # the walk itself, not the cache
 echo "| \`okr history\` | $(ratio "$(median "$r-history.json" 1)" "$history10") | ≤ 11 | $(peak_mib "$okr" -C "$repo100" history --format json) | < 1024 |"
 echo "| \`okr diff HEAD~1000 HEAD\` | $(ratio "$(median "$r-diff.json" 1)" "$diff10") | ≤ 11 | $(peak_mib "$okr" -C "$repo100" diff HEAD~1000 HEAD --format json) | < 1024 |"
 # What reading the files alone does at this size, for reference: the floor's own scaling.
