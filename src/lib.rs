@@ -42,6 +42,7 @@ pub mod fmt;
 pub mod git;
 pub mod history;
 mod in_place;
+pub(crate) mod json;
 pub mod load;
 pub(crate) mod markdown;
 pub mod memory;

@@ -3,8 +3,9 @@
 use serde::Serialize;
 
 use crate::error::Result;
+use crate::json::to_json;
 use crate::portfolio::{Portfolio, Ranked};
-use crate::text::{cut, number, percent, score, to_json};
+use crate::text::{cut, number, percent, score};
 
 /// Left-aligned columns, numbers right-aligned, two spaces apart, as wide as their content.
 pub fn layout(header: &[&str], numeric: &[bool], rows: &[Vec<String>]) -> String {

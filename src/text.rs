@@ -1,10 +1,5 @@
 //! Values written as text for people, the same in every view (documents, tables, the diff,
-//! history): numbers, scores, percentages, progress bars, long text cut to one short line, and
-//! the JSON every `--format json` prints.
-
-use serde::Serialize;
-
-use crate::error::{Error, Result};
+//! history): numbers, scores, percentages, progress bars, long text cut to one short line.
 
 /// A count and its noun, in the plural unless the count is one: "1 error", "2 errors".
 /// For the nouns okr counts, which all take an `s`.
@@ -97,13 +92,6 @@ pub fn cut(text: &str, max: usize) -> String {
     let mut cut: String = line.chars().take(max.saturating_sub(1)).collect();
     cut.push('…');
     cut
-}
-
-/// Pretty JSON with a final newline, as every `--format json` prints it.
-pub(crate) fn to_json(value: &impl Serialize) -> Result<String> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| Error::Output(e.into()))?;
-    text.push('\n');
-    Ok(text)
 }
 
 #[cfg(test)]

@@ -224,7 +224,7 @@ pub fn suggestions_text(portfolio: &Portfolio, suggestions: &[Suggestion]) -> St
 }
 
 pub fn suggestions_json(suggestions: &[Suggestion]) -> Result<String> {
-    crate::text::to_json(&suggestions)
+    crate::json::to_json(&suggestions)
 }
 
 #[cfg(test)]
