@@ -94,6 +94,15 @@ pub fn cut(text: &str, max: usize) -> String {
     cut
 }
 
+/// `text` without surrounding whitespace, reusing it when there is none.
+pub(crate) fn trimmed(text: String) -> String {
+    if text.trim().len() == text.len() {
+        text
+    } else {
+        text.trim().to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

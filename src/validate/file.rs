@@ -527,9 +527,9 @@ fn initiative(
         id,
         file,
         title,
-        problem: trimmed(problem.into_inner()),
+        problem: crate::text::trimmed(problem.into_inner()),
         outcome: doc.outcome,
-        owner: trimmed(owner.into_inner()),
+        owner: crate::text::trimmed(owner.into_inner()),
         supporters: doc.supporters,
         tags,
         impact,
@@ -542,15 +542,6 @@ fn initiative(
         key_results,
         checkin,
     })
-}
-
-/// `text` without surrounding whitespace, reusing it when there is none.
-fn trimmed(text: String) -> String {
-    if text.trim().len() == text.len() {
-        text
-    } else {
-        text.trim().to_owned()
-    }
 }
 
 pub(super) fn theme(
