@@ -3,10 +3,10 @@
 //! stay as the owner wrote them. The edit is text to text; checking the result and writing it
 //! are the caller's.
 
-use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike, Value};
+use toml_edit::{Item, Table, Value};
 
+use crate::edit::{self, Keys, keys, shift_tables};
 use crate::finding::did_you_mean;
-use crate::fmt::{FileKind, order};
 use crate::model::Health;
 use crate::period;
 
@@ -125,13 +125,8 @@ pub fn date(text: &str, today: u64) -> Result<u64, CheckinError> {
 /// (created, before the key results, when missing) and the named key result. Everything else,
 /// comments and blank lines included, is left as it was.
 pub fn edit(text: &str, update: &Update) -> Result<Edited, CheckinError> {
-    let (bom, body) = match text.strip_prefix('\u{feff}') {
-        Some(body) => ("\u{feff}", body),
-        None => ("", text),
-    };
-    let mut doc: DocumentMut = body
-        .parse()
-        .map_err(|e: toml_edit::TomlError| CheckinError::NotToml(e.message().to_owned()))?;
+    let (bom, mut doc) =
+        edit::parse(text).map_err(|e| CheckinError::NotToml(e.message().to_owned()))?;
     // The key result first: a mistake in `--kr` leaves nothing half done.
     let key_result = match &update.key_result {
         Some(change) => Some(set_key_result(doc.as_table_mut(), change)?),
@@ -139,85 +134,16 @@ pub fn edit(text: &str, update: &Update) -> Result<Edited, CheckinError> {
     };
     let appended = set_checkin(doc.as_table_mut(), update)?;
     // The comments that ended the file stay above the new table, beside what they were about.
-    let trailing = doc.trailing().as_str().unwrap_or("").to_owned();
-    if appended && !trailing.trim().is_empty() {
-        doc.set_trailing("");
+    if appended {
+        let trailing = edit::take_trailing(&mut doc);
         if let Some(Item::Table(table)) = doc.get_mut("checkin") {
-            let end = if trailing.ends_with('\n') { "" } else { "\n" };
-            table.decor_mut().set_prefix(format!("{trailing}{end}\n"));
+            edit::keep_trailing_above(table, &trailing);
         }
     }
     Ok(Edited {
         text: format!("{bom}{doc}"),
         key_result,
     })
-}
-
-/// A table that holds keys: a `[table]` (or dotted keys) or an inline `{ ... }`.
-enum Keys<'a> {
-    Table(&'a mut Table),
-    Inline(&'a mut InlineTable),
-}
-
-impl Keys<'_> {
-    fn like(&mut self) -> &mut dyn TableLike {
-        match self {
-            Keys::Table(table) => *table,
-            Keys::Inline(table) => *table,
-        }
-    }
-
-    /// Sets `key` to `value`; an existing value keeps its decor (the comment after it). A
-    /// new key goes where the format's key order (`path`, as `okr fmt` knows it) puts it.
-    fn set(&mut self, key: &str, value: Value, path: &[String]) {
-        match self.like().get_mut(key) {
-            Some(Item::Value(old)) => {
-                let decor = old.decor().clone();
-                *old = value;
-                *old.decor_mut() = decor;
-            }
-            Some(item) => *item = Item::Value(value),
-            None => {
-                self.like().insert(key, Item::Value(value));
-                self.place(key, path);
-            }
-        }
-    }
-
-    /// Moves the new key `new` (the last one) to just after the last key that comes before it
-    /// in the format's order; the other keys stay as they are.
-    fn place(&mut self, new: &str, path: &[String]) {
-        let known = order(FileKind::Initiative, path);
-        let rank = |key: &str| known.iter().position(|k| *k == key).unwrap_or(known.len());
-        let names: Vec<String> = self.like().iter().map(|(k, _)| k.to_owned()).collect();
-        let after = names
-            .iter()
-            .rposition(|name| name != new && rank(name) < rank(new));
-        // Each key's place: its index, or for the new key, just after `after` (first if none).
-        let slot = |key: &str| -> usize {
-            if key == new {
-                after.map_or(0, |i| 2 * i + 3)
-            } else {
-                2 * names.iter().position(|n| n == key).unwrap_or(names.len()) + 2
-            }
-        };
-        match self {
-            Keys::Table(table) => {
-                table.sort_values_by(|a, _, b, _| slot(a.get()).cmp(&slot(b.get())));
-            }
-            Keys::Inline(table) => {
-                table.sort_values_by(|a, _, b, _| slot(a.get()).cmp(&slot(b.get())));
-            }
-        }
-    }
-}
-
-fn keys(item: &mut Item) -> Option<Keys<'_>> {
-    match item {
-        Item::Table(table) => Some(Keys::Table(table)),
-        Item::Value(Value::InlineTable(table)) => Some(Keys::Inline(table)),
-        _ => None,
-    }
 }
 
 /// Writes the `[checkin]` table; `true` when it was made, after every other table.
@@ -258,23 +184,6 @@ fn make_room(root: &mut Table) -> Option<isize> {
         .and_then(|array| array.iter().filter_map(Table::position).min())?;
     shift_tables(root, at);
     Some(at)
-}
-
-/// Moves every table at position `from` or after down one.
-fn shift_tables(table: &mut Table, from: isize) {
-    let shift = |table: &mut Table| {
-        if let Some(position) = table.position().filter(|p| *p >= from) {
-            table.set_position(Some(position + 1));
-        }
-        shift_tables(table, from);
-    };
-    for (_, item) in table.iter_mut() {
-        match item {
-            Item::Table(sub) => shift(sub),
-            Item::ArrayOfTables(array) => array.iter_mut().for_each(shift),
-            _ => {}
-        }
-    }
 }
 
 fn set_key_result(root: &mut Table, change: &KeyResultUpdate) -> Result<String, CheckinError> {
@@ -365,6 +274,7 @@ fn pick(titles: &[Option<String>], asked: &str) -> Result<usize, CheckinError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fmt::FileKind;
 
     /// 2026-04-02.
     const DAY: u64 = 20_545;

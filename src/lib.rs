@@ -36,6 +36,7 @@ pub mod diff;
 pub mod digest;
 pub(crate) mod document;
 pub mod due;
+pub mod edit;
 pub mod error;
 pub mod finding;
 pub mod fmt;
