@@ -111,6 +111,7 @@ pub struct RulesSection {
     pub hidden_file: Option<RuleLevel>,
     pub future_checkin: Option<RuleLevel>,
     pub closed_checkin: Option<RuleLevel>,
+    pub unlearned: Option<RuleLevel>,
     /// Days without a change after which an accepted or active initiative is stale.
     #[serde(rename = "stale_days")]
     #[schemars(range(min = 1))]
@@ -139,6 +140,7 @@ impl RulesSection {
             (Rule::HiddenFile, self.hidden_file),
             (Rule::FutureCheckin, self.future_checkin),
             (Rule::ClosedCheckin, self.closed_checkin),
+            (Rule::Unlearned, self.unlearned),
         ];
         for (rule, level) in pairs {
             if let Some(level) = level {

@@ -385,6 +385,8 @@ mod tests {
             owner: None,
             tags: vec![],
             checkin: None,
+            closed: Vec::new(),
+            commitment: crate::model::Commitment::default(),
             key_results: vec![],
         };
         let tracked = tracked(&initiatives, [&theme]);

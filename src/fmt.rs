@@ -33,9 +33,19 @@ pub enum FileKind {
     Theme,
 }
 
-const THEME: &[&str] = &["title", "why", "owner", "tags", "checkin", "key_results"];
+const THEME: &[&str] = &[
+    "title",
+    "why",
+    "owner",
+    "commitment",
+    "tags",
+    "checkin",
+    "key_results",
+    "closed",
+];
 const KEY_RESULT: &[&str] = &["title", "unit", "baseline", "target", "current", "done"];
 const CHECKIN: &[&str] = &["date", "health", "note"];
+const CLOSED: &[&str] = &["period", "grade", "outcome", "learned"];
 const CONFIG: &[&str] = &["team", "paths", "scales", "scoring", "tags", "rules"];
 const TEAM: &[&str] = &["name", "period", "github"];
 const PATHS: &[&str] = &["initiatives", "themes", "templates", "output"];
@@ -56,6 +66,7 @@ const RULES: &[&str] = &[
     "hidden-file",
     "future-checkin",
     "closed-checkin",
+    "unlearned",
     "stale_days",
     "checkin_days",
 ];
@@ -69,6 +80,7 @@ pub fn order(kind: FileKind, path: &[String]) -> &'static [&'static str] {
         (FileKind::Theme, []) => THEME,
         (FileKind::Initiative | FileKind::Theme, ["key_results"]) => KEY_RESULT,
         (FileKind::Initiative | FileKind::Theme, ["checkin"]) => CHECKIN,
+        (FileKind::Initiative | FileKind::Theme, ["closed"]) => CLOSED,
         (FileKind::Config, []) => CONFIG,
         (FileKind::Config, ["team"]) => TEAM,
         (FileKind::Config, ["paths"]) => PATHS,

@@ -56,6 +56,10 @@ pub struct InitiativeFile {
     #[serde(default)]
     #[schemars(with = "Vec<KeyResultFile>")]
     pub key_results: Vec<Spanned<KeyResultFile>>,
+    /// The grade of each closed period, appended by `okr close`.
+    #[serde(default)]
+    #[schemars(with = "Vec<ClosedFile>")]
+    pub closed: Vec<Spanned<ClosedFile>>,
 }
 
 /// `themes/<id>.toml`.
@@ -72,6 +76,10 @@ pub struct ThemeFile {
     /// The problem, as people feel it today.
     pub why: Option<String>,
     pub owner: Option<String>,
+    /// Whether the objective is expected to reach 1.0 (`committed`, the default) or is a
+    /// success at 0.7 (`aspirational`).
+    #[schemars(with = "Option<Commitment>")]
+    pub commitment: Option<Spanned<String>>,
     /// An initiative with any of these tags joins the theme.
     #[schemars(with = "Vec<String>", required, length(min = 1))]
     pub tags: Option<Spanned<Vec<Spanned<String>>>>,
@@ -81,6 +89,139 @@ pub struct ThemeFile {
     #[serde(default)]
     #[schemars(with = "Vec<KeyResultFile>")]
     pub key_results: Vec<Spanned<KeyResultFile>>,
+    /// The grade of each closed period, appended by `okr close`.
+    #[serde(default)]
+    #[schemars(with = "Vec<ClosedFile>")]
+    pub closed: Vec<Spanned<ClosedFile>>,
+}
+
+/// `[[closed]]`: how a period ended for the work, written by `okr close` and never rewritten;
+/// the owner fills in `learned` in the close's pull request.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClosedFile {
+    /// The closed period: `2026`, `2026-H2` or `2026-Q1`.
+    #[schemars(with = "String", required, regex(pattern = r"^\d{4}(-[QH][1-4])?$"))]
+    pub period: Option<Spanned<String>>,
+    /// From 0.0 to 1.0, one decimal; none for dropped work.
+    #[schemars(with = "Option<f64>", range(min = 0.0, max = 1.0))]
+    pub grade: Option<Spanned<f64>>,
+    #[schemars(with = "Outcome", required)]
+    pub outcome: Option<Spanned<String>>,
+    /// What the team learned, in the owner's words.
+    pub learned: Option<String>,
+}
+
+/// Whether an objective is expected to reach 1.0 or is a success at 0.7.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Commitment {
+    #[default]
+    Committed,
+    Aspirational,
+}
+
+impl Commitment {
+    pub const ALL: [Commitment; 2] = [Commitment::Committed, Commitment::Aspirational];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Commitment::Committed => "committed",
+            Commitment::Aspirational => "aspirational",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Commitment> {
+        Commitment::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    /// The grade at which the objective is achieved: 1.0 for committed, 0.7 for aspirational.
+    pub fn success(self) -> f64 {
+        match self {
+            Commitment::Committed => 1.0,
+            Commitment::Aspirational => 0.7,
+        }
+    }
+}
+
+impl std::fmt::Display for Commitment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a period ended for a piece of work.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Achieved,
+    Partial,
+    Missed,
+    Dropped,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Achieved,
+        Outcome::Partial,
+        Outcome::Missed,
+        Outcome::Dropped,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Achieved => "achieved",
+            Outcome::Partial => "partial",
+            Outcome::Missed => "missed",
+            Outcome::Dropped => "dropped",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A checked `[[closed]]` record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Closed {
+    pub period: String,
+    /// None for dropped work.
+    pub grade: Option<f64>,
+    pub outcome: Outcome,
+    /// Empty until the owner writes it.
+    pub learned: String,
 }
 
 /// `[checkin]`: where the work stood at the owner's last check-in. Its series is the file's git
@@ -260,6 +401,7 @@ pub const INITIATIVE_KEYS: &[&str] = &[
     "links",
     "checkin",
     "key_results",
+    "closed",
 ];
 
 /// A checked initiative.
@@ -285,6 +427,8 @@ pub struct Initiative {
     /// The last check-in, when there is one.
     pub checkin: Option<Checkin>,
     pub key_results: Vec<KeyResult>,
+    /// The records of the periods closed on it, oldest first.
+    pub closed: Vec<Closed>,
 }
 
 #[cfg(test)]
@@ -325,6 +469,12 @@ impl Initiative {
                 health: Some(Health::AtRisk),
                 note: Some("N".into()),
             }),
+            closed: vec![Closed {
+                period: "2025-Q4".into(),
+                grade: Some(0.5),
+                outcome: Outcome::Partial,
+                learned: "L".into(),
+            }],
         }
     }
 }
@@ -337,10 +487,13 @@ pub struct Theme {
     pub title: String,
     pub why: Option<String>,
     pub owner: Option<String>,
+    pub commitment: Commitment,
     pub tags: Vec<String>,
     /// The last check-in, when there is one.
     pub checkin: Option<Checkin>,
     pub key_results: Vec<KeyResult>,
+    /// The records of the periods closed on it, oldest first.
+    pub closed: Vec<Closed>,
 }
 
 /// A checked key result.

@@ -340,6 +340,7 @@ mod tests {
             links: vec![],
             key_results: vec![],
             checkin: None,
+            closed: Vec::new(),
         }
     }
 
@@ -356,6 +357,8 @@ mod tests {
             tags: vec!["x".into()],
             key_results: vec![],
             checkin: None,
+            closed: Vec::new(),
+            commitment: crate::model::Commitment::default(),
         };
         let sorted: Vec<Initiative> = [
             ("a", 2.0, "x"),
@@ -406,6 +409,8 @@ mod tests {
             tags: vec![tag.into()],
             key_results: vec![],
             checkin: None,
+            closed: Vec::new(),
+            commitment: crate::model::Commitment::default(),
         }
     }
 

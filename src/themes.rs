@@ -267,6 +267,7 @@ mod tests {
             links: vec![],
             key_results: vec![],
             checkin: None,
+            closed: Vec::new(),
         })
     }
 

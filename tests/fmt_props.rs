@@ -178,13 +178,18 @@ fn check(kind: FileKind, text: &str) -> Result<(), TestCaseError> {
             formatted
         );
     }
-    // `toml::Table` keeps file order: known keys come out in the canonical order.
+    // Known keys come out in the canonical order: the plain values among themselves, and the
+    // tables after them (TOML writes every plain value of a table before its tables).
     let keys = order(kind, &[]);
-    let ranks: Vec<usize> = after
-        .keys()
-        .filter_map(|k| keys.iter().position(|known| known == k))
-        .collect();
-    prop_assert!(ranks.windows(2).all(|w| w[0] < w[1]), "order: {:?}", ranks);
+    let doc: toml_edit::DocumentMut = formatted.parse().expect("parsed above");
+    for tables in [false, true] {
+        let ranks: Vec<usize> = doc
+            .iter()
+            .filter(|(_, item)| item.is_value() != tables)
+            .filter_map(|(k, _)| keys.iter().position(|known| *known == k))
+            .collect();
+        prop_assert!(ranks.windows(2).all(|w| w[0] < w[1]), "order: {:?}", ranks);
+    }
     // One newline at the end; an empty file stays empty.
     prop_assert!(
         formatted.is_empty() || (formatted.ends_with('\n') && !formatted.ends_with("\n\n"))

@@ -92,6 +92,12 @@ fn field_text(i: &Initiative, key: &str) -> Option<String> {
         "depends_on" => list(&i.depends_on),
         "links" => list(&i.links),
         "checkin" => i.checkin.as_ref().map(checkin_text).unwrap_or_default(),
+        "closed" => i
+            .closed
+            .iter()
+            .map(closed_text)
+            .collect::<Vec<_>>()
+            .join("; "),
         "file" => i.file.clone(),
         _ => return None,
     })
@@ -105,6 +111,19 @@ fn checkin_text(checkin: &crate::model::Checkin) -> String {
     }
     if let Some(note) = &checkin.note {
         text.push_str(&format!(": {note}"));
+    }
+    text
+}
+
+/// A closed period on one line: `2026-Q1: 0.6, partial: what the team learned`.
+fn closed_text(closed: &crate::model::Closed) -> String {
+    let mut text = format!("{}: ", closed.period);
+    if let Some(grade) = closed.grade {
+        text.push_str(&format!("{grade:.1}, "));
+    }
+    text.push_str(closed.outcome.as_str());
+    if !closed.learned.trim().is_empty() {
+        text.push_str(&format!(": {}", closed.learned.trim()));
     }
     text
 }
@@ -505,6 +524,7 @@ mod tests {
                 measure: Measure::Milestone { done: true },
             }],
             checkin: None,
+            closed: Vec::new(),
         };
         let fields: Vec<String> = field_changes(&before, &after)
             .into_iter()

@@ -487,6 +487,7 @@ fn initiative(
     let key_results = key_results(&doc.key_results, &document.parsed.removed, file, findings);
     let checkin = super::checkin::checkin(doc.checkin.as_ref(), file, findings);
     super::checkin::closed(doc.checkin.as_ref(), status, file, findings);
+    let closed = super::closed::closed(&doc.closed, file, crate::period::today(), findings);
 
     let Document { id, file, parsed } = document;
     let doc = parsed.doc;
@@ -541,6 +542,7 @@ fn initiative(
         links: doc.links,
         key_results,
         checkin,
+        closed,
     })
 }
 
@@ -565,15 +567,20 @@ pub(super) fn theme(
         }
     };
     let key_results = key_results(&doc.key_results, &document.parsed.removed, file, findings);
+    let commitment = super::closed::commitment(doc.commitment.as_ref(), file, findings);
+    let checkin = super::checkin::checkin(doc.checkin.as_ref(), file, findings);
+    let closed = super::closed::closed(&doc.closed, file, crate::period::today(), findings);
     Some(Theme {
         id: document.id.clone(),
         file: document.file.clone(),
         title: title?,
         why: doc.why.clone(),
         owner: doc.owner.clone(),
+        commitment: commitment?,
         tags: tags?,
         key_results: key_results?,
-        checkin: super::checkin::checkin(doc.checkin.as_ref(), file, findings),
+        checkin,
+        closed,
     })
 }
 

@@ -5,6 +5,7 @@
 //! git, lives in [`stale`]. Nothing here reads files: load sits above, and calls in.
 
 mod checkin;
+mod closed;
 pub mod file;
 pub(crate) mod graph;
 pub mod ids;
