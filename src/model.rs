@@ -233,6 +233,31 @@ impl std::fmt::Display for Status {
     }
 }
 
+/// What a piece of work is: an initiative or a theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Initiative,
+    Theme,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Initiative => "initiative",
+            Kind::Theme => "theme",
+        }
+    }
+
+    /// The kind, with an initiative's status after it: `initiative (active)`, `theme`.
+    pub fn with_status(self, status: Option<Status>) -> String {
+        match status {
+            Some(status) => format!("{} ({status})", self.as_str()),
+            None => self.as_str().to_owned(),
+        }
+    }
+}
+
 /// A named level and the number `[scales]` gives it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Level {
