@@ -7,6 +7,33 @@
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+/// For an enum whose values files spell as words (`Status`, `Health`): `ALL` in order, `as_str`
+/// (the word, as serde names it), `parse` (the word back) and `Display` (the word). Each
+/// variant is given with its word; a test holds the words to serde's names.
+macro_rules! words {
+    ($enum:ident { $($variant:ident => $word:literal),+ $(,)? }) => {
+        impl $enum {
+            pub const ALL: [$enum; [$($word),+].len()] = [$($enum::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($enum::$variant => $word,)+
+                }
+            }
+
+            pub fn parse(name: &str) -> Option<$enum> {
+                $enum::ALL.into_iter().find(|v| v.as_str() == name)
+            }
+        }
+
+        impl std::fmt::Display for $enum {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
 /// `initiatives/**/<id>.toml`.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -119,21 +146,13 @@ pub enum Health {
     OffTrack,
 }
 
+words!(Health {
+    OnTrack => "on-track",
+    AtRisk => "at-risk",
+    OffTrack => "off-track",
+});
+
 impl Health {
-    pub const ALL: [Health; 3] = [Health::OnTrack, Health::AtRisk, Health::OffTrack];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Health::OnTrack => "on-track",
-            Health::AtRisk => "at-risk",
-            Health::OffTrack => "off-track",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Health> {
-        Health::ALL.into_iter().find(|h| h.as_str() == name)
-    }
-
     /// The health for a reader: a symbol whose shape differs for each health, so it reads
     /// without colour, and the words (`▲ at risk`).
     pub fn label(self) -> &'static str {
@@ -142,12 +161,6 @@ impl Health {
             Health::AtRisk => "▲ at risk",
             Health::OffTrack => "■ off track",
         }
-    }
-}
-
-impl std::fmt::Display for Health {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -198,38 +211,18 @@ pub enum Status {
     Dropped,
 }
 
+words!(Status {
+    Proposed => "proposed",
+    Accepted => "accepted",
+    Active => "active",
+    Done => "done",
+    Dropped => "dropped",
+});
+
 impl Status {
-    pub const ALL: [Status; 5] = [
-        Status::Proposed,
-        Status::Accepted,
-        Status::Active,
-        Status::Done,
-        Status::Dropped,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Proposed => "proposed",
-            Status::Accepted => "accepted",
-            Status::Active => "active",
-            Status::Done => "done",
-            Status::Dropped => "dropped",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.as_str() == name)
-    }
-
     /// Done and dropped work no longer counts towards a theme's score.
     pub fn is_open(self) -> bool {
         !matches!(self, Status::Done | Status::Dropped)
-    }
-}
-
-impl std::fmt::Display for Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -470,6 +463,24 @@ mod tests {
         let mut keys = INITIATIVE_KEYS.to_vec();
         keys.sort_unstable();
         assert_eq!(format, keys);
+    }
+
+    #[test]
+    fn the_words_of_status_and_health_are_their_serde_names() {
+        for status in Status::ALL {
+            let word = serde_json::to_value(status).unwrap();
+            assert_eq!(word, status.as_str());
+            assert_eq!(status.to_string(), status.as_str());
+            assert_eq!(Status::parse(status.as_str()), Some(status));
+        }
+        for health in Health::ALL {
+            let word = serde_json::to_value(health).unwrap();
+            assert_eq!(word, health.as_str());
+            assert_eq!(health.to_string(), health.as_str());
+            assert_eq!(Health::parse(health.as_str()), Some(health));
+        }
+        assert_eq!(Status::parse("Active"), None);
+        assert_eq!(Health::parse("on_track"), None);
     }
 
     #[test]
