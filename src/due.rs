@@ -353,16 +353,7 @@ mod tests {
             i.status = status;
             initiatives.push(i);
         }
-        let theme = Theme {
-            id: "t".into(),
-            file: "themes/t.toml".into(),
-            title: "T".into(),
-            why: None,
-            owner: None,
-            tags: vec![],
-            checkin: None,
-            key_results: vec![],
-        };
+        let theme = Theme::example("t");
         let tracked = tracked(&initiatives, [&theme]);
         let ids: Vec<(&str, Kind)> = tracked.iter().map(|t| (t.id.as_str(), t.kind)).collect();
         assert_eq!(

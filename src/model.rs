@@ -361,6 +361,23 @@ pub struct Theme {
     pub key_results: Vec<KeyResult>,
 }
 
+#[cfg(test)]
+impl Theme {
+    /// A theme `id` in `themes/<id>.toml`, titled in capitals, with nothing else set, for tests.
+    pub(crate) fn example(id: &str) -> Theme {
+        Theme {
+            id: id.into(),
+            file: format!("themes/{id}.toml"),
+            title: id.to_uppercase(),
+            why: None,
+            owner: None,
+            tags: vec![],
+            checkin: None,
+            key_results: vec![],
+        }
+    }
+}
+
 /// A checked key result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KeyResult {
