@@ -9,25 +9,9 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::history::{FileHistory, History};
-use crate::markdown::{code_cell, markdown_inline, person};
-use crate::model::{Health, KeyResult, Measure, Status};
+use crate::markdown::{markdown_inline, person, work_cell};
+use crate::model::{Health, KeyResult, Kind, Measure, Status};
 use crate::period::{format_date, parse_date};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Initiative,
-    Theme,
-}
-
-impl Kind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Kind::Initiative => "initiative",
-            Kind::Theme => "theme",
-        }
-    }
-}
 
 /// An initiative or a theme as the revision read says it is.
 #[derive(Debug, Clone, PartialEq)]
@@ -398,11 +382,6 @@ fn quiet(
     })
 }
 
-/// `title (`id`)`, escaped for a table cell.
-fn work_cell(work: &Work) -> String {
-    format!("{} ({})", markdown_inline(&work.title), code_cell(&work.id))
-}
-
 fn owner_cell(owner: Option<&str>, mention: bool) -> String {
     owner.map_or_else(|| "-".to_owned(), |o| person(o, mention))
 }
@@ -445,7 +424,7 @@ pub fn markdown(d: &Digest, mention: bool) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} |",
-                work_cell(&c.work),
+                work_cell(&c.work.title, &c.work.id),
                 owner_cell(c.work.owner.as_deref(), mention),
                 c.date,
                 markdown_inline(&c.author)
@@ -462,7 +441,7 @@ pub fn markdown(d: &Digest, mention: bool) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
-                work_cell(&h.work),
+                work_cell(&h.work.title, &h.work.id),
                 health_cell(h.from),
                 health_cell(h.to),
                 h.date,
@@ -480,7 +459,7 @@ pub fn markdown(d: &Digest, mention: bool) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} → {} |",
-                work_cell(&m.work),
+                work_cell(&m.work.title, &m.work.id),
                 markdown_inline(&m.key_result),
                 value(m.from, m.unit.as_deref()),
                 value(m.to, m.unit.as_deref()),
@@ -519,14 +498,11 @@ pub fn markdown(d: &Digest, mention: bool) -> String {
         let _ = writeln!(out, "| Work | Kind | Owner | Last update |");
         let _ = writeln!(out, "| --- | --- | --- | --- |");
         for q in &d.no_update {
-            let kind = match q.status {
-                Some(status) => format!("{} ({status})", q.work.kind.as_str()),
-                None => q.work.kind.as_str().to_owned(),
-            };
             let _ = writeln!(
                 out,
-                "| {} | {kind} | {} | {} |",
-                work_cell(&q.work),
+                "| {} | {} | {} | {} |",
+                work_cell(&q.work.title, &q.work.id),
+                q.work.kind.with_status(q.status),
                 owner_cell(q.work.owner.as_deref(), mention),
                 q.last_update
             );

@@ -13,8 +13,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::markdown::{code_cell, markdown_inline, person};
-use crate::model::{Health, Initiative, Status, Theme};
+use crate::markdown::{person, work_cell};
+use crate::model::{Health, Initiative, Kind, Status, Theme};
 use crate::period::{format_date, parse_date};
 
 /// The first line of the issue body: how the team workflow finds the issue to update.
@@ -23,22 +23,6 @@ pub const MARKER: &str = "<!-- okr-due -->";
 /// The line the issue body holds, alone, when nothing is due: the team workflow closes the
 /// issue on it.
 pub const NOTHING_DUE: &str = "Nothing is due.";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Initiative,
-    Theme,
-}
-
-impl Kind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Kind::Initiative => "initiative",
-            Kind::Theme => "theme",
-        }
-    }
-}
 
 /// Work that owners are expected to check in on, with what its file says of its last check-in.
 #[derive(Debug, Clone, PartialEq)]
@@ -228,13 +212,6 @@ fn last_cell(item: &Item) -> String {
     }
 }
 
-fn what(item: &Item) -> String {
-    match item.status {
-        Some(status) => format!("{} ({status})", item.kind.as_str()),
-        None => item.kind.as_str().to_owned(),
-    }
-}
-
 fn health_word(item: &Item) -> &'static str {
     item.health.map_or("-", Health::as_str)
 }
@@ -266,7 +243,7 @@ pub fn table(due: &Due) -> String {
                     .clone()
                     .unwrap_or_else(|| "(no owner)".to_owned()),
                 item.id.clone(),
-                what(item),
+                item.kind.with_status(item.status),
                 health_word(item).to_owned(),
                 last_cell(item),
                 item.days_since.to_string(),
@@ -326,10 +303,9 @@ pub fn markdown(due: &Due, mention: bool) -> String {
         for item in &owner.items {
             let _ = writeln!(
                 out,
-                "| {} ({}) | {} | {} | {} | {} | {} |",
-                markdown_inline(&item.title),
-                code_cell(&item.id),
-                what(item),
+                "| {} | {} | {} | {} | {} | {} |",
+                work_cell(&item.title, &item.id),
+                item.kind.with_status(item.status),
                 health_word(item),
                 last_cell(item),
                 item.days_since,
@@ -377,18 +353,7 @@ mod tests {
             i.status = status;
             initiatives.push(i);
         }
-        let theme = Theme {
-            id: "t".into(),
-            file: "themes/t.toml".into(),
-            title: "T".into(),
-            why: None,
-            owner: None,
-            tags: vec![],
-            checkin: None,
-            closed: Vec::new(),
-            commitment: crate::model::Commitment::default(),
-            key_results: vec![],
-        };
+        let theme = Theme::example("t");
         let tracked = tracked(&initiatives, [&theme]);
         let ids: Vec<(&str, Kind)> = tracked.iter().map(|t| (t.id.as_str(), t.kind)).collect();
         assert_eq!(

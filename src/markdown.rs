@@ -145,6 +145,11 @@ pub fn code_cell(text: &str) -> String {
     code(text).replace('|', "\\|")
 }
 
+/// A piece of work in a table cell: its title, escaped, and its id as code (`title (`id`)`).
+pub fn work_cell(title: &str, id: &str) -> String {
+    format!("{} ({})", markdown_inline(title), code_cell(id))
+}
+
 /// A label Mermaid reads as plain text: letters, digits and a little punctuation, cut short.
 pub fn mermaid_label(text: &str) -> String {
     let cleaned: String = text

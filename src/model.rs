@@ -7,6 +7,33 @@
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+/// For an enum whose values files spell as words (`Status`, `Health`): `ALL` in order, `as_str`
+/// (the word, as serde names it), `parse` (the word back) and `Display` (the word). Each
+/// variant is given with its word; a test holds the words to serde's names.
+macro_rules! words {
+    ($enum:ident { $($variant:ident => $word:literal),+ $(,)? }) => {
+        impl $enum {
+            pub const ALL: [$enum; [$($word),+].len()] = [$($enum::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($enum::$variant => $word,)+
+                }
+            }
+
+            pub fn parse(name: &str) -> Option<$enum> {
+                $enum::ALL.into_iter().find(|v| v.as_str() == name)
+            }
+        }
+
+        impl std::fmt::Display for $enum {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
 /// `initiatives/**/<id>.toml`.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -134,32 +161,18 @@ pub enum Commitment {
     Aspirational,
 }
 
+words!(Commitment {
+    Committed => "committed",
+    Aspirational => "aspirational",
+});
+
 impl Commitment {
-    pub const ALL: [Commitment; 2] = [Commitment::Committed, Commitment::Aspirational];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Commitment::Committed => "committed",
-            Commitment::Aspirational => "aspirational",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Commitment> {
-        Commitment::ALL.into_iter().find(|c| c.as_str() == name)
-    }
-
     /// The grade at which the objective is achieved: 1.0 for committed, 0.7 for aspirational.
     pub fn success(self) -> f64 {
         match self {
             Commitment::Committed => 1.0,
             Commitment::Aspirational => 0.7,
         }
-    }
-}
-
-impl std::fmt::Display for Commitment {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -185,33 +198,12 @@ pub enum Outcome {
     Dropped,
 }
 
-impl Outcome {
-    pub const ALL: [Outcome; 4] = [
-        Outcome::Achieved,
-        Outcome::Partial,
-        Outcome::Missed,
-        Outcome::Dropped,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Achieved => "achieved",
-            Outcome::Partial => "partial",
-            Outcome::Missed => "missed",
-            Outcome::Dropped => "dropped",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Outcome> {
-        Outcome::ALL.into_iter().find(|o| o.as_str() == name)
-    }
-}
-
-impl std::fmt::Display for Outcome {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+words!(Outcome {
+    Achieved => "achieved",
+    Partial => "partial",
+    Missed => "missed",
+    Dropped => "dropped",
+});
 
 /// A checked `[[closed]]` record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -260,21 +252,13 @@ pub enum Health {
     OffTrack,
 }
 
+words!(Health {
+    OnTrack => "on-track",
+    AtRisk => "at-risk",
+    OffTrack => "off-track",
+});
+
 impl Health {
-    pub const ALL: [Health; 3] = [Health::OnTrack, Health::AtRisk, Health::OffTrack];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Health::OnTrack => "on-track",
-            Health::AtRisk => "at-risk",
-            Health::OffTrack => "off-track",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Health> {
-        Health::ALL.into_iter().find(|h| h.as_str() == name)
-    }
-
     /// The health for a reader: a symbol whose shape differs for each health, so it reads
     /// without colour, and the words (`▲ at risk`).
     pub fn label(self) -> &'static str {
@@ -283,12 +267,6 @@ impl Health {
             Health::AtRisk => "▲ at risk",
             Health::OffTrack => "■ off track",
         }
-    }
-}
-
-impl std::fmt::Display for Health {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -339,38 +317,43 @@ pub enum Status {
     Dropped,
 }
 
+words!(Status {
+    Proposed => "proposed",
+    Accepted => "accepted",
+    Active => "active",
+    Done => "done",
+    Dropped => "dropped",
+});
+
 impl Status {
-    pub const ALL: [Status; 5] = [
-        Status::Proposed,
-        Status::Accepted,
-        Status::Active,
-        Status::Done,
-        Status::Dropped,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Proposed => "proposed",
-            Status::Accepted => "accepted",
-            Status::Active => "active",
-            Status::Done => "done",
-            Status::Dropped => "dropped",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.as_str() == name)
-    }
-
     /// Done and dropped work no longer counts towards a theme's score.
     pub fn is_open(self) -> bool {
         !matches!(self, Status::Done | Status::Dropped)
     }
 }
 
-impl std::fmt::Display for Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+/// What a piece of work is: an initiative or a theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Initiative,
+    Theme,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Initiative => "initiative",
+            Kind::Theme => "theme",
+        }
+    }
+
+    /// The kind, with an initiative's status after it: `initiative (active)`, `theme`.
+    pub fn with_status(self, status: Option<Status>) -> String {
+        match status {
+            Some(status) => format!("{} ({status})", self.as_str()),
+            None => self.as_str().to_owned(),
+        }
     }
 }
 
@@ -496,6 +479,25 @@ pub struct Theme {
     pub closed: Vec<Closed>,
 }
 
+#[cfg(test)]
+impl Theme {
+    /// A theme `id` in `themes/<id>.toml`, titled in capitals, with nothing else set, for tests.
+    pub(crate) fn example(id: &str) -> Theme {
+        Theme {
+            id: id.into(),
+            file: format!("themes/{id}.toml"),
+            title: id.to_uppercase(),
+            why: None,
+            owner: None,
+            commitment: Commitment::default(),
+            tags: vec![],
+            checkin: None,
+            key_results: vec![],
+            closed: Vec::new(),
+        }
+    }
+}
+
 /// A checked key result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KeyResult {
@@ -598,6 +600,34 @@ mod tests {
         let mut keys = INITIATIVE_KEYS.to_vec();
         keys.sort_unstable();
         assert_eq!(format, keys);
+    }
+
+    #[test]
+    fn the_words_of_status_and_health_are_their_serde_names() {
+        for status in Status::ALL {
+            let word = serde_json::to_value(status).unwrap();
+            assert_eq!(word, status.as_str());
+            assert_eq!(status.to_string(), status.as_str());
+            assert_eq!(Status::parse(status.as_str()), Some(status));
+        }
+        for health in Health::ALL {
+            let word = serde_json::to_value(health).unwrap();
+            assert_eq!(word, health.as_str());
+            assert_eq!(health.to_string(), health.as_str());
+            assert_eq!(Health::parse(health.as_str()), Some(health));
+        }
+        for commitment in Commitment::ALL {
+            let word = serde_json::to_value(commitment).unwrap();
+            assert_eq!(word, commitment.as_str());
+            assert_eq!(Commitment::parse(commitment.as_str()), Some(commitment));
+        }
+        for outcome in Outcome::ALL {
+            let word = serde_json::to_value(outcome).unwrap();
+            assert_eq!(word, outcome.as_str());
+            assert_eq!(Outcome::parse(outcome.as_str()), Some(outcome));
+        }
+        assert_eq!(Status::parse("Active"), None);
+        assert_eq!(Health::parse("on_track"), None);
     }
 
     #[test]

@@ -349,16 +349,8 @@ mod tests {
     #[test]
     fn initiatives_in_any_order_rank_as_a_sorted_model_does() {
         let theme = Theme {
-            id: "t".into(),
-            file: "themes/t.toml".into(),
-            title: "T".into(),
-            why: None,
-            owner: None,
             tags: vec!["x".into()],
-            key_results: vec![],
-            checkin: None,
-            closed: Vec::new(),
-            commitment: crate::model::Commitment::default(),
+            ..Theme::example("t")
         };
         let sorted: Vec<Initiative> = [
             ("a", 2.0, "x"),
@@ -401,16 +393,8 @@ mod tests {
 
     fn theme(tag: &str) -> Theme {
         Theme {
-            id: tag.into(),
-            file: format!("themes/{tag}.toml"),
-            title: tag.to_uppercase(),
-            why: None,
-            owner: None,
             tags: vec![tag.into()],
-            key_results: vec![],
-            checkin: None,
-            closed: Vec::new(),
-            commitment: crate::model::Commitment::default(),
+            ..Theme::example(tag)
         }
     }
 

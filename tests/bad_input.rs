@@ -282,11 +282,7 @@ fn each_bad_file_is_a_finding_naming_it() {
     for (name, path, bytes, rule) in bad_files() {
         let repo = TeamRepo::example();
         repo.write(&path, &bytes);
-        let output = repo
-            .okr()
-            .args(["check", "--format", "json", "--deny-warnings"])
-            .output()
-            .unwrap();
+        let output = repo.run(&["check", "--format", "json", "--deny-warnings"]);
         assert_no_panic(&output, &name);
         assert_eq!(output.status.code(), Some(1), "{name}: {}", stderr(&output));
         let findings = findings_json(&output);
@@ -303,11 +299,7 @@ fn each_bad_file_is_a_finding_naming_it() {
             "{name}: expected `{rule}` in `{path}`, got {findings:?}"
         );
         // The human format quotes the file too, whatever its bytes.
-        let output = repo
-            .okr()
-            .args(["check", "--deny-warnings"])
-            .output()
-            .unwrap();
+        let output = repo.run(&["check", "--deny-warnings"]);
         assert_no_panic(&output, &name);
         assert_eq!(output.status.code(), Some(1), "{name}");
         assert!(
@@ -323,11 +315,7 @@ fn a_dependency_cycle_across_files_is_a_finding() {
     let repo = TeamRepo::example();
     repo.write("initiatives/a.toml", with("depends_on = [\"b\"]\n"));
     repo.write("initiatives/b.toml", with("depends_on = [\"a\"]\n"));
-    let output = repo
-        .okr()
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["check", "--format", "json"]);
     assert_exit(&output, 1);
     let findings = findings_json(&output);
     assert!(
@@ -387,11 +375,7 @@ fn symlinks_in_and_out_of_the_repository() {
     symlink("loop-b.toml", repo.file("initiatives/loop-a.toml")).unwrap();
     symlink("loop-a.toml", repo.file("initiatives/loop-b.toml")).unwrap();
     symlink(outside.path(), repo.file("initiatives/folder")).unwrap();
-    let output = repo
-        .okr()
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["check", "--format", "json"]);
     assert_no_panic(&output, "symlinks");
     assert_exit(&output, 1);
     let findings = findings_json(&output);
@@ -465,11 +449,7 @@ fn every_command_on_a_broken_repository_names_the_files() {
         }
     }
     // diff compares anyway and lists the findings the head adds, by file.
-    let output = repo
-        .okr()
-        .args(["diff", "HEAD~1", "HEAD"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["diff", "HEAD~1", "HEAD"]);
     assert_no_panic(&output, "diff");
     assert_exit(&output, 0);
     assert!(stdout(&output).contains("initiatives/unterminated-string.toml"));

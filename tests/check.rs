@@ -3,8 +3,8 @@
 mod common;
 
 use common::{
-    TeamRepo, assert_exit, files_of, findings_json, no_panic, of_rule, snapshot_tree, stderr,
-    stdout,
+    TeamRepo, assert_exit, assert_stderr_has, files_of, findings_json, no_panic, of_rule,
+    snapshot_tree, stderr, stdout,
 };
 
 /// A repository with at least one problem of every kind a file can have.
@@ -93,11 +93,7 @@ fn a_valid_repository_passes_with_a_summary() {
 #[test]
 fn every_finding_of_every_file_is_reported() {
     let repo = broken();
-    let output = repo
-        .okr()
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["check", "--format", "json"]);
     assert_exit(&output, 1);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let found: Vec<(String, String)> = report["findings"]
@@ -212,20 +208,8 @@ fn json_format_snapshot() {
 #[test]
 fn colour_follows_the_flag() {
     let repo = small();
-    let plain = stdout(
-        &repo
-            .okr()
-            .args(["check", "--color", "never"])
-            .output()
-            .unwrap(),
-    );
-    let styled = stdout(
-        &repo
-            .okr()
-            .args(["check", "--color", "always"])
-            .output()
-            .unwrap(),
-    );
+    let plain = stdout(&repo.run(&["check", "--color", "never"]));
+    let styled = stdout(&repo.run(&["check", "--color", "always"]));
     assert!(!plain.contains('\x1b'));
     assert!(styled.contains('\x1b'));
 }
@@ -245,11 +229,7 @@ fn a_broken_okr_toml_is_a_configuration_error_with_its_place() {
     assert!(err.contains("did you mean `orphan`?"), "{err}");
     no_panic(&output);
     // In GitHub format the problems become annotations too.
-    let output = repo
-        .okr()
-        .args(["check", "--format", "github"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["check", "--format", "github"]);
     assert_exit(&output, 2);
     assert!(
         stdout(&output).contains("::error file=okr.toml,line=4"),
@@ -276,12 +256,8 @@ fn outside_a_repository_the_error_says_how_to_start() {
     let dir = tempfile::tempdir().unwrap();
     let output = common::okr(dir.path()).arg("check").output().unwrap();
     assert_exit(&output, 2);
-    assert!(
-        stderr(&output).contains("no okr.toml"),
-        "{}",
-        stderr(&output)
-    );
-    assert!(stderr(&output).contains("okr init"), "{}", stderr(&output));
+    assert_stderr_has(&output, "no okr.toml");
+    assert_stderr_has(&output, "okr init");
 }
 
 #[test]
@@ -293,11 +269,7 @@ fn paths_in_okr_toml_stay_inside_the_repository() {
     );
     let output = repo.okr().arg("check").output().unwrap();
     assert_exit(&output, 2);
-    assert!(
-        stderr(&output).contains("path `../../etc` leaves the repository"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "path `../../etc` leaves the repository");
 }
 
 #[cfg(unix)]
@@ -311,11 +283,7 @@ fn symlinks_out_of_the_repository_are_findings() {
         repo.file("initiatives/secret.toml"),
     )
     .unwrap();
-    let output = repo
-        .okr()
-        .args(["check", "--format", "github"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["check", "--format", "github"]);
     assert_exit(&output, 1);
     let out = stdout(&output);
     assert!(out.contains("file=initiatives/secret.toml"), "{out}");
@@ -343,11 +311,7 @@ fn rules_can_be_turned_down() {
     let repo = small();
     let config = "[team]\nname = \"Test\"\n[rules]\norphan = \"off\"\nunknown-field = \"warn\"\n";
     repo.write("okr.toml", config);
-    let output = repo
-        .okr()
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["check", "--format", "json"]);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let rules: Vec<&str> = report["findings"]
         .as_array()
@@ -373,13 +337,7 @@ fn open_work_of_an_ended_period_is_a_past_period_warning() {
         "status = \"done\"",
         "status = \"done\"\nperiod = \"2025\"",
     );
-    let output = repo
-        .okr()
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_exit(&output, 0);
-    let found = findings_json(&output);
+    let found = checked(&repo, 0);
     let past = of_rule(&found, "past-period", "initiatives/merge-queue.toml");
     assert_eq!(past.len(), 1, "{found:#?}");
     let finding = past[0];
@@ -401,24 +359,14 @@ fn open_work_of_an_ended_period_is_a_past_period_warning() {
 
     // Configurable like the other rules.
     repo.replace("okr.toml", "[rules]", "[rules]\npast-period = \"error\"");
-    let output = repo
-        .okr()
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_exit(&output, 1);
-    let found = findings_json(&output);
+    let found = checked(&repo, 1);
     let past = of_rule(&found, "past-period", "initiatives/merge-queue.toml");
     assert_eq!(past[0]["severity"], "error");
 }
 
 /// The findings of `okr check --format json` other than the example's own orphan warning.
 fn findings_beyond_the_example(repo: &TeamRepo) -> Vec<(String, String, String)> {
-    let output = repo
-        .okr()
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["check", "--format", "json"]);
     no_panic(&output);
     findings_json(&output)
         .iter()
@@ -495,11 +443,7 @@ fn a_duplicate_id_is_reported_on_both_files() {
     let repo = TeamRepo::example();
     let text = repo.read("initiatives/merge-queue.toml");
     repo.write("initiatives/2026/merge-queue.toml", &text);
-    let output = repo
-        .okr()
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["check", "--format", "json"]);
     let found = findings_json(&output);
     let duplicates: Vec<(&str, &str)> = found
         .iter()
@@ -531,11 +475,7 @@ fn a_checkin_table_is_checked_for_its_date_and_health() {
         file,
         format!("{text}\n[checkin]\ndate = 2026-02-02\nhealth = \"at-risk\"\nnote = \"Blocked\"\n"),
     );
-    let output = repo
-        .okr()
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["check", "--format", "json"]);
     assert_exit(&output, 0);
     assert!(findings_json(&output).iter().all(|f| f["file"] != file));
 
@@ -544,13 +484,7 @@ fn a_checkin_table_is_checked_for_its_date_and_health() {
         file,
         format!("{text}\n[checkin]\ndate = 2026-02-02T10:00:00\nhealth = \"at-rsik\"\n"),
     );
-    let output = repo
-        .okr()
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_exit(&output, 1);
-    let found = findings_json(&output);
+    let found = checked(&repo, 1);
     let wrong = of_rule(&found, "wrong-type", file);
     assert_eq!(wrong.len(), 2, "{found:#?}");
     assert!(wrong[0]["message"].as_str().unwrap().contains("not a date"));
@@ -559,11 +493,7 @@ fn a_checkin_table_is_checked_for_its_date_and_health() {
 
     // A check-in without a date says what to add.
     repo.write(file, format!("{text}\n[checkin]\nnote = \"x\"\n"));
-    let output = repo
-        .okr()
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["check", "--format", "json"]);
     let found = findings_json(&output);
     let missing = of_rule(&found, "missing-field", file);
     assert_eq!(missing.len(), 1, "{found:#?}");
@@ -583,13 +513,7 @@ fn a_check_in_in_the_future_or_on_closed_work_is_a_finding() {
     checkin(open, "9999-01-01");
     checkin(done, "2026-01-02");
     checkin(dropped, "2026-01-02");
-    let output = repo
-        .okr()
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_exit(&output, 1);
-    let found = findings_json(&output);
+    let found = checked(&repo, 1);
     let future = of_rule(&found, "future-checkin", open);
     assert_eq!(future.len(), 1, "{found:#?}");
     assert_eq!(future[0]["severity"], "error");
@@ -621,16 +545,18 @@ fn a_check_in_in_the_future_or_on_closed_work_is_a_finding() {
         "[rules]",
         "[rules]\nfuture-checkin = \"warn\"\nclosed-checkin = \"off\"",
     );
-    let output = repo
-        .okr()
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_exit(&output, 0);
-    let found = findings_json(&output);
+    let found = checked(&repo, 0);
     assert_eq!(
         of_rule(&found, "future-checkin", open)[0]["severity"],
         "warning"
     );
     assert!(closed(&found).is_empty(), "{found:#?}");
+}
+
+/// The findings of `okr check --format json` in `repo`, which must end with exit `code`.
+#[track_caller]
+fn checked(repo: &TeamRepo, code: i32) -> Vec<serde_json::Value> {
+    let output = repo.run(&["check", "--format", "json"]);
+    assert_exit(&output, code);
+    findings_json(&output)
 }

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::{
-    START, TeamRepo, assert_exit, commit, git_cli, git_repo, no_panic, run_within, snapshot_tree,
-    stderr,
+    START, TeamRepo, assert_exit, assert_stderr_has, commit, git_cli, git_repo, no_panic,
+    run_within, snapshot_tree, stderr,
 };
 
 const FILE: &str = "initiatives/canary-deploys.toml";
@@ -38,24 +38,20 @@ fn before(repo: &TeamRepo) -> String {
 fn a_check_in_edits_the_file_in_place() {
     let repo = repo();
     let text = before(&repo);
-    let output = repo
-        .okr()
-        .args([
-            "checkin",
-            "canary-deploys",
-            "--kr",
-            "Share of deploys behind a canary",
-            "--current",
-            "40",
-            "--health",
-            "at-risk",
-            "-m",
-            "Half the services are behind a canary.",
-            "--date",
-            "2026-03-02",
-        ])
-        .output()
-        .unwrap();
+    let output = repo.run(&[
+        "checkin",
+        "canary-deploys",
+        "--kr",
+        "Share of deploys behind a canary",
+        "--current",
+        "40",
+        "--health",
+        "at-risk",
+        "-m",
+        "Half the services are behind a canary.",
+        "--date",
+        "2026-03-02",
+    ]);
     assert_exit(&output, 0);
     let expected = text
         .replace(
@@ -69,20 +65,16 @@ fn a_check_in_edits_the_file_in_place() {
 
     // A later check-in, the key result by position: the table is updated where it is, the
     // health kept, the old note gone with the check-in it spoke of.
-    let output = repo
-        .okr()
-        .args([
-            "checkin",
-            "canary-deploys",
-            "--kr",
-            "1",
-            "--current",
-            "62.5",
-            "--date",
-            "2026-03-09",
-        ])
-        .output()
-        .unwrap();
+    let output = repo.run(&[
+        "checkin",
+        "canary-deploys",
+        "--kr",
+        "1",
+        "--current",
+        "62.5",
+        "--date",
+        "2026-03-09",
+    ]);
     assert_exit(&output, 0);
     let later = expected
         .replace("date = 2026-03-02", "date = 2026-03-09")
@@ -128,11 +120,7 @@ fn a_change_that_would_fail_check_is_refused_and_nothing_is_written() {
     let repo = repo();
     let files = snapshot_tree(repo.path());
     // `done` on a key result measured in numbers makes it neither a milestone nor a measure.
-    let output = repo
-        .okr()
-        .args(["checkin", "canary-deploys", "--kr", "1", "--done"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["checkin", "canary-deploys", "--kr", "1", "--done"]);
     assert_exit(&output, 1);
     let err = stderr(&output);
     assert!(err.contains("error[bad-key-result]"), "{err}");
@@ -239,29 +227,21 @@ fn commit_records_the_file_alone_and_leaves_the_rest_as_it_was() {
     );
     let status_before = git_cli(repo.path(), &["status", "--porcelain"]);
 
-    let output = repo
-        .okr()
-        .args([
-            "checkin",
-            "canary-deploys",
-            "--kr",
-            "1",
-            "--current",
-            "15",
-            "-m",
-            "First services moved.",
-            "--date",
-            "2026-02-01",
-            "--commit",
-        ])
-        .output()
-        .unwrap();
+    let output = repo.run(&[
+        "checkin",
+        "canary-deploys",
+        "--kr",
+        "1",
+        "--current",
+        "15",
+        "-m",
+        "First services moved.",
+        "--date",
+        "2026-02-01",
+        "--commit",
+    ]);
     assert_exit(&output, 0);
-    assert!(
-        stderr(&output).contains("committed "),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "committed ");
     assert_eq!(
         git_cli(repo.path(), &["log", "-1", "--format=%s|%an|%ae|%cn"]),
         "checkin(canary-deploys): First services moved.|Test|test@example.com|Test"
@@ -310,17 +290,9 @@ fn commit_refuses_a_file_staged_with_other_changes() {
     git_cli(repo.path(), &["add", FILE]);
     let head = git_cli(repo.path(), &["rev-parse", "HEAD"]);
     let files = snapshot_tree(repo.path());
-    let output = repo
-        .okr()
-        .args(["checkin", "canary-deploys", "-m", "x", "--commit"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["checkin", "canary-deploys", "-m", "x", "--commit"]);
     assert_exit(&output, 2);
-    assert!(
-        stderr(&output).contains("has staged changes of its own"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "has staged changes of its own");
     assert_eq!(snapshot_tree(repo.path()), files);
     assert_eq!(git_cli(repo.path(), &["rev-parse", "HEAD"]), head);
 

@@ -6,7 +6,10 @@ mod common;
 
 use std::path::Path;
 
-use common::{DAY, START, TeamRepo, assert_exit, commit, git_cli, git_repo, stderr, stdout};
+use common::{
+    DAY, START, TeamRepo, assert_exit, assert_stderr_has, commit, git_cli, git_repo,
+    reliability_team, stderr, stdout,
+};
 
 fn initiative(owner: &str, status: &str, checkin: Option<(&str, &str)>) -> String {
     let mut text = format!(
@@ -28,15 +31,7 @@ fn initiative(owner: &str, status: &str, checkin: Option<(&str, &str)>) -> Strin
 /// - `new-cache` (bob, active): checked in 2026-02-20, committed 2026-01-05;
 /// - `old-idea` (proposed) and `shipped` (done): owe no check-ins.
 fn repository() -> TeamRepo {
-    let repo = TeamRepo::empty();
-    repo.write(
-        "okr.toml",
-        "[team]\nname = \"Test\"\ngithub = true\n[rules]\nstale = \"off\"\n",
-    );
-    repo.write(
-        "themes/reliability.toml",
-        "title = \"Nothing pages at night\"\nowner = \"dana\"\ntags = [\"reliability\"]\n\n[checkin]\ndate = 2026-02-01\nhealth = \"off-track\"\n",
-    );
+    let repo = reliability_team("\n[checkin]\ndate = 2026-02-01\nhealth = \"off-track\"\n");
     repo.write(
         "initiatives/upgrade-db.toml",
         initiative("alice", "active", Some(("2026-01-10", "at-risk"))),
@@ -141,11 +136,7 @@ fn a_recent_checkin_or_a_longer_interval_leaves_nothing_due() {
     let repo = repository();
     // On 2026-01-19 the oldest work was exactly 14 days old: due that day, not yet overdue; a
     // commit after the day asked about counts as that day.
-    let output = repo
-        .okr()
-        .args(["due", "--as-of", "2026-01-19", "--format", "markdown"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["due", "--as-of", "2026-01-19", "--format", "markdown"]);
     assert_exit(&output, 0);
     let body = stdout(&output);
     assert!(body.starts_with("<!-- okr-due -->\n"), "{body}");
@@ -168,17 +159,9 @@ fn a_recent_checkin_or_a_longer_interval_leaves_nothing_due() {
 #[test]
 fn a_bad_as_of_date_is_a_usage_error() {
     let repo = repository();
-    let output = repo
-        .okr()
-        .args(["due", "--as-of", "2026-02-30"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["due", "--as-of", "2026-02-30"]);
     assert_exit(&output, 2);
-    assert!(
-        stderr(&output).contains("is not a date"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "is not a date");
 }
 
 #[test]
@@ -346,11 +329,7 @@ fn the_weekly_job_opens_updates_reopens_and_closes_one_issue() {
 
     // Nothing due (on a day when all was young): the open issue is closed, and with none open
     // nothing is called.
-    let output = repo
-        .okr()
-        .args(["due", "--as-of", "2026-01-19", "--format", "markdown"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["due", "--as-of", "2026-01-19", "--format", "markdown"]);
     assert_exit(&output, 0);
     std::fs::write(&body, stdout(&output)).unwrap();
     for (found, call) in [

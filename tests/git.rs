@@ -5,8 +5,8 @@
 mod common;
 
 use common::{
-    DAY, START, TeamRepo, assert_exit, commit, files_of, findings_in, git_cli, git_repo, json_ok,
-    no_panic, stderr, stdout,
+    DAY, START, TeamRepo, assert_exit, assert_stderr_has, commit, files_of, findings_in, git_cli,
+    git_repo, json_ok, no_panic, stderr, stdout,
 };
 use git2::Repository;
 use serde_json::Value;
@@ -26,29 +26,11 @@ fn rev_reads_the_repository_as_it_was() {
 
     repo.okr().arg("check").assert().code(1);
     repo.okr().args(["check", "--rev", "HEAD"]).assert().code(0);
-    let before = json_ok(
-        &repo
-            .okr()
-            .args(["list", "--format", "json", "--rev", "HEAD~1"])
-            .output()
-            .unwrap(),
-    );
-    let after = json_ok(
-        &repo
-            .okr()
-            .args(["list", "--format", "json", "--rev", "HEAD"])
-            .output()
-            .unwrap(),
-    );
+    let before = json_ok(&repo.run(&["list", "--format", "json", "--rev", "HEAD~1"]));
+    let after = json_ok(&repo.run(&["list", "--format", "json", "--rev", "HEAD"]));
     assert_eq!(before[0]["id"], "merge-queue");
     assert_ne!(after[0]["id"], "merge-queue");
-    let themes = json_ok(
-        &repo
-            .okr()
-            .args(["themes", "--format", "json", "--rev", "HEAD~1"])
-            .output()
-            .unwrap(),
-    );
+    let themes = json_ok(&repo.run(&["themes", "--format", "json", "--rev", "HEAD~1"]));
     assert_eq!(themes["orphans"], serde_json::json!(["rotate-secrets"]));
     // Rendering a revision reads its files too, and nothing else changes.
     repo.okr()
@@ -70,39 +52,19 @@ fn rev_reads_the_repository_as_it_was() {
 #[test]
 fn rev_errors_name_the_fix() {
     let repo = TeamRepo::example();
-    let output = repo
-        .okr()
-        .args(["check", "--rev", "HEAD"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["check", "--rev", "HEAD"]);
     assert_exit(&output, 2);
-    assert!(
-        stderr(&output).contains("not in a git repository"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "not in a git repository");
 
     let git = git_repo(repo.path());
-    let output = repo
-        .okr()
-        .args(["check", "--rev", "HEAD"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["check", "--rev", "HEAD"]);
     assert_exit(&output, 2);
-    assert!(
-        stderr(&output).contains("no commits yet"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "no commits yet");
 
     commit(&git, "alice", START, "first");
-    let output = repo.okr().args(["list", "--rev", "nope"]).output().unwrap();
+    let output = repo.run(&["list", "--rev", "nope"]);
     assert_exit(&output, 2);
-    assert!(
-        stderr(&output).contains("unknown revision `nope`"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "unknown revision `nope`");
     no_panic(&output);
 }
 
@@ -127,13 +89,7 @@ fn pull_request() -> (TeamRepo, Repository) {
 #[test]
 fn diff_reports_additions_changes_moves_and_themes() {
     let (repo, _git) = pull_request();
-    let diff = json_ok(
-        &repo
-            .okr()
-            .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
-            .output()
-            .unwrap(),
-    );
+    let diff = json_ok(&repo.run(&["diff", "HEAD~1", "HEAD", "--format", "json"]));
     assert_eq!(diff["added"][0]["id"], "pg-bouncer");
     assert_eq!(diff["added"][0]["rank"], 1);
     assert_eq!(diff["removed"], serde_json::json!([]));
@@ -173,21 +129,9 @@ fn diff_reports_additions_changes_moves_and_themes() {
     assert_eq!(data["joined"], serde_json::json!(["pg-bouncer"]));
     assert_eq!(diff["findings"], serde_json::json!([]));
 
-    let markdown = stdout(
-        &repo
-            .okr()
-            .args(["diff", "HEAD~1", "HEAD", "--format", "markdown"])
-            .output()
-            .unwrap(),
-    );
+    let markdown = stdout(&repo.run(&["diff", "HEAD~1", "HEAD", "--format", "markdown"]));
     insta::assert_snapshot!(markdown);
-    let human = stdout(
-        &repo
-            .okr()
-            .args(["diff", "HEAD~1", "HEAD"])
-            .output()
-            .unwrap(),
-    );
+    let human = stdout(&repo.run(&["diff", "HEAD~1", "HEAD"]));
     assert!(human.contains("+ pg-bouncer (rank 1"), "{human}");
 }
 
@@ -200,13 +144,7 @@ fn diff_against_the_working_tree_reports_new_findings_and_renames() {
     )
     .unwrap();
     repo.write("initiatives/typo.toml", "title = \"x\"\nproblem = \"p\"\nowner = \"o\"\ntags = [\"ci\"]\nimpact = \"hgh\"\ncost = \"xs\"\n");
-    let diff = json_ok(
-        &repo
-            .okr()
-            .args(["diff", "HEAD", "--format", "json"])
-            .output()
-            .unwrap(),
-    );
+    let diff = json_ok(&repo.run(&["diff", "HEAD", "--format", "json"]));
     assert_eq!(diff["head"], "working tree");
     assert_eq!(diff["renamed"][0]["from"], "pg-bouncer");
     assert_eq!(diff["renamed"][0]["to"], "connection-pooling");
@@ -246,21 +184,9 @@ fn two_revisions_diff_as_a_revision_and_its_working_tree_do() {
         .unwrap();
     let text = std::fs::read_to_string(&theme).unwrap();
     std::fs::write(&theme, text.replacen("tags = [", "tags = [\"ci\", ", 1)).unwrap();
-    let against_work_tree = json_ok(
-        &repo
-            .okr()
-            .args(["diff", "HEAD", "--format", "json"])
-            .output()
-            .unwrap(),
-    );
+    let against_work_tree = json_ok(&repo.run(&["diff", "HEAD", "--format", "json"]));
     commit(&git, "carol", START + 3 * DAY, "rename, move, typo");
-    let mut of_revisions = json_ok(
-        &repo
-            .okr()
-            .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
-            .output()
-            .unwrap(),
-    );
+    let mut of_revisions = json_ok(&repo.run(&["diff", "HEAD~1", "HEAD", "--format", "json"]));
     assert_eq!(of_revisions["head"], "HEAD");
     of_revisions["head"] = "working tree".into();
     // HEAD then is HEAD~1 now.
@@ -311,13 +237,7 @@ fn traced_history() -> TeamRepo {
 #[test]
 fn history_follows_renames_and_key_results_over_time() {
     let repo = traced_history();
-    let history = json_ok(
-        &repo
-            .okr()
-            .args(["history", "--format", "json"])
-            .output()
-            .unwrap(),
-    );
+    let history = json_ok(&repo.run(&["history", "--format", "json"]));
     let rows = history.as_array().unwrap();
     // Nine initiatives, then three themes.
     assert_eq!(rows.len(), 9 + 3);
@@ -338,19 +258,9 @@ fn history_follows_renames_and_key_results_over_time() {
     let merge = rows.iter().find(|r| r["id"] == "merge-queue").unwrap();
     assert_eq!(merge["changes"], 1);
 
-    let table = stdout(
-        &repo
-            .okr()
-            .args(["history", "trace-everything"])
-            .output()
-            .unwrap(),
-    );
+    let table = stdout(&repo.run(&["history", "trace-everything"]));
     insta::assert_snapshot!(table);
-    let output = repo
-        .okr()
-        .args(["history", "trace-everything-else"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["history", "trace-everything-else"]);
     assert_exit(&output, 2);
 }
 
@@ -385,11 +295,7 @@ fn stale_initiatives_are_warned_about() {
         "current = 19",
         "current = 20",
     );
-    let output = repo
-        .okr()
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["check", "--format", "json"]);
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     let stale = files_of(findings_in(&report), "stale");
     // trace-everything changed in the working tree; the other two have not moved in 400+ days.
@@ -401,11 +307,7 @@ fn stale_initiatives_are_warned_about() {
         ]
     );
     // At the old revision itself nothing was stale yet.
-    let output = repo
-        .okr()
-        .args(["check", "--format", "json", "--rev", "HEAD"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["check", "--format", "json", "--rev", "HEAD"]);
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert!(
         report["findings"]
@@ -418,11 +320,7 @@ fn stale_initiatives_are_warned_about() {
     let plain = TeamRepo::example();
     let output = plain.okr().arg("check").output().unwrap();
     assert_exit(&output, 0);
-    assert!(
-        stderr(&output).contains("rule `stale` skipped"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "rule `stale` skipped");
 }
 
 #[test]
@@ -467,13 +365,7 @@ fn a_change_on_a_merged_branch_is_inside_the_stale_window() {
     .unwrap();
 
     // At the merge, 90 days back reach both branches but not the old commit.
-    let report = json_ok(
-        &repo
-            .okr()
-            .args(["check", "--format", "json", "--rev", "HEAD"])
-            .output()
-            .unwrap(),
-    );
+    let report = json_ok(&repo.run(&["check", "--format", "json", "--rev", "HEAD"]));
     let stale = files_of(findings_in(&report), "stale");
     assert_eq!(stale, ["initiatives/trace-everything.toml"]);
 }
@@ -490,28 +382,16 @@ fn shallow_and_partial_clones_say_how_to_fetch_history() {
     let shallow = clones.path().join("shallow");
     let output = common::okr(&shallow).arg("history").output().unwrap();
     assert_exit(&output, 2);
-    assert!(
-        stderr(&output).contains("fetch-depth: 0"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "fetch-depth: 0");
     let output = common::okr(&shallow)
         .args(["diff", "HEAD~1"])
         .output()
         .unwrap();
     assert_exit(&output, 2);
-    assert!(
-        stderr(&output).contains("fetch-depth: 0"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "fetch-depth: 0");
     let output = common::okr(&shallow).arg("check").output().unwrap();
     assert_exit(&output, 0);
-    assert!(
-        stderr(&output).contains("shallow clone"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "shallow clone");
 
     git_cli(
         clones.path(),
@@ -545,11 +425,7 @@ fn publish_commits_only_the_documents_and_touches_nothing_else() {
     let (repo, git) = pull_request();
     // A broken file that is not committed does not stop publishing what is.
     repo.write("initiatives/uncommitted.toml", "not even toml");
-    let output = repo
-        .okr()
-        .args(["publish", "--branch", "okr-docs", "--message", "Publish"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["publish", "--branch", "okr-docs", "--message", "Publish"]);
     assert_exit(&output, 0);
     let first = stdout(&output).trim().to_owned();
     let published = git
@@ -574,11 +450,7 @@ fn publish_commits_only_the_documents_and_touches_nothing_else() {
     );
 
     // Nothing changed: no new commit.
-    let output = repo
-        .okr()
-        .args(["publish", "--branch", "okr-docs"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["publish", "--branch", "okr-docs"]);
     assert_eq!(stdout(&output).trim(), first);
     assert!(stderr(&output).contains("no commit made"));
 
@@ -590,11 +462,7 @@ fn publish_commits_only_the_documents_and_touches_nothing_else() {
         "status = \"accepted\"",
     );
     commit(&git, "dana", START + 2 * DAY, "accept merge queue");
-    let output = repo
-        .okr()
-        .args(["publish", "--branch", "okr-docs"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["publish", "--branch", "okr-docs"]);
     let second = stdout(&output).trim().to_owned();
     let published = git
         .find_commit(git2::Oid::from_str(&second).unwrap())
@@ -632,11 +500,7 @@ fn publish_leaves_the_working_tree_index_and_head_alone() {
         tree_before
     );
     assert!(!repo.file("okrs").exists());
-    let output = repo
-        .okr()
-        .args(["publish", "--branch", "bad..name"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["publish", "--branch", "bad..name"]);
     assert_exit(&output, 2);
 }
 
@@ -645,15 +509,7 @@ fn the_history_cache_gives_the_same_answer_as_a_fresh_walk() {
     let repo = TeamRepo::example();
     let git = git_repo(repo.path());
     commit(&git, "alice", START, "base");
-    let history = |repo: &TeamRepo| {
-        json_ok(
-            &repo
-                .okr()
-                .args(["history", "--format", "json"])
-                .output()
-                .unwrap(),
-        )
-    };
+    let history = |repo: &TeamRepo| json_ok(&repo.run(&["history", "--format", "json"]));
     let first = history(&repo);
     assert!(
         std::fs::read_dir(repo.file(".git/okr")).unwrap().count() > 0,
@@ -680,24 +536,14 @@ fn the_history_cache_gives_the_same_answer_as_a_fresh_walk() {
         .clone();
     assert_eq!(trace["changes"], 2);
     // A revision that is not a descendant of the cached tip does not use it.
-    let old = json_ok(
-        &repo
-            .okr()
-            .args(["history", "--format", "json", "--rev", "HEAD~1"])
-            .output()
-            .unwrap(),
-    );
+    let old = json_ok(&repo.run(&["history", "--format", "json", "--rev", "HEAD~1"]));
     assert_eq!(old, first);
 }
 
 #[test]
 fn diff_json_snapshot() {
     let (repo, _git) = pull_request();
-    let output = repo
-        .okr()
-        .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["diff", "HEAD~1", "HEAD", "--format", "json"]);
     assert_exit(&output, 0);
     insta::assert_snapshot!(stdout(&output));
 }
@@ -705,11 +551,7 @@ fn diff_json_snapshot() {
 #[test]
 fn diff_human_snapshot() {
     let (repo, _git) = pull_request();
-    let output = repo
-        .okr()
-        .args(["diff", "HEAD~1", "HEAD"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["diff", "HEAD~1", "HEAD"]);
     assert_exit(&output, 0);
     insta::assert_snapshot!(stdout(&output));
 }
@@ -717,11 +559,7 @@ fn diff_human_snapshot() {
 #[test]
 fn history_json_snapshot() {
     let repo = traced_history();
-    let output = repo
-        .okr()
-        .args(["history", "--format", "json"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["history", "--format", "json"]);
     assert_exit(&output, 0);
     insta::assert_snapshot!(stdout(&output));
 }
@@ -729,34 +567,31 @@ fn history_json_snapshot() {
 #[test]
 fn history_of_a_theme_id_shows_the_theme() {
     let repo = traced_history();
-    let output = repo
-        .okr()
-        .args(["history", "boring-deploys"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["history", "boring-deploys"]);
     assert_exit(&output, 0);
     let text = stdout(&output);
     assert!(text.contains("boring-deploys  theme"), "{text}");
 }
 
-#[test]
-fn diff_says_when_work_leaves_the_ranking() {
+/// The example committed, then `initiatives/merge-queue.toml` with `from` made `to` committed
+/// a day later.
+fn merge_queue_edited(from: &str, to: &str, message: &str) -> TeamRepo {
     let repo = TeamRepo::example();
     let git = git_repo(repo.path());
     commit(&git, "alice", START, "base");
-    repo.replace(
-        "initiatives/merge-queue.toml",
+    repo.replace("initiatives/merge-queue.toml", from, to);
+    commit(&git, "dana", START + DAY, message);
+    repo
+}
+
+#[test]
+fn diff_says_when_work_leaves_the_ranking() {
+    let repo = merge_queue_edited(
         "status = \"proposed\"",
         "status = \"done\"",
+        "merge queue delivered",
     );
-    commit(&git, "dana", START + DAY, "merge queue delivered");
-    let diff = json_ok(
-        &repo
-            .okr()
-            .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
-            .output()
-            .unwrap(),
-    );
+    let diff = json_ok(&repo.run(&["diff", "HEAD~1", "HEAD", "--format", "json"]));
     let changed = diff["changed"].as_array().unwrap();
     let merge = changed.iter().find(|c| c["id"] == "merge-queue").unwrap();
     assert_eq!(
@@ -765,25 +600,13 @@ fn diff_says_when_work_leaves_the_ranking() {
     );
     // Listed after the ranked work it leaves behind.
     assert_eq!(changed.last().unwrap()["id"], "merge-queue");
-    let human = stdout(
-        &repo
-            .okr()
-            .args(["diff", "HEAD~1", "HEAD"])
-            .output()
-            .unwrap(),
-    );
+    let human = stdout(&repo.run(&["diff", "HEAD~1", "HEAD"]));
     assert!(
         human.contains("~ merge-queue: score 1.95, left the ranking (was 1)"),
         "{human}"
     );
     assert!(human.contains("rank 1 ↑ from 2"), "{human}");
-    let markdown = stdout(
-        &repo
-            .okr()
-            .args(["diff", "HEAD~1", "HEAD", "--format", "markdown"])
-            .output()
-            .unwrap(),
-    );
+    let markdown = stdout(&repo.run(&["diff", "HEAD~1", "HEAD", "--format", "markdown"]));
     assert!(
         markdown.contains("| left the ranking (was 1) |"),
         "{markdown}"
@@ -794,22 +617,8 @@ fn diff_says_when_work_leaves_the_ranking() {
 /// it, and its findings are shown with it.
 #[test]
 fn a_file_that_stops_building_is_broken_not_removed() {
-    let repo = TeamRepo::example();
-    let git = git_repo(repo.path());
-    commit(&git, "alice", START, "base");
-    repo.replace(
-        "initiatives/merge-queue.toml",
-        "impact = \"high\"",
-        "impact = \"mediun\"",
-    );
-    commit(&git, "dana", START + DAY, "a typo");
-    let diff = json_ok(
-        &repo
-            .okr()
-            .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
-            .output()
-            .unwrap(),
-    );
+    let repo = merge_queue_edited("impact = \"high\"", "impact = \"mediun\"", "a typo");
+    let diff = json_ok(&repo.run(&["diff", "HEAD~1", "HEAD", "--format", "json"]));
     assert_eq!(diff["removed"], serde_json::json!([]), "{diff}");
     assert_eq!(diff["broken"][0]["id"], "merge-queue");
     assert_eq!(diff["broken"][0]["rank"], 1);
@@ -821,13 +630,7 @@ fn a_file_that_stops_building_is_broken_not_removed() {
     for theme in diff["themes_changed"].as_array().unwrap() {
         assert_eq!(theme["left"], serde_json::json!([]), "{theme}");
     }
-    let markdown = stdout(
-        &repo
-            .okr()
-            .args(["diff", "HEAD~1", "HEAD", "--format", "markdown"])
-            .output()
-            .unwrap(),
-    );
+    let markdown = stdout(&repo.run(&["diff", "HEAD~1", "HEAD", "--format", "markdown"]));
     let headline = markdown.lines().next().unwrap();
     assert!(headline.contains("1 broken in this change"), "{markdown}");
     assert!(headline.contains("1 new error"), "{markdown}");
@@ -839,13 +642,7 @@ fn a_file_that_stops_building_is_broken_not_removed() {
         markdown.contains("`initiatives/merge-queue.toml:7:10`"),
         "{markdown}"
     );
-    let human = stdout(
-        &repo
-            .okr()
-            .args(["diff", "HEAD~1", "HEAD"])
-            .output()
-            .unwrap(),
-    );
+    let human = stdout(&repo.run(&["diff", "HEAD~1", "HEAD"]));
     assert!(
         human.contains("! merge-queue (was rank 1): broken in this change"),
         "{human}"
@@ -868,13 +665,7 @@ fn a_rename_shows_once_with_what_else_changed() {
         "cost = \"s\"",
     );
     commit(&git, "carol", START + 2 * DAY, "rename");
-    let diff = json_ok(
-        &repo
-            .okr()
-            .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
-            .output()
-            .unwrap(),
-    );
+    let diff = json_ok(&repo.run(&["diff", "HEAD~1", "HEAD", "--format", "json"]));
     assert_eq!(
         diff["renamed"][0]["changes"],
         serde_json::json!([{"field": "cost", "before": "xs", "after": "s"}])
@@ -888,13 +679,7 @@ fn a_rename_shows_once_with_what_else_changed() {
         assert_eq!(theme["joined"], serde_json::json!([]), "{theme}");
         assert_eq!(theme["left"], serde_json::json!([]), "{theme}");
     }
-    let markdown = stdout(
-        &repo
-            .okr()
-            .args(["diff", "HEAD~1", "HEAD", "--format", "markdown"])
-            .output()
-            .unwrap(),
-    );
+    let markdown = stdout(&repo.run(&["diff", "HEAD~1", "HEAD", "--format", "markdown"]));
     assert_eq!(
         markdown.matches("connection-pooling").count(),
         1,
@@ -904,13 +689,7 @@ fn a_rename_shows_once_with_what_else_changed() {
         markdown.contains("| `pg-bouncer` → `connection-pooling` | cost: xs → s |"),
         "{markdown}"
     );
-    let human = stdout(
-        &repo
-            .okr()
-            .args(["diff", "HEAD~1", "HEAD"])
-            .output()
-            .unwrap(),
-    );
+    let human = stdout(&repo.run(&["diff", "HEAD~1", "HEAD"]));
     assert_eq!(human.matches("connection-pooling").count(), 1, "{human}");
     assert!(human.contains("    cost: \"xs\" → \"s\""), "{human}");
 }
@@ -920,39 +699,20 @@ fn a_rename_shows_once_with_what_else_changed() {
 #[test]
 fn the_comment_names_who_is_affected() {
     let (repo, git) = pull_request();
-    let comment = |repo: &TeamRepo| {
-        stdout(
-            &repo
-                .okr()
-                .args(["diff", "HEAD~1", "HEAD", "--format", "markdown"])
-                .output()
-                .unwrap(),
-        )
-    };
+    let comment =
+        |repo: &TeamRepo| stdout(&repo.run(&["diff", "HEAD~1", "HEAD", "--format", "markdown"]));
     let markdown = comment(&repo);
     assert!(
         markdown.contains("\nAffects the themes of: alice, dana\n"),
         "{markdown}"
     );
     assert!(!markdown.contains("@dana"), "{markdown}");
-    let diff = json_ok(
-        &repo
-            .okr()
-            .args(["diff", "HEAD~1", "HEAD", "--format", "json"])
-            .output()
-            .unwrap(),
-    );
+    let diff = json_ok(&repo.run(&["diff", "HEAD~1", "HEAD", "--format", "json"]));
     assert_eq!(diff["affected"], serde_json::json!(["alice", "dana"]));
 
     repo.replace("okr.toml", "[team]\n", "[team]\ngithub = true\n");
     commit(&git, "carol", START + 2 * DAY, "mention owners");
-    let markdown = stdout(
-        &repo
-            .okr()
-            .args(["diff", "HEAD~2", "HEAD", "--format", "markdown"])
-            .output()
-            .unwrap(),
-    );
+    let markdown = stdout(&repo.run(&["diff", "HEAD~2", "HEAD", "--format", "markdown"]));
     assert!(
         markdown.contains("\nAffects the themes of: @alice, @dana\n"),
         "{markdown}"
@@ -972,13 +732,7 @@ fn rank_moves_list_who_overtook_whom() {
         "cost = \"s\"",
     );
     commit(&git, "erin", START + 2 * DAY, "cheaper");
-    let diff = json_ok(
-        &repo
-            .okr()
-            .args(["diff", "HEAD~2", "HEAD", "--format", "json"])
-            .output()
-            .unwrap(),
-    );
+    let diff = json_ok(&repo.run(&["diff", "HEAD~2", "HEAD", "--format", "json"]));
     let ids = |key: &str| -> Vec<String> {
         diff[key]
             .as_array()
@@ -993,13 +747,7 @@ fn rank_moves_list_who_overtook_whom() {
     assert!(changed.contains(&"canary-deploys".to_owned()), "{diff}");
     assert!(shifted.contains(&"merge-queue".to_owned()), "{diff}");
     assert!(!changed.contains(&"merge-queue".to_owned()), "{diff}");
-    let markdown = stdout(
-        &repo
-            .okr()
-            .args(["diff", "HEAD~2", "HEAD", "--format", "markdown"])
-            .output()
-            .unwrap(),
-    );
+    let markdown = stdout(&repo.run(&["diff", "HEAD~2", "HEAD", "--format", "markdown"]));
     assert!(
         markdown.contains("\n1 initiative shifted down 1 rank, only because work above it entered"),
         "{markdown}"

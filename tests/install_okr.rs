@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{assert_exit, stderr, stdout};
+use common::{assert_exit, assert_stderr_has, stderr, stdout};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -132,19 +132,11 @@ fn an_unknown_runner_or_a_branch_asks_for_a_source_build() {
     let release = Release::new();
     let output = release.run("Windows", "ARM64", &["asset", "v1.2.3"]);
     assert_exit(&output, 3);
-    assert!(
-        stderr(&output).contains("no prebuilt okr for Windows/ARM64"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "no prebuilt okr for Windows/ARM64");
     for reference in ["main", "1.2.3", "v1.2", "0123abcd"] {
         let output = release.install("Linux", "X64", reference);
         assert_exit(&output, 3);
-        assert!(
-            stderr(&output).contains(&format!("`{reference}` is not a release tag")),
-            "{}",
-            stderr(&output)
-        );
+        assert_stderr_has(&output, &format!("`{reference}` is not a release tag"));
     }
     assert!(release.installed().is_empty());
 }
@@ -207,10 +199,9 @@ fn a_corrupt_archive_stops_the_install() {
     fs::write(&archive, &bytes).unwrap();
     let output = release.install("macOS", "ARM64", "v0.4.0");
     assert_exit(&output, 1);
-    assert!(
-        stderr(&output).contains("checksum mismatch for okr-0.4.0-aarch64-apple-darwin.tar.gz"),
-        "{}",
-        stderr(&output)
+    assert_stderr_has(
+        &output,
+        "checksum mismatch for okr-0.4.0-aarch64-apple-darwin.tar.gz",
     );
     assert!(release.installed().is_empty());
 
@@ -252,30 +243,18 @@ fn a_missing_or_malformed_checksum_file_stops_the_install() {
     fs::remove_file(&checksum).unwrap();
     let output = release.install("Windows", "X64", "v0.4.0");
     assert_exit(&output, 1);
-    assert!(
-        stderr(&output).contains("not okr-0.4.0-x86_64-pc-windows-msvc.zip.sha256"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "not okr-0.4.0-x86_64-pc-windows-msvc.zip.sha256");
 
     fs::write(&checksum, "see the release notes\n").unwrap();
     let output = release.install("Windows", "X64", "v0.4.0");
     assert_exit(&output, 1);
-    assert!(
-        stderr(&output).contains("holds no SHA-256"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "holds no SHA-256");
 
     // The right hash, but said of another file.
     fs::write(&checksum, format!("{}  okr-0.3.0.zip\n", &line[..64])).unwrap();
     let output = release.install("Windows", "X64", "v0.4.0");
     assert_exit(&output, 1);
-    assert!(
-        stderr(&output).contains("is the checksum of `okr-0.3.0.zip`"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "is the checksum of `okr-0.3.0.zip`");
     assert!(release.installed().is_empty());
 }
 
@@ -464,11 +443,7 @@ fn the_team_workflow_never_falls_back_from_a_download_that_fails_its_check() {
     fs::write(&archive, bytes).unwrap();
     let (output, cargo) = okr_ci_install(&release, "v0.4.0");
     assert_exit(&output, 1);
-    assert!(
-        stderr(&output).contains("checksum mismatch"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "checksum mismatch");
     assert_eq!(
         cargo, "",
         "a tampered download must not turn into a source build"

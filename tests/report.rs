@@ -3,7 +3,10 @@
 
 mod common;
 
-use common::{DAY, START, TeamRepo, assert_exit, commit, git_repo, stderr, stdout};
+use common::{
+    DAY, START, TeamRepo, assert_exit, assert_stderr_has, commit, git_repo, reliability_team,
+    stderr, stdout,
+};
 
 fn initiative(owner: &str, status: &str, extra: &str) -> String {
     format!(
@@ -34,15 +37,7 @@ fn upgrade(status: &str, current: Option<u32>, checkin: Option<(&str, &str, &str
 /// - Jan 17: `upgrade-db` checks in at risk, p99 at 500 ms; `legacy` is dropped;
 /// - Jan 25: `upgrade-db` is done, p99 at 200 ms.
 fn repository() -> TeamRepo {
-    let repo = TeamRepo::empty();
-    repo.write(
-        "okr.toml",
-        "[team]\nname = \"Test\"\ngithub = true\n[rules]\nstale = \"off\"\n",
-    );
-    repo.write(
-        "themes/reliability.toml",
-        "title = \"Nothing pages at night\"\nowner = \"dana\"\ntags = [\"reliability\"]\n",
-    );
+    let repo = reliability_team("");
     repo.write(
         "initiatives/upgrade-db.toml",
         upgrade("proposed", None, None),
@@ -188,12 +183,8 @@ fn bad_windows_are_usage_errors() {
     assert!(stderr(&output).contains("`--since 2026-02-01` is after `--until 2026-01-01`"));
     let output = report(&repo, &["--since", "last week"]);
     assert_exit(&output, 2);
-    assert!(
-        stderr(&output).contains("is not a date"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "is not a date");
     let output = report(&repo, &[]);
     assert_exit(&output, 2);
-    assert!(stderr(&output).contains("--since"), "{}", stderr(&output));
+    assert_stderr_has(&output, "--since");
 }

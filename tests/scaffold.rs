@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{TeamRepo, assert_exit, okr, stderr};
+use common::{TeamRepo, assert_exit, assert_stderr_has, okr, stderr};
 
 #[test]
 fn init_writes_a_repository_that_passes_check_and_never_overwrites() {
@@ -64,31 +64,23 @@ fn init_writes_a_repository_that_passes_check_and_never_overwrites() {
 #[test]
 fn new_writes_an_initiative_that_passes_check() {
     let repo = TeamRepo::example();
-    let output = repo
-        .okr()
-        .args([
-            "new",
-            "Cache \"npm\" installs in CI",
-            "--tag",
-            "ci",
-            "--impact",
-            "medium",
-            "--cost",
-            "xs",
-            "--owner",
-            "zoe",
-            "--problem",
-            "Every job downloads the same packages.",
-        ])
-        .output()
-        .unwrap();
+    let output = repo.run(&[
+        "new",
+        "Cache \"npm\" installs in CI",
+        "--tag",
+        "ci",
+        "--impact",
+        "medium",
+        "--cost",
+        "xs",
+        "--owner",
+        "zoe",
+        "--problem",
+        "Every job downloads the same packages.",
+    ]);
     assert_exit(&output, 0);
     assert!(stderr(&output).contains("created initiatives/cache-npm-installs-in-ci.toml"));
-    assert!(
-        stderr(&output).contains("passes `okr check`"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "passes `okr check`");
     let text = repo.read("initiatives/cache-npm-installs-in-ci.toml");
     assert!(
         text.contains("title = 'Cache \"npm\" installs in CI'")
@@ -107,7 +99,7 @@ fn new_says_which_fields_to_fill_and_takes_the_owner_from_git() {
         .unwrap()
         .set_str("user.name", "Grace Hopper")
         .unwrap();
-    let output = repo.okr().args(["new", "Something bold"]).output().unwrap();
+    let output = repo.run(&["new", "Something bold"]);
     // Written, but not done: a script must not take it for a finished initiative.
     assert_exit(&output, 1);
     let err = stderr(&output);
@@ -133,29 +125,17 @@ fn new_says_which_fields_to_fill_and_takes_the_owner_from_git() {
 fn new_refuses_an_existing_id_and_bad_levels() {
     let repo = TeamRepo::example();
     let before = repo.read("initiatives/merge-queue.toml");
-    let output = repo.okr().args(["new", "Merge queue"]).output().unwrap();
+    let output = repo.run(&["new", "Merge queue"]);
     assert_exit(&output, 2);
-    assert!(
-        stderr(&output).contains("already exists"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "already exists");
     assert_eq!(repo.read("initiatives/merge-queue.toml"), before);
 
-    let output = repo
-        .okr()
-        .args(["new", "Other", "--impact", "hgh"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["new", "Other", "--impact", "hgh"]);
     assert_exit(&output, 2);
-    assert!(
-        stderr(&output).contains("did you mean `high`?"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "did you mean `high`?");
     assert!(!repo.file("initiatives/other.toml").exists());
 
-    let output = repo.okr().args(["new", "???"]).output().unwrap();
+    let output = repo.run(&["new", "???"]);
     assert_exit(&output, 2);
 }
 
@@ -234,27 +214,15 @@ fn init_never_writes_through_a_linked_gitignore() {
     std::os::unix::fs::symlink(&target, dir.path().join(".gitignore")).unwrap();
     let output = okr(dir.path()).arg("init").output().unwrap();
     assert_exit(&output, 0);
-    assert!(
-        stderr(&output).contains("skipped .gitignore"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "skipped .gitignore");
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "secret\n");
 }
 
 #[test]
 fn new_spells_a_title_in_ascii_for_the_id() {
     let repo = TeamRepo::example();
-    let output = repo
-        .okr()
-        .args(["new", "Ünïcode café rollout", "--no-input"])
-        .output()
-        .unwrap();
-    assert!(
-        stderr(&output).contains("created initiatives/unicode-cafe-rollout.toml"),
-        "{}",
-        stderr(&output)
-    );
+    let output = repo.run(&["new", "Ünïcode café rollout", "--no-input"]);
+    assert_stderr_has(&output, "created initiatives/unicode-cafe-rollout.toml");
     assert!(
         repo.read("initiatives/unicode-cafe-rollout.toml")
             .contains("title = \"Ünïcode café rollout\"")
@@ -264,39 +232,35 @@ fn new_spells_a_title_in_ascii_for_the_id() {
 #[test]
 fn new_takes_every_field_from_flags_and_the_file_passes_check() {
     let repo = TeamRepo::example();
-    let output = repo
-        .okr()
-        .args([
-            "new",
-            "Shard the test suite",
-            "--tag",
-            "ci",
-            "--impact",
-            "high",
-            "--cost",
-            "s",
-            "--confidence",
-            "low",
-            "--owner",
-            "zoe",
-            "--problem",
-            "The suite takes 40 minutes.",
-            "--outcome",
-            "The suite takes 10 minutes.",
-            "--supporter",
-            "bob",
-            "--supporter",
-            "Ann Lee",
-            "--depends-on",
-            "merge-queue",
-            "--period",
-            "2026",
-            "--status",
-            "accepted",
-            "--no-input",
-        ])
-        .output()
-        .unwrap();
+    let output = repo.run(&[
+        "new",
+        "Shard the test suite",
+        "--tag",
+        "ci",
+        "--impact",
+        "high",
+        "--cost",
+        "s",
+        "--confidence",
+        "low",
+        "--owner",
+        "zoe",
+        "--problem",
+        "The suite takes 40 minutes.",
+        "--outcome",
+        "The suite takes 10 minutes.",
+        "--supporter",
+        "bob",
+        "--supporter",
+        "Ann Lee",
+        "--depends-on",
+        "merge-queue",
+        "--period",
+        "2026",
+        "--status",
+        "accepted",
+        "--no-input",
+    ]);
     assert_exit(&output, 0);
     let text = repo.read("initiatives/shard-the-test-suite.toml");
     for line in [
@@ -318,23 +282,11 @@ fn new_takes_every_field_from_flags_and_the_file_passes_check() {
         .collect();
     let uncommented = format!("{head}{stub}");
     repo.write("initiatives/shard-the-test-suite.toml", &uncommented);
-    let output = repo
-        .okr()
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["check", "--format", "json"]);
     assert_exit(&output, 0);
 
-    let output = repo
-        .okr()
-        .args(["new", "Other", "--status", "activ", "--no-input"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["new", "Other", "--status", "activ", "--no-input"]);
     assert_exit(&output, 2);
-    assert!(
-        stderr(&output).contains("did you mean `active`?"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, "did you mean `active`?");
     assert!(!repo.file("initiatives/other.toml").exists());
 }

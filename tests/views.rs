@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::{DAY, START, TeamRepo, assert_exit, commit, git_repo, json_ok, stderr, stdout};
+use common::{
+    DAY, START, TeamRepo, assert_exit, assert_stderr_has, commit, git_repo, json_ok, stderr, stdout,
+};
 use serde_json::Value;
 
 /// What `okr args` printed as JSON, after it succeeded.
@@ -99,11 +101,7 @@ fn list_filters() {
         ids(&["--owner", "erin", "--status", "proposed"]),
         ["hermetic-builds"]
     );
-    let output = repo
-        .okr()
-        .args(["list", "--theme", "boring-deploy"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["list", "--theme", "boring-deploy"]);
     assert_exit(&output, 2);
     assert!(stderr(&output).contains("did you mean `boring-deploys`?"));
 }
@@ -168,7 +166,7 @@ fn suggestions_propose_themes_for_orphans() {
         "initiatives/sso.toml",
         "title = \"SSO\"\nproblem = \"p\"\nowner = \"grace\"\ntags = [\"security\", \"cost\"]\nimpact = \"low\"\ncost = \"xs\"\n",
     );
-    let output = repo.okr().args(["themes", "--suggest"]).output().unwrap();
+    let output = repo.run(&["themes", "--suggest"]);
     let text = stdout(&output);
     assert!(
         text.contains("themes/security.toml: would take in rotate-secrets, sso"),
@@ -280,17 +278,9 @@ fn views_show_the_current_period_unless_told_otherwise() {
     );
     assert_eq!(data["load"], 5.0);
 
-    let bad = repo
-        .okr()
-        .args(["list", "--period", "2026-Q5"])
-        .output()
-        .unwrap();
+    let bad = repo.run(&["list", "--period", "2026-Q5"]);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(
-        stderr(&bad).contains("`2026-Q5` is not a period"),
-        "{}",
-        stderr(&bad)
-    );
+    assert_stderr_has(&bad, "`2026-Q5` is not a period");
 }
 
 #[test]
@@ -398,13 +388,7 @@ fn history_shows_each_checkin_with_the_values_it_changed() {
     assert_eq!(checkins[1]["values"][0]["to"], 27.0);
     assert_eq!(checkins[1]["commit"].as_str().unwrap().len(), 40);
 
-    let table = stdout(
-        &repo
-            .okr()
-            .args(["history", "trace-everything"])
-            .output()
-            .unwrap(),
-    );
+    let table = stdout(&repo.run(&["history", "trace-everything"]));
     // Commit ids vary with the example's contents; the rest is the check-ins' own.
     let table = hide_commits(&table);
     insta::assert_snapshot!(table);
@@ -460,11 +444,7 @@ fn history_shows_a_themes_checkins_and_lists_themes_after_initiatives() {
         .unwrap();
     assert_eq!(merge["checkins"], serde_json::json!([]));
 
-    let output = repo
-        .okr()
-        .args(["history", "boring-deploy"])
-        .output()
-        .unwrap();
+    let output = repo.run(&["history", "boring-deploy"]);
     assert_exit(&output, 2);
     let text = stderr(&output);
     assert!(

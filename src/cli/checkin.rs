@@ -13,7 +13,6 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::finding::{Severity, did_you_mean};
 use crate::model::Health;
-use crate::report::{self, Format};
 use crate::source::{Overlay, Source, WorkTree, find_root};
 use crate::validate::{self, Outline};
 use crate::{document, git, load, output, period};
@@ -186,14 +185,7 @@ fn passes_check(context: &Context, tree: &WorkTree, path: &str, text: &str) -> R
     let errors = own.iter().filter(|f| f.severity == Severity::Error).count();
     // Findings are shown even with `-q`, which silences only what okr says of itself.
     if !own.is_empty() {
-        let mut err = std::io::stderr().lock();
-        let _ = report::findings(
-            &mut err,
-            Format::Human,
-            &own,
-            &workspace.texts,
-            context.color_err,
-        );
+        context.print_findings(&own, &workspace.texts);
     }
     if errors > 0 {
         let _ = writeln!(

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use super::args::{Cli, ColorChoice, RevArgs};
 use crate::error::{Error, Result};
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity, Texts};
 use crate::load::{self, Workspace};
 use crate::period::View;
 use crate::portfolio::{Portfolio, Ranked};
@@ -44,12 +44,18 @@ impl Context {
         }
     }
 
+    /// Shows findings on stderr, for a reader.
+    pub fn print_findings(&self, findings: &[Finding], texts: &Texts) {
+        let mut err = std::io::stderr().lock();
+        let _ = report::findings(&mut err, Format::Human, findings, texts, self.color_err);
+    }
+
     /// Prints an error that stops the command, with okr.toml's findings where it has them.
     pub fn print_error(&self, error: &Error) {
-        let mut err = std::io::stderr().lock();
         if let Error::Config { findings, texts } = error {
-            let _ = report::findings(&mut err, Format::Human, findings, texts, self.color_err);
+            self.print_findings(findings, texts);
         }
+        let mut err = std::io::stderr().lock();
         let prefix = if self.color_err {
             "\x1b[1;31merror\x1b[0m"
         } else {
@@ -169,16 +175,9 @@ pub(crate) fn portfolio_or_exit(
         .collect();
     if !errors.is_empty() {
         load::quote(&mut workspace.texts, opened.source.as_ref(), &errors);
-        let mut err = std::io::stderr().lock();
-        let _ = report::findings(
-            &mut err,
-            Format::Human,
-            &errors,
-            &workspace.texts,
-            context.color_err,
-        );
+        context.print_findings(&errors, &workspace.texts);
         let _ = writeln!(
-            err,
+            std::io::stderr(),
             "error: {} must be fixed before this command can run (see `okr check`)",
             crate::text::count(errors.len(), "error finding")
         );

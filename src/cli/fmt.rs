@@ -9,7 +9,6 @@ use super::context::{Context, print};
 use crate::error::Result;
 use crate::fmt::{self, Step};
 use crate::output::terminal_safe;
-use crate::report::{self, Format};
 use crate::source::find_root;
 use crate::text::count;
 
@@ -50,16 +49,9 @@ pub(super) fn run(context: &Context, args: &FmtArgs) -> Result<ExitCode> {
         print(&list)?;
     }
     if !problems.is_empty() {
-        let mut err = std::io::stderr().lock();
-        let _ = report::findings(
-            &mut err,
-            Format::Human,
-            &problems,
-            &texts,
-            context.color_err,
-        );
+        context.print_findings(&problems, &texts);
         let _ = writeln!(
-            err,
+            std::io::stderr(),
             "error: {} could not be formatted; they were left as they are",
             count(
                 problems

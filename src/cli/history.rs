@@ -10,6 +10,7 @@ use super::context::{Context, open, print, print_json};
 use crate::error::{Error, Result};
 use crate::git::Repo;
 use crate::history::{self, CheckinEvent, Event, FileHistory, Series, Value};
+use crate::model::Kind;
 
 #[derive(Serialize)]
 struct Row<'a> {
@@ -21,22 +22,6 @@ struct Row<'a> {
     changes: usize,
     key_results: &'a [Series],
     checkins: &'a [CheckinEvent],
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-enum Kind {
-    Initiative,
-    Theme,
-}
-
-impl Kind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Kind::Initiative => "initiative",
-            Kind::Theme => "theme",
-        }
-    }
 }
 
 pub(super) fn run(context: &Context, args: &HistoryArgs) -> Result<ExitCode> {

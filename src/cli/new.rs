@@ -12,7 +12,6 @@ use crate::finding::{Severity, suggestion};
 use crate::load;
 use crate::model::Status;
 use crate::period::Period;
-use crate::report::{self, Format};
 use crate::scaffold::{self, Draft};
 use crate::source::{WorkTree, find_root};
 use crate::validate::{Outline, slug};
@@ -118,14 +117,7 @@ fn report_new_file(context: &Context, root: &Path, relative: &str) -> Result<Exi
         context.say("it passes `okr check`; open a pull request when it reads well");
         return Ok(ExitCode::SUCCESS);
     }
-    let mut err = std::io::stderr().lock();
-    let _ = report::findings(
-        &mut err,
-        Format::Human,
-        &own,
-        &workspace.texts,
-        context.color_err,
-    );
+    context.print_findings(&own, &workspace.texts);
     let text = workspace.texts.get(relative);
     let mut fields: Vec<String> = Vec::new();
     for finding in &own {

@@ -13,6 +13,16 @@ pub struct Move<T> {
     pub after: T,
 }
 
+impl<T> Move<T> {
+    /// What `get` reads from the old side and from the new.
+    pub(super) fn of<S>(old: &S, new: &S, get: impl Fn(&S) -> T) -> Move<T> {
+        Move {
+            before: get(old),
+            after: get(new),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Entry {
     pub id: String,

@@ -285,14 +285,8 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
             to: new.initiative.id.clone(),
             title: new.initiative.title.clone(),
             changes,
-            score: Move {
-                before: old.score,
-                after: new.score,
-            },
-            rank: Move {
-                before: old.rank,
-                after: new.rank,
-            },
+            score: Move::of(old, new, |r| r.score),
+            rank: Move::of(old, new, |r| r.rank),
         });
     }
     // A renamed initiative did not leave its themes and join them again.
@@ -326,10 +320,7 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
             shifted.push(Shifted {
                 id: new.initiative.id.clone(),
                 title: new.initiative.title.clone(),
-                rank: Move {
-                    before: old.rank,
-                    after: new.rank,
-                },
+                rank: Move::of(old, new, |r| r.rank),
             });
             continue;
         }
@@ -337,14 +328,8 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
             id: new.initiative.id.clone(),
             title: new.initiative.title.clone(),
             changes,
-            score: Move {
-                before: old.score,
-                after: new.score,
-            },
-            rank: Move {
-                before: old.rank,
-                after: new.rank,
-            },
+            score: Move::of(old, new, |r| r.score),
+            rank: Move::of(old, new, |r| r.rank),
         });
     }
     changed.sort_by_key(|c| by_rank(c.rank.after));
@@ -419,14 +404,8 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
             title: new.theme.title.clone(),
             joined,
             left,
-            score: Move {
-                before: old.score,
-                after: new.score,
-            },
-            rank: Move {
-                before: old.rank,
-                after: new.rank,
-            },
+            score: Move::of(old, new, |r| r.score),
+            rank: Move::of(old, new, |r| r.rank),
             changes,
         });
     }

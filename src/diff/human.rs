@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::changes::{
-    Diff, list, rank_label, rank_phrase, score_move, shifted_line, theme_rank_move,
+    Diff, FieldChange, list, rank_label, rank_phrase, score_move, shifted_line, theme_rank_move,
 };
 use crate::text::score;
 
@@ -56,13 +56,7 @@ fn human_text(diff: &Diff) -> String {
             score_move(&r.score),
             rank_phrase(&r.rank)
         );
-        for change in &r.changes {
-            let _ = writeln!(
-                out,
-                "    {}: {:?} → {:?}",
-                change.field, change.before, change.after
-            );
-        }
+        field_lines(&mut out, &r.changes);
     }
     for c in &diff.changed {
         let _ = writeln!(
@@ -72,13 +66,7 @@ fn human_text(diff: &Diff) -> String {
             score_move(&c.score),
             rank_phrase(&c.rank)
         );
-        for change in &c.changes {
-            let _ = writeln!(
-                out,
-                "    {}: {:?} → {:?}",
-                change.field, change.before, change.after
-            );
-        }
+        field_lines(&mut out, &c.changes);
     }
     if let Some(line) = shifted_line(&diff.shifted) {
         let _ = writeln!(out, "~ {line}");
@@ -103,13 +91,7 @@ fn human_text(diff: &Diff) -> String {
         if !t.left.is_empty() {
             let _ = writeln!(out, "    left: {}", list(&t.left));
         }
-        for change in &t.changes {
-            let _ = writeln!(
-                out,
-                "    {}: {:?} → {:?}",
-                change.field, change.before, change.after
-            );
-        }
+        field_lines(&mut out, &t.changes);
     }
     for f in &diff.findings {
         let _ = writeln!(
@@ -119,4 +101,15 @@ fn human_text(diff: &Diff) -> String {
         );
     }
     out
+}
+
+/// A field change a line, indented under its entry.
+fn field_lines(out: &mut String, changes: &[FieldChange]) {
+    for change in changes {
+        let _ = writeln!(
+            out,
+            "    {}: {:?} → {:?}",
+            change.field, change.before, change.after
+        );
+    }
 }

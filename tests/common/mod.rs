@@ -107,6 +107,28 @@ impl TeamRepo {
     pub fn okr(&self) -> Command {
         okr(self.path())
     }
+
+    /// Runs `okr ARGS` here, to its end.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.okr().args(args).output().unwrap()
+    }
+}
+
+/// An empty team repository whose owners are GitHub logins, with `stale` off and the theme
+/// `reliability` (owner dana); `theme_tail` ends the theme's file.
+pub fn reliability_team(theme_tail: &str) -> TeamRepo {
+    let repo = TeamRepo::empty();
+    repo.write(
+        "okr.toml",
+        "[team]\nname = \"Test\"\ngithub = true\n[rules]\nstale = \"off\"\n",
+    );
+    repo.write(
+        "themes/reliability.toml",
+        format!(
+            "title = \"Nothing pages at night\"\nowner = \"dana\"\ntags = [\"reliability\"]\n{theme_tail}"
+        ),
+    );
+    repo
 }
 
 /// Every file below `dir` with its bytes, to prove a command wrote nothing.
@@ -211,6 +233,13 @@ pub fn assert_exit(output: &Output, code: i32) {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// Asserts that `output` said `text` on stderr, showing all it said there if not.
+#[track_caller]
+pub fn assert_stderr_has(output: &Output, text: &str) {
+    let said = stderr(output);
+    assert!(said.contains(text), "{said}");
 }
 
 /// Asserts that `output` shows no panic or backtrace and that the process ended by itself
