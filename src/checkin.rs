@@ -121,6 +121,50 @@ pub fn date(text: &str, today: u64) -> Result<u64, CheckinError> {
     Ok(day)
 }
 
+/// The longest subject line a check-in's commit gets, in characters, as git tools show it.
+const SUBJECT_WIDTH: usize = 72;
+
+/// The commit message of a check-in on `id`: `checkin(ID): NOTE`. The note is the owner's
+/// text, so it is made safe for `git log` on a terminal (control characters, escapes among
+/// them, are left out) and for one-line views: a note longer than one short line gives its
+/// first line, cut, as the subject, and the whole note as the body.
+pub fn commit_message(id: &str, note: Option<&str>) -> String {
+    let clean: String = note
+        .unwrap_or_default()
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .filter(|c| *c == '\n' || !c.is_control())
+        .collect();
+    let lines: Vec<&str> = clean
+        .lines()
+        .map(str::trim_end)
+        .skip_while(|line| line.trim().is_empty())
+        .collect();
+    let end = lines
+        .iter()
+        .rposition(|line| !line.trim().is_empty())
+        .map_or(0, |i| i + 1);
+    let lines = &lines[..end];
+    let head = format!("checkin({id})");
+    let Some(first) = lines.first() else {
+        return head;
+    };
+    let first = first.trim();
+    let room = SUBJECT_WIDTH
+        .saturating_sub(head.chars().count() + 2)
+        .max(1);
+    if lines.len() == 1 && first.chars().count() <= room {
+        return format!("{head}: {first}");
+    }
+    let subject: String = if first.chars().count() <= room {
+        first.to_owned()
+    } else {
+        let cut: String = first.chars().take(room - 1).collect();
+        format!("{}…", cut.trim_end())
+    };
+    format!("{head}: {subject}\n\n{}\n", lines.join("\n"))
+}
+
 /// `text` (an initiative's or theme's file) with `update` written in: the `[checkin]` table
 /// (created, before the key results, when missing) and the named key result. Everything else,
 /// comments and blank lines included, is left as it was.
@@ -469,6 +513,33 @@ done = false
             edit("key_results = [1]\n", &update(None, current("1", "1"))),
             Err(CheckinError::NotATable("key_results"))
         );
+    }
+
+    #[test]
+    fn commit_messages_are_one_safe_subject_line() {
+        assert_eq!(commit_message("a", None), "checkin(a)");
+        assert_eq!(commit_message("a", Some(" \n ")), "checkin(a)");
+        assert_eq!(
+            commit_message("a", Some("Lag is fixed.")),
+            "checkin(a): Lag is fixed."
+        );
+        // Terminal escapes and other control characters never reach `git log`.
+        assert_eq!(
+            commit_message("a", Some("red \u{1b}[31mX\u{1b}[0m\u{7}\tok\r")),
+            "checkin(a): red [31mX[0m ok"
+        );
+        // Several lines: the first is the subject, the whole note the body.
+        assert_eq!(
+            commit_message("a", Some("\nFirst.\nSecond.\n\n")),
+            "checkin(a): First.\n\nFirst.\nSecond.\n"
+        );
+        // A long note: a subject cut to fit, the note in full below it.
+        let long = "word ".repeat(2_000);
+        let message = commit_message("a", Some(&long));
+        let subject = message.lines().next().unwrap();
+        assert_eq!(subject.chars().count(), SUBJECT_WIDTH);
+        assert!(subject.ends_with("…"), "{subject}");
+        assert!(message.ends_with(&format!("{}\n", long.trim_end())));
     }
 
     #[test]

@@ -235,10 +235,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             None
         }
         Existing::File { .. } if holds(path, bytes) => return Ok(()),
+        // Replacing the file would get past its permissions: a rename needs only the folder's.
+        Existing::File { .. } if is_read_only(path) => return Err(read_only(path)),
         Existing::File { mode, .. } => Some(mode),
         Existing::Other(what) => return Err(not_a_file(path, what)),
     };
     stage(path, bytes, mode)?.commit()
+}
+
+/// Whether the file at `path` is marked read-only (no one may write it).
+fn is_read_only(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|meta| meta.permissions().readonly())
+}
+
+/// The error for a file that okr would change but that is marked read-only.
+fn read_only(path: &Path) -> Error {
+    Error::usage(format!(
+        "`{}` is read-only, and okr does not replace a file someone made read-only\nhelp: make \
+         it writable (`chmod u+w`), then run okr again",
+        path.display()
+    ))
 }
 
 /// Writes a new file in an existing folder; `Ok(false)` (and nothing written) when anything,

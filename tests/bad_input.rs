@@ -531,3 +531,272 @@ fn every_command_stops_on_a_broken_okr_toml() {
         }
     }
 }
+
+/// The states of a repository that the check-in commands (`checkin`, `due`, `report`,
+/// `history`) and the dated views (`render --as-of`, `list --period`) meet.
+#[derive(Debug, Clone, Copy)]
+enum State {
+    /// A folder with no okr.toml.
+    NoRepository,
+    /// The example, with no git.
+    NotGit,
+    /// A git repository without a commit.
+    NoCommits,
+    /// The example committed twice.
+    Committed,
+    /// A `--depth 1` clone of [`State::Committed`].
+    Shallow,
+    /// Committed, then okr.toml broken in the work tree.
+    BrokenConfig,
+    /// Committed, then an initiative broken in the work tree.
+    BrokenInitiative,
+}
+
+fn in_state(state: State) -> (TeamRepo, Option<TeamRepo>) {
+    let committed = || {
+        let repo = TeamRepo::example();
+        let git = git_repo(repo.path());
+        commit(&git, "Test", START, "start");
+        repo.replace(
+            "initiatives/merge-queue.toml",
+            "status = ",
+            "# queued\nstatus = ",
+        );
+        commit(&git, "Test", START + 86_400, "second");
+        repo
+    };
+    match state {
+        State::NoRepository => (
+            TeamRepo {
+                dir: tempfile::tempdir().unwrap(),
+            },
+            None,
+        ),
+        State::NotGit => (TeamRepo::example(), None),
+        State::NoCommits => {
+            let repo = TeamRepo::example();
+            git_repo(repo.path());
+            (repo, None)
+        }
+        State::Committed => (committed(), None),
+        State::Shallow => {
+            let origin = committed();
+            let clone = TeamRepo {
+                dir: tempfile::tempdir().unwrap(),
+            };
+            common::git_cli(
+                clone.path(),
+                &[
+                    "clone",
+                    "-q",
+                    "--depth",
+                    "1",
+                    &format!("file://{}", origin.path().display()),
+                    ".",
+                ],
+            );
+            (clone, Some(origin))
+        }
+        State::BrokenConfig => {
+            let repo = committed();
+            repo.write("okr.toml", "[team\nname = \"Platform\"\n");
+            (repo, None)
+        }
+        State::BrokenInitiative => {
+            let repo = committed();
+            repo.write(
+                "initiatives/canary-deploys.toml",
+                "title = \"Canary every deploy\nowner = \"frank\"\n",
+            );
+            (repo, None)
+        }
+    }
+}
+
+/// The work tree's files and bytes, and git's index and HEAD: what a failed command must leave
+/// as it was. (History's cache under `.git` is not the user's, and may be written.)
+fn work_files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    common::snapshot_tree(dir)
+        .into_iter()
+        .filter(|(path, _)| {
+            let inside = path.strip_prefix(dir).unwrap();
+            !inside.starts_with(".git")
+                || inside == std::path::Path::new(".git/index")
+                || inside == std::path::Path::new(".git/HEAD")
+                || inside.starts_with(".git/refs")
+        })
+        .collect()
+}
+
+#[test]
+fn checkin_commands_on_hostile_input_say_what_and_write_nothing() {
+    use State::*;
+    let checkin: &[&str] = &["checkin", "canary-deploys", "-m", "x", "--no-input"];
+    let commit_it: &[&str] = &["checkin", "canary-deploys", "-m", "x", "--commit"];
+    let due: &[&str] = &["due", "--as-of", "2026-02-01"];
+    let report: &[&str] = &["report", "--since", "2026-01-01", "--until", "2026-02-01"];
+    let render: &[&str] = &["render", "--as-of", "2026-02-01", "--out", "out"];
+    let list: &[&str] = &["list", "--period", "2026-Q1"];
+    let no_repo = "not an okr repository";
+    let not_git = "is not in a git repository";
+    let shallow = "shallow clone";
+    let broken = "initiatives/canary-deploys.toml";
+    let cases: &[(State, &[&str], i32, &str)] = &[
+        (NoRepository, checkin, 2, no_repo),
+        (NoRepository, due, 2, no_repo),
+        (NoRepository, report, 2, no_repo),
+        (NoRepository, &["history"], 2, no_repo),
+        (NoRepository, render, 2, no_repo),
+        (NoRepository, list, 2, no_repo),
+        (NotGit, due, 2, not_git),
+        (NotGit, report, 2, not_git),
+        (NotGit, &["history"], 2, not_git),
+        (NotGit, commit_it, 2, not_git),
+        (NoCommits, &["history"], 2, "no commits yet"),
+        (NoCommits, commit_it, 2, "is not committed yet"),
+        (Shallow, due, 2, shallow),
+        (Shallow, report, 2, shallow),
+        (Shallow, &["history"], 2, shallow),
+        (Shallow, &["history", "canary-deploys"], 2, shallow),
+        (BrokenConfig, checkin, 2, "okr.toml"),
+        (BrokenConfig, due, 2, "okr.toml"),
+        (BrokenConfig, report, 2, "okr.toml"),
+        (BrokenConfig, &["history"], 2, "okr.toml"),
+        (BrokenConfig, render, 2, "okr.toml"),
+        (BrokenConfig, list, 2, "okr.toml"),
+        (BrokenInitiative, checkin, 2, "is not valid TOML"),
+        (BrokenInitiative, due, 1, broken),
+        (BrokenInitiative, report, 1, broken),
+        (BrokenInitiative, render, 1, broken),
+        (BrokenInitiative, list, 1, broken),
+        (
+            Committed,
+            &["render", "--as-of", "2026-13-01"],
+            2,
+            "is not a date",
+        ),
+        (
+            Committed,
+            &["due", "--as-of", "2026-13-01"],
+            2,
+            "is not a date",
+        ),
+        (
+            Committed,
+            &["report", "--since", "yesterday"],
+            2,
+            "is not a date",
+        ),
+        (
+            Committed,
+            &["report", "--since", "2026-02-01", "--until", "2026-01-01"],
+            2,
+            "is after `--until 2026-01-01`",
+        ),
+        (
+            Committed,
+            &["report", "--since", "2999-01-01"],
+            2,
+            "in the future",
+        ),
+        (
+            Committed,
+            &["list", "--period", "2026-Q5"],
+            2,
+            "is not a period",
+        ),
+        (
+            Committed,
+            &["history", "canary-deploy"],
+            2,
+            "did you mean `canary-deploys`?",
+        ),
+        (
+            Committed,
+            &["history", "zzzz"],
+            2,
+            "help: `okr history` lists",
+        ),
+        (
+            Committed,
+            &["checkin", "zzzz", "-m", "x"],
+            2,
+            "help: `okr list`",
+        ),
+        (
+            Committed,
+            &["checkin", "canary-deploys", "--kr", "9", "--current", "1"],
+            2,
+            "there is no key result 9",
+        ),
+        (
+            Committed,
+            &[
+                "checkin",
+                "canary-deploys",
+                "--kr",
+                "Nope",
+                "--current",
+                "1",
+            ],
+            2,
+            "no key result is titled `Nope`",
+        ),
+        (
+            Committed,
+            &["checkin", "canary-deploys", "--kr", "1", "--current", "abc"],
+            2,
+            "`abc` is not a number",
+        ),
+        (
+            Committed,
+            &["checkin", "canary-deploys", "--kr", "1", "--current", "NaN"],
+            2,
+            "`NaN` is not a number",
+        ),
+        (
+            Committed,
+            &["checkin", "canary-deploys", "--kr", "1", "--current", "inf"],
+            2,
+            "`inf` is not a number",
+        ),
+        (
+            Committed,
+            &[
+                "checkin",
+                "canary-deploys",
+                "--date",
+                "2999-01-01",
+                "-m",
+                "x",
+            ],
+            2,
+            "is in the future",
+        ),
+    ];
+    for (state, args, code, said) in cases {
+        let (repo, _origin) = in_state(*state);
+        let files = work_files(repo.path());
+        let what = format!("{state:?}: okr {}", args.join(" "));
+        // Even with backtraces asked for, an error is a message and no trace.
+        let output = repo
+            .okr()
+            .env("RUST_BACKTRACE", "1")
+            .args(*args)
+            .output()
+            .unwrap();
+        assert_no_panic(&output, &what);
+        assert_eq!(
+            output.status.code(),
+            Some(*code),
+            "{what}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(said),
+            "{what}: {}",
+            stderr(&output)
+        );
+        assert!(work_files(repo.path()) == files, "{what} wrote");
+    }
+}

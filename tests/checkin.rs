@@ -296,13 +296,122 @@ fn commit_refuses_a_file_staged_with_other_changes() {
     assert_eq!(snapshot_tree(repo.path()), files);
     assert_eq!(git_cli(repo.path(), &["rev-parse", "HEAD"]), head);
 
-    // Staged as HEAD has it again: the check-in goes through.
+    // Unstaged, the owner change is still not the check-in's to commit: refused as well.
     git_cli(repo.path(), &["restore", "--staged", FILE]);
+    let files = snapshot_tree(repo.path());
+    let output = repo
+        .okr()
+        .args(["checkin", "canary-deploys", "-m", "x", "--commit"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("has changes that are not committed"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(snapshot_tree(repo.path()), files);
+    assert_eq!(git_cli(repo.path(), &["rev-parse", "HEAD"]), head);
+
+    // The file as HEAD has it: the check-in goes through, and the commit holds the check-in
+    // alone.
+    git_cli(repo.path(), &["checkout", "--", FILE]);
     repo.okr()
         .args(["checkin", "canary-deploys", "-m", "x", "--commit"])
         .assert()
         .success();
-    // The owner change was not staged, so it was committed with the check-in's text: the
-    // commit holds the file as okr wrote it.
     assert_eq!(changed(repo.path(), "HEAD"), FILE);
+    let diff = git_cli(repo.path(), &["show", "--format=", "HEAD"]);
+    assert!(!diff.contains("grace"), "{diff}");
+}
+
+#[test]
+fn a_file_not_committed_yet_is_not_committed_as_a_check_in() {
+    let repo = repo();
+    let git = git_repo(repo.path());
+    commit(&git, "Test", START, "start");
+    // A new initiative, never committed: `--commit` would commit all of it as a check-in.
+    let text = repo
+        .read("initiatives/merge-queue.toml")
+        .replace("merge-queue", "queue-for-merges");
+    repo.write("initiatives/new-one.toml", text);
+    let files = snapshot_tree(repo.path());
+    let output = repo
+        .okr()
+        .args(["checkin", "new-one", "-m", "x", "--commit"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("is not committed yet"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(snapshot_tree(repo.path()), files);
+}
+
+#[test]
+fn a_notes_control_characters_lines_and_length_stay_out_of_the_commit_subject() {
+    let repo = repo();
+    let git = git_repo(repo.path());
+    commit(&git, "Test", START, "start");
+    let cases: [(String, &str); 3] = [
+        (
+            "Lag \u{1b}[31mfixed\u{1b}[0m\u{7} \u{1b}]0;pwned\u{7}".to_owned(),
+            "checkin(canary-deploys): Lag [31mfixed[0m ]0;pwned",
+        ),
+        (
+            "First line.\nSecond line.\n\nFourth.".to_owned(),
+            "checkin(canary-deploys): First line.",
+        ),
+        ("a".repeat(10_000), "checkin(canary-deploys): aaaa"),
+    ];
+    for (note, subject) in &cases {
+        let output = repo
+            .okr()
+            .args(["checkin", "canary-deploys", "--commit", "-m", note])
+            .output()
+            .unwrap();
+        no_panic(&output);
+        assert_exit(&output, 0);
+        let message = git_cli(repo.path(), &["log", "-1", "--format=%B"]);
+        assert!(
+            !message.chars().any(|c| c.is_control() && c != '\n'),
+            "{message:?}"
+        );
+        let first = message.lines().next().unwrap();
+        assert!(first.starts_with(subject), "{first:?}");
+        assert!(first.chars().count() <= 72, "{first:?}");
+        // The note itself is kept whole in the file (TOML escapes it) and in the body.
+        assert!(message.contains("Fourth.") || !note.contains("Fourth."));
+        assert!(message.contains(&"a".repeat(10_000)) || !note.starts_with("aaa"));
+        // stderr speaks of the commit on one line, without the escapes.
+        assert!(!stderr(&output).contains('\u{1b}'), "{}", stderr(&output));
+    }
+}
+
+#[test]
+fn a_read_only_file_is_not_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = repo();
+    let file = repo.file(FILE);
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let files = snapshot_tree(repo.path());
+    let output = repo
+        .okr()
+        .args(["checkin", "canary-deploys", "-m", "x"])
+        .output()
+        .unwrap();
+    no_panic(&output);
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("is read-only") && stderr(&output).contains("chmod u+w"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(snapshot_tree(repo.path()), files);
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o444
+    );
 }

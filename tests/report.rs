@@ -181,6 +181,14 @@ fn bad_windows_are_usage_errors() {
     let output = report(&repo, &["--since", "2026-02-01", "--until", "2026-01-01"]);
     assert_exit(&output, 2);
     assert!(stderr(&output).contains("`--since 2026-02-01` is after `--until 2026-01-01`"));
+    // A first day after today: said as such, not blamed on the `--until` nobody gave.
+    let output = report(&repo, &["--since", "2999-01-01"]);
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("`--since 2999-01-01` is in the future"),
+        "{}",
+        stderr(&output)
+    );
     let output = report(&repo, &["--since", "last week"]);
     assert_exit(&output, 2);
     assert_stderr_has(&output, "is not a date");

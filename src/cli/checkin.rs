@@ -99,10 +99,7 @@ pub(super) fn run(context: &Context, args: &CheckinArgs) -> Result<ExitCode> {
     }
     context.say(said);
     if let Some(repo) = &repo {
-        let message = match update.note.map(str::trim).filter(|n| !n.is_empty()) {
-            Some(note) => format!("checkin({}): {note}", args.id),
-            None => format!("checkin({})", args.id),
-        };
+        let message = checkin::commit_message(&args.id, update.note);
         match repo.commit_file(&path, bytes, &message)? {
             Some(commit) => context.say(format!(
                 "committed {} {}",

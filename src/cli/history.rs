@@ -59,10 +59,9 @@ pub(super) fn run(context: &Context, args: &HistoryArgs) -> Result<ExitCode> {
         && rows.is_empty()
     {
         let help = crate::finding::suggestion(id, all.iter().map(|(_, h)| h.id.as_str()))
-            .map(|s| format!("; {s}"))
-            .unwrap_or_default();
+            .unwrap_or_else(|| "`okr history` lists every id the history holds".to_owned());
         return Err(Error::usage(format!(
-            "no initiative or theme `{id}` in the history{help}"
+            "no initiative or theme `{id}` in the history\nhelp: {help}"
         )));
     }
     match args.format {

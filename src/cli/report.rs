@@ -12,7 +12,16 @@ use crate::history;
 use crate::period::format_date;
 
 pub(super) fn run(context: &Context, args: &ReportArgs) -> Result<ExitCode> {
-    let until = args.until.unwrap_or_else(crate::period::today);
+    let today = crate::period::today();
+    let until = args.until.unwrap_or(today);
+    if args.since > today {
+        return Err(Error::usage(format!(
+            "`--since {}` is in the future (today is {}, UTC): nothing has happened since then\n\
+             help: give a first day on or before today",
+            format_date(args.since),
+            format_date(today)
+        )));
+    }
     if args.since > until {
         return Err(Error::usage(format!(
             "`--since {}` is after `--until {}`: the window would be empty; give a first day on or before the last",

@@ -11,8 +11,8 @@ use crate::error::Result;
 
 impl Repo {
     /// Refuses, before anything is written, a commit of `path` (team-repository relative)
-    /// holding `bytes` that would sweep up something else: the file staged with changes that
-    /// are neither HEAD's nor `bytes`, or in a merge conflict. Also refuses when git does not
+    /// holding `bytes` that would sweep up something else: the file staged, or changed in the
+    /// work tree, with changes that are neither HEAD's nor `bytes`, or in a merge conflict. Also refuses when git does not
     /// know who the author is.
     pub fn can_commit_file(&self, path: &str, bytes: &[u8]) -> Result<()> {
         self.signature()?;
@@ -34,6 +34,25 @@ impl Repo {
                 "`{full}` has staged changes of its own, and `--commit` commits the file alone; \
                  commit them or unstage them (`git restore --staged {full}`) first, or check in \
                  without `--commit`"
+            )));
+        }
+        // The commit takes the work tree's file with the check-in written in: edits of the
+        // file not yet committed would go into it unseen, under the check-in's message.
+        let on_disk = self
+            .repo
+            .workdir()
+            .map(|dir| dir.join(&full))
+            .and_then(|file| Oid::hash_file(ObjectType::Blob, file).ok());
+        if on_disk.is_some() && on_disk != head && on_disk != Some(new) {
+            let what = if head.is_some() {
+                "has changes that are not committed"
+            } else {
+                "is not committed yet"
+            };
+            return Err(git_error(format!(
+                "`{full}` {what}, and `--commit` would commit them with the check-in\nhelp: \
+                 commit the file (or `git stash` its changes) first, or check in without \
+                 `--commit`"
             )));
         }
         Ok(())
@@ -231,5 +250,25 @@ mod tests {
         write(dir.path(), "a.toml", "a1");
         stage(&repo, "a.toml");
         repo.can_commit_file("a.toml", b"new").unwrap();
+    }
+
+    #[test]
+    fn a_file_with_edits_not_committed_is_refused() {
+        let (dir, repo) = repo();
+        write(dir.path(), "a.toml", "a1");
+        repo.commit_file("a.toml", b"a1", "first").unwrap();
+        // Edited in the work tree, not staged: the check-in would carry the edit along.
+        write(dir.path(), "a.toml", "a1 and an edit");
+        let error = repo
+            .can_commit_file("a.toml", b"a1 checked in")
+            .unwrap_err();
+        assert!(error.to_string().contains("not committed"), "{error}");
+        // Once the check-in is written, the work tree holds what the commit takes.
+        write(dir.path(), "a.toml", "a1 checked in");
+        repo.can_commit_file("a.toml", b"a1 checked in").unwrap();
+        // A file git has never seen.
+        write(dir.path(), "b.toml", "b1");
+        let error = repo.can_commit_file("b.toml", b"b2").unwrap_err();
+        assert!(error.to_string().contains("not committed yet"), "{error}");
     }
 }
