@@ -52,6 +52,11 @@ impl Keys<'_> {
     /// Sets `key` to `value`; an existing value keeps its decor (the comment after it). A
     /// new key goes where the format's key order (`path`, as `okr fmt` knows it) puts it.
     pub fn set(&mut self, key: &str, value: Value, path: &[String]) {
+        self.set_in(FileKind::Initiative, key, value, path);
+    }
+
+    /// [`Keys::set`] in a file of `kind`, whose key order places a new key.
+    pub fn set_in(&mut self, kind: FileKind, key: &str, value: Value, path: &[String]) {
         match self.like().get_mut(key) {
             Some(Item::Value(old)) => {
                 let decor = old.decor().clone();
@@ -61,15 +66,15 @@ impl Keys<'_> {
             Some(item) => *item = Item::Value(value),
             None => {
                 self.like().insert(key, Item::Value(value));
-                self.place(key, path);
+                self.place(kind, key, path);
             }
         }
     }
 
     /// Moves the new key `new` (the last one) to just after the last key that comes before it
     /// in the format's order; the other keys stay as they are.
-    fn place(&mut self, new: &str, path: &[String]) {
-        let known = order(FileKind::Initiative, path);
+    fn place(&mut self, kind: FileKind, new: &str, path: &[String]) {
+        let known = order(kind, path);
         let rank = |key: &str| known.iter().position(|k| *k == key).unwrap_or(known.len());
         let names: Vec<String> = self.like().iter().map(|(k, _)| k.to_owned()).collect();
         let after = names

@@ -30,6 +30,7 @@
 
 pub mod checkin;
 pub mod cli;
+pub mod close;
 pub mod config;
 mod destination;
 pub mod diff;

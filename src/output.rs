@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use crate::error::{Error, Result};
@@ -255,6 +255,40 @@ fn read_only(path: &Path) -> Error {
          it writable (`chmod u+w`), then run okr again",
         path.display()
     ))
+}
+
+/// Replaces several files, all of them or none: every file is checked and its new text staged
+/// beside it before the first is replaced, so a read-only file, a folder that cannot be
+/// written or a full disk leaves every file as it was. Should a replacement itself fail, those
+/// already replaced get their old bytes back.
+pub fn write_all_or_none(files: &[(PathBuf, &[u8])]) -> Result<()> {
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        let (mode, old) = match existing(path)? {
+            Existing::File { .. } if is_read_only(path) => return Err(read_only(path)),
+            Existing::File { mode, .. } => {
+                let old = fs::read(path).map_err(|e| Error::io("read", path, e))?;
+                (Some(mode), Some(old))
+            }
+            Existing::Absent => (None, None),
+            Existing::Other(what) => return Err(not_a_file(path, what)),
+        };
+        staged.push((path, old, stage(path, bytes, mode)?));
+    }
+    let mut replaced: Vec<(&PathBuf, Option<Vec<u8>>)> = Vec::with_capacity(staged.len());
+    for (path, old, file) in staged {
+        if let Err(error) = file.commit() {
+            for (path, old) in replaced.into_iter().rev() {
+                let _ = match old {
+                    Some(old) => write_atomic(path, &old),
+                    None => fs::remove_file(path).map_err(|e| Error::io("remove", path, e)),
+                };
+            }
+            return Err(error);
+        }
+        replaced.push((path, old));
+    }
+    Ok(())
 }
 
 /// Writes a new file in an existing folder; `Ok(false)` (and nothing written) when anything,

@@ -75,6 +75,23 @@ impl Period {
         done as f64 / (last - first + 1) as f64
     }
 
+    /// Whether every month of it lies in `other`: `2026-Q1` lies within `2026-H1` and `2026`.
+    pub fn within(self, other: Period) -> bool {
+        let ((start, end), (other_start, other_end)) = (self.months(), other.months());
+        other_start <= start && end <= other_end
+    }
+
+    /// The period of the same length that comes right after it: `2026-Q4` → `2027-Q1`.
+    pub fn following(self) -> Period {
+        match self {
+            Period::Year(y) => Period::Year(y.saturating_add(1)),
+            Period::Half(y, 2) => Period::Half(y.saturating_add(1), 1),
+            Period::Half(y, h) => Period::Half(y, h + 1),
+            Period::Quarter(y, 4) => Period::Quarter(y.saturating_add(1), 1),
+            Period::Quarter(y, q) => Period::Quarter(y, q + 1),
+        }
+    }
+
     /// Whether it was over before `other` began.
     pub fn ended_before(self, other: Period) -> bool {
         self.months().1 < other.months().0

@@ -71,6 +71,9 @@ pub enum Command {
     /// What happened between two days: work added, started, delivered, dropped; health, key
     /// results, check-in notes; open work nobody updated.
     Report(ReportArgs),
+    /// Close a period: grade each objective and initiative, record it in each file, carry open
+    /// work over.
+    Close(CloseArgs),
     /// Commit the rendered documents to a branch, without touching the working tree.
     Publish(PublishArgs),
     /// Rewrite every TOML file in the canonical layout and key order, comments kept.
@@ -152,6 +155,22 @@ pub struct CheckArgs {
     pub deny_warnings: bool,
     #[command(flatten)]
     pub rev: RevArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CloseArgs {
+    /// The period to close: `2026-Q1`, `2026-H1` or `2026`.
+    #[arg(value_name = "PERIOD")]
+    pub period: String,
+    /// Carry the open initiatives into this period, and make it the team's period.
+    #[arg(long, value_name = "NEXT")]
+    pub to: Option<String>,
+    /// Carry only this open initiative (repeat for more); the others are dropped.
+    #[arg(long, value_name = "ID", requires = "to")]
+    pub carry: Vec<String>,
+    /// Print the grades and what would change; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 pub mod args;
 mod check;
 mod checkin;
+mod close;
 mod completions;
 mod context;
 mod diff;
@@ -46,6 +47,7 @@ fn dispatch(context: &Context, command: Command) -> crate::Result<ExitCode> {
         Command::New(args) => new::run(context, &args),
         Command::Check(args) => check::run(context, &args),
         Command::Checkin(args) => checkin::run(context, &args),
+        Command::Close(args) => close::run(context, &args),
         Command::List(args) => list::run(context, &args),
         Command::Themes(args) => themes::run(context, &args),
         Command::Render(args) => render::run(context, &args),
