@@ -62,7 +62,7 @@ pub enum CloseError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Next {
-    /// Its period becomes the next one (or it keeps none: it belongs to every period).
+    /// Its period becomes the next one.
     Carried,
     /// Its status becomes `dropped`.
     Dropped,
@@ -151,19 +151,20 @@ pub fn outcome(grade: Option<f64>, success: f64) -> Outcome {
 }
 
 /// Whether an initiative belongs to the close of `period`: its own period lies within it, or
-/// it has none (it belongs to every period). Work that was closed before, done or dropped with
-/// a record of an earlier period, is not graded again.
+/// it has none (it belongs to every period) and was not closed before: done or dropped with a
+/// record of an earlier close. (Carrying gives work a period, so open work without one was
+/// never carried.)
 fn of_period(initiative: &Initiative, period: Period) -> bool {
-    let within = match initiative.period.as_deref().and_then(Period::parse) {
+    match initiative.period.as_deref().and_then(Period::parse) {
         Some(own) => own.within(period),
-        None => true,
-    };
-    let closed_before = !initiative.status.is_open()
-        && initiative
-            .closed
-            .iter()
-            .any(|c| c.period != period.to_string());
-    within && !closed_before
+        None => {
+            initiative.status.is_open()
+                || !initiative
+                    .closed
+                    .iter()
+                    .any(|c| c.period != period.to_string())
+        }
+    }
 }
 
 /// The record a file holds for `period`, if a close wrote one.
@@ -234,7 +235,7 @@ pub fn plan(
             edited.append(&name, grade, outcome);
         }
         match (next, request.next) {
-            (Some(Next::Carried), Some(to)) if initiative.period.is_some() => {
+            (Some(Next::Carried), Some(to)) => {
                 edited.set("period", Value::from(to.to_string()));
             }
             (Some(Next::Dropped), _) => edited.set("status", Value::from("dropped")),

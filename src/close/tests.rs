@@ -188,3 +188,35 @@ fn the_team_period_moves_once() {
         Err(CloseError::Unreadable { .. })
     ));
 }
+
+#[test]
+fn the_work_of_a_period_lies_in_it_and_was_not_closed_before() {
+    let q1 = Period::parse("2026-Q1").unwrap();
+    let with = |period: Option<&str>, status: Status, closed: &[&str]| Initiative {
+        period: period.map(Into::into),
+        status,
+        closed: closed
+            .iter()
+            .map(|p| Closed {
+                period: (*p).into(),
+                grade: Some(1.0),
+                outcome: Outcome::Achieved,
+                learned: String::new(),
+            })
+            .collect(),
+        ..Initiative::example()
+    };
+    assert!(of_period(&with(Some("2026-Q1"), Status::Active, &[]), q1));
+    assert!(of_period(
+        &with(Some("2026-Q1"), Status::Done, &["2025-Q4"]),
+        q1
+    ));
+    assert!(!of_period(&with(Some("2026"), Status::Active, &[]), q1));
+    assert!(!of_period(&with(Some("2025-Q4"), Status::Active, &[]), q1));
+    // Without a period, work belongs to every period until it is closed.
+    assert!(of_period(&with(None, Status::Active, &["2025-Q4"]), q1));
+    assert!(of_period(&with(None, Status::Done, &[]), q1));
+    assert!(of_period(&with(None, Status::Done, &["2026-Q1"]), q1));
+    assert!(!of_period(&with(None, Status::Done, &["2025-Q4"]), q1));
+    assert!(!of_period(&with(None, Status::Dropped, &["2025-Q4"]), q1));
+}
