@@ -161,11 +161,28 @@ impl View {
     }
 }
 
-/// Today (UTC), as days since 1970-01-01.
+/// The day `--as-of` set for this run, when one did.
+static AS_OF: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+
+/// Makes `day` (days since 1970-01-01) today for the rest of the run: `okr check --as-of`, so
+/// that the rules that compare with today (`future-checkin`, `unlearned`, `stale`) give the
+/// same findings whenever they run. The first call wins.
+pub fn set_as_of(day: u64) {
+    let _ = AS_OF.set(day);
+}
+
+/// The day `--as-of` set, if any.
+pub fn as_of() -> Option<u64> {
+    AS_OF.get().copied()
+}
+
+/// Today (UTC), as days since 1970-01-01, or the day `--as-of` set.
 pub fn today() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400)
+    as_of().unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() / 86_400)
+    })
 }
 
 /// A date written `YYYY-MM-DD`, as days since 1970-01-01; `None` for anything else or a day

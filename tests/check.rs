@@ -510,10 +510,16 @@ fn a_check_in_in_the_future_or_on_closed_work_is_a_finding() {
         let text = repo.read(file);
         repo.write(file, format!("{text}\n[checkin]\ndate = {date}\n"));
     };
-    checkin(open, "9999-01-01");
+    checkin(open, "2026-01-11");
     checkin(done, "2026-01-02");
     checkin(dropped, "2026-01-02");
-    let found = checked(&repo, 1);
+    let as_of = |day: &str, code: i32| {
+        let output = repo.run(&["check", "--format", "json", "--as-of", day]);
+        assert_exit(&output, code);
+        findings_json(&output)
+    };
+    // As of the 10th, the check-in of the 11th is in the future.
+    let found = as_of("2026-01-10", 1);
     let future = of_rule(&found, "future-checkin", open);
     assert_eq!(future.len(), 1, "{found:#?}");
     assert_eq!(future[0]["severity"], "error");
@@ -521,7 +527,7 @@ fn a_check_in_in_the_future_or_on_closed_work_is_a_finding() {
         future[0]["message"]
             .as_str()
             .unwrap()
-            .contains("`9999-01-01`, after today")
+            .contains("`2026-01-11`, after today (2026-01-10, UTC)")
     );
     assert_eq!(files_of(&found, "future-checkin"), [open]);
     let closed = |found: &[serde_json::Value]| -> Vec<String> {
@@ -538,6 +544,12 @@ fn a_check_in_in_the_future_or_on_closed_work_is_a_finding() {
             format!("{done} \"warning\"")
         ]
     );
+    // Once `checkin_days` (14) have passed, the last check-in of closed work is no finding.
+    let found = as_of("2026-01-15", 0);
+    assert_eq!(closed(&found).len(), 2, "{found:#?}");
+    let found = as_of("2026-01-16", 0);
+    assert!(closed(&found).is_empty(), "{found:#?}");
+    assert!(files_of(&found, "future-checkin").is_empty());
 
     // Both rules take a level in `[rules]`.
     repo.replace(
@@ -545,7 +557,7 @@ fn a_check_in_in_the_future_or_on_closed_work_is_a_finding() {
         "[rules]",
         "[rules]\nfuture-checkin = \"warn\"\nclosed-checkin = \"off\"",
     );
-    let found = checked(&repo, 0);
+    let found = as_of("2026-01-10", 0);
     assert_eq!(
         of_rule(&found, "future-checkin", open)[0]["severity"],
         "warning"

@@ -278,3 +278,23 @@ fn a_repository_with_error_findings_is_not_closed() {
     assert_stderr_has(&output, "must be fixed before this command can run");
     assert_eq!(snapshot_tree(repo.path()), before);
 }
+
+#[test]
+fn an_empty_lesson_is_a_warning_once_the_period_is_over() {
+    let repo = planned();
+    assert_exit(&repo.run(&["close", "2026-Q1"]), 0);
+    let unlearned = |day: &str| {
+        let output = repo.run(&["check", "--format", "json", "--as-of", day]);
+        assert_exit(&output, 0);
+        common::findings_json(&output)
+            .iter()
+            .filter(|f| f["rule"] == "unlearned")
+            .count()
+    };
+    // Closed early, on the period's last day: nothing is over yet.
+    assert_eq!(unlearned("2026-03-31"), 0);
+    // 3 objectives and 9 initiatives were graded; the dropped one has no lesson to write.
+    assert_eq!(unlearned("2026-04-01"), 11);
+    repo.replace("okr.toml", "[rules]", "[rules]\nunlearned = \"off\"");
+    assert_eq!(unlearned("2026-04-01"), 0);
+}

@@ -153,6 +153,10 @@ pub struct CheckArgs {
     /// Exit 1 on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// The day to check as of (`YYYY-MM-DD`), for the rules that compare with today
+    /// (`future-checkin`, `unlearned`, `stale`) [default: today, UTC].
+    #[arg(long, value_name = "DATE", value_parser = as_of_date)]
+    pub as_of: Option<u64>,
     #[command(flatten)]
     pub rev: RevArgs,
 }

@@ -33,6 +33,9 @@ fn recently_changed(
 }
 
 pub(super) fn run(context: &Context, args: &CheckArgs) -> Result<ExitCode> {
+    if let Some(day) = args.as_of {
+        crate::period::set_as_of(day);
+    }
     let opened = open(context, &args.rev)?;
     let started = std::time::Instant::now();
     let keep = load::Keep::Quoted { stale: true };

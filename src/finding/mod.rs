@@ -95,7 +95,7 @@ rules! {
     Stale => "stale", Warn, true, "an accepted or active initiative has not changed in `stale_days` days";
     PastPeriod => "past-period", Warn, true, "an open initiative's period ended before the current period began";
     FutureCheckin => "future-checkin", Error, true, "a check-in is dated after today (UTC)";
-    ClosedCheckin => "closed-checkin", Warn, true, "a done or dropped initiative has a check-in";
+    ClosedCheckin => "closed-checkin", Warn, true, "a done or dropped initiative has a check-in made within `checkin_days`";
     BadClose => "bad-close", Error, false, "a `[[closed]]` record repeats a period, has a grade outside 0..1 or an unknown outcome";
     Unlearned => "unlearned", Warn, true, "a closed period is over and its `learned` is still empty";
 }

@@ -1,5 +1,5 @@
 //! The rules of a `[checkin]` table: a date that is a TOML date and not after today
-//! (`future-checkin`), a health from the closed set, and no check-in on closed work
+//! (`future-checkin`), a health from the closed set, and no new check-in on closed work
 //! (`closed-checkin`).
 
 use toml::Spanned;
@@ -103,28 +103,44 @@ fn checkin_on(
 }
 
 /// The `closed-checkin` finding, at the `[checkin]` table of an initiative whose `status` is
-/// done or dropped: a check-in reports on open work.
+/// done or dropped, when the check-in is recent: made within `checkin_days` of today, so after
+/// the work was, or as it was, closed. A check-in reports on open work; the last one an
+/// initiative had while open stays in its file, and says nothing wrong.
 pub(super) fn closed(
     table: Option<&Spanned<CheckinFile>>,
+    checkin: Option<&Checkin>,
     status: Option<Status>,
+    checkin_days: u32,
     file: &str,
     findings: &mut Vec<Finding>,
 ) {
-    if let (Some(table), Some(status @ (Status::Done | Status::Dropped))) = (table, status) {
-        findings.push(
-            Finding::new(
-                Rule::ClosedCheckin,
-                file,
-                Some(table.span()),
-                format!("this initiative is {status}, and it has a check-in"),
-            )
-            .with_help(
-                "a check-in reports on open work: set the status back if the work goes on; \
-                 the last check-in stays in git history if you remove the table"
-                    .to_owned(),
-            ),
-        );
+    let (Some(table), Some(checkin), Some(status @ (Status::Done | Status::Dropped))) =
+        (table, checkin, status)
+    else {
+        return;
+    };
+    let Some(day) = period::parse_date(&checkin.date) else {
+        return;
+    };
+    if day + u64::from(checkin_days) <= period::today() {
+        return;
     }
+    findings.push(
+        Finding::new(
+            Rule::ClosedCheckin,
+            file,
+            Some(table.span()),
+            format!(
+                "this initiative is {status}, and it has a check-in of `{}`",
+                checkin.date
+            ),
+        )
+        .with_help(
+            "a check-in reports on open work: set the status back if the work goes on, or \
+             leave the last check-in of the open work as it was"
+                .to_owned(),
+        ),
+    );
 }
 
 #[cfg(test)]
@@ -159,24 +175,36 @@ mod tests {
     }
 
     #[test]
-    fn a_check_in_on_closed_work_is_a_finding() {
-        let rules = |status: Status| {
+    fn a_recent_check_in_on_closed_work_is_a_finding() {
+        let today = period::today();
+        let rules = |status: Status, days_ago: u64| {
+            let date = period::format_date(today - days_ago);
             let mut findings = Vec::new();
+            let checkin = Checkin {
+                date: date.clone(),
+                health: None,
+                note: None,
+            };
             closed(
-                Some(&table("2026-01-01")),
+                Some(&table(&date)),
+                Some(&checkin),
                 Some(status),
+                14,
                 "a.toml",
                 &mut findings,
             );
             findings.iter().map(|f| f.rule).collect::<Vec<_>>()
         };
-        assert_eq!(rules(Status::Done), [Rule::ClosedCheckin]);
-        assert_eq!(rules(Status::Dropped), [Rule::ClosedCheckin]);
+        assert_eq!(rules(Status::Done, 0), [Rule::ClosedCheckin]);
+        assert_eq!(rules(Status::Dropped, 13), [Rule::ClosedCheckin]);
+        // The last check-in of work that was open then is no finding once `checkin_days` pass.
+        assert!(rules(Status::Done, 14).is_empty());
+        assert!(rules(Status::Dropped, 400).is_empty());
         for open in [Status::Proposed, Status::Accepted, Status::Active] {
-            assert!(rules(open).is_empty(), "{open}");
+            assert!(rules(open, 0).is_empty(), "{open}");
         }
         let mut findings = Vec::new();
-        closed(None, Some(Status::Done), "a.toml", &mut findings);
+        closed(None, None, Some(Status::Done), 14, "a.toml", &mut findings);
         assert!(findings.is_empty());
     }
 }

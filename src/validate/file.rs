@@ -486,7 +486,14 @@ fn initiative(
     let period = super::period::period(doc.period.as_ref(), status, file, config, findings);
     let key_results = key_results(&doc.key_results, &document.parsed.removed, file, findings);
     let checkin = super::checkin::checkin(doc.checkin.as_ref(), file, findings);
-    super::checkin::closed(doc.checkin.as_ref(), status, file, findings);
+    super::checkin::closed(
+        doc.checkin.as_ref(),
+        checkin.as_ref(),
+        status,
+        config.checkin_days,
+        file,
+        findings,
+    );
     let closed = super::closed::closed(&doc.closed, file, crate::period::today(), findings);
 
     let Document { id, file, parsed } = document;

@@ -111,9 +111,11 @@ fn walk(
         (None, Some(head)) => head,
         (None, None) => unreachable!("a working tree without commits is not walked"),
     };
-    let now = match rev {
-        Some(_) => repo.commit_info(&from).map_err(|e| e.to_string())?.time,
-        None => std::time::SystemTime::now()
+    // `--as-of` first, else the revision's own time, else now: the end of that day.
+    let now = match (crate::period::as_of(), rev) {
+        (Some(day), _) => (i64::try_from(day).unwrap_or(i64::MAX / 86_400) + 1) * 86_400,
+        (None, Some(_)) => repo.commit_info(&from).map_err(|e| e.to_string())?.time,
+        (None, None) => std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0)),
     };
