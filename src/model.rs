@@ -533,7 +533,9 @@ impl KeyResult {
                 if span == 0.0 {
                     return 0.0;
                 }
-                ((current - baseline) / span).clamp(0.0, 1.0)
+                // `+ 0.0` turns the -0.0 of no progress towards a lower target into 0.0, which
+                // prints as `0%`, never `-0%`.
+                ((current - baseline) / span).clamp(0.0, 1.0) + 0.0
             }
             Measure::Milestone { done } => f64::from(u8::from(done)),
         }
@@ -577,6 +579,10 @@ mod tests {
         assert_eq!(numeric(0.0, 10.0, 5.0).progress(), 0.5);
         assert_eq!(numeric(0.0, 10.0, 15.0).progress(), 1.0);
         assert_eq!(numeric(0.0, 10.0, -3.0).progress(), 0.0);
+        // No progress yet towards a target below the baseline is 0, not -0.
+        let none = numeric(120.0, 50.0, 120.0).progress();
+        assert!(none == 0.0 && none.is_sign_positive());
+        assert_eq!(crate::text::percent(Some(none)), "0%");
     }
 
     /// Every key of the file format, and every field of the checked initiative after `id` and
