@@ -320,3 +320,25 @@ fn every_commands_help_lists_its_own_options_before_the_global_ones() {
     let help = String::from_utf8(output.stdout).unwrap();
     assert!(help.find("--tag").unwrap() < help.find("Global options:").unwrap());
 }
+
+/// On a terminal `okr new` asks for what it lacks, but never in CI, where no one answers: the
+/// file is written with what was given, and what is left to fill is listed.
+#[cfg(target_os = "linux")]
+#[test]
+fn okr_new_never_asks_in_ci_even_on_a_terminal() {
+    let repo = TeamRepo::init("Platform");
+    let okr = env!("CARGO_BIN_EXE_okr");
+    let mut command = std::process::Command::new("script");
+    command
+        .args(["-qec", &format!("'{okr}' new 'Faster builds'"), "/dev/null"])
+        .current_dir(repo.path())
+        .env("CI", "true")
+        .env_remove("RUST_BACKTRACE")
+        .stdin(std::process::Stdio::null());
+    let output = common::run_within(command, Duration::from_secs(30));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(!text.contains("The problem it solves"), "{text}");
+    assert!(text.contains("fill in what is missing"), "{text}");
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(repo.file("initiatives/faster-builds.toml").exists());
+}

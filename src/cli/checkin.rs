@@ -67,7 +67,7 @@ pub(super) fn run(context: &Context, args: &CheckinArgs) -> Result<ExitCode> {
     // A mistake in `--kr` is said before the note is asked for.
     let mut edited = checkin::edit(&text, &update).map_err(cannot)?;
     let asked;
-    if args.note.is_none() && prompt::may_ask_note(args.no_input) {
+    if args.note.is_none() && prompt::may_ask(args.no_input) {
         asked = prompt::note(&args.id)?;
         if asked.is_some() {
             update.note = asked.as_deref();

@@ -62,7 +62,7 @@ pub(super) fn run(context: &Context, args: &NewArgs) -> Result<ExitCode> {
         )));
     }
     let owner = args.owner.clone().or_else(|| crate::git::user_name(&root));
-    let (args, owner) = if prompt::interactive(args) {
+    let (args, owner) = if prompt::may_ask(args.no_input) {
         let choices = prompt::Choices {
             scales: &config.scales,
             tags: scaffold::tags_in_use(&tree, &config)?,

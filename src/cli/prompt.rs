@@ -14,14 +14,10 @@ use super::args::NewArgs;
 use crate::config::{Scale, Scales};
 use crate::error::{Error, Result};
 
-/// Whether `okr new` may ask: standard input and standard error are both a terminal.
-pub(super) fn interactive(args: &NewArgs) -> bool {
-    !args.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
-}
-
-/// Whether `okr checkin` may ask for its note: not with `--no-input`, not in CI (`CI` set, as
-/// every CI service sets it), and only when standard input and standard error are a terminal.
-pub(super) fn may_ask_note(no_input: bool) -> bool {
+/// Whether okr may ask its questions (`okr new`'s fields, `okr checkin`'s note): not with
+/// `--no-input`, not in CI (`CI` set, as every CI service sets it), and only when standard
+/// input and standard error are a terminal.
+pub(super) fn may_ask(no_input: bool) -> bool {
     let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"));
     !no_input && !ci && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
