@@ -91,7 +91,7 @@ impl Graded {
     /// (a postmortem is due), an aspirational one below 0.7.
     pub fn short(&self) -> bool {
         match (self.commitment, self.grade) {
-            (Some(commitment), Some(grade)) => grade < commitment.success() - 1e-9,
+            (Some(commitment), Some(grade)) => grade < commitment.success(),
             _ => false,
         }
     }
@@ -141,11 +141,13 @@ pub fn initiative_grade(initiative: &Initiative) -> Option<f64> {
 }
 
 /// The outcome of a grade held to `success` (1.0, or 0.7 for an aspirational objective).
+/// Grades are rounded to one decimal ([`round`]), so they compare exactly: `round` of 0.7 is
+/// the same number as `0.7`.
 pub fn outcome(grade: Option<f64>, success: f64) -> Outcome {
     match grade {
         None => Outcome::Dropped,
-        Some(grade) if grade >= success - 1e-9 => Outcome::Achieved,
-        Some(grade) if grade >= MISSED_BELOW - 1e-9 => Outcome::Partial,
+        Some(grade) if grade >= success => Outcome::Achieved,
+        Some(grade) if grade >= MISSED_BELOW => Outcome::Partial,
         Some(_) => Outcome::Missed,
     }
 }
