@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::history::{FileHistory, History};
 use crate::markdown::{markdown_inline, person, work_cell};
-use crate::model::{Health, KeyResult, Kind, Measure, Status};
+use crate::model::{Health, KeyResult, Kind, Measure, Outcome, Status};
 use crate::period::{format_date, parse_date};
 
 /// An initiative or a theme as the revision read says it is.
@@ -132,6 +132,21 @@ pub struct Quiet {
     pub last_update: String,
 }
 
+/// A period's close as a file recorded it: the commit that added its `[[closed]]` record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Closing {
+    #[serde(flatten)]
+    pub work: Work,
+    pub period: String,
+    /// None for dropped work.
+    pub grade: Option<f64>,
+    /// None when the record's outcome is not one okr knows (a finding of `check`).
+    pub outcome: Option<Outcome>,
+    pub date: String,
+    pub author: String,
+    pub commit: String,
+}
+
 /// What happened between two days, both included.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Digest {
@@ -141,6 +156,8 @@ pub struct Digest {
     pub started: Vec<Change>,
     pub delivered: Vec<Change>,
     pub dropped: Vec<Change>,
+    /// The grades that closes in the window recorded: objectives first, by period.
+    pub closed: Vec<Closing>,
     pub health_changes: Vec<HealthChange>,
     pub key_results: Vec<Movement>,
     pub notes: Vec<Note>,
@@ -170,8 +187,7 @@ fn progress(subject: &Subject, title: &str, value: f64) -> Option<f64> {
             current: value,
         },
     };
-    // `+ 0.0` turns a negative zero (a target below the baseline) into zero.
-    Some(at.progress() + 0.0)
+    Some(at.progress())
 }
 
 /// What happened to `subjects` in the days `since..=until`, from their history. Work not in the
@@ -186,6 +202,7 @@ pub fn digest(subjects: &[Subject], history: &History, since: u64, until: u64) -
         started: Vec::new(),
         delivered: Vec::new(),
         dropped: Vec::new(),
+        closed: Vec::new(),
         health_changes: Vec::new(),
         key_results: Vec::new(),
         notes: Vec::new(),
@@ -205,6 +222,17 @@ pub fn digest(subjects: &[Subject], history: &History, since: u64, until: u64) -
             statuses(&mut d, &work, file, &inside);
         }
         checkins(&mut d, &work, file, &inside_date);
+        for close in file.closes.iter().filter(|c| inside(day_of(c.event.time))) {
+            d.closed.push(Closing {
+                work: work.clone(),
+                period: close.period.clone(),
+                grade: close.grade,
+                outcome: close.outcome,
+                date: close.event.date.clone(),
+                author: close.event.author.clone(),
+                commit: close.event.commit.clone(),
+            });
+        }
         movements(&mut d, subject, &work, file, since, until);
         if let Some(quiet) = quiet(subject, &work, file, since, until) {
             d.no_update.push(quiet);
@@ -217,6 +245,16 @@ pub fn digest(subjects: &[Subject], history: &History, since: u64, until: u64) -
     d.started.sort_by(by_date);
     d.delivered.sort_by(by_date);
     d.dropped.sort_by(by_date);
+    d.closed.sort_by(|a, b| {
+        let key = |c: &Closing| {
+            (
+                c.period.clone(),
+                c.work.kind != Kind::Theme,
+                c.work.id.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
     d.health_changes.sort_by(|a, b| {
         (&a.date, a.work.kind, &a.work.id).cmp(&(&b.date, b.work.kind, &b.work.id))
     });
@@ -426,6 +464,28 @@ pub fn markdown(d: &Digest, mention: bool) -> String {
                 "| {} | {} | {} | {} |",
                 work_cell(&c.work.title, &c.work.id),
                 owner_cell(c.work.owner.as_deref(), mention),
+                c.date,
+                markdown_inline(&c.author)
+            );
+        }
+    }
+    if !d.closed.is_empty() {
+        let _ = writeln!(out, "\n### Closed\n");
+        let _ = writeln!(out, "| Period | Work | Grade | Outcome | Date | By |");
+        let _ = writeln!(out, "| --- | --- | ---: | --- | --- | --- |");
+        for c in &d.closed {
+            let what = match c.work.kind {
+                Kind::Theme => "objective ",
+                Kind::Initiative => "",
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {what}{} | {} | {} | {} | {} |",
+                c.period,
+                work_cell(&c.work.title, &c.work.id),
+                c.grade
+                    .map_or_else(|| "-".to_owned(), |g| format!("{g:.1}")),
+                c.outcome.map_or("-", Outcome::as_str),
                 c.date,
                 markdown_inline(&c.author)
             );

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::git::{ChangeKind, CommitChanges, CommitInfo, Repo};
-use crate::model::{Health, Status};
+use crate::model::{Health, Outcome, Status};
 use crate::period::civil_date;
 use read::{FileState, read_file};
 
@@ -77,6 +77,9 @@ pub struct FileHistory {
     /// The time of each commit that changed the file, oldest first.
     #[serde(skip)]
     pub times: Vec<i64>,
+    /// Each commit that recorded a period's close, oldest first.
+    #[serde(skip)]
+    pub closes: Vec<CloseEvent>,
 }
 
 /// A commit that changed an initiative's `status`.
@@ -105,6 +108,25 @@ pub struct CheckinState {
     /// None when absent or not one of the known healths.
     pub health: Option<Health>,
     pub note: Option<String>,
+}
+
+/// A `[[closed]]` record as a version of a file holds it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ClosedState {
+    pub period: String,
+    pub grade: Option<f64>,
+    /// None when absent or not one of the known outcomes.
+    pub outcome: Option<Outcome>,
+}
+
+/// A commit that recorded a period's close in a file: a `[[closed]]` record of a period the
+/// file had none of before.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CloseEvent {
+    pub period: String,
+    pub grade: Option<f64>,
+    pub outcome: Option<Outcome>,
+    pub event: Event,
 }
 
 /// One key result's value that a commit changed.
@@ -153,6 +175,8 @@ struct Building<'a> {
     statuses: Vec<StatusChange>,
     /// Commit times, newest first until the end.
     times: Vec<i64>,
+    /// Closes recorded, newest first until the end.
+    closes: Vec<CloseEvent>,
 }
 
 impl<'a> Building<'a> {
@@ -186,6 +210,20 @@ impl<'a> Building<'a> {
                 note: checkin.note.clone(),
                 values: changed_values(older.map(|(_, s)| s), step),
             });
+        }
+        if let Some((event, step)) = newer {
+            let before = older.map_or(&[][..], |(_, s)| s.closed.as_slice());
+            // Newest first, like everything met going back in time; reversed at the end.
+            for record in step.closed.iter().rev() {
+                if !before.iter().any(|b| b.period == record.period) {
+                    self.closes.push(CloseEvent {
+                        period: record.period.clone(),
+                        grade: record.grade,
+                        outcome: record.outcome,
+                        event: event.clone(),
+                    });
+                }
+            }
         }
         self.newer = older;
     }
@@ -302,6 +340,8 @@ pub struct Step {
     pub checkin: Option<CheckinState>,
     /// The initiative's `status`; none for a theme, or a status that is not known.
     pub status: Option<Status>,
+    /// The `[[closed]]` records.
+    pub closed: Vec<ClosedState>,
 }
 
 /// One commit of a walk, ready to build histories from (and to cache).
@@ -327,6 +367,7 @@ pub fn steps(
                         values,
                         checkin,
                         status,
+                        closed,
                     } = match &change.blob {
                         Some(id) => read_file(&blob(id)?),
                         None => FileState::default(),
@@ -337,6 +378,7 @@ pub fn steps(
                         values,
                         checkin,
                         status,
+                        closed,
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
@@ -370,6 +412,7 @@ pub fn build(commits: &[Steps]) -> History {
                         checkins: Vec::new(),
                         statuses: Vec::new(),
                         times: Vec::new(),
+                        closes: Vec::new(),
                     });
                     let index = entries.len() - 1;
                     if change.kind == ChangeKind::Deleted {
@@ -424,6 +467,7 @@ pub fn build(commits: &[Steps]) -> History {
         entry.checkins.reverse();
         entry.statuses.reverse();
         entry.times.reverse();
+        entry.closes.reverse();
         let (Some(created), Some(updated)) = (entry.created.clone(), entry.updated.clone()) else {
             // Added before the walk began (a shallow clone): the oldest change is the start.
             continue;
@@ -441,6 +485,7 @@ pub fn build(commits: &[Steps]) -> History {
                 checkins: entry.checkins,
                 statuses: entry.statuses,
                 times: entry.times,
+                closes: entry.closes,
             },
         );
     }
@@ -458,8 +503,9 @@ struct Cache {
     steps: Vec<Steps>,
 }
 
-/// Version 2: steps hold milestone values and the `[checkin]` table; version 3 the status.
-const CACHE_VERSION: u32 = 3;
+/// Version 2: steps hold milestone values and the `[checkin]` table; version 3 the status;
+/// version 4 the `[[closed]]` records.
+const CACHE_VERSION: u32 = 4;
 
 /// The commit a walk starts from: `rev`, or HEAD.
 fn start(repo: &Repo, rev: Option<&str>) -> Result<String> {

@@ -146,14 +146,15 @@ fn a_cache_from_before_statuses_is_walked_afresh() {
     let window = ["--since", "2026-01-10", "--until", "2026-01-20"];
     let first = stdout(&report(&repo, &window));
     assert!(first.contains("(`legacy`)"), "{first}");
-    // A cache written by an older okr, whose steps hold no status.
+    // A cache written by an older okr, whose steps hold no status and no closes.
     let mut rewritten = 0;
     for entry in std::fs::read_dir(repo.file(".git/okr")).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
         let old = text
-            .replacen("\"version\":3", "\"version\":2", 1)
-            .replace("\"status\":", "\"ignored\":");
+            .replacen("\"version\":4", "\"version\":2", 1)
+            .replace("\"status\":", "\"ignored\":")
+            .replace("\"closed\":", "\"unread\":");
         assert_ne!(old, text);
         std::fs::write(&path, old).unwrap();
         rewritten += 1;
@@ -195,4 +196,59 @@ fn bad_windows_are_usage_errors() {
     let output = report(&repo, &[]);
     assert_exit(&output, 2);
     assert_stderr_has(&output, "--since");
+}
+
+#[test]
+fn a_close_in_the_window_lists_its_grades() {
+    let repo = repository();
+    repo.replace(
+        "okr.toml",
+        "name = \"Test\"",
+        "name = \"Test\"\nperiod = \"2026-Q1\"",
+    );
+    let closed = repo.run(&["close", "2026-Q1", "--to", "2026-Q2"]);
+    assert_exit(&closed, 0);
+    commit(
+        &git_repo(repo.path()),
+        "Dana",
+        START + 30 * DAY,
+        "Close 2026-Q1",
+    );
+
+    let output = report(&repo, &["--since", "2026-02-01", "--until", "2026-02-10"]);
+    assert_exit(&output, 0);
+    let markdown = stdout(&output);
+    // Graded by hand: upgrade-db is done at 200 ms of 800 → 200 (1.0); the others are open
+    // without key results (0.0), legacy was dropped; the theme has no key results, so it is
+    // the mean of its graded members, (1.0 + 0 + 0) / 3 = 0.3.
+    let table = "### Closed\n\n| Period | Work | Grade | Outcome | Date | By |\n\
+                 | --- | --- | ---: | --- | --- | --- |\n\
+                 | 2026-Q1 | objective Nothing pages at night (`reliability`) | 0.3 | missed | 2026-02-04 | Dana |\n\
+                 | 2026-Q1 | Work of bob (`flaky-tests`) | 0.0 | missed | 2026-02-04 | Dana |\n\
+                 | 2026-Q1 | Work of carol (`legacy`) | - | dropped | 2026-02-04 | Dana |\n\
+                 | 2026-Q1 | Work of erin (`new-cache`) | 0.0 | missed | 2026-02-04 | Dana |\n\
+                 | 2026-Q1 | Work of alice (`upgrade-db`) | 1.0 | achieved | 2026-02-04 | Dana |\n";
+    assert!(markdown.contains(table), "{markdown}");
+    let json = report(
+        &repo,
+        &[
+            "--since",
+            "2026-02-01",
+            "--until",
+            "2026-02-10",
+            "--format",
+            "json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(json["closed"][0]["period"], "2026-Q1");
+    assert_eq!(json["closed"][0]["kind"], "theme");
+    assert_eq!(json["closed"][0]["grade"].as_f64(), Some(0.3));
+    assert_eq!(json["closed"][4]["outcome"], "achieved");
+    // Before the close, no such section.
+    let before = stdout(&report(
+        &repo,
+        &["--since", "2026-01-10", "--until", "2026-01-31"],
+    ));
+    assert!(!before.contains("### Closed"), "{before}");
 }

@@ -471,7 +471,7 @@ fn the_history_cache_keeps_checkins_across_runs() {
         if name.starts_with("history-") {
             let text = std::fs::read_to_string(&path).unwrap();
             let old = text
-                .replacen("\"version\":3", "\"version\":1", 1)
+                .replacen("\"version\":4", "\"version\":1", 1)
                 .replace("\"checkin\":{", "\"ignored\":{");
             assert_ne!(old, text);
             std::fs::write(&path, old).unwrap();

@@ -1,8 +1,8 @@
 //! Reading one version of a file for history: its key-result values, its check-in and its
 //! status, from the TOML alone (a file that does not parse gives nothing).
 
-use super::{CheckinState, KeyResultValue, Value};
-use crate::model::{Health, Status};
+use super::{CheckinState, ClosedState, KeyResultValue, Value};
+use crate::model::{Health, Outcome, Status};
 
 /// What history reads of one version of a file. A file that does not parse has nothing.
 #[derive(Default)]
@@ -10,6 +10,7 @@ pub(super) struct FileState {
     pub(super) values: Vec<KeyResultValue>,
     pub(super) checkin: Option<CheckinState>,
     pub(super) status: Option<Status>,
+    pub(super) closed: Vec<ClosedState>,
 }
 
 pub(super) fn read_file(text: &[u8]) -> FileState {
@@ -26,7 +27,31 @@ pub(super) fn read_file(text: &[u8]) -> FileState {
             .get("status")
             .and_then(toml::Value::as_str)
             .and_then(Status::parse),
+        closed: closed_states(&table),
     }
+}
+
+/// The `[[closed]]` records that name a period, in the file's order.
+fn closed_states(table: &toml::Table) -> Vec<ClosedState> {
+    let Some(items) = table.get("closed").and_then(toml::Value::as_array) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| {
+            let item = item.as_table()?;
+            Some(ClosedState {
+                period: item.get("period")?.as_str()?.to_owned(),
+                grade: item
+                    .get("grade")
+                    .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64))),
+                outcome: item
+                    .get("outcome")
+                    .and_then(toml::Value::as_str)
+                    .and_then(Outcome::parse),
+            })
+        })
+        .collect()
 }
 
 fn key_result_values(table: &toml::Table) -> Vec<KeyResultValue> {

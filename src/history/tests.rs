@@ -311,3 +311,60 @@ fn dates_are_utc_days() {
     assert_eq!(date(0), "1970-01-01");
     assert_eq!(date(1_767_225_600), "2026-01-01");
 }
+
+#[test]
+fn a_close_is_the_commit_that_adds_a_period_record() {
+    let q1 =
+        "[[closed]]\nperiod = \"2026-Q1\"\ngrade = 0.6\noutcome = \"partial\"\nlearned = \"\"\n";
+    let q1_learned = q1.replace("learned = \"\"", "learned = \"x\"");
+    let q2 = "[[closed]]\nperiod = \"2026-Q2\"\ngrade = 1\noutcome = \"achieved\"\n";
+    let blobs: HashMap<&str, String> = HashMap::from([
+        ("b1", "title = \"t\"\n".to_owned()),
+        ("b2", format!("title = \"t\"\n{q1}")),
+        ("b3", format!("title = \"t\"\n{q1_learned}")),
+        ("b4", format!("title = \"t\"\n{q1_learned}{q2}")),
+        (
+            "b5",
+            "[[closed]]\nperiod = \"2026-Q3\"\noutcome = \"lost\"\n".to_owned(),
+        ),
+    ]);
+    let file = |blob: &'static str, id: &str, time: i64, kind: ChangeKind| {
+        commit(id, time, vec![change("i/a.toml", kind, Some(blob))])
+    };
+    let commits = vec![
+        file("b4", "c4", 400, ChangeKind::Modified),
+        file("b3", "c3", 300, ChangeKind::Modified),
+        file("b2", "c2", 200, ChangeKind::Modified),
+        file("b1", "c1", 100, ChangeKind::Added),
+    ];
+    let walked = steps(commits, |id| Ok(blobs[id].as_bytes().to_vec())).unwrap();
+    let history = build(&walked);
+    let closes: Vec<_> = history.files["i/a.toml"]
+        .closes
+        .iter()
+        .map(|c| {
+            (
+                c.period.as_str(),
+                c.grade,
+                c.outcome,
+                c.event.commit.as_str(),
+            )
+        })
+        .collect();
+    // Writing the lesson (c3) is no new close.
+    assert_eq!(
+        closes,
+        [
+            ("2026-Q1", Some(0.6), Some(Outcome::Partial), "c2"),
+            ("2026-Q2", Some(1.0), Some(Outcome::Achieved), "c4"),
+        ]
+    );
+    // A file created with a record holds a close from its first commit; an unknown outcome
+    // is read as none.
+    let walked = steps(vec![file("b5", "c1", 100, ChangeKind::Added)], |id| {
+        Ok(blobs[id].as_bytes().to_vec())
+    })
+    .unwrap();
+    let close = &build(&walked).files["i/a.toml"].closes[0];
+    assert_eq!((close.period.as_str(), close.outcome), ("2026-Q3", None));
+}
