@@ -185,7 +185,7 @@ pub fn edit(text: &str, update: &Update) -> Result<Edited, CheckinError> {
         }
     }
     Ok(Edited {
-        text: format!("{bom}{doc}"),
+        text: edit::print(bom, &doc, text),
         key_result,
     })
 }
@@ -566,5 +566,30 @@ done = false
         for bad in ["2026-4-2", "02.04.2026", "2026-02-30", "today"] {
             assert_eq!(date(bad, DAY), Err(CheckinError::NotADate(bad.into())));
         }
+    }
+
+    #[test]
+    fn a_file_written_with_crlf_keeps_them() {
+        let text = "title = \"T\"\r\n\r\n[[key_results]]\r\ntitle = \"k\"\r\nbaseline = 0\r\n\
+                    target = 10\r\n";
+        let update = Update {
+            date: DAY,
+            health: None,
+            note: Some("n"),
+            key_result: None,
+        };
+        let edited = edit(text, &update).unwrap();
+        assert!(
+            !edited.text.replace("\r\n", "").contains('\n'),
+            "{:?}",
+            edited.text
+        );
+        assert!(
+            edited
+                .text
+                .contains("[checkin]\r\ndate = 2026-04-02\r\nnote = \"n\"\r\n"),
+            "{:?}",
+            edited.text
+        );
     }
 }

@@ -427,15 +427,23 @@ impl Edited {
         }
         record.insert("outcome", toml_edit::value(outcome.as_str()));
         record.insert("learned", toml_edit::value(""));
+        // Records written inline, `closed = [{ ... }]`, get one more the same way.
+        if let Some(Item::Value(Value::Array(array))) = self.doc.get_mut("closed") {
+            let mut inline = record.into_inline_table();
+            inline.fmt();
+            array.push(inline);
+            return;
+        }
+        // A new table goes after every other: the comments that ended the file stay above it.
         let trailing = edit::take_trailing(&mut self.doc);
         edit::keep_trailing_above(&mut record, &trailing);
-        let root = self.doc.as_table_mut();
-        match root.get_mut("closed") {
+        match self.doc.get_mut("closed") {
             Some(Item::ArrayOfTables(array)) => array.push(record),
+            // `check` passes no other form of `closed`.
             _ => {
                 let mut array = ArrayOfTables::new();
                 array.push(record);
-                root.insert("closed", Item::ArrayOfTables(array));
+                self.doc.insert("closed", Item::ArrayOfTables(array));
             }
         }
     }
@@ -446,7 +454,7 @@ impl Edited {
     }
 
     fn finish(self, edits: &mut BTreeMap<String, String>) {
-        let after = format!("{}{}", self.bom, self.doc);
+        let after = edit::print(self.bom, &self.doc, &self.before);
         if after != self.before {
             edits.insert(self.file, after);
         }
@@ -473,7 +481,7 @@ pub fn set_team_period(text: &str, next: Period) -> Result<Option<String>, Close
         Value::from(next.to_string()),
         &["team".to_owned()],
     );
-    Ok(Some(format!("{bom}{doc}")))
+    Ok(Some(edit::print(bom, &doc, text)))
 }
 
 #[cfg(test)]

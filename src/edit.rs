@@ -16,6 +16,27 @@ pub fn parse(text: &str) -> Result<(&'static str, DocumentMut), toml_edit::TomlE
     Ok((bom, body.parse()?))
 }
 
+/// `doc` as text again, after the byte-order mark `bom` ([`parse`]) and with the line endings
+/// of `original`, the text it was parsed from: what `toml_edit` adds ends its lines with `\n`,
+/// so in a file written with `\r\n` each new line gets its `\r` too.
+pub fn print(bom: &str, doc: &DocumentMut, original: &str) -> String {
+    let text = doc.to_string();
+    if !original.contains("\r\n") {
+        return format!("{bom}{text}");
+    }
+    let mut out = String::with_capacity(bom.len() + text.len() + text.len() / 16);
+    out.push_str(bom);
+    let mut previous = '\0';
+    for c in text.chars() {
+        if c == '\n' && previous != '\r' {
+            out.push('\r');
+        }
+        out.push(c);
+        previous = c;
+    }
+    out
+}
+
 /// Puts `trailing`, the comments that ended the file (see [`take_trailing`]), above `table`, a
 /// table just added after every other, so they stay beside what they were about.
 pub fn keep_trailing_above(table: &mut Table, trailing: &str) {

@@ -220,3 +220,22 @@ fn the_work_of_a_period_lies_in_it_and_was_not_closed_before() {
     assert!(!of_period(&with(None, Status::Done, &["2025-Q4"]), q1));
     assert!(!of_period(&with(None, Status::Dropped, &["2025-Q4"]), q1));
 }
+
+#[test]
+fn inline_records_get_one_more_inline_and_line_endings_are_kept() {
+    let text =
+        "title = \"T\"\r\nclosed = [{ period = \"2025-Q4\", outcome = \"dropped\" }]\r\n# end\r\n";
+    let after = edited(text, |e| e.append("2026-Q1", Some(0.5), Outcome::Partial));
+    assert_eq!(
+        after,
+        "title = \"T\"\r\nclosed = [{ period = \"2025-Q4\", outcome = \"dropped\" }, { period = \
+         \"2026-Q1\", grade = 0.5, outcome = \"partial\", learned = \"\" }]\r\n# end\r\n"
+    );
+    let text = "title = \"T\"\r\n\r\n# end\r\n";
+    let after = edited(text, |e| e.append("2026-Q1", None, Outcome::Dropped));
+    assert_eq!(
+        after,
+        "title = \"T\"\r\n\r\n# end\r\n\r\n[[closed]]\r\nperiod = \"2026-Q1\"\r\n\
+         outcome = \"dropped\"\r\nlearned = \"\"\r\n"
+    );
+}
