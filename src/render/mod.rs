@@ -26,7 +26,9 @@ use environment::{
     environment, template_error,
 };
 pub use templates::{BUILT_IN, Templates};
-use view::{LazyInitiative, Shared, TeamView, by_status, objective_view, status_counts};
+use view::{
+    LazyInitiative, Shared, TeamView, by_status, last_period, objective_view, status_counts,
+};
 pub use write::write;
 
 /// Renders every document in memory, as of today: (file name, contents), `README.md` first.
@@ -87,6 +89,7 @@ pub fn render_as_of(
         pace,
     }));
     let counts = Value::from(Serde(&status_counts(&portfolio.initiatives)));
+    let last_period = Value::from(last_period(&portfolio.themes).as_ref().map(Serde));
     // Fuel bounds a template's steps; these bound what it writes and what it holds.
     let initiatives = portfolio.initiatives.len();
     let output_limit = OUTPUT_LIMIT + OUTPUT_PER_INITIATIVE * initiatives;
@@ -154,6 +157,7 @@ pub fn render_as_of(
                     dropped => Value::from(dropped),
                     orphans => Value::from(orphans),
                     counts => counts.clone(),
+                    last_period => last_period.clone(),
                 },
             )
         },
