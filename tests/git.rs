@@ -1005,3 +1005,101 @@ fn rank_moves_list_who_overtook_whom() {
         "{markdown}"
     );
 }
+
+/// The example closed for 2026-Q1 with `--to 2026-Q2` (as `okr close` leaves it) and
+/// committed: the team's period is the next one, the merge queue carried over into it.
+fn closed_quarter(repo: &TeamRepo, git: &Repository) -> git2::Oid {
+    repo.replace("okr.toml", "period = \"2026-Q1\"", "period = \"2026-Q2\"");
+    repo.replace(
+        "initiatives/merge-queue.toml",
+        "period = \"2026-Q1\"",
+        "period = \"2026-Q2\"",
+    );
+    commit(git, "dana", START + 2 * DAY, "close 2026-Q1")
+}
+
+#[test]
+fn render_rev_reads_a_tag_and_an_archive_tag_shows_its_period() {
+    let repo = TeamRepo::example();
+    let git = git_repo(repo.path());
+    commit(&git, "alice", START, "first");
+    let closed = closed_quarter(&repo, &git);
+    let object = git.find_object(closed, None).unwrap();
+    let signature =
+        git2::Signature::new("dana", "dana@example.com", &git2::Time::new(START, 0)).unwrap();
+    git.tag("okr/2026-Q1", &object, &signature, "2026-Q1 closed", false)
+        .unwrap();
+    git.tag_lightweight("closed-q1", &object, false).unwrap();
+    repo.replace(
+        "themes/boring-deploys.toml",
+        "title = \"Every deploy is boring\"",
+        "title = \"Deploys are dull\"",
+    );
+    commit(&git, "dana", START + 3 * DAY, "retitle");
+
+    // A lightweight tag is a revision like any other: the tagged files, the period they set.
+    repo.okr()
+        .args([
+            "render",
+            "--rev",
+            "closed-q1",
+            "--out",
+            "light",
+            "--as-of",
+            "2026-04-10",
+        ])
+        .assert()
+        .code(0);
+    let light = repo.read("light/README.md");
+    assert!(
+        light.starts_with("# Platform objectives for 2026-Q2\n"),
+        "{light}"
+    );
+    assert!(
+        light.contains("[Every deploy is boring](boring-deploys.md)"),
+        "{light}"
+    );
+
+    // An annotated archive tag renders the closed period as it was: its files, in its view,
+    // as of its last day.
+    let output = repo
+        .okr()
+        .args(["render", "--rev", "okr/2026-Q1", "--out", "q1"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let q1 = repo.read("q1/README.md");
+    assert!(
+        q1.starts_with("# Platform objectives for 2026-Q1\n"),
+        "{q1}"
+    );
+    assert!(
+        q1.contains("[Every deploy is boring](boring-deploys.md)"),
+        "{q1}"
+    );
+    assert!(!q1.contains("Deploys are dull"), "{q1}");
+    assert!(
+        repo.read("q1/boring-deploys.md")
+            .contains("Platform in 2026-Q1, as of 2026-03-31."),
+        "{}",
+        repo.read("q1/boring-deploys.md")
+    );
+    // The carried-over merge queue belongs to 2026-Q2 now, not to the closed period's view.
+    assert!(!q1.contains("Adopt a merge queue"), "{q1}");
+    // `--period` still chooses.
+    repo.okr()
+        .args([
+            "render",
+            "--rev",
+            "refs/tags/okr/2026-Q1",
+            "--period",
+            "all",
+            "--out",
+            "all",
+        ])
+        .assert()
+        .code(0);
+    let all = repo.read("all/README.md");
+    assert!(all.starts_with("# Platform objectives\n"), "{all}");
+    assert!(all.contains("Adopt a merge queue"), "{all}");
+}
