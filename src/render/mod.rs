@@ -48,6 +48,19 @@ pub fn render_as_of(
     history: Option<&History>,
     as_of: u64,
 ) -> Result<Vec<(String, String)>> {
+    render_with_archives(portfolio, templates, history, as_of, &[])
+}
+
+/// [`render_as_of`] for documents published beside the archives of closed periods: the
+/// overview links to each of `archives` (periods, newest first), which are folders named after
+/// them beside it.
+pub fn render_with_archives(
+    portfolio: &Portfolio,
+    templates: Templates,
+    history: Option<&History>,
+    as_of: u64,
+    archives: &[String],
+) -> Result<Vec<(String, String)>> {
     let env = environment(templates, portfolio);
     let period = portfolio.view.period();
     let pace = period.map(|p| p.elapsed(as_of));
@@ -158,6 +171,7 @@ pub fn render_as_of(
                     orphans => Value::from(orphans),
                     counts => counts.clone(),
                     last_period => last_period.clone(),
+                    archives => Value::from(archives.to_vec()),
                 },
             )
         },
