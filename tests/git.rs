@@ -753,3 +753,258 @@ fn rank_moves_list_who_overtook_whom() {
         "{markdown}"
     );
 }
+
+/// The example closed for 2026-Q1 with `--to 2026-Q2` (as `okr close` leaves it) and
+/// committed: the team's period is the next one, the merge queue carried over into it.
+fn closed_quarter(repo: &TeamRepo, git: &Repository) -> git2::Oid {
+    repo.replace("okr.toml", "period = \"2026-Q1\"", "period = \"2026-Q2\"");
+    repo.replace(
+        "initiatives/merge-queue.toml",
+        "period = \"2026-Q1\"",
+        "period = \"2026-Q2\"",
+    );
+    commit(git, "dana", START + 2 * DAY, "close 2026-Q1")
+}
+
+#[test]
+fn render_rev_reads_a_tag_and_an_archive_tag_shows_its_period() {
+    let repo = TeamRepo::example();
+    let git = git_repo(repo.path());
+    commit(&git, "alice", START, "first");
+    let closed = closed_quarter(&repo, &git);
+    let object = git.find_object(closed, None).unwrap();
+    let signature =
+        git2::Signature::new("dana", "dana@example.com", &git2::Time::new(START, 0)).unwrap();
+    git.tag("okr/2026-Q1", &object, &signature, "2026-Q1 closed", false)
+        .unwrap();
+    git.tag_lightweight("closed-q1", &object, false).unwrap();
+    repo.replace(
+        "themes/boring-deploys.toml",
+        "title = \"Every deploy is boring\"",
+        "title = \"Deploys are dull\"",
+    );
+    commit(&git, "dana", START + 3 * DAY, "retitle");
+
+    // A lightweight tag is a revision like any other: the tagged files, the period they set.
+    repo.okr()
+        .args([
+            "render",
+            "--rev",
+            "closed-q1",
+            "--out",
+            "light",
+            "--as-of",
+            "2026-04-10",
+        ])
+        .assert()
+        .code(0);
+    let light = repo.read("light/README.md");
+    assert!(
+        light.starts_with("# Platform objectives for 2026-Q2\n"),
+        "{light}"
+    );
+    assert!(
+        light.contains("[Every deploy is boring](boring-deploys.md)"),
+        "{light}"
+    );
+
+    // An annotated archive tag renders the closed period as it was: its files, in its view,
+    // as of its last day.
+    let output = repo
+        .okr()
+        .args(["render", "--rev", "okr/2026-Q1", "--out", "q1"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let q1 = repo.read("q1/README.md");
+    assert!(
+        q1.starts_with("# Platform objectives for 2026-Q1\n"),
+        "{q1}"
+    );
+    assert!(
+        q1.contains("[Every deploy is boring](boring-deploys.md)"),
+        "{q1}"
+    );
+    assert!(!q1.contains("Deploys are dull"), "{q1}");
+    assert!(
+        repo.read("q1/boring-deploys.md")
+            .contains("Platform in 2026-Q1, as of 2026-03-31."),
+        "{}",
+        repo.read("q1/boring-deploys.md")
+    );
+    // The carried-over merge queue belongs to 2026-Q2 now, not to the closed period's view.
+    assert!(!q1.contains("Adopt a merge queue"), "{q1}");
+    // `--period` still chooses.
+    repo.okr()
+        .args([
+            "render",
+            "--rev",
+            "refs/tags/okr/2026-Q1",
+            "--period",
+            "all",
+            "--out",
+            "all",
+        ])
+        .assert()
+        .code(0);
+    let all = repo.read("all/README.md");
+    assert!(all.starts_with("# Platform objectives\n"), "{all}");
+    assert!(all.contains("Adopt a merge queue"), "{all}");
+}
+
+/// The names in a published tree, folders as `name/`, files below them as `name/file`.
+fn published_names(git: &Repository, id: &str) -> Vec<String> {
+    let commit = git.find_commit(git2::Oid::from_str(id).unwrap()).unwrap();
+    let mut names = Vec::new();
+    commit
+        .tree()
+        .unwrap()
+        .walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            names.push(format!("{dir}{}", entry.name().unwrap()));
+            git2::TreeWalkResult::Ok
+        })
+        .unwrap();
+    names
+}
+
+#[test]
+fn publish_renders_each_archive_tag_into_its_period_folder() {
+    let repo = TeamRepo::example();
+    let git = git_repo(repo.path());
+    let signature =
+        git2::Signature::new("dana", "dana@example.com", &git2::Time::new(START, 0)).unwrap();
+    commit(&git, "alice", START, "first");
+    repo.write("initiatives/broken.toml", "title = 3\n");
+    let broken = commit(&git, "alice", START + DAY, "broken");
+    git.tag_lightweight(
+        "okr/2025-Q4",
+        &git.find_object(broken, None).unwrap(),
+        false,
+    )
+    .unwrap();
+    std::fs::remove_file(repo.file("initiatives/broken.toml")).unwrap();
+    let q1 = closed_quarter(&repo, &git);
+    git.tag(
+        "okr/2026-Q1",
+        &git.find_object(q1, None).unwrap(),
+        &signature,
+        "closed",
+        false,
+    )
+    .unwrap();
+    repo.replace("okr.toml", "period = \"2026-Q2\"", "period = \"2026-Q3\"");
+    repo.replace(
+        "themes/boring-deploys.toml",
+        "title = \"Every deploy is boring\"",
+        "title = \"Deploys are dull\"",
+    );
+    let q2 = git.find_object(commit(&git, "dana", START + 3 * DAY, "close 2026-Q2"), None);
+    let q2 = q2.unwrap();
+    for tag in ["okr/2026-Q2", "okr/foo", "okr/2026-Q5"] {
+        git.tag_lightweight(tag, &q2, false).unwrap();
+    }
+
+    let output = repo
+        .okr()
+        .args(["publish", "--branch", "okr-docs"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let err = stderr(&output);
+    for tag in ["okr/foo", "okr/2026-Q5"] {
+        assert!(
+            err.contains(&format!("warning: tag `{tag}` does not name a period")),
+            "{err}"
+        );
+    }
+    assert!(
+        err.contains("warning: tag `okr/2025-Q4` has 1 error finding in its files"),
+        "{err}"
+    );
+    let first = stdout(&output).trim().to_owned();
+    let names = published_names(&git, &first);
+    assert_eq!(
+        names,
+        [
+            "2026-Q1",
+            "2026-Q1/README.md",
+            "2026-Q1/boring-deploys.md",
+            "2026-Q1/data-we-trust.md",
+            "2026-Q1/see-it-first.md",
+            "2026-Q2",
+            "2026-Q2/README.md",
+            "2026-Q2/boring-deploys.md",
+            "2026-Q2/data-we-trust.md",
+            "2026-Q2/see-it-first.md",
+            "README.md",
+            "boring-deploys.md",
+            "data-we-trust.md",
+            "see-it-first.md",
+        ],
+        "{names:?}"
+    );
+    let read = |path: &str| {
+        let commit = git
+            .find_commit(git2::Oid::from_str(&first).unwrap())
+            .unwrap();
+        let entry = commit
+            .tree()
+            .unwrap()
+            .get_path(std::path::Path::new(path))
+            .unwrap();
+        let blob = git.find_blob(entry.id()).unwrap();
+        String::from_utf8(blob.content().to_vec()).unwrap()
+    };
+    // The current documents link to the archives, newest first.
+    let readme = read("README.md");
+    assert!(
+        readme.starts_with("# Platform objectives for 2026-Q3\n"),
+        "{readme}"
+    );
+    assert!(
+        readme.contains(
+            "\n\nClosed periods: [2026-Q2](2026-Q2/README.md), [2026-Q1](2026-Q1/README.md).\n\n"
+        ),
+        "{readme}"
+    );
+    // Each archive is its tag's files in its period's view, and links to no archive.
+    let q1_readme = read("2026-Q1/README.md");
+    assert!(
+        q1_readme.starts_with("# Platform objectives for 2026-Q1\n"),
+        "{q1_readme}"
+    );
+    assert!(
+        q1_readme.contains("[Every deploy is boring](boring-deploys.md)"),
+        "{q1_readme}"
+    );
+    assert!(!q1_readme.contains("Closed periods"), "{q1_readme}");
+    assert!(
+        read("2026-Q1/boring-deploys.md").contains("Platform in 2026-Q1, as of 2026-03-31."),
+        "{}",
+        read("2026-Q1/boring-deploys.md")
+    );
+    let q2_readme = read("2026-Q2/README.md");
+    assert!(
+        q2_readme.starts_with("# Platform objectives for 2026-Q2\n"),
+        "{q2_readme}"
+    );
+    assert!(q2_readme.contains("Adopt a merge queue"), "{q2_readme}");
+    assert!(
+        q2_readme.contains("[Deploys are dull](boring-deploys.md)"),
+        "{q2_readme}"
+    );
+
+    // Nothing changed: no new commit, archives and all.
+    let output = repo
+        .okr()
+        .args(["publish", "--branch", "okr-docs"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output).trim(), first);
+    assert!(
+        stderr(&output).contains("no commit made"),
+        "{}",
+        stderr(&output)
+    );
+}

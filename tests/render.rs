@@ -279,3 +279,69 @@ fn documents_show_each_health_and_last_checkin() {
     let dropped = section(boring, "Ship behind feature flags by default");
     assert!(!dropped.contains("**Health:**"), "{dropped}");
 }
+
+#[test]
+fn documents_show_the_commitment_and_the_grades_of_past_periods() {
+    let repo = TeamRepo::empty();
+    let no_records = rendered(&repo, "before");
+    assert!(
+        !no_records[0].1.contains("Last period"),
+        "{}",
+        no_records[0].1
+    );
+    repo.write(
+        "themes/fast.toml",
+        "title = \"Fast\"\ncommitment = \"aspirational\"\ntags = [\"t\"]\n\n\
+         [[closed]]\nperiod = \"2025-Q4\"\ngrade = 0.5\noutcome = \"partial\"\n\
+         learned = \"\"\"\nPipes | break <b>tables</b>\nand lines\"\"\"\n\n\
+         [[closed]]\nperiod = \"2026-Q1\"\ngrade = 0.7\noutcome = \"achieved\"\nlearned = \"Keep it\"\n",
+    )
+    .write(
+        "themes/safe.toml",
+        "title = \"Safe\"\ntags = [\"u\"]\n\n\
+         [[closed]]\nperiod = \"2025\"\ngrade = 0.3\noutcome = \"missed\"\nlearned = \" \"\n",
+    )
+    .write(
+        "initiatives/work.toml",
+        "title = \"Work\"\nproblem = \"p\"\nowner = \"o\"\ntags = [\"t\"]\nimpact = \"low\"\ncost = \"xs\"\n\n\
+         [[closed]]\nperiod = \"2025-Q4\"\noutcome = \"dropped\"\nlearned = \"\"\n",
+    );
+    let files = rendered(&repo, "okrs");
+    let doc = |name: &str| files.iter().find(|(n, _)| n == name).unwrap().1.clone();
+    let (readme, fast, safe) = (doc("README.md"), doc("fast.md"), doc("safe.md"));
+    // The period that ends last, with the grade of each objective that has a record of it.
+    assert!(
+        readme.contains("\n\nLast period, 2026-Q1: [Fast](fast.md) 0.7 (achieved).\n\n"),
+        "{readme}"
+    );
+    assert!(
+        fast.contains("- **Commitment:** aspirational, a success at 0.7\n"),
+        "{fast}"
+    );
+    assert!(
+        safe.contains("- **Commitment:** committed, expected to reach 1.0\n"),
+        "{safe}"
+    );
+    assert!(
+        fast.contains(
+            "| Period | Grade | Outcome | Learned |\n| --- | ---: | --- | --- |\n\
+             | 2025-Q4 | 0.5 | partial | Pipes \\| break \\<b\\>tables\\</b\\> and lines |\n\
+             | 2026-Q1 | 0.7 | achieved | Keep it |\n\n## Open initiatives"
+        ),
+        "{fast}"
+    );
+    assert!(
+        safe.contains("| 2025 | 0.3 | missed | no lesson written yet |\n"),
+        "{safe}"
+    );
+    // The initiative's own records, in its section; dropped work has no grade.
+    assert!(
+        fast.contains(
+            "\n\nPast periods of this initiative:\n\n| Period | Grade | Outcome | Learned |\n\
+             | --- | ---: | --- | --- |\n| 2025-Q4 | - | dropped | no lesson written yet |\n"
+        ),
+        "{fast}"
+    );
+    assert!(!safe.contains("Past periods of this initiative"), "{safe}");
+    assert!(!fast.contains("\n\n\n"), "{fast}");
+}

@@ -9,7 +9,7 @@ use super::repo::{Repo, git_error};
 use crate::error::Result;
 
 impl Repo {
-    /// Commits `files` (name, contents) as the whole tree of a commit on `branch`, with the
+    /// Commits `files` (a `/`-separated path, contents) as the whole tree of a commit on `branch`, with the
     /// branch's tip as parent. The branch moves only if it still points where it did when okr
     /// read it. `Ok((id, false))` when the tree is the same as the tip's: no commit is made.
     pub fn commit_files(
@@ -35,20 +35,11 @@ impl Repo {
             Err(e) if e.code() == ErrorCode::NotFound => None,
             Err(e) => return Err(git_error(e.message())),
         };
-        let mut builder = self
-            .repo
-            .treebuilder(None)
-            .map_err(|e| git_error(e.message()))?;
-        for (name, text) in files {
-            let blob = self
-                .repo
-                .blob(text.as_bytes())
-                .map_err(|e| git_error(e.message()))?;
-            builder
-                .insert(name, blob, 0o100_644)
-                .map_err(|e| git_error(format!("cannot add `{name}`: {}", e.message())))?;
-        }
-        let tree_id = builder.write().map_err(|e| git_error(e.message()))?;
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(name, text)| (name.as_str(), text.as_str()))
+            .collect();
+        let tree_id = self.write_tree(&files)?;
         if let Some(tip) = &tip
             && tip.tree_id() == tree_id
         {
@@ -71,6 +62,53 @@ impl Repo {
         let log = format!("okr publish: {message}");
         self.move_branch(branch, commit, tip.as_ref().map(git2::Commit::id), &log)?;
         Ok((commit.to_string(), true))
+    }
+
+    /// Writes `files` (a `/`-separated path, contents) as a tree, each folder a tree of its
+    /// own, and gives its id.
+    fn write_tree(&self, files: &[(&str, &str)]) -> Result<Oid> {
+        let mut builder = self
+            .repo
+            .treebuilder(None)
+            .map_err(|e| git_error(e.message()))?;
+        // The files of each folder, by the folder's name, in order.
+        let mut folders: std::collections::BTreeMap<&str, Vec<(&str, &str)>> =
+            std::collections::BTreeMap::new();
+        for &(name, text) in files {
+            if let Some((folder, rest)) = name.split_once('/') {
+                folders.entry(folder).or_default().push((rest, text));
+                continue;
+            }
+            let blob = self
+                .repo
+                .blob(text.as_bytes())
+                .map_err(|e| git_error(e.message()))?;
+            builder
+                .insert(name, blob, 0o100_644)
+                .map_err(|e| git_error(format!("cannot add `{name}`: {}", e.message())))?;
+        }
+        for (folder, inside) in folders {
+            let tree = self.write_tree(&inside)?;
+            builder
+                .insert(folder, tree, 0o040_000)
+                .map_err(|e| git_error(format!("cannot add `{folder}/`: {}", e.message())))?;
+        }
+        builder.write().map_err(|e| git_error(e.message()))
+    }
+
+    /// The names of the tags under `okr/` (`okr/2026-Q1`), each the archive of a closed
+    /// period, sorted; whether each names a period is the caller's to judge.
+    pub fn archive_tags(&self) -> Result<Vec<String>> {
+        let names = self
+            .repo
+            .tag_names(Some("okr/*"))
+            .map_err(|e| git_error(e.message()))?;
+        let mut names: Vec<String> = names
+            .iter()
+            .filter_map(|name| name.ok().flatten().map(str::to_owned))
+            .collect();
+        names.sort();
+        Ok(names)
     }
 
     /// Fails when a worktree of the repository (the main one or a linked one) has `refname`

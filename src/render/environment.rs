@@ -104,6 +104,11 @@ pub(super) fn environment(templates: Templates, portfolio: &Portfolio) -> Enviro
     env.add_filter("percent", |value: Value| {
         crate::text::percent(f64::try_from(value).ok())
     });
+    // A grade at close: one decimal, `-` for dropped work, which has none.
+    env.add_filter("grade", |value: Value| match f64::try_from(value) {
+        Ok(grade) if grade.is_finite() => format!("{grade:.1}"),
+        _ => "-".to_owned(),
+    });
     env.add_filter("score", |value: Value| {
         crate::text::score(f64::try_from(value).unwrap_or(0.0))
     });

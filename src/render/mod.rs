@@ -26,7 +26,9 @@ use environment::{
     environment, template_error,
 };
 pub use templates::{BUILT_IN, Templates};
-use view::{LazyInitiative, Shared, TeamView, by_status, objective_view, status_counts};
+use view::{
+    LazyInitiative, Shared, TeamView, by_status, last_period, objective_view, status_counts,
+};
 pub use write::write;
 
 /// Renders every document in memory, as of today: (file name, contents), `README.md` first.
@@ -45,6 +47,19 @@ pub fn render_as_of(
     templates: Templates,
     history: Option<&History>,
     as_of: u64,
+) -> Result<Vec<(String, String)>> {
+    render_with_archives(portfolio, templates, history, as_of, &[])
+}
+
+/// [`render_as_of`] for documents published beside the archives of closed periods: the
+/// overview links to each of `archives` (periods, newest first), which are folders named after
+/// them beside it.
+pub fn render_with_archives(
+    portfolio: &Portfolio,
+    templates: Templates,
+    history: Option<&History>,
+    as_of: u64,
+    archives: &[String],
 ) -> Result<Vec<(String, String)>> {
     let env = environment(templates, portfolio);
     let period = portfolio.view.period();
@@ -87,6 +102,7 @@ pub fn render_as_of(
         pace,
     }));
     let counts = Value::from(Serde(&status_counts(&portfolio.initiatives)));
+    let last_period = Value::from(last_period(&portfolio.themes).as_ref().map(Serde));
     // Fuel bounds a template's steps; these bound what it writes and what it holds.
     let initiatives = portfolio.initiatives.len();
     let output_limit = OUTPUT_LIMIT + OUTPUT_PER_INITIATIVE * initiatives;
@@ -154,6 +170,8 @@ pub fn render_as_of(
                     dropped => Value::from(dropped),
                     orphans => Value::from(orphans),
                     counts => counts.clone(),
+                    last_period => last_period.clone(),
+                    archives => Value::from(archives.to_vec()),
                 },
             )
         },

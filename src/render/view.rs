@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::chart::{CHART_POINTS, PointView, per_day, xychart};
 use crate::history::{History, Series};
-use crate::model::{Checkin, Health, KeyResult, Measure};
+use crate::model::{Checkin, Closed, Health, KeyResult, Measure};
 use crate::portfolio::{Ranked, RankedTheme};
 
 /// Optional text that is only whitespace counts as absent, so a template's `{% if %}` does not
@@ -293,6 +293,10 @@ pub(super) struct ObjectiveView {
     why: Option<String>,
     owner: Option<String>,
     tags: Vec<String>,
+    /// `committed` (expected to reach 1.0) or `aspirational` (a success at 0.7).
+    commitment: &'static str,
+    /// Its `[[closed]]` records, as the file holds them (oldest first).
+    closed: Vec<Closed>,
     score: f64,
     /// The sum of its open members' cost numbers.
     load: f64,
@@ -336,6 +340,8 @@ pub(super) fn objective_view(
         why: not_blank(theme.theme.why.as_deref()),
         owner: theme.theme.owner.clone(),
         tags: theme.theme.tags.clone(),
+        commitment: theme.theme.commitment.as_str(),
+        closed: theme.theme.closed.clone(),
         score: theme.score,
         load: theme.load,
         rank: theme.rank,
@@ -375,6 +381,51 @@ pub(super) fn by_status(initiatives: &[Value]) -> (Vec<Value>, Vec<Value>, Vec<V
         }
     }
     (open, delivered, dropped)
+}
+
+/// The most recent period that any objective's `[[closed]]` records hold, and each objective's
+/// grade in it, in rank order: the overview's "last period" line.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct LastPeriodView {
+    period: String,
+    grades: Vec<GradeView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct GradeView {
+    id: String,
+    title: String,
+    grade: Option<f64>,
+    outcome: &'static str,
+}
+
+/// The last closed period of `themes` (the one that ends last; of two that end together, the
+/// shorter), or none when no theme has a record. A record whose period does not parse is
+/// passed over (the checks report it).
+pub(super) fn last_period(themes: &[RankedTheme]) -> Option<LastPeriodView> {
+    let last = themes
+        .iter()
+        .flat_map(|t| &t.theme.closed)
+        .filter_map(|c| crate::period::Period::parse(&c.period))
+        .max_by_key(|p| {
+            let (first, last) = p.days();
+            (last, first)
+        })?;
+    let period = last.to_string();
+    let grades = themes
+        .iter()
+        .filter_map(|t| {
+            // The last record of the period, should a file hold two.
+            let record = t.theme.closed.iter().rev().find(|c| c.period == period)?;
+            Some(GradeView {
+                id: t.theme.id.clone(),
+                title: t.theme.title.clone(),
+                grade: record.grade,
+                outcome: record.outcome.as_str(),
+            })
+        })
+        .collect();
+    Some(LastPeriodView { period, grades })
 }
 
 #[derive(Debug, Clone, Serialize)]
