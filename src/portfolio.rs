@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::error::Result;
 use crate::model::{Initiative, Model, Status, Theme, mean_progress};
-use crate::period::View;
+use crate::period::{Period, View};
 use crate::score::Inputs;
 
 /// Scores closer than this are ties, broken by id.
@@ -79,7 +79,9 @@ impl Portfolio {
     }
 
     /// [`Portfolio::of`] the initiatives that `view` shows; the others are let go first, so
-    /// that ranks, theme scores and loads count only the initiatives in view.
+    /// that ranks, theme scores and loads count only the initiatives in view. The view of a
+    /// period shows the work planned in it and the work its close graded, which `okr close
+    /// --to` may have carried into the next period since.
     pub fn of_view(
         config: &Config,
         mut initiatives: Vec<Ranked>,
@@ -87,7 +89,15 @@ impl Portfolio {
         view: View,
     ) -> Result<Portfolio> {
         if view != View::All {
-            initiatives.retain(|r| view.shows(r.initiative.period.as_deref()));
+            initiatives.retain(|r| {
+                let i = &r.initiative;
+                view.shows(i.period.as_deref())
+                    || view.period().is_some_and(|period| {
+                        i.closed
+                            .iter()
+                            .any(|c| Period::parse(&c.period) == Some(period))
+                    })
+            });
         }
         themes.sort_by(|a, b| a.id.cmp(&b.id));
         // Where each id falls among all the ids: ties of score are broken by it.
@@ -492,6 +502,39 @@ mod tests {
         assert_eq!(all.initiatives.len(), 5);
         assert_eq!(all.themes[0].score, 15.0);
         assert_eq!(all.themes[0].load, 5.0);
+    }
+
+    /// Work that a period's close graded and carried on stays in that period's view.
+    #[test]
+    fn the_view_of_a_closed_period_keeps_the_work_it_graded() {
+        let carried = Initiative {
+            period: Some("2026-Q2".into()),
+            closed: vec![crate::model::Closed {
+                period: "2026-Q1".into(),
+                grade: Some(0.5),
+                outcome: crate::model::Outcome::Partial,
+                learned: String::new(),
+            }],
+            ..initiative("carried", 1.0, "x")
+        };
+        let later = Initiative {
+            period: Some("2026-Q2".into()),
+            ..initiative("later", 1.0, "x")
+        };
+        let ids = |quarter: u8| -> Vec<String> {
+            let view = View::Of(crate::period::Period::Quarter(2026, quarter));
+            let portfolio = Portfolio::of_view(
+                &Config::default(),
+                vec![Ranked::from(carried.clone()), Ranked::from(later.clone())],
+                vec![],
+                view,
+            )
+            .unwrap();
+            portfolio.by_id().map(|r| r.initiative.id.clone()).collect()
+        };
+        assert_eq!(ids(1), ["carried"]);
+        assert_eq!(ids(2), ["carried", "later"]);
+        assert!(ids(3).is_empty());
     }
 
     #[test]
