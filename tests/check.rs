@@ -354,7 +354,12 @@ fn open_work_of_an_ended_period_is_a_past_period_warning() {
         message.contains("`2025-Q4`") && message.contains("`2026-Q1`"),
         "{message}"
     );
-    assert!(finding["help"].as_str().unwrap().contains("`okr close`"));
+    assert!(
+        finding["help"]
+            .as_str()
+            .unwrap()
+            .contains("`okr close 2025-Q4 --to 2026-Q1`")
+    );
     assert!(of_rule(&found, "past-period", "initiatives/slo-alerts.toml").is_empty());
 
     // Configurable like the other rules.

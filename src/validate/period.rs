@@ -44,9 +44,11 @@ fn past(file: &str, value: &Spanned<String>, status: Status, current: Period) ->
             value.get_ref()
         ),
     )
-    .with_help(
-        "carry it over to the current period or close the period with `okr close`".to_owned(),
-    )
+    .with_help(format!(
+        "close its period and carry the open work over: `okr close {} --to {current}`; or \
+         set its `period` to `{current}` by hand",
+        value.get_ref()
+    ))
 }
 
 #[cfg(test)]
@@ -89,7 +91,13 @@ mod tests {
                      current period `2026-Q1` began"
                 )
             );
-            assert!(finding.help.as_deref().unwrap().contains("`okr close`"));
+            assert!(
+                finding
+                    .help
+                    .as_deref()
+                    .unwrap()
+                    .contains("`okr close 2025-Q4 --to 2026-Q1`")
+            );
         }
     }
 
