@@ -7,11 +7,32 @@
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-/// For an enum whose values files spell as words (`Status`, `Health`): `ALL` in order, `as_str`
-/// (the word, as serde names it), `parse` (the word back) and `Display` (the word). Each
-/// variant is given with its word; a test holds the words to serde's names.
+/// A value that files spell as one word of a closed set (`status`, `health`, `outcome`,
+/// `commitment`): what the rules need to read one and to name the others.
+pub trait Word: Copy + 'static {
+    /// Every value, in order.
+    fn words() -> &'static [Self];
+    /// The word, as files spell it.
+    fn word(self) -> &'static str;
+}
+
+/// Defines an enum whose values files spell as words (`Status`, `Health`), each variant given
+/// with its word: serde reads and writes the word, and it gets `ALL` in order, `as_str`, `parse`
+/// (the word back), `Display` (the word) and [`Word`].
 macro_rules! words {
-    ($enum:ident { $($variant:ident => $word:literal),+ $(,)? }) => {
+    (
+        $(#[$meta:meta])*
+        pub enum $enum:ident { $($(#[$vmeta:meta])* $variant:ident => $word:literal),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+            schemars::JsonSchema,
+        )]
+        pub enum $enum {
+            $($(#[$vmeta])* #[serde(rename = $word)] $variant,)+
+        }
+
         impl $enum {
             pub const ALL: [$enum; [$($word),+].len()] = [$($enum::$variant),+];
 
@@ -23,6 +44,16 @@ macro_rules! words {
 
             pub fn parse(name: &str) -> Option<$enum> {
                 $enum::ALL.into_iter().find(|v| v.as_str() == name)
+            }
+        }
+
+        impl Word for $enum {
+            fn words() -> &'static [$enum] {
+                &$enum::ALL
+            }
+
+            fn word(self) -> &'static str {
+                self.as_str()
             }
         }
 
@@ -139,32 +170,15 @@ pub struct ClosedFile {
     pub learned: Option<String>,
 }
 
-/// Whether an objective is expected to reach 1.0 or is a success at 0.7.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Commitment {
-    #[default]
-    Committed,
-    Aspirational,
+words! {
+    /// Whether an objective is expected to reach 1.0 or is a success at 0.7.
+    #[derive(Default)]
+    pub enum Commitment {
+        #[default]
+        Committed => "committed",
+        Aspirational => "aspirational",
+    }
 }
-
-words!(Commitment {
-    Committed => "committed",
-    Aspirational => "aspirational",
-});
 
 impl Commitment {
     /// The grade at which the objective is achieved: 1.0 for committed, 0.7 for aspirational.
@@ -176,34 +190,15 @@ impl Commitment {
     }
 }
 
-/// How a period ended for a piece of work.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    Achieved,
-    Partial,
-    Missed,
-    Dropped,
+words! {
+    /// How a period ended for a piece of work.
+    pub enum Outcome {
+        Achieved => "achieved",
+        Partial => "partial",
+        Missed => "missed",
+        Dropped => "dropped",
+    }
 }
-
-words!(Outcome {
-    Achieved => "achieved",
-    Partial => "partial",
-    Missed => "missed",
-    Dropped => "dropped",
-});
 
 /// A checked `[[closed]]` record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -231,32 +226,14 @@ pub struct CheckinFile {
     pub note: Option<String>,
 }
 
-/// How the work stands at a check-in.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Health {
-    OnTrack,
-    AtRisk,
-    OffTrack,
+words! {
+    /// How the work stands at a check-in.
+    pub enum Health {
+        OnTrack => "on-track",
+        AtRisk => "at-risk",
+        OffTrack => "off-track",
+    }
 }
-
-words!(Health {
-    OnTrack => "on-track",
-    AtRisk => "at-risk",
-    OffTrack => "off-track",
-});
 
 impl Health {
     /// The health for a reader: a symbol whose shape differs for each health, so it reads
@@ -294,36 +271,16 @@ pub struct KeyResultFile {
     pub done: Option<bool>,
 }
 
-/// Where an initiative stands.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Proposed,
-    Accepted,
-    Active,
-    Done,
-    Dropped,
+words! {
+    /// Where an initiative stands.
+    pub enum Status {
+        Proposed => "proposed",
+        Accepted => "accepted",
+        Active => "active",
+        Done => "done",
+        Dropped => "dropped",
+    }
 }
-
-words!(Status {
-    Proposed => "proposed",
-    Accepted => "accepted",
-    Active => "active",
-    Done => "done",
-    Dropped => "dropped",
-});
 
 impl Status {
     /// Done and dropped work no longer counts towards a theme's score.
