@@ -4,8 +4,8 @@
 
 use toml::Spanned;
 
-use crate::finding::{Finding, Rule, suggestion};
-use crate::model::{Checkin, CheckinFile, Health, Status};
+use crate::finding::{Finding, Rule};
+use crate::model::{Checkin, CheckinFile, Status};
 use crate::period;
 
 /// The checked check-in of the file `file`; `None` when there is none or its date is not a
@@ -77,24 +77,11 @@ fn checkin_on(
             None
         }
     };
-    let health = table.get_ref().health.as_ref().and_then(|value| {
-        let health = Health::parse(value.get_ref());
-        if health.is_none() {
-            let names = Health::ALL.map(Health::as_str);
-            let help = suggestion(value.get_ref(), names)
-                .unwrap_or_else(|| format!("use one of `{}`", names.join("`, `")));
-            findings.push(
-                Finding::new(
-                    Rule::WrongType,
-                    file,
-                    Some(value.span()),
-                    format!("unknown health `{}`", value.get_ref()),
-                )
-                .with_help(help),
-            );
-        }
-        health
-    });
+    let health = table
+        .get_ref()
+        .health
+        .as_ref()
+        .and_then(|value| super::file::word(value, Rule::WrongType, "health", file, findings));
     Some(Checkin {
         date: date?,
         health,

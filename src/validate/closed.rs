@@ -5,7 +5,8 @@
 
 use toml::Spanned;
 
-use crate::finding::{Finding, Rule, suggestion};
+use super::file::word;
+use crate::finding::{Finding, Rule};
 use crate::model::{Closed, ClosedFile, Commitment, Outcome};
 use crate::period::Period;
 
@@ -56,24 +57,7 @@ pub(super) fn closed(
             }
         };
         let outcome = match &record.outcome {
-            Some(value) => {
-                let outcome = Outcome::parse(value.get_ref());
-                if outcome.is_none() {
-                    let names = Outcome::ALL.map(Outcome::as_str);
-                    let help = suggestion(value.get_ref(), names)
-                        .unwrap_or_else(|| format!("use one of `{}`", names.join("`, `")));
-                    findings.push(
-                        Finding::new(
-                            Rule::BadClose,
-                            file,
-                            Some(value.span()),
-                            format!("unknown outcome `{}`", value.get_ref()),
-                        )
-                        .with_help(help),
-                    );
-                }
-                outcome
-            }
+            Some(value) => word(value, Rule::BadClose, "outcome", file, findings),
             None => {
                 findings.push(missing(
                     file,
@@ -137,25 +121,10 @@ pub(super) fn commitment(
     file: &str,
     findings: &mut Vec<Finding>,
 ) -> Option<Commitment> {
-    let Some(value) = value else {
-        return Some(Commitment::default());
-    };
-    let commitment = Commitment::parse(value.get_ref());
-    if commitment.is_none() {
-        let names = Commitment::ALL.map(Commitment::as_str);
-        let help = suggestion(value.get_ref(), names)
-            .unwrap_or_else(|| format!("use one of `{}`", names.join("`, `")));
-        findings.push(
-            Finding::new(
-                Rule::WrongType,
-                file,
-                Some(value.span()),
-                format!("unknown commitment `{}`", value.get_ref()),
-            )
-            .with_help(help),
-        );
+    match value {
+        Some(value) => word(value, Rule::WrongType, "commitment", file, findings),
+        None => Some(Commitment::default()),
     }
-    commitment
 }
 
 fn missing(file: &str, span: std::ops::Range<usize>, key: &str, example: &str) -> Finding {
