@@ -48,6 +48,12 @@ pub enum CloseError {
         next: Period,
         after: Period,
     },
+    #[error(
+        "`--to {next}` is before the team's period `{current}`: carried work would land in a \
+         period that is over, and the team's period would go back\nhelp: carry it into \
+         `{current}` or later, e.g. `--to {current}`"
+    )]
+    NextBeforeCurrent { next: Period, current: Period },
     #[error("`--carry {id}`: {why}\nhelp: {help}")]
     Carry {
         id: String,
@@ -208,6 +214,11 @@ pub fn plan(
             next,
             after: period.following(),
         });
+    }
+    if let (Some(next), Some(current)) = (request.next, current)
+        && next.ended_before(current)
+    {
+        return Err(CloseError::NextBeforeCurrent { next, current });
     }
     check_carry(&initiatives, request)?;
 

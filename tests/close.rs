@@ -218,7 +218,7 @@ fn bad_input_is_refused_with_what_to_do_and_nothing_written() {
         (
             &["close", "2025-Q3"],
             2,
-            "periods with planned work: `2026-Q1`",
+            "periods with planned work: `2025-Q2`, `2026-Q1`",
         ),
         (
             &["close", "2026-Q1", "--to", "2025-Q4"],
@@ -260,8 +260,19 @@ fn bad_input_is_refused_with_what_to_do_and_nothing_written() {
             "the initiative is dropped, so there is nothing to carry",
         ),
         (&["close", "2026-Q1", "--carry", "merge-queue"], 2, "--to"),
+        (
+            &["close", "2025-Q2", "--to", "2025-Q4"],
+            2,
+            "`--to 2025-Q4` is before the team's period `2026-Q1`",
+        ),
     ];
     let repo = planned();
+    // Work of a period before the team's, to close into one that is over too.
+    repo.replace(
+        "initiatives/rotate-secrets.toml",
+        "confidence",
+        "period = \"2025-Q2\"\nconfidence",
+    );
     let before = snapshot_tree(repo.path());
     for (args, code, message) in cases {
         let output = repo.run(args);
