@@ -81,7 +81,7 @@ fn checkin_on(
         .get_ref()
         .health
         .as_ref()
-        .and_then(|value| super::file::word(value, Rule::WrongType, "health", file, findings));
+        .and_then(|value| super::word::word(value, Rule::WrongType, "health", file, findings));
     Some(Checkin {
         date: date?,
         health,

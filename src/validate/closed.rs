@@ -5,7 +5,7 @@
 
 use toml::Spanned;
 
-use super::file::word;
+use super::word::word;
 use crate::finding::{Finding, Rule};
 use crate::model::{Closed, ClosedFile, Commitment, Outcome};
 use crate::period::Period;

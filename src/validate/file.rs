@@ -12,7 +12,6 @@ use crate::document::Document;
 use crate::finding::{Finding, MAX_PER_RULE, Rule, suggestion};
 use crate::model::{
     Initiative, InitiativeFile, KeyResult, KeyResultFile, Level, Measure, Status, Theme, ThemeFile,
-    Word,
 };
 
 /// The longest title that fits a table row and a chart label.
@@ -464,7 +463,7 @@ fn initiative(
         None => Some(scales.confidence.middle()),
     };
     let status = match &doc.status {
-        Some(value) => word(value, Rule::UnknownStatus, "status", file, findings),
+        Some(value) => super::word::word(value, Rule::UnknownStatus, "status", file, findings),
         None => Some(Status::Proposed),
     };
     let period = super::period::period(doc.period.as_ref(), status, file, config, findings);
@@ -573,36 +572,6 @@ pub(super) fn theme(
         checkin,
         closed,
     })
-}
-
-/// The word of the closed set `T` that `value` spells; else a finding at it, `unknown {what}`,
-/// with the nearest word or the list of them.
-pub(super) fn word<T: Word>(
-    value: &Spanned<String>,
-    rule: Rule,
-    what: &str,
-    file: &str,
-    findings: &mut Vec<Finding>,
-) -> Option<T> {
-    let found = T::words()
-        .iter()
-        .copied()
-        .find(|w| w.word() == value.get_ref());
-    if found.is_none() {
-        let names: Vec<&str> = T::words().iter().map(|w| w.word()).collect();
-        let help = suggestion(value.get_ref(), names.iter().copied())
-            .unwrap_or_else(|| format!("use one of `{}`", names.join("`, `")));
-        findings.push(
-            Finding::new(
-                rule,
-                file,
-                Some(value.span()),
-                format!("unknown {what} `{}`", value.get_ref()),
-            )
-            .with_help(help),
-        );
-    }
-    found
 }
 
 fn empty_theme(document: &Document<ThemeFile>, span: Option<Range<usize>>) -> Finding {

@@ -11,6 +11,7 @@ pub(crate) mod graph;
 pub mod ids;
 mod period;
 pub mod stale;
+mod word;
 
 use std::collections::BTreeSet;
 
