@@ -183,6 +183,11 @@ fn the_team_period_moves_once() {
         set_team_period(without, next).unwrap().unwrap(),
         "[team]\nname = \"P\"\nperiod = \"2026-Q2\"\n\n[rules]\n"
     );
+    let inline = "team = { name = \"P\", period = \"2026-Q1\" } # us\n";
+    assert_eq!(
+        set_team_period(inline, next).unwrap().unwrap(),
+        "team = { name = \"P\", period = \"2026-Q2\" } # us\n"
+    );
     assert!(matches!(
         set_team_period("name = 1\n", next),
         Err(CloseError::Unreadable { .. })
