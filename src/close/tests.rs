@@ -244,3 +244,68 @@ fn inline_records_get_one_more_inline_and_line_endings_are_kept() {
          outcome = \"dropped\"\r\nlearned = \"\"\r\n"
     );
 }
+
+/// A portfolio of `initiatives` and `themes`, and the text every file has for the plan.
+fn plan_of(
+    initiatives: Vec<Initiative>,
+    themes: Vec<Theme>,
+    current: Option<&str>,
+    period: &str,
+) -> Result<Plan, CloseError> {
+    let portfolio = Portfolio::of(
+        &crate::config::Config::default(),
+        initiatives
+            .into_iter()
+            .map(crate::portfolio::Ranked::from)
+            .collect(),
+        themes,
+    )
+    .unwrap();
+    let request = Request {
+        period: Period::parse(period).unwrap(),
+        next: None,
+        carry: &[],
+    };
+    plan(
+        &portfolio,
+        current.and_then(Period::parse),
+        &request,
+        |_: &str| Some("title = \"T\"\n".to_owned()),
+    )
+}
+
+#[test]
+fn a_period_is_known_by_the_team_by_planned_work_or_by_a_record() {
+    let timeless = Initiative {
+        period: None,
+        closed: Vec::new(),
+        ..Initiative::example()
+    };
+    // The team's period, with only work that has no period.
+    assert!(plan_of(vec![timeless.clone()], vec![], Some("2026-Q1"), "2026-Q1").is_ok());
+    assert!(matches!(
+        plan_of(vec![timeless.clone()], vec![], Some("2026-Q2"), "2026-Q1"),
+        Err(CloseError::UnknownPeriod { .. })
+    ));
+    // Work planned in it, whatever the team's period.
+    let planned = Initiative {
+        closed: Vec::new(),
+        ..Initiative::example()
+    };
+    assert!(plan_of(vec![planned], vec![], None, "2026-Q1").is_ok());
+    // A theme's record of it, with nothing planned.
+    let theme = Theme {
+        closed: vec![Closed {
+            period: "2026-Q1".into(),
+            grade: Some(0.5),
+            outcome: Outcome::Partial,
+            learned: String::new(),
+        }],
+        ..Theme::example("t")
+    };
+    let plan = plan_of(vec![timeless], vec![theme], None, "2026-Q1").unwrap();
+    // Its record is there already: shown, not written again.
+    assert_eq!(plan.graded[0].id, "t");
+    assert!(!plan.graded[0].recorded);
+    assert!(!plan.edits.contains_key("themes/t.toml"));
+}
