@@ -107,6 +107,14 @@ pub struct ThemeFile {
     /// success at 0.7 (`aspirational`).
     #[schemars(with = "Option<Commitment>")]
     pub commitment: Option<Spanned<String>>,
+    /// The id of the org objective this theme serves (`objectives/<id>.toml` of the org
+    /// repository); only `okr org check` can tell whether it exists.
+    #[schemars(with = "Option<String>", regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
+    pub parent: Option<Spanned<String>>,
+    /// How much this theme counts in its parent's progress, beside the parent's other themes;
+    /// 1 when absent.
+    #[schemars(with = "Option<f64>", extend("exclusiveMinimum" = 0))]
+    pub weight: Option<Spanned<f64>>,
     /// An initiative with any of these tags joins the theme.
     #[schemars(with = "Vec<String>", required, length(min = 1))]
     pub tags: Option<Spanned<Vec<Spanned<String>>>>,
@@ -120,6 +128,33 @@ pub struct ThemeFile {
     #[serde(default)]
     #[schemars(with = "Vec<ClosedFile>")]
     pub closed: Vec<Spanned<ClosedFile>>,
+}
+
+/// `objectives/<id>.toml` of an org repository: an objective of the whole org, which team
+/// themes serve (their `parent`). The theme format without tags: themes, not tags, join it.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "okr org objective",
+    description = "An objective of the org, served by team themes that name it as `parent`."
+)]
+pub struct ObjectiveFile {
+    /// The objective: the future in which the problem is solved.
+    #[schemars(with = "String", required, length(min = 1, max = 100))]
+    pub title: Option<Spanned<String>>,
+    /// The problem, as people feel it today.
+    pub why: Option<String>,
+    pub owner: Option<String>,
+    /// Whether the objective is expected to reach 1.0 (`committed`, the default) or is a
+    /// success at 0.7 (`aspirational`).
+    #[schemars(with = "Option<Commitment>")]
+    pub commitment: Option<Spanned<String>>,
+    /// The last check-in.
+    #[schemars(with = "Option<CheckinFile>")]
+    pub checkin: Option<Spanned<CheckinFile>>,
+    #[serde(default)]
+    #[schemars(with = "Vec<KeyResultFile>")]
+    pub key_results: Vec<Spanned<KeyResultFile>>,
 }
 
 /// `[[closed]]`: how a period ended for the work, written by `okr close` and never rewritten;
@@ -471,6 +506,10 @@ pub struct Theme {
     pub why: Option<String>,
     pub owner: Option<String>,
     pub commitment: Commitment,
+    /// The org objective it serves, by id.
+    pub parent: Option<String>,
+    /// Its weight in the parent's progress: above 0, 1 when the file sets none.
+    pub weight: f64,
     pub tags: Vec<String>,
     /// The last check-in, when there is one.
     pub checkin: Option<Checkin>,
@@ -490,6 +529,8 @@ impl Theme {
             why: None,
             owner: None,
             commitment: Commitment::default(),
+            parent: None,
+            weight: 1.0,
             tags: vec![],
             checkin: None,
             key_results: vec![],
@@ -497,6 +538,31 @@ impl Theme {
         }
     }
 }
+
+/// A checked org objective.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Objective {
+    pub id: String,
+    /// Path in the org repository.
+    pub file: String,
+    pub title: String,
+    pub why: Option<String>,
+    pub owner: Option<String>,
+    pub commitment: Commitment,
+    /// The last check-in, when there is one.
+    pub checkin: Option<Checkin>,
+    pub key_results: Vec<KeyResult>,
+}
+
+/// The keys of an org objective's file, in the order `okr fmt` writes them.
+pub const OBJECTIVE_KEYS: &[&str] = &[
+    "title",
+    "why",
+    "owner",
+    "commitment",
+    "checkin",
+    "key_results",
+];
 
 /// A checked key result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -606,6 +672,56 @@ mod tests {
         let mut keys = INITIATIVE_KEYS.to_vec();
         keys.sort_unstable();
         assert_eq!(format, keys);
+    }
+
+    /// An org objective is a theme without tags: its keys are the format's, and the checked
+    /// objective's fields after `id` and `file`, each a key of the theme format too.
+    #[test]
+    fn the_objective_keys_are_the_fields_of_the_format_and_the_struct() {
+        let objective = Objective {
+            id: "o".into(),
+            file: "objectives/o.toml".into(),
+            title: "T".into(),
+            why: Some("W".into()),
+            owner: Some("o".into()),
+            commitment: Commitment::Aspirational,
+            checkin: None,
+            key_results: vec![],
+        };
+        let value = serde_json::to_value(&objective).unwrap();
+        let fields: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut expected = vec!["id", "file"];
+        expected.extend(OBJECTIVE_KEYS);
+        let (mut fields, mut expected) = (fields, expected);
+        fields.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(fields, expected);
+
+        let properties = |schema: serde_json::Value| -> Vec<String> {
+            let mut keys: Vec<String> = schema["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+            keys.sort_unstable();
+            keys
+        };
+        let format = properties(schemars::schema_for!(ObjectiveFile).to_value());
+        let mut keys: Vec<String> = OBJECTIVE_KEYS.iter().map(|k| (*k).to_owned()).collect();
+        keys.sort_unstable();
+        assert_eq!(format, keys);
+        let theme = properties(schemars::schema_for!(ThemeFile).to_value());
+        let without_tags: Vec<String> = theme
+            .into_iter()
+            .filter(|k| !["tags", "closed", "parent", "weight"].contains(&k.as_str()))
+            .collect();
+        assert_eq!(without_tags, keys);
     }
 
     #[test]

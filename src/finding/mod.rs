@@ -98,6 +98,11 @@ rules! {
     ClosedCheckin => "closed-checkin", Warn, true, "a done or dropped initiative has a check-in made within `checkin_days`";
     BadClose => "bad-close", Error, false, "a `[[closed]]` record repeats a period, has a grade outside 0..1 or an unknown outcome";
     Unlearned => "unlearned", Warn, true, "a closed period is over and its `learned` is still empty";
+    BadWeight => "bad-weight", Error, false, "a theme's `weight` is not a number above 0";
+    UnknownParent => "unknown-parent", Error, false, "a theme's `parent` is no id, or (`okr org check`) names no objective of the org";
+    BadTeam => "bad-team", Error, false, "okr-org.toml: a team's name is not lowercase letters, digits and `-`, or is another team's, or its `ref` is no branch name";
+    UrlCredentials => "url-credentials", Error, false, "okr-org.toml: a team's URL holds credentials (`user:token@`); git's credential helpers hold them";
+    UnsyncedTeam => "unsynced-team", Error, false, "a team of okr-org.toml has no synced ref yet (`okr org sync`)";
 }
 
 impl fmt::Display for Rule {

@@ -39,6 +39,8 @@ pub(super) fn dependencies<I: Outlined>(
             if let Some(to) = ids.get(target) {
                 edges.push((from, to));
                 written.push((file, span.clone()));
+            } else if super::ids::cross_team(target).is_some() {
+                // Another team's initiative: `okr org check` looks it up, with the other teams.
             } else {
                 let sorted = sorted.get_or_init(|| {
                     let mut sorted: Vec<&str> = ids.first.iter().map(|(id, _)| *id).collect();
@@ -51,7 +53,9 @@ pub(super) fn dependencies<I: Outlined>(
                     .then(|| suggestion(target, sorted.iter().copied()))
                     .flatten()
                     .unwrap_or_else(|| {
-                        "`depends_on` lists ids, the file names of initiatives".to_owned()
+                        "`depends_on` lists ids, the file names of initiatives, or \
+                         `team:id` for another team's"
+                            .to_owned()
                     });
                 findings.push(
                     Finding::new(
