@@ -108,6 +108,11 @@ impl Repo {
         }
     }
 
+    /// The `.git` folder, for work that opens a handle of its own on each thread.
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
+    }
+
     /// A folder inside `.git` for okr's caches.
     pub fn cache_dir(&self) -> std::path::PathBuf {
         self.repo.path().join("okr")

@@ -1,8 +1,10 @@
 //! The org roll-up: an org repository (`okr-org.toml` and `objectives/`) that reads many team
 //! repositories. [`config`] is okr-org.toml; this module reads the org's own files into an
-//! [`OrgFiles`] with their findings.
+//! [`OrgFiles`] with their findings; [`sync`] fetches each team's branch into the org's git
+//! repository.
 
 pub mod config;
+pub mod sync;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
