@@ -249,12 +249,27 @@ fn a_url_with_credentials_is_refused_before_any_fetch_and_never_printed() {
     let org = Org::new(
         "[org]\nname = \"Acme\"\n\n[[teams]]\nname = \"web\"\nurl = \"https://bob:ghp_SECRET123@github.com/acme/web\"\n",
     );
-    let output = org.run(&["org", "sync"]);
-    assert_exit(&output, 2);
-    let all = format!("{}{}", stdout(&output), stderr(&output));
-    assert!(all.contains("a URL with credentials"), "{all}");
-    assert!(all.contains("okr-org.toml:6:7"), "{all}");
-    assert!(!all.contains("SECRET") && !all.contains("bob"), "{all}");
+    for args in [
+        &["org", "sync"][..],
+        &["org", "check"],
+        &["org", "check", "--format", "json"],
+        &["org", "check", "--format", "github"],
+    ] {
+        let output = org.run(args);
+        assert_exit(&output, 2);
+        let all = format!("{}{}", stdout(&output), stderr(&output));
+        assert!(all.contains("a URL with credentials"), "{args:?}: {all}");
+        assert!(
+            all.contains("okr-org.toml:6:7")
+                || all.contains("\"line\": 6")
+                || all.contains("line=6,col=7"),
+            "{args:?}: {all}"
+        );
+        assert!(
+            !all.contains("SECRET") && !all.contains("bob"),
+            "{args:?}: {all}"
+        );
+    }
     assert!(org.refs().is_empty());
 }
 
@@ -283,4 +298,254 @@ fn bad_team_names_are_configuration_errors_and_outside_an_org_is_one_too() {
     no_panic(&output);
     assert_exit(&output, 2);
     assert_stderr_has(&output, "not an org repository: no okr-org.toml");
+}
+
+fn initiative(extra: &str) -> String {
+    format!(
+        "title = \"t\"\nproblem = \"p\"\nowner = \"o\"\ntags = [\"x\"]\nimpact = \"high\"\ncost = \"m\"\n{extra}"
+    )
+}
+
+fn theme(parent: &str) -> String {
+    format!("title = \"T\"\ntags = [\"x\"]\nparent = \"{parent}\"\n")
+}
+
+/// Three synced teams and one not synced: payments has an error of its own and a dependency on
+/// web, web a misspelt parent, a dependency back on payments (a cycle across the two), one on a
+/// missing initiative and one on a team the org does not have.
+fn org_of_teams() -> Org {
+    let org = Org::new(
+        "[org]\nname = \"Acme\"\n\n\
+         [[teams]]\nname = \"payments\"\nurl = \"../teams/payments.git\"\n\n\
+         [[teams]]\nname = \"web\"\nurl = \"../teams/web.git\"\n\n\
+         [[teams]]\nname = \"search\"\nurl = \"../teams/search.git\"\n\n\
+         [[teams]]\nname = \"mobile\"\nurl = \"../teams/mobile.git\"\n",
+    );
+    org.write(
+        "objectives/reliability.toml",
+        "title = \"Nothing pages twice\"\nowner = \"dana\"\n",
+    );
+    org.commit(
+        "payments",
+        "main",
+        &[
+            ("okr.toml", TEAM_OKR),
+            ("themes/db.toml", &theme("reliability")),
+            (
+                "initiatives/upgrade-pg.toml",
+                &initiative("depends_on = [\"web:cdn\"]\n"),
+            ),
+            (
+                "initiatives/ledger.toml",
+                &initiative("").replace("\"high\"", "\"hgh\""),
+            ),
+        ],
+    );
+    org.commit(
+        "web",
+        "main",
+        &[
+            ("okr.toml", TEAM_OKR),
+            ("themes/edge.toml", &theme("reliablity")),
+            (
+                "initiatives/cdn.toml",
+                &initiative("depends_on = [\"payments:upgrade-pg\"]\n"),
+            ),
+            (
+                "initiatives/x.toml",
+                &initiative("depends_on = [\"payments:upgrade-pgg\", \"ads:y\"]\n"),
+            ),
+        ],
+    );
+    org.commit(
+        "search",
+        "main",
+        &[
+            ("okr.toml", TEAM_OKR),
+            ("themes/find.toml", &theme("reliability")),
+            ("initiatives/index.toml", &initiative("")),
+        ],
+    );
+    let synced = org.run(&["org", "sync", "payments", "web", "search"]);
+    assert_exit(&synced, 0);
+    org
+}
+
+#[test]
+fn the_org_check_reports_each_teams_findings_and_the_rules_across_teams() {
+    let org = org_of_teams();
+    let output = org.run(&["org", "check", "--format", "json"]);
+    assert_exit(&output, 1);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(String, String, String, usize, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["team"].as_str().unwrap_or("").to_owned(),
+                f["file"].as_str().unwrap().to_owned(),
+                f["rule"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap() as usize,
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        (
+            "",
+            "okr-org.toml",
+            "unsynced-team",
+            17,
+            "team `mobile` has not been synced: the org repository has no `refs/okr/teams/mobile`",
+        ),
+        (
+            "payments",
+            "initiatives/ledger.toml",
+            "unknown-level",
+            5,
+            "unknown impact level `hgh`",
+        ),
+        (
+            "payments",
+            "initiatives/upgrade-pg.toml",
+            "dependency-cycle",
+            7,
+            "dependency cycle across teams: `payments:upgrade-pg` → `web:cdn` → `payments:upgrade-pg`",
+        ),
+        (
+            "web",
+            "initiatives/x.toml",
+            "unknown-dependency",
+            7,
+            "`x` depends on `payments:upgrade-pgg`, which does not exist",
+        ),
+        (
+            "web",
+            "initiatives/x.toml",
+            "unknown-dependency",
+            7,
+            "`x` depends on `ads:y`, but the org has no team `ads`",
+        ),
+        (
+            "web",
+            "themes/edge.toml",
+            "unknown-parent",
+            3,
+            "`parent` `reliablity` is no objective of the org",
+        ),
+    ];
+    let expected: Vec<(String, String, String, usize, String)> = expected
+        .iter()
+        .map(|(t, f, r, l, m)| ((*t).into(), (*f).into(), (*r).into(), *l, (*m).into()))
+        .collect();
+    assert_eq!(found, expected);
+    let helps: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["help"].as_str())
+        .collect();
+    assert!(helps.contains(&"run `okr org sync mobile`"), "{helps:?}");
+    assert!(helps.contains(&"did you mean `reliability`?"), "{helps:?}");
+    assert!(
+        helps.contains(&"in team `payments`: did you mean `upgrade-pg`?"),
+        "{helps:?}"
+    );
+    assert_eq!(report["errors"], 6);
+
+    let human = org.run(&["org", "check"]);
+    assert_exit(&human, 1);
+    let out = stdout(&human);
+    assert!(
+        out.contains("payments: initiatives/ledger.toml:5:10"),
+        "{out}"
+    );
+    assert!(out.contains("web: themes/edge.toml:3:10"), "{out}");
+    assert!(out.contains("parent = \"reliablity\""), "{out}");
+    assert!(
+        out.contains("checked 3 teams of 4 and 1 objective: 6 errors, 0 warnings"),
+        "{out}"
+    );
+
+    let github = org.run(&["org", "check", "--format", "github"]);
+    assert_exit(&github, 1);
+    let out = stdout(&github);
+    assert!(
+        out.contains(
+            "::error title=okr unknown-parent in web::web: themes/edge.toml:3:10: `parent`"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("::error file=okr-org.toml,line=17,col=8,"),
+        "{out}"
+    );
+    for line in out
+        .lines()
+        .filter(|l| l.contains(" in payments::") || l.contains(" in web::"))
+    {
+        assert!(!line.contains("file="), "{line}");
+    }
+}
+
+#[test]
+fn a_team_with_a_broken_okr_toml_is_reported_and_the_rest_checked() {
+    let org = Org::new(
+        "[org]\nname = \"Acme\"\n\n[[teams]]\nname = \"a\"\nurl = \"../teams/a.git\"\n\n\
+         [[teams]]\nname = \"b\"\nurl = \"../teams/b.git\"\n",
+    );
+    org.write("objectives/reliability.toml", "title = \"R\"\n");
+    org.commit("a", "main", &[("okr.toml", "[team]\nnme = \"A\"\n")]);
+    org.commit(
+        "b",
+        "main",
+        &[
+            ("okr.toml", TEAM_OKR),
+            ("themes/t.toml", &theme("reliability")),
+            (
+                "initiatives/i.toml",
+                &initiative("depends_on = [\"a:z\"]\n"),
+            ),
+        ],
+    );
+    assert_exit(&org.run(&["org", "sync"]), 0);
+    let output = org.run(&["org", "check", "--format", "json"]);
+    assert_exit(&output, 1);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(&str, &str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["team"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["rule"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // Team a's okr.toml is its finding; b's dependency on a cannot be checked without it.
+    assert_eq!(
+        found,
+        [
+            ("a", "okr.toml", "missing-field"),
+            ("a", "okr.toml", "unknown-field"),
+        ]
+    );
+
+    // Fixed and synced again: the check is clean.
+    org.commit(
+        "a",
+        "main",
+        &[
+            ("okr.toml", TEAM_OKR),
+            ("initiatives/z.toml", &initiative("")),
+        ],
+    );
+    org.commit("a", "main", &[("themes/t.toml", &theme("reliability"))]);
+    assert_exit(&org.run(&["org", "sync"]), 0);
+    let clean = org.run(&["org", "check"]);
+    assert_exit(&clean, 0);
+    assert!(stdout(&clean).contains("checked 2 teams of 2 and 1 objective: 0 errors, 0 warnings"));
 }

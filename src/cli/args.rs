@@ -173,6 +173,18 @@ pub struct OrgArgs {
 pub enum OrgCommand {
     /// Fetch each team's branch into `refs/okr/teams/<name>` of the org repository.
     Sync(OrgSyncArgs),
+    /// Check the org's files and every synced team, each read at its ref with its own
+    /// okr.toml; findings name their team.
+    Check(OrgCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OrgCheckArgs {
+    #[arg(long, value_enum, default_value_t = report::Format::Human)]
+    pub format: report::Format,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(Debug, Args)]

@@ -4,17 +4,19 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::args::{OrgArgs, OrgCommand, OrgSyncArgs};
-use super::context::{Context, print};
+use super::args::{OrgArgs, OrgCheckArgs, OrgCommand, OrgSyncArgs};
+use super::context::{Context, print, print_with};
 use crate::error::{Error, Result};
 use crate::org::{self, OrgConfig, Team};
 use crate::output::terminal_safe;
+use crate::report::{self, Format};
 use crate::source::{WorkTree, find_root_of};
 use crate::text::count;
 
 pub(super) fn run(context: &Context, args: OrgArgs) -> Result<ExitCode> {
     match args.command {
         OrgCommand::Sync(args) => sync(context, &args),
+        OrgCommand::Check(args) => check(context, &args),
     }
 }
 
@@ -73,4 +75,56 @@ fn sync(context: &Context, args: &OrgSyncArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn check(context: &Context, args: &OrgCheckArgs) -> Result<ExitCode> {
+    let root = find_root_of(&context.dir, org::FILE)?;
+    let started = std::time::Instant::now();
+    let files = match org::load(&WorkTree::new(&root)?) {
+        Ok(files) => files,
+        Err(Error::Config { findings, texts }) => {
+            // Annotate okr-org.toml in the format asked for, then fail as a configuration error.
+            let findings = crate::finding::RuleLevels::default().apply(findings);
+            if args.format != Format::Human {
+                print_with(|out| report::findings(out, args.format, &findings, &texts, false))?;
+                return Err(Error::usage(format!(
+                    "{} has problems; see the findings above",
+                    org::FILE
+                )));
+            }
+            return Err(Error::Config { findings, texts });
+        }
+        Err(error) => return Err(error),
+    };
+    let (teams, objectives) = (files.config.teams.len(), files.objectives.len());
+    let checked = org::check::check(&root, files)?;
+    context.trace(
+        format_args!("read and checked {}", count(checked.teams_read, "team")),
+        started,
+    );
+    print_with(|out| {
+        report::findings(
+            out,
+            args.format,
+            &checked.findings,
+            &checked.texts,
+            context.color_out,
+        )
+    })?;
+    let (errors, warnings) = report::counts(&checked.findings);
+    if args.format == Format::Human && !context.quiet {
+        print(&format!(
+            "checked {} of {} and {}: {}, {}\n",
+            count(checked.teams_read, "team"),
+            teams,
+            count(objectives, "objective"),
+            count(errors, "error"),
+            count(warnings, "warning"),
+        ))?;
+    }
+    Ok(if errors > 0 || (args.deny_warnings && warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -126,6 +126,9 @@ pub struct Finding {
     /// How many findings this one stands for, when it sums up those over [`MAX_PER_RULE`];
     /// 0 for a finding of its own.
     pub hidden: usize,
+    /// The team whose repository holds `file`, in an org's check; `None` for the repository
+    /// okr runs in.
+    pub team: Option<String>,
 }
 
 impl Finding {
@@ -138,12 +141,22 @@ impl Finding {
             message,
             help: None,
             hidden: 0,
+            team: None,
         }
     }
 
     /// How many findings this one counts for: itself, or those it sums up.
     pub fn count(&self) -> usize {
         if self.hidden > 0 { self.hidden } else { 1 }
+    }
+
+    /// Where the finding is, for a reader and for [`Texts`]: the file, after its team's name
+    /// where it has one (`payments: initiatives/x.toml`).
+    pub fn place(&self) -> std::borrow::Cow<'_, str> {
+        match &self.team {
+            Some(team) => format!("{team}: {}", self.file).into(),
+            None => self.file.as_str().into(),
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<Option<String>>) -> Finding {

@@ -3,6 +3,7 @@
 //! [`OrgFiles`] with their findings; [`sync`] fetches each team's branch into the org's git
 //! repository.
 
+pub mod check;
 pub mod config;
 pub mod sync;
 
