@@ -220,7 +220,11 @@ fn an_unreachable_team_or_a_missing_branch_fails_after_the_others_sync() {
     let out = stdout(&output);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 3, "{out}");
-    assert!(lines[0].starts_with("gone: unreachable: "), "{out}");
+    let gone = org.root().join("../teams/gone.git");
+    assert_eq!(
+        lines[0],
+        format!("gone: unreachable: no repository at `{}`", gone.display())
+    );
     assert_eq!(lines[1], format!("ok: new {}", short(&ok)));
     assert_eq!(
         lines[2],

@@ -45,9 +45,15 @@ pub fn sync(root: &Path, git_dir: &Path, teams: &[&Team]) -> Vec<Synced> {
     teams
         .par_iter()
         .map(|team| {
-            let url = location(root, &team.url);
-            let outcome = git::fetch_branch(git_dir, &url, &team.reference, &team_ref(&team.name))
-                .map_err(|reason| redact(&reason));
+            let outcome = match location(root, &team.url) {
+                Location::Path(path) if !Path::new(&path).exists() => {
+                    Err(format!("no repository at `{path}`"))
+                }
+                Location::Path(url) | Location::Url(url) => {
+                    git::fetch_branch(git_dir, &url, &team.reference, &team_ref(&team.name))
+                }
+            }
+            .map_err(|reason| redact(&reason));
             Synced {
                 team: team.name.clone(),
                 outcome,
@@ -56,16 +62,24 @@ pub fn sync(root: &Path, git_dir: &Path, teams: &[&Team]) -> Vec<Synced> {
         .collect()
 }
 
-/// Where git finds a team's repository: a URL as it is, a path relative to `root`. As git
-/// reads it, a URL has `://`, or a `:` before any `/` (`git@host:path`).
-fn location(root: &Path, url: &str) -> String {
+/// Where git finds a team's repository.
+#[derive(Debug, PartialEq, Eq)]
+enum Location {
+    Url(String),
+    /// A folder on this machine (libgit2 calls one that does not exist an unsupported URL).
+    Path(String),
+}
+
+/// A URL as it is, a path taken from `root`. As git reads it, a URL has `://`, or a `:`
+/// before any `/` (`git@host:path`).
+fn location(root: &Path, url: &str) -> Location {
     let scp_like = url
         .find(':')
         .is_some_and(|colon| !url[..colon].contains('/') && colon > 1);
-    if url.contains("://") || scp_like || Path::new(url).is_absolute() {
-        return url.to_owned();
+    if url.contains("://") || scp_like {
+        return Location::Url(url.to_owned());
     }
-    root.join(url).to_string_lossy().into_owned()
+    Location::Path(root.join(url).to_string_lossy().into_owned())
 }
 
 #[cfg(test)]
@@ -75,17 +89,22 @@ mod tests {
     #[test]
     fn paths_are_taken_from_the_org_root_and_urls_kept() {
         let root = Path::new("/srv/org");
-        assert_eq!(location(root, "../payments"), "/srv/org/../payments");
-        assert_eq!(location(root, "teams/web.git"), "/srv/org/teams/web.git");
-        assert_eq!(location(root, "/abs/x"), "/abs/x");
-        assert_eq!(location(root, "file:///srv/x"), "file:///srv/x");
+        let path = |p: &str| Location::Path(p.to_owned());
+        let url = |u: &str| Location::Url(u.to_owned());
+        assert_eq!(location(root, "../payments"), path("/srv/org/../payments"));
+        assert_eq!(
+            location(root, "teams/web.git"),
+            path("/srv/org/teams/web.git")
+        );
+        assert_eq!(location(root, "/abs/x"), path("/abs/x"));
+        assert_eq!(location(root, "file:///srv/x"), url("file:///srv/x"));
         assert_eq!(
             location(root, "git@github.com:acme/x"),
-            "git@github.com:acme/x"
+            url("git@github.com:acme/x")
         );
         assert_eq!(
             location(root, "https://github.com/acme/x"),
-            "https://github.com/acme/x"
+            url("https://github.com/acme/x")
         );
     }
 
