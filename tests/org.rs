@@ -553,3 +553,25 @@ fn a_team_with_a_broken_okr_toml_is_reported_and_the_rest_checked() {
     assert_exit(&clean, 0);
     assert!(stdout(&clean).contains("checked 2 teams of 2 and 1 objective: 0 errors, 0 warnings"));
 }
+
+/// Teams fetched at once all write the org repository's `.git/shallow` under a lock: many at
+/// once must all get through.
+#[test]
+fn many_teams_sync_at_once() {
+    let mut config = String::from("[org]\nname = \"Acme\"\n");
+    let org = Org::new("");
+    let mut expected = String::new();
+    for n in 0..24 {
+        let name = format!("team-{n:02}");
+        config.push_str(&format!(
+            "\n[[teams]]\nname = \"{name}\"\nurl = \"../teams/{name}.git\"\n"
+        ));
+        let id = org.commit(&name, "main", &[("okr.toml", TEAM_OKR), ("n.txt", &name)]);
+        expected.push_str(&format!("{name}: new {}\n", short(&id)));
+    }
+    org.write("okr-org.toml", &config);
+    let output = org.run(&["org", "sync"]);
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), expected);
+    assert_eq!(org.refs().len(), 24);
+}

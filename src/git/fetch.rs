@@ -75,9 +75,21 @@ pub fn fetch_branch(
     let refspec = format!("+{remote_ref}:{local_ref}");
     // Download, then update the one ref: `Remote::fetch` writes `FETCH_HEAD` whatever the
     // options say, and that file is a ref to git.
-    remote
-        .download(&[refspec.as_str()], Some(&mut options))
-        .map_err(|e| reason(url, &e))?;
+    let mut attempt = 0;
+    loop {
+        match remote.download(&[refspec.as_str()], Some(&mut options)) {
+            Ok(()) => break,
+            // Every download rewrites `.git/shallow` under a lock that libgit2 never waits
+            // for: two teams fetched at once can meet there. The pack is in by then; the
+            // download is tried again after the other has let go.
+            Err(error) if is_shallow_lock(&error) && attempt < SHALLOW_RETRIES => {
+                attempt += 1;
+                remote.disconnect().ok();
+                std::thread::sleep(std::time::Duration::from_millis(5 * attempt));
+            }
+            Err(error) => return Err(reason(url, &error)),
+        }
+    }
     remote
         .update_tips(
             None,
@@ -98,6 +110,15 @@ pub fn fetch_branch(
             new: new.to_string(),
         },
     })
+}
+
+/// How many times a download that met another's lock on `.git/shallow` is tried again.
+const SHALLOW_RETRIES: u64 = 20;
+
+/// Whether libgit2 failed for want of the lock on `.git/shallow`, which another fetch into the
+/// same repository holds.
+fn is_shallow_lock(error: &git2::Error) -> bool {
+    error.code() == git2::ErrorCode::Locked || error.message().contains("shallow.lock")
 }
 
 /// Credentials from git's credential helpers (`credential.helper`, as git uses them, so a
