@@ -11,7 +11,7 @@ pub enum Error {
     #[allow(clippy::doc_markdown)]
     NoRepository(PathBuf),
 
-    #[error("okr.toml has {}; nothing else can be checked until it is fixed", crate::text::count(.findings.len(), "problem"))]
+    #[error("{} has {}; nothing else can be checked until it is fixed", config_file(.findings), crate::text::count(.findings.len(), "problem"))]
     Config {
         findings: Vec<Finding>,
         texts: Texts,
@@ -39,6 +39,13 @@ pub enum Error {
 
     #[error("template `{name}`: {message}")]
     Template { name: String, message: String },
+}
+
+/// The settings file that `findings` are about: okr.toml, or an org's okr-org.toml.
+fn config_file(findings: &[Finding]) -> &str {
+    findings
+        .first()
+        .map_or(crate::config::FILE, |finding| finding.file.as_str())
 }
 
 impl Error {

@@ -21,7 +21,7 @@ use crate::config::{self, Paths, inside_path};
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Rule, Texts};
 use crate::load;
-use crate::model::INITIATIVE_KEYS;
+use crate::model::{INITIATIVE_KEYS, OBJECTIVE_KEYS};
 use crate::output;
 use crate::source::{Content, Source, WorkTree};
 
@@ -31,6 +31,10 @@ pub enum FileKind {
     Config,
     Initiative,
     Theme,
+    /// An org objective, `objectives/<id>.toml` of an org repository.
+    Objective,
+    /// `okr-org.toml`.
+    Org,
 }
 
 const THEME: &[&str] = &[
@@ -38,6 +42,8 @@ const THEME: &[&str] = &[
     "why",
     "owner",
     "commitment",
+    "parent",
+    "weight",
     "tags",
     "checkin",
     "key_results",
@@ -46,6 +52,9 @@ const THEME: &[&str] = &[
 const KEY_RESULT: &[&str] = &["title", "unit", "baseline", "target", "current", "done"];
 const CHECKIN: &[&str] = &["date", "health", "note"];
 const CLOSED: &[&str] = &["period", "grade", "outcome", "learned"];
+const ORG_CONFIG: &[&str] = &["org", "teams"];
+const ORG: &[&str] = &["name", "period"];
+const ORG_TEAM: &[&str] = &["name", "url", "ref", "docs"];
 const CONFIG: &[&str] = &["team", "paths", "scales", "scoring", "tags", "rules"];
 const TEAM: &[&str] = &["name", "period", "github"];
 const PATHS: &[&str] = &["initiatives", "themes", "templates", "output"];
@@ -78,8 +87,11 @@ pub fn order(kind: FileKind, path: &[String]) -> &'static [&'static str] {
     match (kind, path.as_slice()) {
         (FileKind::Initiative, []) => INITIATIVE_KEYS,
         (FileKind::Theme, []) => THEME,
-        (FileKind::Initiative | FileKind::Theme, ["key_results"]) => KEY_RESULT,
-        (FileKind::Initiative | FileKind::Theme, ["checkin"]) => CHECKIN,
+        (FileKind::Objective, []) => OBJECTIVE_KEYS,
+        (FileKind::Initiative | FileKind::Theme | FileKind::Objective, ["key_results"]) => {
+            KEY_RESULT
+        }
+        (FileKind::Initiative | FileKind::Theme | FileKind::Objective, ["checkin"]) => CHECKIN,
         (FileKind::Initiative | FileKind::Theme, ["closed"]) => CLOSED,
         (FileKind::Config, []) => CONFIG,
         (FileKind::Config, ["team"]) => TEAM,
@@ -88,6 +100,9 @@ pub fn order(kind: FileKind, path: &[String]) -> &'static [&'static str] {
         (FileKind::Config, ["scoring"]) => SCORING,
         (FileKind::Config, ["tags"]) => TAGS,
         (FileKind::Config, ["rules"]) => RULES,
+        (FileKind::Org, []) => ORG_CONFIG,
+        (FileKind::Org, ["org"]) => ORG,
+        (FileKind::Org, ["teams"]) => ORG_TEAM,
         _ => &[],
     }
 }
@@ -488,6 +503,22 @@ done = false
         let mut expected = properties(&theme);
         expected.sort();
         assert_eq!(sorted(THEME), expected);
+        let objective = schemars::schema_for!(crate::model::ObjectiveFile).to_value();
+        let mut expected = properties(&objective);
+        expected.sort();
+        assert_eq!(sorted(order(FileKind::Objective, &[])), expected);
+        let org = schemars::schema_for!(crate::org::config::OrgFile).to_value();
+        let mut expected = properties(&org);
+        expected.sort();
+        assert_eq!(sorted(ORG_CONFIG), expected);
+        let mut expected =
+            properties(&schemars::schema_for!(crate::org::config::OrgSection).to_value());
+        expected.sort();
+        assert_eq!(sorted(ORG), expected);
+        let mut expected =
+            properties(&schemars::schema_for!(crate::org::config::TeamFile).to_value());
+        expected.sort();
+        assert_eq!(sorted(ORG_TEAM), expected);
         let config = crate::schema::generate(SchemaKind::Config, &scales);
         let mut expected = properties(&config);
         expected.sort();

@@ -6,6 +6,8 @@
 //! ```text
 //!  cli          the command shell: arguments, `--rev`, printing, prompts, exit codes;
 //!   │           no library module imports it
+//!  org          the org roll-up: okr-org.toml, the org's objectives, syncing and reading
+//!   │           every team's repository from git objects
 //!  render · diff · due · digest · fmt · themes · table · scaffold · schema   views and writers
 //!   │
 //!  portfolio    scores and ranks a checked model, joins it to its themes
@@ -49,6 +51,7 @@ pub mod load;
 pub(crate) mod markdown;
 pub mod memory;
 pub mod model;
+pub mod org;
 pub(crate) mod output;
 pub mod period;
 pub mod portfolio;

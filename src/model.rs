@@ -138,6 +138,14 @@ pub struct ThemeFile {
     /// success at 0.7 (`aspirational`).
     #[schemars(with = "Option<Commitment>")]
     pub commitment: Option<Spanned<String>>,
+    /// The id of the org objective this theme serves (`objectives/<id>.toml` of the org
+    /// repository); only `okr org check` can tell whether it exists.
+    #[schemars(with = "Option<String>", regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
+    pub parent: Option<Spanned<String>>,
+    /// How much this theme counts in its parent's progress, beside the parent's other themes;
+    /// 1 when absent.
+    #[schemars(with = "Option<f64>", extend("exclusiveMinimum" = 0))]
+    pub weight: Option<Spanned<f64>>,
     /// An initiative with any of these tags joins the theme.
     #[schemars(with = "Vec<String>", required, length(min = 1))]
     pub tags: Option<Spanned<Vec<Spanned<String>>>>,
@@ -151,6 +159,33 @@ pub struct ThemeFile {
     #[serde(default)]
     #[schemars(with = "Vec<ClosedFile>")]
     pub closed: Vec<Spanned<ClosedFile>>,
+}
+
+/// `objectives/<id>.toml` of an org repository: an objective of the whole org, which team
+/// themes serve (their `parent`). The theme format without tags: themes, not tags, join it.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "okr org objective",
+    description = "An objective of the org, served by team themes that name it as `parent`."
+)]
+pub struct ObjectiveFile {
+    /// The objective: the future in which the problem is solved.
+    #[schemars(with = "String", required, length(min = 1, max = 100))]
+    pub title: Option<Spanned<String>>,
+    /// The problem, as people feel it today.
+    pub why: Option<String>,
+    pub owner: Option<String>,
+    /// Whether the objective is expected to reach 1.0 (`committed`, the default) or is a
+    /// success at 0.7 (`aspirational`).
+    #[schemars(with = "Option<Commitment>")]
+    pub commitment: Option<Spanned<String>>,
+    /// The last check-in.
+    #[schemars(with = "Option<CheckinFile>")]
+    pub checkin: Option<Spanned<CheckinFile>>,
+    #[serde(default)]
+    #[schemars(with = "Vec<KeyResultFile>")]
+    pub key_results: Vec<Spanned<KeyResultFile>>,
 }
 
 /// `[[closed]]`: how a period ended for the work, written by `okr close` and never rewritten;
@@ -428,6 +463,10 @@ pub struct Theme {
     pub why: Option<String>,
     pub owner: Option<String>,
     pub commitment: Commitment,
+    /// The org objective it serves, by id.
+    pub parent: Option<String>,
+    /// Its weight in the parent's progress: above 0, 1 when the file sets none.
+    pub weight: f64,
     pub tags: Vec<String>,
     /// The last check-in, when there is one.
     pub checkin: Option<Checkin>,
@@ -447,6 +486,8 @@ impl Theme {
             why: None,
             owner: None,
             commitment: Commitment::default(),
+            parent: None,
+            weight: 1.0,
             tags: vec![],
             checkin: None,
             key_results: vec![],
@@ -454,6 +495,31 @@ impl Theme {
         }
     }
 }
+
+/// A checked org objective.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Objective {
+    pub id: String,
+    /// Path in the org repository.
+    pub file: String,
+    pub title: String,
+    pub why: Option<String>,
+    pub owner: Option<String>,
+    pub commitment: Commitment,
+    /// The last check-in, when there is one.
+    pub checkin: Option<Checkin>,
+    pub key_results: Vec<KeyResult>,
+}
+
+/// The keys of an org objective's file, in the order `okr fmt` writes them.
+pub const OBJECTIVE_KEYS: &[&str] = &[
+    "title",
+    "why",
+    "owner",
+    "commitment",
+    "checkin",
+    "key_results",
+];
 
 /// A checked key result.
 #[derive(Debug, Clone, PartialEq, Serialize)]

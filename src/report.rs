@@ -21,6 +21,9 @@ pub enum Format {
 /// A finding with its place resolved to lines and columns (from 1).
 #[derive(Debug, Clone, Serialize)]
 pub struct Located<'a> {
+    /// The team whose repository holds the file, in an org's check; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<&'a str>,
     pub rule: &'static str,
     pub severity: Severity,
     pub file: &'a str,
@@ -33,7 +36,7 @@ pub struct Located<'a> {
 }
 
 pub fn locate<'a>(finding: &'a Finding, texts: &Texts) -> Located<'a> {
-    let (start, end) = match (&finding.span, texts.lines(&finding.file)) {
+    let (start, end) = match (&finding.span, texts.lines(&finding.place())) {
         (Some(span), Some((text, lines))) => (
             lines.position(text, span.start),
             lines.position(text, span.end),
@@ -44,6 +47,7 @@ pub fn locate<'a>(finding: &'a Finding, texts: &Texts) -> Located<'a> {
         }
     };
     Located {
+        team: finding.team.as_deref(),
         rule: finding.rule.code(),
         severity: finding.severity,
         file: &finding.file,
@@ -95,11 +99,12 @@ fn human(out: &mut dyn Write, findings: &[Finding], texts: &Texts, color: bool) 
             Severity::Warning => Level::WARNING,
         };
         // A finding quotes the repository's text: what a terminal would act on is escaped.
-        let file = terminal_safe(&finding.file);
+        let place = finding.place();
+        let file = terminal_safe(&place);
         let title = level
             .primary_title(terminal_safe(&finding.message))
             .id(finding.rule.code());
-        let excerpt = match (&finding.span, texts.lines(&finding.file)) {
+        let excerpt = match (&finding.span, texts.lines(&place)) {
             (Some(span), Some((text, lines))) => Some(Excerpt::new(text, lines, span).escaped()),
             _ => None,
         };
@@ -205,7 +210,8 @@ impl Excerpt {
             return;
         }
         // The renderer was given the file name and message escaped for a terminal.
-        let file = terminal_safe(&finding.file);
+        let place = finding.place();
+        let file = terminal_safe(&place);
         let message = terminal_safe(&finding.message);
         let drawn = format!("{file}:{}:{}", self.line, self.drawn_column);
         // After the title, whose message could hold the same text.
@@ -274,6 +280,20 @@ fn github(out: &mut dyn Write, findings: &[Finding], texts: &Texts) -> io::Resul
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
+        if let Some(team) = at.team {
+            // A file of another repository: an annotation's `file` names a file of the
+            // repository the workflow runs in, which this is not (an org repository may even
+            // have a file of that name). The place goes in the title and the message instead,
+            // so the annotation shows on the run's summary, not on a wrong line.
+            let place = format!("{team}: {}:{}:{}", at.file, at.line, at.column);
+            writeln!(
+                out,
+                "::{command} title={}::{}",
+                escape_property(&format!("okr {} in {team}", at.rule)),
+                escape_data(&format!("{place}: {message}")),
+            )?;
+            continue;
+        }
         writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
@@ -336,6 +356,33 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "::warning file=initiatives/a.toml,line=2,col=10,endLine=2,endColumn=15,title=okr unknown-level::unknown impact level `hgh`, 100%25%0Ahelp: did you mean `high`?\n"
+        );
+    }
+
+    #[test]
+    fn a_teams_finding_names_the_team_in_every_format() {
+        let (mut findings, texts) = sample();
+        findings[0].team = Some("payments".into());
+        let texts = texts.prefixed("payments: ");
+        let mut out = Vec::new();
+        human(&mut out, &findings, &texts, false).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("payments: initiatives/a.toml:2:10"), "{text}");
+        assert!(text.contains("impact = \"hgh\""), "{text}");
+
+        let mut out = Vec::new();
+        json(&mut out, &findings, &texts).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let finding = &value["findings"][0];
+        assert_eq!(finding["team"], "payments");
+        assert_eq!(finding["file"], "initiatives/a.toml");
+        assert_eq!(finding["line"], 2);
+
+        let mut out = Vec::new();
+        github(&mut out, &findings, &texts).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "::warning title=okr unknown-level in payments::payments: initiatives/a.toml:2:10: unknown impact level `hgh`, 100%25%0Ahelp: did you mean `high`?\n"
         );
     }
 

@@ -1,4 +1,4 @@
-//! `okr schema`: JSON Schemas of the three file formats, for editors (Taplo, Even Better TOML)
+//! `okr schema`: JSON Schemas of the file formats (a team's three, an org's two), for editors (Taplo, Even Better TOML)
 //! and checkers (check-jsonschema, taplo).
 //!
 //! The schemas are generated from the serde types that parse the files (`model`, `config`), so
@@ -23,10 +23,17 @@ pub enum Kind {
     Theme,
     /// `okr.toml`
     Config,
+    /// `objectives/<id>.toml` of an org repository
+    Objective,
+    /// `okr-org.toml` of an org repository
+    Org,
 }
 
 impl Kind {
+    /// The formats of a team repository, whose schemas `okr init` writes.
     pub const ALL: [Kind; 3] = [Kind::Initiative, Kind::Theme, Kind::Config];
+    /// The formats of an org repository.
+    pub const ORG: [Kind; 2] = [Kind::Objective, Kind::Org];
 
     /// The schema's file name in [`DIR`].
     pub fn file_name(self) -> &'static str {
@@ -34,6 +41,8 @@ impl Kind {
             Kind::Initiative => "initiative.json",
             Kind::Theme => "theme.json",
             Kind::Config => "config.json",
+            Kind::Objective => "objective.json",
+            Kind::Org => "org.json",
         }
     }
 
@@ -54,6 +63,8 @@ pub fn generate(kind: Kind, scales: &Scales) -> Value {
         Kind::Initiative => generator.into_root_schema_for::<InitiativeFile>(),
         Kind::Theme => generator.into_root_schema_for::<ThemeFile>(),
         Kind::Config => generator.into_root_schema_for::<ConfigFile>(),
+        Kind::Objective => generator.into_root_schema_for::<crate::model::ObjectiveFile>(),
+        Kind::Org => generator.into_root_schema_for::<crate::org::config::OrgFile>(),
     };
     let mut schema = schema.to_value();
     drop_null(&mut schema);
@@ -148,6 +159,18 @@ mod tests {
     }
 
     #[test]
+    fn org_schemas() {
+        insta::assert_json_snapshot!("objective", schema(Kind::Objective));
+        let org = schema(Kind::Org);
+        assert_eq!(org["required"], serde_json::json!(["org"]));
+        assert_eq!(
+            org["properties"]["teams"]["items"]["required"],
+            serde_json::json!(["name", "url"])
+        );
+        assert!(org["properties"]["teams"]["items"]["properties"]["ref"].is_object());
+    }
+
+    #[test]
     fn every_object_is_closed() {
         fn walk(value: &Value, path: &str, open: &mut Vec<String>) {
             if let Value::Object(map) = value {
@@ -160,7 +183,7 @@ mod tests {
                 }
             }
         }
-        for kind in Kind::ALL {
+        for kind in Kind::ALL.into_iter().chain(Kind::ORG) {
             let mut open = Vec::new();
             walk(&schema(kind), "", &mut open);
             assert!(open.is_empty(), "{kind:?}: open objects at {open:?}");
@@ -214,7 +237,7 @@ mod tests {
 
     #[test]
     fn no_null_types_remain() {
-        for kind in Kind::ALL {
+        for kind in Kind::ALL.into_iter().chain(Kind::ORG) {
             assert!(!text(kind, &Scales::default()).contains("\"null\""));
         }
     }

@@ -76,6 +76,8 @@ pub enum Command {
     Close(CloseArgs),
     /// Commit the rendered documents to a branch, without touching the working tree.
     Publish(PublishArgs),
+    /// The org roll-up across team repositories: run in an org repository (okr-org.toml).
+    Org(OrgArgs),
     /// Rewrite every TOML file in the canonical layout and key order, comments kept.
     Fmt(FmtArgs),
     /// Print the JSON Schema of a file format, for editors and checkers.
@@ -159,6 +161,37 @@ pub struct CheckArgs {
     pub as_of: Option<u64>,
     #[command(flatten)]
     pub rev: RevArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct OrgArgs {
+    #[command(subcommand)]
+    pub command: OrgCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Fetch each team's branch into `refs/okr/teams/<name>` of the org repository.
+    Sync(OrgSyncArgs),
+    /// Check the org's files and every synced team, each read at its ref with its own
+    /// okr.toml; findings name their team.
+    Check(OrgCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OrgCheckArgs {
+    #[arg(long, value_enum, default_value_t = report::Format::Human)]
+    pub format: report::Format,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OrgSyncArgs {
+    /// Sync only these teams (names from okr-org.toml) [default: every team].
+    #[arg(value_name = "TEAM")]
+    pub teams: Vec<String>,
 }
 
 #[derive(Debug, Args)]

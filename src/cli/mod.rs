@@ -15,6 +15,7 @@ mod history;
 mod init;
 mod list;
 mod new;
+mod org;
 mod prompt;
 mod publish;
 mod render;
@@ -55,6 +56,7 @@ fn dispatch(context: &Context, command: Command) -> crate::Result<ExitCode> {
         Command::History(args) => history::run(context, &args),
         Command::Due(args) => due::run(context, &args),
         Command::Report(args) => report::run(context, &args),
+        Command::Org(args) => org::run(context, args),
         Command::Publish(args) => publish::run(context, &args),
         Command::Fmt(args) => fmt::run(context, &args),
         Command::Schema(args) => schema::run(context, &args),

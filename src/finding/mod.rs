@@ -98,6 +98,11 @@ rules! {
     ClosedCheckin => "closed-checkin", Warn, true, "a done or dropped initiative has a check-in made within `checkin_days`";
     BadClose => "bad-close", Error, false, "a `[[closed]]` record repeats a period, has a grade outside 0..1 or an unknown outcome";
     Unlearned => "unlearned", Warn, true, "a closed period is over and its `learned` is still empty";
+    BadWeight => "bad-weight", Error, false, "a theme's `weight` is not a number above 0";
+    UnknownParent => "unknown-parent", Error, false, "a theme's `parent` is no id, or (`okr org check`) names no objective of the org";
+    BadTeam => "bad-team", Error, false, "okr-org.toml: a team's name is not lowercase letters, digits and `-`, or is another team's, or its `ref` is no branch name";
+    UrlCredentials => "url-credentials", Error, false, "okr-org.toml: a team's URL holds credentials (`user:token@`); git's credential helpers hold them";
+    UnsyncedTeam => "unsynced-team", Error, false, "a team of okr-org.toml has no synced ref yet (`okr org sync`)";
 }
 
 impl fmt::Display for Rule {
@@ -121,6 +126,9 @@ pub struct Finding {
     /// How many findings this one stands for, when it sums up those over [`MAX_PER_RULE`];
     /// 0 for a finding of its own.
     pub hidden: usize,
+    /// The team whose repository holds `file`, in an org's check; `None` for the repository
+    /// okr runs in.
+    pub team: Option<String>,
 }
 
 impl Finding {
@@ -133,12 +141,22 @@ impl Finding {
             message,
             help: None,
             hidden: 0,
+            team: None,
         }
     }
 
     /// How many findings this one counts for: itself, or those it sums up.
     pub fn count(&self) -> usize {
         if self.hidden > 0 { self.hidden } else { 1 }
+    }
+
+    /// Where the finding is, for a reader and for [`Texts`]: the file, after its team's name
+    /// where it has one (`payments: initiatives/x.toml`).
+    pub fn place(&self) -> std::borrow::Cow<'_, str> {
+        match &self.team {
+            Some(team) => format!("{team}: {}", self.file).into(),
+            None => self.file.as_str().into(),
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<Option<String>>) -> Finding {

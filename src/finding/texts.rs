@@ -77,6 +77,18 @@ impl Texts {
         }
     }
 
+    /// The same texts, each path with `prefix` before it: a team's texts in an org's check,
+    /// under the names its findings are shown with ([`Finding::place`](super::Finding::place)).
+    pub fn prefixed(self, prefix: &str) -> Texts {
+        Texts {
+            files: self
+                .files
+                .into_iter()
+                .map(|text| Text::new(format!("{prefix}{}", text.path), text.text))
+                .collect(),
+        }
+    }
+
     pub fn get(&self, path: &str) -> Option<&Arc<str>> {
         self.find(path).ok().map(|at| &self.files[at].text)
     }

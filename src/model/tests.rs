@@ -47,6 +47,56 @@ fn the_initiative_keys_are_the_fields_of_the_format_and_the_struct() {
     assert_eq!(format, keys);
 }
 
+/// An org objective is a theme without tags: its keys are the format's, and the checked
+/// objective's fields after `id` and `file`, each a key of the theme format too.
+#[test]
+fn the_objective_keys_are_the_fields_of_the_format_and_the_struct() {
+    let objective = Objective {
+        id: "o".into(),
+        file: "objectives/o.toml".into(),
+        title: "T".into(),
+        why: Some("W".into()),
+        owner: Some("o".into()),
+        commitment: Commitment::Aspirational,
+        checkin: None,
+        key_results: vec![],
+    };
+    let value = serde_json::to_value(&objective).unwrap();
+    let fields: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut expected = vec!["id", "file"];
+    expected.extend(OBJECTIVE_KEYS);
+    let (mut fields, mut expected) = (fields, expected);
+    fields.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(fields, expected);
+
+    let properties = |schema: serde_json::Value| -> Vec<String> {
+        let mut keys: Vec<String> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        keys.sort_unstable();
+        keys
+    };
+    let format = properties(schemars::schema_for!(ObjectiveFile).to_value());
+    let mut keys: Vec<String> = OBJECTIVE_KEYS.iter().map(|k| (*k).to_owned()).collect();
+    keys.sort_unstable();
+    assert_eq!(format, keys);
+    let theme = properties(schemars::schema_for!(ThemeFile).to_value());
+    let without_tags: Vec<String> = theme
+        .into_iter()
+        .filter(|k| !["tags", "closed", "parent", "weight"].contains(&k.as_str()))
+        .collect();
+    assert_eq!(without_tags, keys);
+}
+
 #[test]
 fn the_words_of_status_and_health_are_their_serde_names() {
     for status in Status::ALL {

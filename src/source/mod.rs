@@ -15,5 +15,5 @@ pub(crate) use listing::git_order;
 pub use listing::{Listed, Source, SourceFile, is_git_name};
 pub use memory_tree::MemoryTree;
 pub use overlay::Overlay;
-pub use root::find_root;
+pub use root::{find_root, find_root_of};
 pub use work_tree::WorkTree;

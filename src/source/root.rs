@@ -15,17 +15,23 @@ use crate::error::{Error, Result};
 /// top of a git repository: a checkout without okr.toml is no team repository, and the folders
 /// above it are none of its business.
 pub fn find_root(start: &Path) -> Result<PathBuf> {
+    find_root_of(start, crate::config::FILE)
+}
+
+/// The folder that holds the file `name` (okr.toml, or an org's okr-org.toml), found as
+/// [`find_root`] finds okr.toml.
+pub fn find_root_of(start: &Path, name: &str) -> Result<PathBuf> {
     let start = start
         .canonicalize()
         .map_err(|e| Error::io("open", start, e))?;
     for dir in start.ancestors() {
-        let config = dir.join(crate::config::FILE);
+        let config = dir.join(name);
         match fs::symlink_metadata(&config) {
             Ok(entry) => {
                 return match fs::metadata(&config) {
                     Ok(target) => match Special::of(target.file_type()) {
                         None => Ok(dir.to_path_buf()),
-                        Some(special) => Err(not_a_file(special)),
+                        Some(special) => Err(not_a_file(name, special)),
                     },
                     // A link to nothing: the loader says where it leads.
                     Err(_) if entry.file_type().is_symlink() => Ok(dir.to_path_buf()),
@@ -39,13 +45,21 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
             break;
         }
     }
-    Err(Error::NoRepository(start))
+    if name == crate::config::FILE {
+        Err(Error::NoRepository(start))
+    } else {
+        Err(Error::usage(format!(
+            "not an org repository: no {name} in `{}` or any folder above it (the search stops \
+             at the top of a git repository)",
+            start.display()
+        )))
+    }
 }
 
 /// The error for an okr.toml that is `special`: the finding a team file gets.
-fn not_a_file(special: Special) -> Error {
+fn not_a_file(name: &str, special: Special) -> Error {
     let file = SourceFile {
-        path: crate::config::FILE.to_owned(),
+        path: name.to_owned(),
         content: Content::NotAFile(special),
     };
     Error::Config {

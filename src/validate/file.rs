@@ -11,7 +11,8 @@ use crate::config::{Config, Scale};
 use crate::document::Document;
 use crate::finding::{Finding, MAX_PER_RULE, Rule, suggestion};
 use crate::model::{
-    Initiative, InitiativeFile, KeyResult, KeyResultFile, Level, Measure, Status, Theme, ThemeFile,
+    Initiative, InitiativeFile, KeyResult, KeyResultFile, Level, Measure, Objective, ObjectiveFile,
+    Status, Theme, ThemeFile,
 };
 
 /// The longest title that fits a table row and a chart label.
@@ -558,6 +559,8 @@ pub(super) fn theme(
     };
     let key_results = key_results(&doc.key_results, &document.parsed.removed, file, findings);
     let commitment = super::closed::commitment(doc.commitment.as_ref(), file, findings);
+    let parent = parent(doc.parent.as_ref(), file, findings);
+    let weight = weight(doc.weight.as_ref(), file, findings);
     let checkin = super::checkin::checkin(doc.checkin.as_ref(), file, findings);
     let closed = super::closed::closed(&doc.closed, file, crate::period::today(), findings);
     Some(Theme {
@@ -567,10 +570,89 @@ pub(super) fn theme(
         why: doc.why.clone(),
         owner: doc.owner.clone(),
         commitment: commitment?,
+        parent: parent?,
+        weight: weight?,
         tags: tags?,
         key_results: key_results?,
         checkin,
         closed,
+    })
+}
+
+/// A theme's `parent`: an org objective's id. Whether that objective exists only the org can
+/// tell (`okr org check`); here, only that it is an id.
+fn parent(
+    value: Option<&Spanned<String>>,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<Option<String>> {
+    let Some(value) = value else {
+        return Some(None);
+    };
+    let id = value.get_ref();
+    if super::ids::is_kebab(id) {
+        return Some(Some(id.clone()));
+    }
+    let fixed = super::slug(id);
+    let help = if fixed.is_empty() {
+        "`parent` is the id of an org objective: the name of its file in `objectives/`".to_owned()
+    } else {
+        format!("an objective's id is lowercase letters, digits and `-`: `{fixed}`?")
+    };
+    findings.push(
+        Finding::new(
+            Rule::UnknownParent,
+            file,
+            Some(value.span()),
+            format!("`parent` `{id}` is not the id of an org objective"),
+        )
+        .with_help(help),
+    );
+    None
+}
+
+/// A theme's `weight` in its parent's progress: a number above 0, 1 when absent.
+fn weight(value: Option<&Spanned<f64>>, file: &str, findings: &mut Vec<Finding>) -> Option<f64> {
+    let Some(value) = value else {
+        return Some(1.0);
+    };
+    let weight = *value.get_ref();
+    if weight.is_finite() && weight > 0.0 {
+        return Some(weight);
+    }
+    findings.push(
+        Finding::new(
+            Rule::BadWeight,
+            file,
+            Some(value.span()),
+            format!("`weight` is `{weight}`; it must be a number above 0"),
+        )
+        .with_help("leave it out for the default weight, 1".to_owned()),
+    );
+    None
+}
+
+/// The rules on an org objective, `objectives/<id>.toml`: a theme's, but for tags, which it
+/// has none of.
+pub fn objective(
+    document: &Document<ObjectiveFile>,
+    findings: &mut Vec<Finding>,
+) -> Option<Objective> {
+    let doc = &document.parsed.doc;
+    let file = document.file.as_str();
+    let title = require(&doc.title, "title", document, findings).map(|t| title(t, file, findings));
+    let key_results = key_results(&doc.key_results, &document.parsed.removed, file, findings);
+    let commitment = super::closed::commitment(doc.commitment.as_ref(), file, findings);
+    let checkin = super::checkin::checkin(doc.checkin.as_ref(), file, findings);
+    Some(Objective {
+        id: document.id.clone(),
+        file: document.file.clone(),
+        title: title?,
+        why: doc.why.clone(),
+        owner: doc.owner.clone(),
+        commitment: commitment?,
+        checkin,
+        key_results: key_results?,
     })
 }
 

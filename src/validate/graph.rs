@@ -39,6 +39,8 @@ pub(super) fn dependencies<I: Outlined>(
             if let Some(to) = ids.get(target) {
                 edges.push((from, to));
                 written.push((file, span.clone()));
+            } else if super::ids::cross_team(target).is_some() {
+                // Another team's initiative: `okr org check` looks it up, with the other teams.
             } else {
                 let sorted = sorted.get_or_init(|| {
                     let mut sorted: Vec<&str> = ids.first.iter().map(|(id, _)| *id).collect();
@@ -51,7 +53,9 @@ pub(super) fn dependencies<I: Outlined>(
                     .then(|| suggestion(target, sorted.iter().copied()))
                     .flatten()
                     .unwrap_or_else(|| {
-                        "`depends_on` lists ids, the file names of initiatives".to_owned()
+                        "`depends_on` lists ids, the file names of initiatives, or \
+                         `team:id` for another team's"
+                            .to_owned()
                     });
                 findings.push(
                     Finding::new(
@@ -93,7 +97,7 @@ pub(super) fn dependencies<I: Outlined>(
 
 /// A directed graph on numbered nodes, its edges grouped by where they start: one list for
 /// all of them, not one per node, since most initiatives depend on nothing.
-pub(super) struct Graph {
+pub(crate) struct Graph {
     /// Node `n`'s edges are `targets[start[n]..start[n + 1]]`.
     start: Vec<usize>,
     targets: Vec<usize>,
@@ -103,7 +107,7 @@ pub(super) struct Graph {
 
 impl Graph {
     /// The graph of `edges` (from, to) on `nodes` nodes; each node's edges keep their order.
-    pub(super) fn new(nodes: usize, edges: &[(usize, usize)]) -> Graph {
+    pub(crate) fn new(nodes: usize, edges: &[(usize, usize)]) -> Graph {
         let mut start = vec![0; nodes + 1];
         for &(from, _) in edges {
             start[from + 1] += 1;
@@ -135,7 +139,7 @@ impl Graph {
     }
 
     /// The position of the last edge from `from` to `to`.
-    pub(super) fn last_edge(&self, from: usize, to: usize) -> Option<usize> {
+    pub(crate) fn last_edge(&self, from: usize, to: usize) -> Option<usize> {
         let at = self
             .targets(from)
             .iter()
@@ -146,7 +150,7 @@ impl Graph {
 
 /// Each elementary cycle once, as found from its smallest name, closed (`a → b → a`), in the
 /// order of their names.
-pub(super) fn cycles<'a>(graph: &Graph, name: impl Fn(usize) -> &'a str) -> Vec<Vec<usize>> {
+pub(crate) fn cycles<'a>(graph: &Graph, name: impl Fn(usize) -> &'a str) -> Vec<Vec<usize>> {
     // Strongly connected components (Tarjan, iterative), then one cycle through each.
     const UNSEEN: usize = usize::MAX;
     let nodes = graph.nodes();

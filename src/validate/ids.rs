@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::finding::{Finding, Rule};
 
-pub(super) fn is_kebab(id: &str) -> bool {
+pub fn is_kebab(id: &str) -> bool {
     !id.is_empty()
         && id.split('-').all(|part| {
             !part.is_empty()
@@ -12,6 +12,13 @@ pub(super) fn is_kebab(id: &str) -> bool {
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
+}
+
+/// A dependency on another team's initiative, `team:id`: the team and the id, when both are
+/// kebab-case. Only the org knows the other teams (`okr org check`).
+pub fn cross_team(target: &str) -> Option<(&str, &str)> {
+    let (team, id) = target.split_once(':')?;
+    (is_kebab(team) && is_kebab(id)).then_some((team, id))
 }
 
 /// A kebab-case spelling of any text, for ids and help. Letters outside ASCII are spelt in

@@ -22,8 +22,9 @@ use crate::in_place;
 use crate::model::{Initiative, Model, Theme, ThemeFile};
 
 pub use file::{Built, Facts, MAX_TITLE, Outline, OutlineRef, Outlined, build};
-pub use ids::{check_id, slug};
+pub use ids::{check_id, cross_team, is_kebab, slug};
 
+pub use file::objective;
 use file::{Spans, theme};
 use graph::dependencies;
 use ids::Ids;
@@ -227,6 +228,92 @@ mod tests {
         for id in ["", "Upgrade", "a--b", "-a", "a-", "a_b", "a b", "é"] {
             assert!(!is_kebab(id), "{id}");
         }
+    }
+
+    fn checked(files: &[(&str, &str)]) -> (Vec<Finding>, Vec<Theme>, String) {
+        let mut tree = crate::source::MemoryTree::new();
+        tree.insert("okr.toml", "[team]\nname = \"T\"\n");
+        for (path, text) in files {
+            tree.insert(*path, *text);
+        }
+        let mut workspace = crate::load::load_keeping::<Initiative>(
+            &tree,
+            crate::load::Keep::Quoted { stale: false },
+        )
+        .unwrap();
+        let checked = check(&mut workspace);
+        let findings = checked.findings.clone();
+        let (_, themes) = checked.into_parts();
+        let text = files.last().map_or(String::new(), |(_, t)| (*t).to_owned());
+        (findings, themes, text)
+    }
+
+    const INITIATIVE: &str = "title = \"t\"\nproblem = \"p\"\nowner = \"o\"\ntags = [\"x\"]\nimpact = \"high\"\ncost = \"m\"\n";
+
+    #[test]
+    fn a_theme_names_its_parent_and_weight() {
+        let (findings, themes, _) = checked(&[
+            (
+                "themes/a.toml",
+                "title = \"A\"\ntags = [\"x\"]\nparent = \"reliability\"\nweight = 2\n",
+            ),
+            ("themes/b.toml", "title = \"B\"\ntags = [\"x\"]\n"),
+        ]);
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(themes[0].parent.as_deref(), Some("reliability"));
+        assert_eq!(themes[0].weight, 2.0);
+        assert_eq!(themes[1].parent, None);
+        assert_eq!(themes[1].weight, 1.0);
+    }
+
+    #[test]
+    fn a_bad_parent_or_weight_is_found_where_it_is() {
+        let (findings, themes, text) = checked(&[(
+            "themes/a.toml",
+            "title = \"A\"\ntags = [\"x\"]\nparent = \"Reliability\"\nweight = 0\n",
+        )]);
+        assert!(themes.is_empty());
+        let found: Vec<(&str, &str)> = findings
+            .iter()
+            .map(|f| (f.rule.code(), &text[f.span.clone().unwrap()]))
+            .collect();
+        assert_eq!(
+            found,
+            [("unknown-parent", "\"Reliability\""), ("bad-weight", "0")]
+        );
+        assert!(
+            findings[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("`reliability`")
+        );
+        for weight in ["-1", "nan", "inf"] {
+            let theme = format!("title = \"A\"\ntags = [\"x\"]\nweight = {weight}\n");
+            let (findings, _, _) = checked(&[("themes/a.toml", &theme)]);
+            assert_eq!(findings.len(), 1, "{weight}: {findings:?}");
+            assert_eq!(findings[0].rule, Rule::BadWeight);
+        }
+    }
+
+    #[test]
+    fn a_dependency_on_another_teams_initiative_is_left_to_the_org() {
+        let theme = ("themes/t.toml", "title = \"T\"\ntags = [\"x\"]\n");
+        let good = format!("{INITIATIVE}depends_on = [\"payments:upgrade-postgres\"]\n");
+        let (findings, _, _) = checked(&[theme, ("initiatives/a.toml", &good)]);
+        assert!(findings.is_empty(), "{findings:?}");
+        // Not the `team:id` form: unknown, as before.
+        for target in ["Payments:x", "payments:", ":x", "a:b:c"] {
+            let bad = format!("{INITIATIVE}depends_on = [\"{target}\"]\n");
+            let (findings, _, _) = checked(&[theme, ("initiatives/a.toml", &bad)]);
+            let rules: Vec<Rule> = findings.iter().map(|f| f.rule).collect();
+            assert_eq!(rules, [Rule::UnknownDependency], "{target}");
+        }
+        assert_eq!(
+            cross_team("payments:upgrade-pg"),
+            Some(("payments", "upgrade-pg"))
+        );
+        assert_eq!(cross_team("upgrade-pg"), None);
     }
 
     #[test]

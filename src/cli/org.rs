@@ -1,0 +1,130 @@
+//! `okr org ...`: the org roll-up, run in an org repository (the folder of okr-org.toml).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::args::{OrgArgs, OrgCheckArgs, OrgCommand, OrgSyncArgs};
+use super::context::{Context, print, print_with};
+use crate::error::{Error, Result};
+use crate::org::{self, OrgConfig, Team};
+use crate::output::terminal_safe;
+use crate::report::{self, Format};
+use crate::source::{WorkTree, find_root_of};
+use crate::text::count;
+
+pub(super) fn run(context: &Context, args: OrgArgs) -> Result<ExitCode> {
+    match args.command {
+        OrgCommand::Sync(args) => sync(context, &args),
+        OrgCommand::Check(args) => check(context, &args),
+    }
+}
+
+/// The org repository's root and its checked okr-org.toml.
+fn open(context: &Context) -> Result<(PathBuf, OrgConfig)> {
+    let root = find_root_of(&context.dir, org::FILE)?;
+    let (config, _) = org::load_config(&WorkTree::new(&root)?)?;
+    Ok((root, config))
+}
+
+/// The teams `names` asks for, every team when it names none; an unknown name is a usage error.
+fn chosen<'a>(config: &'a OrgConfig, names: &[String]) -> Result<Vec<&'a Team>> {
+    if names.is_empty() {
+        return Ok(config.teams.iter().collect());
+    }
+    let mut teams: Vec<&Team> = Vec::with_capacity(names.len());
+    for name in names {
+        let team = config
+            .team(name)
+            .ok_or_else(|| Error::usage(config.unknown_team(name)))?;
+        if !teams.iter().any(|t| t.name == team.name) {
+            teams.push(team);
+        }
+    }
+    Ok(teams)
+}
+
+fn sync(context: &Context, args: &OrgSyncArgs) -> Result<ExitCode> {
+    let (root, config) = open(context)?;
+    let teams = chosen(&config, &args.teams)?;
+    if teams.is_empty() {
+        context.say(format!("{} lists no teams: nothing to sync", org::FILE));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let repo = crate::git::Repo::open(&root)?;
+    let started = std::time::Instant::now();
+    let synced = org::sync::sync(&root, repo.git_dir(), &teams);
+    context.trace(
+        format_args!("fetched {}", count(teams.len(), "team")),
+        started,
+    );
+    let mut out = String::new();
+    for team in &synced {
+        out.push_str(&terminal_safe(&team.line()));
+        out.push('\n');
+    }
+    print(&out)?;
+    let failed = synced.iter().filter(|t| t.outcome.is_err()).count();
+    if failed > 0 {
+        // An error, said even with `-q`.
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: {failed} of {} could not be synced",
+            count(synced.len(), "team")
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(context: &Context, args: &OrgCheckArgs) -> Result<ExitCode> {
+    let root = find_root_of(&context.dir, org::FILE)?;
+    let started = std::time::Instant::now();
+    let files = match org::load(&WorkTree::new(&root)?) {
+        Ok(files) => files,
+        Err(Error::Config { findings, texts }) => {
+            // Annotate okr-org.toml in the format asked for, then fail as a configuration error.
+            let findings = crate::finding::RuleLevels::default().apply(findings);
+            if args.format != Format::Human {
+                print_with(|out| report::findings(out, args.format, &findings, &texts, false))?;
+                return Err(Error::usage(format!(
+                    "{} has problems; see the findings above",
+                    org::FILE
+                )));
+            }
+            return Err(Error::Config { findings, texts });
+        }
+        Err(error) => return Err(error),
+    };
+    let (teams, objectives) = (files.config.teams.len(), files.objectives.len());
+    let checked = org::check::check(&root, files)?;
+    context.trace(
+        format_args!("read and checked {}", count(checked.teams_read, "team")),
+        started,
+    );
+    print_with(|out| {
+        report::findings(
+            out,
+            args.format,
+            &checked.findings,
+            &checked.texts,
+            context.color_out,
+        )
+    })?;
+    let (errors, warnings) = report::counts(&checked.findings);
+    if args.format == Format::Human && !context.quiet {
+        print(&format!(
+            "checked {} of {} and {}: {}, {}\n",
+            count(checked.teams_read, "team"),
+            teams,
+            count(objectives, "objective"),
+            count(errors, "error"),
+            count(warnings, "warning"),
+        ))?;
+    }
+    Ok(if errors > 0 || (args.deny_warnings && warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,221 @@
+//! Fetching one branch of another repository into one ref of this one, for `okr org sync`:
+//! an anonymous remote and an explicit refspec, so nothing but that ref is written (no
+//! remote-tracking branch, no tag, no `FETCH_HEAD`); credentials from git's own helpers.
+
+use std::cell::Cell;
+use std::path::Path;
+
+use git2::{
+    AutotagOption, Cred, CredentialType, Direction, ErrorClass, FetchOptions, RemoteCallbacks,
+    RemoteUpdateFlags, Repository,
+};
+
+/// What a fetch did to the local ref, with full commit ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fetched {
+    /// The ref did not exist; now it points at this commit.
+    New(String),
+    Updated {
+        old: String,
+        new: String,
+    },
+    Unchanged(String),
+}
+
+/// Fetches `branch` of the repository at `url` into `local_ref` of the git repository whose
+/// `.git` folder is `git_dir`, with a handle of its own (git2's are not `Sync`: each thread
+/// opens one). The error is the reason, for a reader, naming no credentials.
+pub fn fetch_branch(
+    git_dir: &Path,
+    url: &str,
+    branch: &str,
+    local_ref: &str,
+) -> Result<Fetched, String> {
+    super::repo::trust_objects();
+    let repo = Repository::open(git_dir)
+        .map_err(|e| format!("cannot open the org's git repository: {}", e.message()))?;
+    let old = repo.refname_to_id(local_ref).ok();
+    let config = repo
+        .config()
+        .map_err(|e| format!("cannot read git's configuration: {}", e.message()))?;
+    let mut remote = repo.remote_anonymous(url).map_err(|e| reason(url, &e))?;
+    let remote_ref = format!("refs/heads/{branch}");
+
+    // Ask for the branch first: a fetch of a branch the remote lacks succeeds, fetching nothing.
+    {
+        let tried = Cell::new(false);
+        let connection = remote
+            .connect_auth(Direction::Fetch, Some(callbacks(&config, &tried)), None)
+            .map_err(|e| reason(url, &e))?;
+        let heads = connection.list().map_err(|e| reason(url, &e))?;
+        if !heads.iter().any(|head| head.name() == remote_ref) {
+            let mut branches: Vec<&str> = heads
+                .iter()
+                .filter_map(|head| head.name().strip_prefix("refs/heads/"))
+                .collect();
+            branches.sort_unstable();
+            branches.truncate(10);
+            return Err(if branches.is_empty() {
+                format!("branch `{branch}` not found: the repository has no branches")
+            } else {
+                format!(
+                    "branch `{branch}` not found (it has `{}`); set `ref` in okr-org.toml",
+                    branches.join("`, `")
+                )
+            });
+        }
+    }
+
+    let tried = Cell::new(false);
+    let mut options = FetchOptions::new();
+    options
+        .remote_callbacks(callbacks(&config, &tried))
+        .download_tags(AutotagOption::None)
+        .update_fetchhead(false);
+    let refspec = format!("+{remote_ref}:{local_ref}");
+    // Download, then update the one ref: `Remote::fetch` writes `FETCH_HEAD` whatever the
+    // options say, and that file is a ref to git.
+    let mut attempt = 0;
+    loop {
+        match remote.download(&[refspec.as_str()], Some(&mut options)) {
+            Ok(()) => break,
+            // Every download rewrites `.git/shallow` under a lock that libgit2 never waits
+            // for: two teams fetched at once can meet there. The pack is in by then; the
+            // download is tried again after the other has let go.
+            Err(error) if is_shallow_lock(&error) && attempt < SHALLOW_RETRIES => {
+                attempt += 1;
+                remote.disconnect().ok();
+                std::thread::sleep(std::time::Duration::from_millis(5 * attempt));
+            }
+            Err(error) => return Err(reason(url, &error)),
+        }
+    }
+    remote
+        .update_tips(
+            None,
+            RemoteUpdateFlags::empty(),
+            AutotagOption::None,
+            Some("okr org sync"),
+        )
+        .map_err(|e| reason(url, &e))?;
+    remote.disconnect().ok();
+    let new = repo
+        .refname_to_id(local_ref)
+        .map_err(|_| format!("the fetch of `{branch}` wrote no `{local_ref}`"))?;
+    Ok(match old {
+        None => Fetched::New(new.to_string()),
+        Some(old) if old == new => Fetched::Unchanged(new.to_string()),
+        Some(old) => Fetched::Updated {
+            old: old.to_string(),
+            new: new.to_string(),
+        },
+    })
+}
+
+/// How many times a download that met another's lock on `.git/shallow` is tried again.
+const SHALLOW_RETRIES: u64 = 20;
+
+/// Whether libgit2 failed for want of the lock on `.git/shallow`, which another fetch into the
+/// same repository holds.
+fn is_shallow_lock(error: &git2::Error) -> bool {
+    error.code() == git2::ErrorCode::Locked || error.message().contains("shallow.lock")
+}
+
+/// Credentials from git's credential helpers (`credential.helper`, as git uses them, so a
+/// `GITHUB_TOKEN` set up for git serves okr too), asked once: libgit2 asks again after a
+/// refusal, and the same answer would loop. Only a transport over the network asks; without
+/// the `https` feature there is none.
+fn callbacks<'a>(config: &'a git2::Config, tried: &'a Cell<bool>) -> RemoteCallbacks<'a> {
+    let mut callbacks = RemoteCallbacks::new();
+    callbacks.credentials(move |url, username, allowed| {
+        if tried.replace(true) {
+            return Err(git2::Error::from_str(
+                "the credentials from git's credential helpers were refused",
+            ));
+        }
+        credentials(config, url, username, allowed)
+    });
+    callbacks
+}
+
+#[cfg(feature = "https")]
+fn credentials(
+    config: &git2::Config,
+    url: &str,
+    username: Option<&str>,
+    allowed: CredentialType,
+) -> Result<Cred, git2::Error> {
+    if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
+        Cred::credential_helper(config, url, username)
+    } else if allowed.contains(CredentialType::DEFAULT) {
+        Cred::default()
+    } else {
+        Err(git2::Error::from_str(
+            "no credentials: git's credential helpers give none for this kind of URL",
+        ))
+    }
+}
+
+#[cfg(not(feature = "https"))]
+fn credentials(
+    _: &git2::Config,
+    _: &str,
+    _: Option<&str>,
+    allowed: CredentialType,
+) -> Result<Cred, git2::Error> {
+    if allowed.contains(CredentialType::DEFAULT) {
+        return Cred::default();
+    }
+    Err(git2::Error::from_str(
+        "this okr was built without https, so without git's credential helpers",
+    ))
+}
+
+/// Why a fetch failed, for a reader; a transport this build lacks says what to do instead.
+fn reason(url: &str, error: &git2::Error) -> String {
+    let scheme = url
+        .split_once("://")
+        .map(|(scheme, _)| scheme.to_ascii_lowercase());
+    let message = error.message();
+    let unsupported = message.contains("unsupported URL protocol")
+        || message.contains("no TLS stream available")
+        || (error.class() == ErrorClass::Net && message.contains("unsupported"));
+    match scheme.as_deref() {
+        Some(scheme @ ("https" | "http" | "ssh" | "git+ssh")) if unsupported => format!(
+            "this okr was built without {scheme}; use a local mirror or path (`git clone \
+             --mirror`, then `url = \"path/to/mirror\"`)"
+        ),
+        _ => error.message().trim_end_matches('.').to_owned(),
+    }
+}
+
+/// The first `len` hex digits of a commit id, as git abbreviates it.
+pub fn short_id(id: &str) -> &str {
+    id.get(..7).unwrap_or(id)
+}
+
+/// libgit2 truncates `FETCH_HEAD` on every fetch, even one asked to leave it alone: an empty
+/// file that names nothing. Held over a sync, this removes the file again when the sync made
+/// it, so the repository is left as it was but for the refs fetched into.
+pub struct FetchHeadGuard {
+    path: std::path::PathBuf,
+    existed: bool,
+}
+
+impl FetchHeadGuard {
+    pub fn new(git_dir: &Path) -> FetchHeadGuard {
+        let path = git_dir.join("FETCH_HEAD");
+        let existed = path.symlink_metadata().is_ok();
+        FetchHeadGuard { path, existed }
+    }
+}
+
+impl Drop for FetchHeadGuard {
+    fn drop(&mut self) {
+        let made_empty = std::fs::symlink_metadata(&self.path)
+            .is_ok_and(|meta| meta.is_file() && meta.len() == 0);
+        if !self.existed && made_empty {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}

@@ -1,0 +1,577 @@
+//! `okr org`: an org repository that fetches each team's branch into its own refs and reads
+//! the teams from git objects. Team repositories are bare repositories in a temp folder,
+//! reached by path and over `file://`: no network.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{assert_exit, assert_stderr_has, git_repo, no_panic, okr, stderr, stdout};
+
+/// A temp folder with an org repository in `org/` and bare team repositories in `teams/`.
+struct Org {
+    dir: tempfile::TempDir,
+}
+
+impl Org {
+    fn new(config: &str) -> Org {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("org")).unwrap();
+        std::fs::create_dir_all(dir.path().join("teams")).unwrap();
+        git_repo(&dir.path().join("org"));
+        let org = Org { dir };
+        org.write("okr-org.toml", config);
+        org
+    }
+
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("org")
+    }
+
+    fn team_dir(&self, name: &str) -> PathBuf {
+        self.dir.path().join("teams").join(format!("{name}.git"))
+    }
+
+    fn write(&self, relative: &str, text: &str) {
+        let path = self.root().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// Commits `files` on `branch` of the bare repository of team `name` (made on first use),
+    /// over what the branch held; gives the commit's id.
+    fn commit(&self, name: &str, branch: &str, files: &[(&str, &str)]) -> String {
+        let dir = self.team_dir(name);
+        let git = match git2::Repository::open_bare(&dir) {
+            Ok(git) => git,
+            Err(_) => git2::Repository::init_bare(&dir).unwrap(),
+        };
+        let reference = format!("refs/heads/{branch}");
+        let parent = git
+            .refname_to_id(&reference)
+            .ok()
+            .map(|id| git.find_commit(id).unwrap());
+        let base = match &parent {
+            Some(commit) => commit.tree().unwrap(),
+            None => {
+                let empty = git.treebuilder(None).unwrap().write().unwrap();
+                git.find_tree(empty).unwrap()
+            }
+        };
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for (path, text) in files {
+            let blob = git.blob(text.as_bytes()).unwrap();
+            update.upsert(*path, blob, git2::FileMode::Blob);
+        }
+        let tree = update.create_updated(&git, &base).unwrap();
+        let tree = git.find_tree(tree).unwrap();
+        let signature = git2::Signature::new(
+            "Test",
+            "test@example.com",
+            &git2::Time::new(common::START, 0),
+        )
+        .unwrap();
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        git.commit(
+            Some(&reference),
+            &signature,
+            &signature,
+            "m",
+            &tree,
+            &parents,
+        )
+        .unwrap()
+        .to_string()
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        let output = okr(&self.root()).args(args).output().unwrap();
+        no_panic(&output);
+        output
+    }
+
+    /// Every ref of the org repository, sorted, with the commit it names.
+    fn refs(&self) -> Vec<(String, String)> {
+        let git = git2::Repository::open(self.root()).unwrap();
+        let mut refs: Vec<(String, String)> = git
+            .references()
+            .unwrap()
+            .map(|r| {
+                let r = r.unwrap();
+                let id = r.target().map(|id| id.to_string()).unwrap_or_default();
+                (r.name().unwrap().to_owned(), id)
+            })
+            .collect();
+        refs.sort();
+        refs
+    }
+}
+
+fn file_url(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+const TEAM_OKR: &str = "[team]\nname = \"Team\"\n";
+
+fn short(id: &str) -> &str {
+    &id[..7]
+}
+
+#[test]
+fn teams_sync_by_path_and_over_file_urls_and_say_what_moved() {
+    let org = Org::new("");
+    let a1 = org.commit("a", "main", &[("okr.toml", TEAM_OKR)]);
+    let b1 = org.commit("b", "okrs", &[("okr.toml", TEAM_OKR)]);
+    org.write(
+        "okr-org.toml",
+        &format!(
+            "[org]\nname = \"Acme\"\n\n[[teams]]\nname = \"a\"\nurl = \"../teams/a.git\"\n\n\
+             [[teams]]\nname = \"b\"\nurl = \"{}\"\nref = \"okrs\"\n",
+            file_url(&org.team_dir("b"))
+        ),
+    );
+
+    let first = org.run(&["org", "sync"]);
+    assert_exit(&first, 0);
+    assert_eq!(
+        stdout(&first),
+        format!("a: new {}\nb: new {}\n", short(&a1), short(&b1))
+    );
+    // The team refs, and nothing else: no remote-tracking branch, no tag, no FETCH_HEAD.
+    assert_eq!(
+        org.refs(),
+        [
+            ("refs/okr/teams/a".to_owned(), a1.clone()),
+            ("refs/okr/teams/b".to_owned(), b1.clone()),
+        ]
+    );
+    assert!(!org.root().join(".git/FETCH_HEAD").exists());
+
+    let again = org.run(&["org", "sync"]);
+    assert_exit(&again, 0);
+    assert_eq!(stdout(&again), "a: unchanged\nb: unchanged\n");
+
+    let a2 = org.commit(
+        "a",
+        "main",
+        &[("themes/t.toml", "title = \"T\"\ntags = [\"x\"]\n")],
+    );
+    let moved = org.run(&["org", "sync"]);
+    assert_exit(&moved, 0);
+    assert_eq!(
+        stdout(&moved),
+        format!("a: updated {}..{}\nb: unchanged\n", short(&a1), short(&a2))
+    );
+    assert_eq!(org.refs()[0], ("refs/okr/teams/a".to_owned(), a2));
+
+    // A branch rewritten to history that does not contain the old tip is followed too.
+    let rewritten = org.commit("b", "rewrite", &[("okr.toml", TEAM_OKR), ("x.txt", "x")]);
+    let git = git2::Repository::open_bare(org.team_dir("b")).unwrap();
+    git.reference(
+        "refs/heads/okrs",
+        git2::Oid::from_str(&rewritten).unwrap(),
+        true,
+        "rewrite",
+    )
+    .unwrap();
+    let forced = org.run(&["org", "sync", "b"]);
+    assert_exit(&forced, 0);
+    assert_eq!(
+        stdout(&forced),
+        format!("b: updated {}..{}\n", short(&b1), short(&rewritten))
+    );
+    assert_eq!(org.refs()[1], ("refs/okr/teams/b".to_owned(), rewritten));
+    assert!(!org.root().join(".git/FETCH_HEAD").exists());
+}
+
+#[test]
+fn named_teams_sync_alone_and_an_unknown_name_is_a_usage_error() {
+    let org = Org::new(
+        "[org]\nname = \"Acme\"\n\n[[teams]]\nname = \"payments\"\nurl = \"../teams/payments.git\"\n\n\
+         [[teams]]\nname = \"web\"\nurl = \"../teams/web.git\"\n",
+    );
+    let p = org.commit("payments", "main", &[("okr.toml", TEAM_OKR)]);
+    org.commit("web", "main", &[("okr.toml", TEAM_OKR)]);
+
+    let one = org.run(&["org", "sync", "payments"]);
+    assert_exit(&one, 0);
+    assert_eq!(stdout(&one), format!("payments: new {}\n", short(&p)));
+    assert_eq!(org.refs(), [("refs/okr/teams/payments".to_owned(), p)]);
+
+    let unknown = org.run(&["org", "sync", "paymets"]);
+    assert_exit(&unknown, 2);
+    assert_stderr_has(&unknown, "no team `paymets` in okr-org.toml");
+    assert_stderr_has(&unknown, "did you mean `payments`?");
+    assert_eq!(org.refs().len(), 1);
+}
+
+#[test]
+fn an_unreachable_team_or_a_missing_branch_fails_after_the_others_sync() {
+    let org = Org::new(
+        "[org]\nname = \"Acme\"\n\n[[teams]]\nname = \"gone\"\nurl = \"../teams/gone.git\"\n\n\
+         [[teams]]\nname = \"ok\"\nurl = \"../teams/ok.git\"\n\n\
+         [[teams]]\nname = \"nobranch\"\nurl = \"../teams/nobranch.git\"\nref = \"okrs\"\n",
+    );
+    let ok = org.commit("ok", "main", &[("okr.toml", TEAM_OKR)]);
+    org.commit("nobranch", "main", &[("okr.toml", TEAM_OKR)]);
+
+    let output = org.run(&["org", "sync"]);
+    assert_exit(&output, 1);
+    let out = stdout(&output);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    let gone = org.root().join("../teams/gone.git");
+    assert_eq!(
+        lines[0],
+        format!("gone: unreachable: no repository at `{}`", gone.display())
+    );
+    assert_eq!(lines[1], format!("ok: new {}", short(&ok)));
+    assert_eq!(
+        lines[2],
+        "nobranch: unreachable: branch `okrs` not found (it has `main`); set `ref` in okr-org.toml"
+    );
+    assert_stderr_has(&output, "2 of 3 teams could not be synced");
+    assert_eq!(org.refs(), [("refs/okr/teams/ok".to_owned(), ok)]);
+}
+
+#[test]
+fn a_transport_this_build_lacks_says_to_use_a_mirror() {
+    let org = Org::new(
+        "[org]\nname = \"Acme\"\n\n[[teams]]\nname = \"web\"\nurl = \"https://127.0.0.1:9/acme/web.git\"\n",
+    );
+    let output = org.run(&["org", "sync"]);
+    assert_exit(&output, 1);
+    assert_eq!(
+        stdout(&output),
+        "web: unreachable: this okr was built without https; use a local mirror or path \
+         (`git clone --mirror`, then `url = \"path/to/mirror\"`)\n"
+    );
+}
+
+#[test]
+fn a_url_with_credentials_is_refused_before_any_fetch_and_never_printed() {
+    let org = Org::new(
+        "[org]\nname = \"Acme\"\n\n[[teams]]\nname = \"web\"\nurl = \"https://bob:ghp_SECRET123@github.com/acme/web\"\n",
+    );
+    for args in [
+        &["org", "sync"][..],
+        &["org", "check"],
+        &["org", "check", "--format", "json"],
+        &["org", "check", "--format", "github"],
+    ] {
+        let output = org.run(args);
+        assert_exit(&output, 2);
+        let all = format!("{}{}", stdout(&output), stderr(&output));
+        assert!(all.contains("a URL with credentials"), "{args:?}: {all}");
+        assert!(
+            all.contains("okr-org.toml:6:7")
+                || all.contains("\"line\": 6")
+                || all.contains("line=6,col=7"),
+            "{args:?}: {all}"
+        );
+        assert!(
+            !all.contains("SECRET") && !all.contains("bob"),
+            "{args:?}: {all}"
+        );
+    }
+    assert!(org.refs().is_empty());
+}
+
+#[test]
+fn bad_team_names_are_configuration_errors_and_outside_an_org_is_one_too() {
+    let org = Org::new(
+        "[org]\nname = \"Acme\"\n\n[[teams]]\nname = \"Web Team\"\nurl = \"a\"\n\n\
+         [[teams]]\nname = \"x\"\nurl = \"b\"\n\n[[teams]]\nname = \"x\"\nurl = \"c\"\n",
+    );
+    let output = org.run(&["org", "sync"]);
+    assert_exit(&output, 2);
+    assert_stderr_has(
+        &output,
+        "team name `Web Team` is not lowercase letters, digits and `-`",
+    );
+    assert_stderr_has(&output, "`web-team`");
+    assert_stderr_has(&output, "team `x` is listed twice");
+    assert_stderr_has(&output, "okr-org.toml has 2 problems");
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    git_repo(elsewhere.path());
+    let output = okr(elsewhere.path())
+        .args(["org", "sync"])
+        .output()
+        .unwrap();
+    no_panic(&output);
+    assert_exit(&output, 2);
+    assert_stderr_has(&output, "not an org repository: no okr-org.toml");
+}
+
+fn initiative(extra: &str) -> String {
+    format!(
+        "title = \"t\"\nproblem = \"p\"\nowner = \"o\"\ntags = [\"x\"]\nimpact = \"high\"\ncost = \"m\"\n{extra}"
+    )
+}
+
+fn theme(parent: &str) -> String {
+    format!("title = \"T\"\ntags = [\"x\"]\nparent = \"{parent}\"\n")
+}
+
+/// Three synced teams and one not synced: payments has an error of its own and a dependency on
+/// web, web a misspelt parent, a dependency back on payments (a cycle across the two), one on a
+/// missing initiative and one on a team the org does not have.
+fn org_of_teams() -> Org {
+    let org = Org::new(
+        "[org]\nname = \"Acme\"\n\n\
+         [[teams]]\nname = \"payments\"\nurl = \"../teams/payments.git\"\n\n\
+         [[teams]]\nname = \"web\"\nurl = \"../teams/web.git\"\n\n\
+         [[teams]]\nname = \"search\"\nurl = \"../teams/search.git\"\n\n\
+         [[teams]]\nname = \"mobile\"\nurl = \"../teams/mobile.git\"\n",
+    );
+    org.write(
+        "objectives/reliability.toml",
+        "title = \"Nothing pages twice\"\nowner = \"dana\"\n",
+    );
+    org.commit(
+        "payments",
+        "main",
+        &[
+            ("okr.toml", TEAM_OKR),
+            ("themes/db.toml", &theme("reliability")),
+            (
+                "initiatives/upgrade-pg.toml",
+                &initiative("depends_on = [\"web:cdn\"]\n"),
+            ),
+            (
+                "initiatives/ledger.toml",
+                &initiative("").replace("\"high\"", "\"hgh\""),
+            ),
+        ],
+    );
+    org.commit(
+        "web",
+        "main",
+        &[
+            ("okr.toml", TEAM_OKR),
+            ("themes/edge.toml", &theme("reliablity")),
+            (
+                "initiatives/cdn.toml",
+                &initiative("depends_on = [\"payments:upgrade-pg\"]\n"),
+            ),
+            (
+                "initiatives/x.toml",
+                &initiative("depends_on = [\"payments:upgrade-pgg\", \"ads:y\"]\n"),
+            ),
+        ],
+    );
+    org.commit(
+        "search",
+        "main",
+        &[
+            ("okr.toml", TEAM_OKR),
+            ("themes/find.toml", &theme("reliability")),
+            ("initiatives/index.toml", &initiative("")),
+        ],
+    );
+    let synced = org.run(&["org", "sync", "payments", "web", "search"]);
+    assert_exit(&synced, 0);
+    org
+}
+
+#[test]
+fn the_org_check_reports_each_teams_findings_and_the_rules_across_teams() {
+    let org = org_of_teams();
+    let output = org.run(&["org", "check", "--format", "json"]);
+    assert_exit(&output, 1);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(String, String, String, usize, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["team"].as_str().unwrap_or("").to_owned(),
+                f["file"].as_str().unwrap().to_owned(),
+                f["rule"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap() as usize,
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        (
+            "",
+            "okr-org.toml",
+            "unsynced-team",
+            17,
+            "team `mobile` has not been synced: the org repository has no `refs/okr/teams/mobile`",
+        ),
+        (
+            "payments",
+            "initiatives/ledger.toml",
+            "unknown-level",
+            5,
+            "unknown impact level `hgh`",
+        ),
+        (
+            "payments",
+            "initiatives/upgrade-pg.toml",
+            "dependency-cycle",
+            7,
+            "dependency cycle across teams: `payments:upgrade-pg` → `web:cdn` → `payments:upgrade-pg`",
+        ),
+        (
+            "web",
+            "initiatives/x.toml",
+            "unknown-dependency",
+            7,
+            "`x` depends on `payments:upgrade-pgg`, which does not exist",
+        ),
+        (
+            "web",
+            "initiatives/x.toml",
+            "unknown-dependency",
+            7,
+            "`x` depends on `ads:y`, but the org has no team `ads`",
+        ),
+        (
+            "web",
+            "themes/edge.toml",
+            "unknown-parent",
+            3,
+            "`parent` `reliablity` is no objective of the org",
+        ),
+    ];
+    let expected: Vec<(String, String, String, usize, String)> = expected
+        .iter()
+        .map(|(t, f, r, l, m)| ((*t).into(), (*f).into(), (*r).into(), *l, (*m).into()))
+        .collect();
+    assert_eq!(found, expected);
+    let helps: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["help"].as_str())
+        .collect();
+    assert!(helps.contains(&"run `okr org sync mobile`"), "{helps:?}");
+    assert!(helps.contains(&"did you mean `reliability`?"), "{helps:?}");
+    assert!(
+        helps.contains(&"in team `payments`: did you mean `upgrade-pg`?"),
+        "{helps:?}"
+    );
+    assert_eq!(report["errors"], 6);
+
+    let human = org.run(&["org", "check"]);
+    assert_exit(&human, 1);
+    let out = stdout(&human);
+    assert!(
+        out.contains("payments: initiatives/ledger.toml:5:10"),
+        "{out}"
+    );
+    assert!(out.contains("web: themes/edge.toml:3:10"), "{out}");
+    assert!(out.contains("parent = \"reliablity\""), "{out}");
+    assert!(
+        out.contains("checked 3 teams of 4 and 1 objective: 6 errors, 0 warnings"),
+        "{out}"
+    );
+
+    let github = org.run(&["org", "check", "--format", "github"]);
+    assert_exit(&github, 1);
+    let out = stdout(&github);
+    assert!(
+        out.contains(
+            "::error title=okr unknown-parent in web::web: themes/edge.toml:3:10: `parent`"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("::error file=okr-org.toml,line=17,col=8,"),
+        "{out}"
+    );
+    for line in out
+        .lines()
+        .filter(|l| l.contains(" in payments::") || l.contains(" in web::"))
+    {
+        assert!(!line.contains("file="), "{line}");
+    }
+}
+
+#[test]
+fn a_team_with_a_broken_okr_toml_is_reported_and_the_rest_checked() {
+    let org = Org::new(
+        "[org]\nname = \"Acme\"\n\n[[teams]]\nname = \"a\"\nurl = \"../teams/a.git\"\n\n\
+         [[teams]]\nname = \"b\"\nurl = \"../teams/b.git\"\n",
+    );
+    org.write("objectives/reliability.toml", "title = \"R\"\n");
+    org.commit("a", "main", &[("okr.toml", "[team]\nnme = \"A\"\n")]);
+    org.commit(
+        "b",
+        "main",
+        &[
+            ("okr.toml", TEAM_OKR),
+            ("themes/t.toml", &theme("reliability")),
+            (
+                "initiatives/i.toml",
+                &initiative("depends_on = [\"a:z\"]\n"),
+            ),
+        ],
+    );
+    assert_exit(&org.run(&["org", "sync"]), 0);
+    let output = org.run(&["org", "check", "--format", "json"]);
+    assert_exit(&output, 1);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(&str, &str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["team"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["rule"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // Team a's okr.toml is its finding; b's dependency on a cannot be checked without it.
+    assert_eq!(
+        found,
+        [
+            ("a", "okr.toml", "missing-field"),
+            ("a", "okr.toml", "unknown-field"),
+        ]
+    );
+
+    // Fixed and synced again: the check is clean.
+    org.commit(
+        "a",
+        "main",
+        &[
+            ("okr.toml", TEAM_OKR),
+            ("initiatives/z.toml", &initiative("")),
+        ],
+    );
+    org.commit("a", "main", &[("themes/t.toml", &theme("reliability"))]);
+    assert_exit(&org.run(&["org", "sync"]), 0);
+    let clean = org.run(&["org", "check"]);
+    assert_exit(&clean, 0);
+    assert!(stdout(&clean).contains("checked 2 teams of 2 and 1 objective: 0 errors, 0 warnings"));
+}
+
+/// Teams fetched at once all write the org repository's `.git/shallow` under a lock: many at
+/// once must all get through.
+#[test]
+fn many_teams_sync_at_once() {
+    let mut config = String::from("[org]\nname = \"Acme\"\n");
+    let org = Org::new("");
+    let mut expected = String::new();
+    for n in 0..24 {
+        let name = format!("team-{n:02}");
+        config.push_str(&format!(
+            "\n[[teams]]\nname = \"{name}\"\nurl = \"../teams/{name}.git\"\n"
+        ));
+        let id = org.commit(&name, "main", &[("okr.toml", TEAM_OKR), ("n.txt", &name)]);
+        expected.push_str(&format!("{name}: new {}\n", short(&id)));
+    }
+    org.write("okr-org.toml", &config);
+    let output = org.run(&["org", "sync"]);
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), expected);
+    assert_eq!(org.refs().len(), 24);
+}
