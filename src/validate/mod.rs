@@ -11,6 +11,7 @@ pub(crate) mod graph;
 pub mod ids;
 mod period;
 pub mod stale;
+mod theme;
 mod word;
 
 use std::collections::BTreeSet;
@@ -24,10 +25,11 @@ use crate::model::{Initiative, Model, Theme, ThemeFile};
 pub use file::{Built, Facts, MAX_TITLE, Outline, OutlineRef, Outlined, build};
 pub use ids::{check_id, cross_team, is_kebab, slug};
 
-pub use file::objective;
-use file::{Spans, theme};
+use file::Spans;
 use graph::dependencies;
 use ids::Ids;
+pub use theme::objective;
+use theme::theme;
 
 /// What the rules found, and everything that could be built.
 /// `I` is what was kept of each initiative: see [`Outlined`].
