@@ -41,11 +41,12 @@ pub enum Error {
     Template { name: String, message: String },
 }
 
-/// The settings file that `findings` are about: okr.toml, or an org's okr-org.toml.
+/// The settings file that `findings` are about: okr.toml, or an org's okr-org.toml. (Spelt
+/// here, not taken from `config`, which sits above the errors.)
 fn config_file(findings: &[Finding]) -> &str {
     findings
         .first()
-        .map_or(crate::config::FILE, |finding| finding.file.as_str())
+        .map_or("okr.toml", |finding| finding.file.as_str())
 }
 
 impl Error {

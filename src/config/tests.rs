@@ -93,3 +93,17 @@ fn paths_stay_inside() {
     assert_eq!(inside_path("okrs\nx"), None);
     assert_eq!(inside_path("okrs\u{1b}"), None);
 }
+
+/// The error of a broken settings file names okr.toml when no finding names another file: the
+/// name is spelt in `error`, below this module, and must stay this module's.
+#[test]
+fn a_config_error_without_findings_names_okr_toml() {
+    let error = crate::error::Error::Config {
+        findings: Vec::new(),
+        texts: crate::finding::Texts::default(),
+    };
+    assert!(
+        error.to_string().starts_with(&format!("{FILE} has ")),
+        "{error}"
+    );
+}
