@@ -309,3 +309,60 @@ fn a_period_is_known_by_the_team_by_planned_work_or_by_a_record() {
     assert!(!plan.graded[0].recorded);
     assert!(!plan.edits.contains_key("themes/t.toml"));
 }
+
+#[test]
+fn a_theme_without_key_results_grades_as_its_graded_members() {
+    let theme = Theme::example("t");
+    let members = [
+        "a".to_owned(),
+        "b".to_owned(),
+        "c".to_owned(),
+        "d".to_owned(),
+    ];
+    let grades = BTreeMap::from([
+        ("a", Some(1.0)),
+        ("b", Some(0.0)),
+        ("c", Some(0.0)),
+        ("d", None),
+    ]);
+    // Dropped work (no grade) does not count: (1.0 + 0 + 0) / 3 rounds to 0.3.
+    assert_eq!(theme_grade(&theme, &members, &grades), Some(0.3));
+    assert_eq!(theme_grade(&theme, &members[3..], &grades), None);
+    // Its own key results come first.
+    let measured = Theme {
+        key_results: vec![milestone(true)],
+        ..Theme::example("t")
+    };
+    assert_eq!(theme_grade(&measured, &members, &grades), Some(1.0));
+}
+
+#[test]
+fn a_carry_of_work_closed_since_the_close_carried_it_is_no_error() {
+    let record = Closed {
+        period: "2026-Q1".into(),
+        grade: Some(0.5),
+        outcome: Outcome::Partial,
+        learned: String::new(),
+    };
+    let done_since = Initiative {
+        status: Status::Done,
+        closed: vec![record],
+        ..Initiative::example()
+    };
+    let done_before = Initiative {
+        status: Status::Done,
+        closed: Vec::new(),
+        ..Initiative::example()
+    };
+    let carry = ["a".to_owned()];
+    let request = Request {
+        period: Period::parse("2026-Q1").unwrap(),
+        next: Period::parse("2026-Q2"),
+        carry: &carry,
+    };
+    assert_eq!(check_carry(&[&done_since], &request), Ok(()));
+    assert!(matches!(
+        check_carry(&[&done_before], &request),
+        Err(CloseError::Carry { .. })
+    ));
+}
