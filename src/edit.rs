@@ -144,3 +144,66 @@ pub fn shift_tables(table: &mut Table, from: isize) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `text` with `key` set to `value` at the top level of an initiative's file.
+    fn set(text: &str, key: &str, value: &str) -> String {
+        let (bom, mut doc) = parse(text).unwrap();
+        Keys::Table(doc.as_table_mut()).set(key, Value::from(value), &[]);
+        print(bom, &doc, text)
+    }
+
+    #[test]
+    fn a_new_key_goes_right_after_the_last_key_before_it_in_the_format() {
+        let text = "title = \"T\" # t\nowner = \"o\"\ntags = [\"x\"]\nstatus = \"active\"\n";
+        assert_eq!(
+            set(text, "problem", "P"),
+            "title = \"T\" # t\nproblem = \"P\"\nowner = \"o\"\ntags = [\"x\"]\nstatus = \"active\"\n"
+        );
+        assert_eq!(
+            set(text, "period", "2026-Q2"),
+            format!("{text}period = \"2026-Q2\"\n")
+        );
+        // First when no key comes before it; an existing value keeps its comment.
+        assert_eq!(
+            set("owner = \"o\"\n", "title", "T"),
+            "title = \"T\"\nowner = \"o\"\n"
+        );
+        assert_eq!(set(text, "title", "U"), text.replace("\"T\"", "\"U\""));
+    }
+
+    #[test]
+    fn shifting_moves_every_table_at_or_after_a_position_down_one() {
+        let text =
+            "a = 1\n\n[one]\nb = 1\n\n[[two]]\nc = 1\n\n[three]\nd = 1\n\n[three.four]\ne = 1\n";
+        let (_, mut doc) = parse(text).unwrap();
+        let position = |doc: &DocumentMut, path: &[&str]| -> Option<isize> {
+            let mut item = doc.as_item();
+            for key in path {
+                item = &item[key];
+            }
+            match item {
+                Item::Table(table) => table.position(),
+                Item::ArrayOfTables(array) => array.get(0).and_then(Table::position),
+                _ => None,
+            }
+        };
+        let before: Vec<Option<isize>> = [&["one"][..], &["two"], &["three"], &["three", "four"]]
+            .iter()
+            .map(|path| position(&doc, path))
+            .collect();
+        let at = before[1].unwrap();
+        shift_tables(doc.as_table_mut(), at);
+        let after: Vec<Option<isize>> = [&["one"][..], &["two"], &["three"], &["three", "four"]]
+            .iter()
+            .map(|path| position(&doc, path))
+            .collect();
+        assert_eq!(after[0], before[0]);
+        for index in 1..4 {
+            assert_eq!(after[index], before[index].map(|p| p + 1), "{index}");
+        }
+    }
+}
