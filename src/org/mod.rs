@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod config;
+pub mod rollup;
 pub mod sync;
 
 use std::collections::BTreeMap;
