@@ -7,6 +7,7 @@ pub mod check;
 pub mod config;
 pub mod rollup;
 pub mod sync;
+pub mod table;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
