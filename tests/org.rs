@@ -606,7 +606,8 @@ fn rolled_org() -> Org {
     );
     org.write(
         "objectives/growth.toml",
-        "title = \"More teams pay\"\nowner = \"lee\"\ncommitment = \"aspirational\"\n",
+        "title = \"More teams pay\"\nowner = \"lee\"\ncommitment = \"aspirational\"\n\n\
+         [checkin]\ndate = 2026-01-05\nhealth = \"on-track\"\nnote = \"Two teams | signed\"\n",
     );
     org.commit(
         "payments",
@@ -686,7 +687,8 @@ fn org_themes_rolls_each_objective_up_from_the_themes_that_serve_it() {
         .collect();
     assert_eq!(ids, ["growth", "reliability"]);
     assert!(objectives[0]["progress"].is_null());
-    assert!(objectives[0]["health"].is_null());
+    // growth: no child and no key results, so no progress; its own check-in is its health.
+    assert_eq!(objectives[0]["health"], "on-track");
     let reliability = &objectives[1];
     // (0.5 × 2 + 1.0 × 1 + its own 0.2 × 1) / 4; search, with an error, is left out.
     let progress = reliability["progress"].as_f64().unwrap();
@@ -755,9 +757,9 @@ fn org_themes_rolls_each_objective_up_from_the_themes_that_serve_it() {
     assert_eq!(
         lines[..3],
         [
-            "id           title                owner  progress  health     themes  teams",
-            "growth       More teams pay       lee           -  -               0  -",
-            "reliability  Nothing pages twice  dana        55%  ▲ at risk       2  payments, web",
+            "id           title                owner  progress  health      themes  teams",
+            "growth       More teams pay       lee           -  ● on track       0  -",
+            "reliability  Nothing pages twice  dana        55%  ▲ at risk        2  payments, web",
         ],
         "{out}"
     );
@@ -815,4 +817,45 @@ fn org_list_shows_each_teams_ranked_initiatives_with_the_team() {
     );
     assert_eq!(json["teams"][3]["name"], "mobile");
     assert_eq!(json["teams"][3]["read"], false);
+}
+
+#[test]
+fn org_render_writes_the_overview_and_one_document_per_objective() {
+    let org = rolled_org();
+    let output = org.run(&["org", "render"]);
+    assert_exit(&output, 0);
+    assert_stderr_has(&output, "rendered 3 documents into");
+    assert_stderr_has(
+        &output,
+        "note: 2 teams could not be read and are marked in README.md",
+    );
+    let dir = org.root().join("okrs");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["README.md", "growth.md", "reliability.md"]);
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let (readme, reliability) = (read("README.md"), read("reliability.md"));
+    insta::assert_snapshot!("org_readme", readme);
+    insta::assert_snapshot!("org_reliability", reliability);
+    insta::assert_snapshot!("org_growth", read("growth.md"));
+
+    // The same teams render the same bytes, and nothing needs writing again.
+    let again = org.run(&["org", "render"]);
+    assert_exit(&again, 0);
+    assert_eq!(read("README.md"), readme);
+    assert_eq!(read("reliability.md"), reliability);
+
+    // An objective that is gone takes its document with it; --out writes elsewhere.
+    std::fs::remove_file(org.root().join("objectives/growth.toml")).unwrap();
+    let gone = org.run(&["org", "render"]);
+    assert_exit(&gone, 0);
+    assert_stderr_has(&gone, "removed growth.md: its objective is gone");
+    assert!(!dir.join("growth.md").exists());
+    let out = org.dir.path().join("site");
+    let elsewhere = org.run(&["org", "render", "--out", out.to_str().unwrap()]);
+    assert_exit(&elsewhere, 0);
+    assert!(out.join("reliability.md").exists());
 }

@@ -181,6 +181,15 @@ pub enum OrgCommand {
     /// The org's objectives: progress and health rolled up from the team themes that serve
     /// them, and the teams serving each; then the team themes serving none.
     Themes(OrgViewArgs),
+    /// Write the org's documents: an overview and one document per org objective.
+    Render(OrgRenderArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OrgRenderArgs {
+    /// Folder to write into [default: `okrs/` in the org repository].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
