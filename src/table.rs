@@ -131,8 +131,9 @@ pub fn initiatives(rows: &[&Ranked], width: Option<u16>) -> String {
     format!("{}\n{}", &table[..split], &table[split..])
 }
 
+/// An initiative as `--format json` gives it.
 #[derive(Serialize)]
-struct InitiativeRow<'a> {
+pub(crate) struct InitiativeRow<'a> {
     /// `null` for done and dropped work.
     rank: Option<usize>,
     id: &'a str,
@@ -153,31 +154,30 @@ struct InitiativeRow<'a> {
 }
 
 pub fn initiatives_json(rows: &[&Ranked]) -> Result<String> {
-    let rows: Vec<InitiativeRow<'_>> = rows
-        .iter()
-        .map(|r| {
-            let i = &r.initiative;
-            InitiativeRow {
-                rank: r.rank,
-                id: &i.id,
-                title: &i.title,
-                owner: &i.owner,
-                tags: &i.tags,
-                impact: &i.impact.name,
-                cost: &i.cost.name,
-                confidence: &i.confidence.name,
-                status: i.status.as_str(),
-                score: r.score,
-                themes: &r.themes,
-                supporters: &i.supporters,
-                period: i.period.as_deref(),
-                depends_on: &i.depends_on,
-                progress: r.progress,
-                file: &i.file,
-            }
-        })
-        .collect();
+    let rows: Vec<InitiativeRow<'_>> = rows.iter().map(|r| initiative_row(r)).collect();
     to_json(&rows)
+}
+
+pub(crate) fn initiative_row(r: &Ranked) -> InitiativeRow<'_> {
+    let i = &r.initiative;
+    InitiativeRow {
+        rank: r.rank,
+        id: &i.id,
+        title: &i.title,
+        owner: &i.owner,
+        tags: &i.tags,
+        impact: &i.impact.name,
+        cost: &i.cost.name,
+        confidence: &i.confidence.name,
+        status: i.status.as_str(),
+        score: r.score,
+        themes: &r.themes,
+        supporters: &i.supporters,
+        period: i.period.as_deref(),
+        depends_on: &i.depends_on,
+        progress: r.progress,
+        file: &i.file,
+    }
 }
 
 pub fn themes(portfolio: &Portfolio, width: Option<u16>) -> String {

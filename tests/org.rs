@@ -575,3 +575,287 @@ fn many_teams_sync_at_once() {
     assert_eq!(stdout(&output), expected);
     assert_eq!(org.refs().len(), 24);
 }
+
+/// A theme with tags `tags`, `extra` lines (parent, weight, check-in) and one key result at
+/// `current` of 10.
+fn rolled_theme(tags: &str, extra: &str, current: u32) -> String {
+    format!(
+        "title = \"Theme {tags}\"\ntags = [\"{tags}\"]\n{extra}\n\
+         [[key_results]]\ntitle = \"k\"\nbaseline = 0\ntarget = 10\ncurrent = {current}\n"
+    )
+}
+
+/// Four teams: payments and web read (payments with published documents), search with an
+/// error finding, mobile never synced; two org objectives, `reliability` served by a theme of
+/// payments (weight 2, half way, at risk) and one of web (done, on track), with a key result of
+/// its own at 0.2; `growth` served by none. web has a theme whose parent is misspelt and
+/// payments one with none; payments' `upgrade-pg` depends on web's `cdn`.
+fn rolled_org() -> Org {
+    let org = Org::new(
+        "[org]\nname = \"Acme Engineering\"\nperiod = \"2026-Q1\"\n\n\
+         [[teams]]\nname = \"payments\"\nurl = \"../teams/payments.git\"\n\
+         docs = \"https://acme.example/payments/okrs/\"\n\n\
+         [[teams]]\nname = \"web\"\nurl = \"../teams/web.git\"\n\n\
+         [[teams]]\nname = \"search\"\nurl = \"../teams/search.git\"\n\n\
+         [[teams]]\nname = \"mobile\"\nurl = \"../teams/mobile.git\"\n",
+    );
+    org.write(
+        "objectives/reliability.toml",
+        "title = \"Nothing pages twice\"\nwhy = \"Pages wake people | twice\"\nowner = \"dana\"\n\n\
+         [[key_results]]\ntitle = \"Pages a week\"\nbaseline = 0\ntarget = 10\ncurrent = 2\n",
+    );
+    org.write(
+        "objectives/growth.toml",
+        "title = \"More teams pay\"\nowner = \"lee\"\ncommitment = \"aspirational\"\n\n\
+         [checkin]\ndate = 2026-01-05\nhealth = \"on-track\"\nnote = \"Two teams | signed\"\n",
+    );
+    org.commit(
+        "payments",
+        "main",
+        &[
+            ("okr.toml", TEAM_OKR),
+            (
+                "themes/db.toml",
+                &rolled_theme(
+                    "x",
+                    "parent = \"reliability\"\nweight = 2\n\n[checkin]\ndate = 2026-01-10\nhealth = \"at-risk\"\n",
+                    5,
+                ),
+            ),
+            ("themes/billing.toml", &rolled_theme("bill", "", 3)),
+            (
+                "initiatives/upgrade-pg.toml",
+                &initiative("status = \"active\"\ndepends_on = [\"web:cdn\"]\n"),
+            ),
+            ("initiatives/ledger.toml", &initiative("cost = \"l\"\n").replace("cost = \"m\"\n", "")),
+        ],
+    );
+    org.commit(
+        "web",
+        "main",
+        &[
+            ("okr.toml", TEAM_OKR),
+            (
+                "themes/edge.toml",
+                &rolled_theme(
+                    "x",
+                    "parent = \"reliability\"\n\n[checkin]\ndate = 2026-01-12\nhealth = \"on-track\"\n",
+                    10,
+                ),
+            ),
+            (
+                "themes/fast.toml",
+                &rolled_theme("fast", "parent = \"reliablity\"\n", 0),
+            ),
+            (
+                "initiatives/cdn.toml",
+                &initiative("status = \"accepted\"\n"),
+            ),
+        ],
+    );
+    org.commit(
+        "search",
+        "main",
+        &[
+            ("okr.toml", TEAM_OKR),
+            (
+                "themes/find.toml",
+                &rolled_theme("x", "parent = \"reliability\"\n", 9),
+            ),
+            (
+                "initiatives/index.toml",
+                &initiative("").replace("\"high\"", "\"hgh\""),
+            ),
+        ],
+    );
+    assert_exit(&org.run(&["org", "sync", "payments", "web", "search"]), 0);
+    org
+}
+
+#[test]
+fn org_themes_rolls_each_objective_up_from_the_themes_that_serve_it() {
+    let org = rolled_org();
+    let output = org.run(&["org", "themes", "--format", "json"]);
+    assert_exit(&output, 0);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["name"], "Acme Engineering");
+    assert_eq!(json["period"], "2026-Q1");
+    let objectives = json["objectives"].as_array().unwrap();
+    let ids: Vec<&str> = objectives
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["growth", "reliability"]);
+    assert!(objectives[0]["progress"].is_null());
+    // growth: no child and no key results, so no progress; its own check-in is its health.
+    assert_eq!(objectives[0]["health"], "on-track");
+    let reliability = &objectives[1];
+    // (0.5 × 2 + 1.0 × 1 + its own 0.2 × 1) / 4; search, with an error, is left out.
+    let progress = reliability["progress"].as_f64().unwrap();
+    assert!((progress - 0.55).abs() < 1e-9, "{progress}");
+    assert_eq!(reliability["health"], "at-risk");
+    assert_eq!(reliability["teams"], serde_json::json!(["payments", "web"]));
+    let children: Vec<(&str, &str, f64, &str)> = reliability["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["team"].as_str().unwrap(),
+                c["theme"].as_str().unwrap(),
+                c["weight"].as_f64().unwrap(),
+                c["url"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        children,
+        [
+            (
+                "payments",
+                "db",
+                2.0,
+                "https://acme.example/payments/okrs/db.md"
+            ),
+            ("web", "edge", 1.0, "-"),
+        ]
+    );
+    let unaligned: Vec<(&str, &str)> = json["unaligned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["team"].as_str().unwrap(), u["theme"].as_str().unwrap()))
+        .collect();
+    assert_eq!(unaligned, [("payments", "billing"), ("web", "fast")]);
+    assert_eq!(
+        json["dependencies"],
+        serde_json::json!([{
+            "from_team": "payments", "from": "upgrade-pg", "from_status": "active",
+            "to_team": "web", "to": "cdn", "to_status": "accepted",
+        }])
+    );
+    let read: Vec<(&str, bool)> = json["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["name"].as_str().unwrap(), t["read"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("payments", true),
+            ("web", true),
+            ("search", false),
+            ("mobile", false)
+        ]
+    );
+
+    let table = org.run(&["org", "themes"]);
+    assert_exit(&table, 0);
+    let out = stdout(&table);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[..3],
+        [
+            "id           title                owner  progress  health      themes  teams",
+            "growth       More teams pay       lee           -  ● on track       0  -",
+            "reliability  Nothing pages twice  dana        55%  ▲ at risk        2  payments, web",
+        ],
+        "{out}"
+    );
+    assert!(out.contains("\nteam themes serving no org objective:\n  payments:billing\n  web:fast (unknown parent `reliablity`)\n"), "{out}");
+    assert!(out.contains("\nteams not read:\n  search: 1 error finding in its files (see `okr org check`)\n  mobile: not synced: no `refs/okr/teams/mobile` (run `okr org sync mobile`)\n"), "{out}");
+}
+
+#[test]
+fn org_list_shows_each_teams_ranked_initiatives_with_the_team() {
+    let org = rolled_org();
+    let table = org.run(&["org", "list"]);
+    assert_exit(&table, 0);
+    let out = stdout(&table);
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    let first = |row: &Vec<&str>| row[..3].join(" ");
+    assert_eq!(
+        rows.iter().map(first).collect::<Vec<_>>(),
+        [
+            "team rank id",
+            "payments 1 upgrade-pg",
+            "payments 2 ledger",
+            "web 1 cdn",
+        ],
+        "{out}"
+    );
+    assert!(out.contains("teams not read:\n  search:"), "{out}");
+
+    let json = org.run(&["org", "list", "--format", "json"]);
+    assert_exit(&json, 0);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let found: Vec<(&str, &str, u64, &str)> = json["initiatives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["team"].as_str().unwrap(),
+                i["id"].as_str().unwrap(),
+                i["rank"].as_u64().unwrap(),
+                i["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("payments", "upgrade-pg", 1, "active"),
+            ("payments", "ledger", 2, "proposed"),
+            ("web", "cdn", 1, "accepted"),
+        ]
+    );
+    assert_eq!(json["teams"][3]["name"], "mobile");
+    assert_eq!(json["teams"][3]["read"], false);
+}
+
+#[test]
+fn org_render_writes_the_overview_and_one_document_per_objective() {
+    let org = rolled_org();
+    let output = org.run(&["org", "render"]);
+    assert_exit(&output, 0);
+    assert_stderr_has(&output, "rendered 3 documents into");
+    assert_stderr_has(
+        &output,
+        "note: 2 teams could not be read and are marked in README.md",
+    );
+    let dir = org.root().join("okrs");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["README.md", "growth.md", "reliability.md"]);
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let (readme, reliability) = (read("README.md"), read("reliability.md"));
+    insta::assert_snapshot!("org_readme", readme);
+    insta::assert_snapshot!("org_reliability", reliability);
+    insta::assert_snapshot!("org_growth", read("growth.md"));
+
+    // The same teams render the same bytes, and nothing needs writing again.
+    let again = org.run(&["org", "render"]);
+    assert_exit(&again, 0);
+    assert_eq!(read("README.md"), readme);
+    assert_eq!(read("reliability.md"), reliability);
+
+    // An objective that is gone takes its document with it; --out writes elsewhere.
+    std::fs::remove_file(org.root().join("objectives/growth.toml")).unwrap();
+    let gone = org.run(&["org", "render"]);
+    assert_exit(&gone, 0);
+    assert_stderr_has(&gone, "removed growth.md: its objective is gone");
+    assert!(!dir.join("growth.md").exists());
+    let out = org.dir.path().join("site");
+    let elsewhere = org.run(&["org", "render", "--out", out.to_str().unwrap()]);
+    assert_exit(&elsewhere, 0);
+    assert!(out.join("reliability.md").exists());
+}

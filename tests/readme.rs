@@ -46,3 +46,20 @@ fn the_readme_names_the_rust_version_cargo_requires() {
         "README.md must list {prerequisite} among the prerequisites"
     );
 }
+
+/// Every `okr org` command has its row in the README's command table.
+#[test]
+fn the_readme_lists_every_org_command() {
+    use clap::CommandFactory;
+    let readme = include_str!("../README.md");
+    let cli = okr::cli::Cli::command();
+    let org = cli.find_subcommand("org").expect("the org command");
+    for command in org.get_subcommands() {
+        let row = format!("| `okr org {}", command.get_name());
+        assert!(
+            readme.contains(&row),
+            "no README row for `okr org {}`",
+            command.get_name()
+        );
+    }
+}

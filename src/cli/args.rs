@@ -176,6 +176,26 @@ pub enum OrgCommand {
     /// Check the org's files and every synced team, each read at its ref with its own
     /// okr.toml; findings name their team.
     Check(OrgCheckArgs),
+    /// Every synced team's initiatives as the team ranks them, with a team column.
+    List(OrgViewArgs),
+    /// The org's objectives: progress and health rolled up from the team themes that serve
+    /// them, and the teams serving each; then the team themes serving none.
+    Themes(OrgViewArgs),
+    /// Write the org's documents: an overview and one document per org objective.
+    Render(OrgRenderArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OrgRenderArgs {
+    /// Folder to write into [default: `okrs/` in the org repository].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct OrgViewArgs {
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
 }
 
 #[derive(Debug, Args)]

@@ -4,8 +4,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::args::{OrgArgs, OrgCheckArgs, OrgCommand, OrgSyncArgs};
-use super::context::{Context, print, print_with};
+use super::args::{
+    OrgArgs, OrgCheckArgs, OrgCommand, OrgRenderArgs, OrgSyncArgs, OrgViewArgs, TableFormat,
+};
+use super::context::{Context, leave_to_exit, print, print_with};
 use crate::error::{Error, Result};
 use crate::org::{self, OrgConfig, Team};
 use crate::output::terminal_safe;
@@ -17,6 +19,9 @@ pub(super) fn run(context: &Context, args: OrgArgs) -> Result<ExitCode> {
     match args.command {
         OrgCommand::Sync(args) => sync(context, &args),
         OrgCommand::Check(args) => check(context, &args),
+        OrgCommand::List(args) => list(context, &args),
+        OrgCommand::Themes(args) => themes(context, &args),
+        OrgCommand::Render(args) => render(context, &args),
     }
 }
 
@@ -127,4 +132,88 @@ fn check(context: &Context, args: &OrgCheckArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The org rolled up from every synced team; a note on stderr when the org's own objectives
+/// have error findings (those that could not be built are left out).
+fn rollup(context: &Context) -> Result<(PathBuf, org::rollup::Rollup)> {
+    let root = find_root_of(&context.dir, org::FILE)?;
+    let started = std::time::Instant::now();
+    let files = org::load(&WorkTree::new(&root)?)?;
+    let (errors, _) = report::counts(&files.findings);
+    if errors > 0 {
+        context.say(format!(
+            "note: {} in {}/ (see `okr org check`); objectives that could not be read are left out",
+            count(errors, "error finding"),
+            org::OBJECTIVES
+        ));
+    }
+    let rollup = org::rollup::read(&root, &files)?;
+    context.trace(
+        format_args!("read and rolled up {}", count(rollup.teams.len(), "team")),
+        started,
+    );
+    Ok((root, rollup))
+}
+
+fn list(context: &Context, args: &OrgViewArgs) -> Result<ExitCode> {
+    let (_, rollup) = rollup(context)?;
+    let text = match args.format {
+        TableFormat::Json => org::table::initiatives_json(&rollup)?,
+        TableFormat::Table => org::table::initiatives(&rollup, crate::table::terminal_width()),
+    };
+    print(&text)?;
+    leave_to_exit(rollup);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn themes(context: &Context, args: &OrgViewArgs) -> Result<ExitCode> {
+    let (_, rollup) = rollup(context)?;
+    let text = match args.format {
+        TableFormat::Json => org::table::objectives_json(&rollup)?,
+        TableFormat::Table => org::table::objectives(&rollup, crate::table::terminal_width()),
+    };
+    print(&text)?;
+    leave_to_exit(rollup);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Where `okr org render` writes without `--out`: `okrs/` in the org repository.
+const ORG_OUTPUT: &str = "okrs";
+
+fn render(context: &Context, args: &OrgRenderArgs) -> Result<ExitCode> {
+    let (root, rollup) = rollup(context)?;
+    let documents = crate::render::org_documents(&rollup)?;
+    let dir = match &args.out {
+        // The user's own choice of folder, links and all.
+        Some(out) => {
+            let dir = context.user_path(out);
+            std::fs::create_dir_all(&dir).map_err(|e| Error::io("create folder", &dir, e))?;
+            dir
+        }
+        None => crate::destination::folder(&root, std::path::Path::new(ORG_OUTPUT), true)?,
+    };
+    let removed = crate::render::write(&root, &dir, &documents)?;
+    let unread = rollup
+        .teams
+        .iter()
+        .filter(|t| t.portfolio().is_none())
+        .count();
+    context.say(format!(
+        "rendered {} into {}",
+        count(documents.len(), "document"),
+        dir.display()
+    ));
+    if unread > 0 {
+        context.say(format!(
+            "note: {} could not be read and {} marked in README.md",
+            count(unread, "team"),
+            if unread == 1 { "is" } else { "are" }
+        ));
+    }
+    for name in removed {
+        context.say(format!("removed {name}: its objective is gone"));
+    }
+    leave_to_exit(rollup);
+    Ok(ExitCode::SUCCESS)
 }

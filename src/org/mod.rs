@@ -5,7 +5,9 @@
 
 pub mod check;
 pub mod config;
+pub mod rollup;
 pub mod sync;
+pub mod table;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

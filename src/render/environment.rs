@@ -56,6 +56,33 @@ fn text<'a>(
 }
 
 pub(super) fn environment(templates: Templates, portfolio: &Portfolio) -> Environment<'static> {
+    let mut env = text_environment(templates, portfolio.initiatives.len());
+    let (max_impact, max_cost) = (
+        portfolio.config.scales.impact.max(),
+        portfolio.config.scales.cost.max(),
+    );
+    env.add_filter("quadrant_chart", move |state: &State, items: Value| {
+        // Items are read until the chart has its open ones: a list repeated lazily is never
+        // made whole, and each item passed over costs fuel, so a list of closed work that
+        // never ends runs out of it.
+        let mut shown: Vec<Value> = Vec::with_capacity(CHART_LIMIT);
+        for item in items.try_iter()? {
+            state.consume_fuel(1)?;
+            if is_open(&item) {
+                shown.push(item);
+                if shown.len() == CHART_LIMIT {
+                    break;
+                }
+            }
+        }
+        Ok(quadrant_chart(&shown, max_impact, max_cost))
+    });
+    env
+}
+
+/// The environment with okr's text filters, its fuel sized for `initiatives`: what every
+/// document needs, a team's or the org's.
+pub(super) fn text_environment(templates: Templates, initiatives: usize) -> Environment<'static> {
     let mut env = Environment::new();
     let mut syntax = minijinja::syntax::SyntaxConfig::builder();
     syntax
@@ -64,9 +91,7 @@ pub(super) fn environment(templates: Templates, portfolio: &Portfolio) -> Enviro
         .lstrip_blocks(true);
     env.set_syntax(syntax.build().expect("the default delimiters are valid"));
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_fuel(Some(
-        FUEL + FUEL_PER_INITIATIVE * portfolio.initiatives.len() as u64,
-    ));
+    env.set_fuel(Some(FUEL + FUEL_PER_INITIATIVE * initiatives as u64));
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
     env.set_loader(move |name| Ok(templates.get(name)));
     env.add_filter("md", |state: &State, value: Value| {
@@ -144,33 +169,13 @@ pub(super) fn environment(templates: Templates, portfolio: &Portfolio) -> Enviro
         let link = text(state, "link", &value)?;
         Ok(autolink(&link).unwrap_or_else(|| code(&link)))
     });
-    let (max_impact, max_cost) = (
-        portfolio.config.scales.impact.max(),
-        portfolio.config.scales.cost.max(),
-    );
-    env.add_filter("quadrant_chart", move |state: &State, items: Value| {
-        // Items are read until the chart has its open ones: a list repeated lazily is never
-        // made whole, and each item passed over costs fuel, so a list of closed work that
-        // never ends runs out of it.
-        let mut shown: Vec<Value> = Vec::with_capacity(CHART_LIMIT);
-        for item in items.try_iter()? {
-            state.consume_fuel(1)?;
-            if is_open(&item) {
-                shown.push(item);
-                if shown.len() == CHART_LIMIT {
-                    break;
-                }
-            }
-        }
-        Ok(quadrant_chart(&shown, max_impact, max_cost))
-    });
     env
 }
 
 /// A web address as a Markdown autolink (`<https://…>`), when it is one: `http` or `https`, and
 /// only characters a URL may hold unescaped (no space, `<`, `>`, backtick, quote or control).
 /// Anything else is not a link okr writes.
-fn autolink(text: &str) -> Option<String> {
+pub(super) fn autolink(text: &str) -> Option<String> {
     let scheme = text
         .strip_prefix("https://")
         .or_else(|| text.strip_prefix("http://"))?;

@@ -7,6 +7,7 @@
 
 mod chart;
 mod environment;
+mod org;
 mod templates;
 mod view;
 mod write;
@@ -25,6 +26,7 @@ use environment::{
     LimitedOutput, MEMORY_LIMIT, MEMORY_PER_INITIATIVE, OUTPUT_LIMIT, OUTPUT_PER_INITIATIVE,
     environment, template_error,
 };
+pub use org::org_documents;
 pub use templates::{BUILT_IN, Templates};
 use view::{
     LazyInitiative, Shared, TeamView, by_status, last_period, objective_view, status_counts,

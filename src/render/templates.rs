@@ -17,10 +17,33 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ),
 ];
 
+/// The built-in templates of the org's documents (`okr org render`).
+pub const ORG_BUILT_IN: &[(&str, &str)] = &[
+    (
+        "index.md.j2",
+        include_str!("../../templates/org/index.md.j2"),
+    ),
+    (
+        "objective.md.j2",
+        include_str!("../../templates/org/objective.md.j2"),
+    ),
+];
+
 /// Templates by name: the team's files, else the built-ins. Names never leave the folder.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Templates {
     team: BTreeMap<String, String>,
+    built_in: &'static [(&'static str, &'static str)],
+}
+
+impl Default for Templates {
+    /// The built-in templates of a team's documents.
+    fn default() -> Templates {
+        Templates {
+            team: BTreeMap::new(),
+            built_in: BUILT_IN,
+        }
+    }
 }
 
 impl Templates {
@@ -43,7 +66,18 @@ impl Templates {
             })?;
             team.insert(name, text.to_string());
         }
-        Ok(Templates { team })
+        Ok(Templates {
+            team,
+            built_in: BUILT_IN,
+        })
+    }
+
+    /// The built-in templates of the org's documents.
+    pub fn org() -> Templates {
+        Templates {
+            team: BTreeMap::new(),
+            built_in: ORG_BUILT_IN,
+        }
     }
 
     pub(super) fn get(&self, name: &str) -> Option<String> {
@@ -51,7 +85,7 @@ impl Templates {
             return None;
         }
         self.team.get(name).cloned().or_else(|| {
-            BUILT_IN
+            self.built_in
                 .iter()
                 .find(|(n, _)| *n == name)
                 .map(|(_, t)| (*t).to_owned())
