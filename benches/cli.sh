@@ -7,6 +7,13 @@
 #                                  also on the check-ins shape (about 7 files a commit); `due`
 #                                  and `report`, which read the same walk, at 10,000
 #   OKR_BENCH_QUICK=1 bash benches/cli.sh   the 10,000 run only
+#   OKR_BENCH_ORG=1 bash benches/cli.sh     the org run only: `okr org sync` from local bare
+#                                  repositories (first sync and a no-op re-sync, against `git
+#                                  fetch` of the same refs, as many at once as there are
+#                                  cores), `okr org check` at 100 teams of 200 initiatives
+#                                  against its floor (`floor --refs`: every team's blobs read
+#                                  from refs/okr/teams/* with git2 and TOML-parsed), its peak
+#                                  memory, and 1,000 teams against 100
 #
 # The floor is `examples/floor.rs`: read and TOML-parse every file of the repository on all
 # cores, nothing else. History is measured against `git log --name-only -- initiatives themes`.
@@ -19,17 +26,19 @@ command -v hyperfine >/dev/null || { echo "benches/cli.sh needs hyperfine (apt-g
 
 cargo build --locked --release --quiet
 cargo build --locked --release --quiet --example generate --example floor
-okr="$PWD/target/release/okr"
-floor="$PWD/target/release/examples/floor"
-repos="$PWD/target/bench-repos"
-results="$PWD/target/bench-results"
+target="${CARGO_TARGET_DIR:-$PWD/target}"
+okr="$target/release/okr"
+floor="$target/release/examples/floor"
+generate="$target/release/examples/generate"
+repos="$target/bench-repos"
+results="$target/bench-results"
 mkdir -p "$repos" "$results"
 
 repo_for() { # COUNT [SHAPE] -> path, generated once (SHAPE: the generator's, default edits)
   local dir="$repos/$1${2:+-$2}"
   if [[ ! -d "$dir/.git" ]]; then
     rm -rf "$dir"
-    "$PWD/target/release/examples/generate" --shape "${2:-edits}" "$dir" "$1" 50 2000 >/dev/null
+    "$generate" --shape "${2:-edits}" "$dir" "$1" 50 2000 >/dev/null
   fi
   printf '%s' "$dir"
 }
@@ -105,6 +114,74 @@ turn() { # COUNT ROUND -> results/COUNT-{check,history,warm,diff,views,views-war
     "$floor $repo" \
     "$okr -C $repo diff HEAD~1000 HEAD --format json" >/dev/null
 }
+
+org_for() { # TEAMS -> the folder of a generated org of TEAMS teams of 200 initiatives, synced
+  local dir="$repos/org-$1"
+  if [[ ! -d "$dir/pristine/.git" ]]; then
+    rm -rf "$dir"
+    "$generate" --org "$dir" "$1" 200 >&2
+    # pristine: the org as generated, never synced; org: synced once, for `org check`.
+    cp -a "$dir/org" "$dir/pristine"
+    "$okr" -C "$dir/org" -q org sync >/dev/null
+  fi
+  printf '%s' "$dir"
+}
+
+# `git fetch` of every team's main into refs/okr/teams/<name>, as many at once as there are
+# cores: the reference for `okr org sync`.
+git_fetch_org() { # ORG_DIR TEAMS -> a script that does it
+  local script="$results/git-fetch-$2.sh"
+  {
+    # shellcheck disable=SC2016 # expanded when the script runs
+    echo 'cd "$1" && xargs -P "$(nproc)" -I{} git fetch -q --no-tags --no-write-fetch-head "../teams/{}.git" "+main:refs/okr/teams/{}" <<EOF'
+    for ((t = 0; t < $2; t++)); do printf 'team-%04d\n' "$t"; done
+    echo 'EOF'
+  } >"$script"
+  printf '%s' "$script"
+}
+
+org_turn() { # ROUND -> results/org-{sync,check}.json.ROUND
+  local round=$1 dir100 dir1000 fetch
+  dir100=$(org_for 100)
+  dir1000=$(org_for 1000)
+  fetch=$(git_fetch_org "$dir100" 100)
+  # The first sync into a fresh copy of the unsynced org, then the same again: nothing moved.
+  hyperfine --runs 1 --export-json "$results/org-sync.json.$round" \
+    --prepare "rm -rf $dir100/work && cp -a $dir100/pristine $dir100/work" \
+    "bash $fetch $dir100/work" "$okr -C $dir100/work -q org sync" >/dev/null
+  hyperfine --runs 2 --export-json "$results/org-resync.json.$round" \
+    "bash $fetch $dir100/work" "$okr -C $dir100/work -q org sync" >/dev/null
+  hyperfine --runs 2 --warmup 1 -N --export-json "$results/org-check.json.$round" \
+    "$floor --refs $dir100/org" "$okr -C $dir100/org org check -q --format json" \
+    "$floor --refs $dir1000/org" "$okr -C $dir1000/org org check -q --format json" >/dev/null
+}
+
+if [[ -n "${OKR_BENCH_ORG:-}" ]]; then
+  rounds=3
+  for ((round = 1; round <= rounds; round++)); do org_turn "$round"; done
+  for set in sync resync check; do
+    parts=()
+    for ((round = 1; round <= rounds; round++)); do parts+=("$results/org-$set.json.$round"); done
+    pool "$results/org-$set.json" "${parts[@]}"
+  done
+  r=$results/org
+  floor100=$(median "$r-check.json" 0)
+  check100=$(median "$r-check.json" 1)
+  floor1000=$(median "$r-check.json" 2)
+  check1000=$(median "$r-check.json" 3)
+  echo
+  echo "| org measure (teams of 200 initiatives, 5 themes, 50 commits each) | ratio | target |"
+  echo "| --- | ---: | ---: |"
+  echo "| \`okr org sync\`, first, 100 teams / \`git fetch\` of the same, one per core | $(ratio "$(median "$r-sync.json" 1)" "$(median "$r-sync.json" 0)") | - |"
+  echo "| \`okr org sync\`, nothing new, 100 teams / \`git fetch\` of the same | $(ratio "$(median "$r-resync.json" 1)" "$(median "$r-resync.json" 0)") | - |"
+  echo "| \`okr org check\`, 100 teams / floor (\`floor --refs\`) | $(ratio "$check100" "$floor100") | ≤ 2 |"
+  echo "| \`okr org check\`, 100 teams: peak memory (MiB) | $(peak_mib "$okr" -C "$(org_for 100)/org" org check -q --format json) | < 500 |"
+  echo "| \`okr org check\`, 1,000 teams / 100 teams | $(ratio "$check1000" "$check100") | ≤ 11 |"
+  echo "| \`okr org check\`, 1,000 teams: peak memory (MiB) | $(peak_mib "$okr" -C "$(org_for 1000)/org" org check -q --format json) | < 500 |"
+  echo "| \`okr org check\`, 1,000 teams / floor | $(ratio "$check1000" "$floor1000") | - |"
+  echo "| the floor, 1,000 teams / 100 teams (reference) | $(ratio "$floor1000" "$floor100") | - |"
+  exit 0
+fi
 
 sizes=(10000)
 [[ -z "${OKR_BENCH_QUICK:-}" ]] && sizes+=(100000)

@@ -13,6 +13,9 @@ const OKR_TOML: &str = include_str!("../templates/init/okr.toml");
 const INITIATIVE: &str = include_str!("../templates/init/initiative.toml");
 const THEME: &str = include_str!("../templates/init/theme.toml");
 const WORKFLOW: &str = include_str!("../templates/init/okr.yml");
+const OKR_ORG_TOML: &str = include_str!("../templates/init/okr-org.toml");
+const OBJECTIVE: &str = include_str!("../templates/init/objective.toml");
+const ORG_WORKFLOW: &str = include_str!("../templates/init/okr-org.yml");
 
 /// The GitHub repository of okr itself, whose reusable workflow team repositories call.
 pub const REPOSITORY: &str = "okr-tool/okr";
@@ -60,6 +63,39 @@ pub fn init_files(team: &str, owner: &str, period: &str) -> Vec<(String, String)
     let scales = crate::config::Scales::default();
     files.extend(
         schema::Kind::ALL
+            .into_iter()
+            .map(|kind| (kind.path(), schema::text(kind, &scales))),
+    );
+    files
+}
+
+/// The files `okr init --org` writes, as (repo-relative path, contents): okr-org.toml with its
+/// teams commented out (so `okr org check` passes before any team is synced), an example
+/// objective, the daily sync-and-check workflow, and the schemas the `#:schema` lines name.
+pub fn org_files(org: &str, owner: &str, period: &str) -> Vec<(String, String)> {
+    let (org, owner, period) = (quoted(org), quoted(owner), quoted(period));
+    let values = [
+        ("org", org.as_str()),
+        ("owner", owner.as_str()),
+        ("period", period.as_str()),
+        ("repository", REPOSITORY),
+        ("ref", RELEASE_TAG),
+    ];
+    let mut files: Vec<(String, String)> = [
+        (crate::org::FILE.to_owned(), fill(OKR_ORG_TOML, &values)),
+        (
+            format!("{}/reliability.toml", crate::org::OBJECTIVES),
+            fill(OBJECTIVE, &values),
+        ),
+        (
+            ".github/workflows/okr-org.yml".to_owned(),
+            fill(ORG_WORKFLOW, &values),
+        ),
+    ]
+    .into();
+    let scales = crate::config::Scales::default();
+    files.extend(
+        schema::Kind::ORG
             .into_iter()
             .map(|kind| (kind.path(), schema::text(kind, &scales))),
     );

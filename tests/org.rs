@@ -859,3 +859,46 @@ fn org_render_writes_the_overview_and_one_document_per_objective() {
     assert_exit(&elsewhere, 0);
     assert!(out.join("reliability.md").exists());
 }
+
+#[path = "../benches/support/synthetic.rs"]
+mod synthetic;
+
+/// The benchmarks' org generator writes an org whose teams sync and check clean, whose themes
+/// name its objectives and whose initiatives depend on other teams' that exist; the same
+/// arguments give the same repositories.
+#[test]
+fn a_generated_org_syncs_and_checks_clean_and_is_the_same_every_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    synthetic::generate_org(&a, 4, 40, 3);
+    synthetic::generate_org(&b, 4, 40, 3);
+    let head = |repo: &Path| {
+        let repo = git2::Repository::open(repo).unwrap();
+        repo.refname_to_id("refs/heads/main").unwrap()
+    };
+    assert_eq!(head(&a.join("org")), head(&b.join("org")));
+    for t in 0..4 {
+        let team = format!("teams/{}.git", synthetic::team_name(t));
+        assert_eq!(head(&a.join(&team)), head(&b.join(&team)), "{team}");
+    }
+    let org = a.join("org");
+    assert_exit(&okr(&org).args(["org", "sync"]).output().unwrap(), 0);
+    let output = okr(&org).args(["org", "check"]).output().unwrap();
+    assert_exit(&output, 0);
+    assert!(stdout(&output).contains("checked 4 teams of 4 and 3 objectives: 0 errors"));
+
+    // Without team-0000 and one objective, what pointed at them is found.
+    let config = std::fs::read_to_string(org.join("okr-org.toml")).unwrap();
+    let first = "\n[[teams]]\nname = \"team-0000\"\nurl = \"../teams/team-0000.git\"\n";
+    assert!(config.contains(first));
+    std::fs::write(org.join("okr-org.toml"), config.replace(first, "")).unwrap();
+    std::fs::remove_file(org.join("objectives/objective-1.toml")).unwrap();
+    let output = okr(&org)
+        .args(["org", "check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 1);
+    let out = stdout(&output);
+    assert!(out.matches("\"unknown-dependency\"").count() >= 2, "{out}");
+    assert!(out.contains("\"unknown-parent\""), "{out}");
+}

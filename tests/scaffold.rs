@@ -290,3 +290,104 @@ fn new_takes_every_field_from_flags_and_the_file_passes_check() {
     assert_stderr_has(&output, "did you mean `active`?");
     assert!(!repo.file("initiatives/other.toml").exists());
 }
+
+#[test]
+fn init_org_writes_an_org_that_passes_org_check_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = okr(dir.path())
+        .args(["init", "--org", "acme-engineering"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let org = dir.path().join("acme-engineering");
+    let files = [
+        "okr-org.toml",
+        "objectives/reliability.toml",
+        ".github/workflows/okr-org.yml",
+        ".okr/schema/org.json",
+        ".okr/schema/objective.json",
+    ];
+    for file in files {
+        assert!(org.join(file).is_file(), "{file}");
+        assert_stderr_has(&output, &format!("created {file}"));
+    }
+    // No team files: an org repository is not a team's.
+    assert!(!org.join("okr.toml").exists());
+    let config = std::fs::read_to_string(org.join("okr-org.toml")).unwrap();
+    assert!(config.contains("name = \"Acme engineering\""), "{config}");
+    assert!(config.contains("period = \"20"), "{config}");
+    // The daily workflow installs the okr of this release, then syncs and checks.
+    let workflow = std::fs::read_to_string(org.join(".github/workflows/okr-org.yml")).unwrap();
+    let action = format!("uses: okr-tool/okr@v{}\n", env!("CARGO_PKG_VERSION"));
+    for needed in [
+        "  schedule:\n    - cron: ",
+        "  workflow_dispatch:",
+        action.as_str(),
+        "credential.https://github.com.helper",
+        "okr org sync\n",
+        "okr org check --format github\n",
+        "--features https",
+    ] {
+        assert!(workflow.contains(needed), "{needed}\n{workflow}");
+    }
+    for placeholder in ["{{repository}}", "{{ref}}", "{{org}}"] {
+        assert!(!workflow.contains(placeholder), "{workflow}");
+    }
+
+    // The example teams are commented out: the fresh org checks clean before any sync.
+    let output = okr(&org).args(["org", "check"]).output().unwrap();
+    assert_exit(&output, 0);
+    assert!(common::stdout(&output).contains("1 objective"));
+
+    // Uncommented, the example teams are valid: not synced yet is all the check finds.
+    git2::Repository::init(&org).unwrap();
+    let uncommented: String = config
+        .lines()
+        .map(|line| {
+            let bare = line.strip_prefix("# ").unwrap_or(line);
+            let team_line = ["[[teams]]", "name =", "url =", "ref =", "docs ="]
+                .iter()
+                .any(|key| bare.starts_with(key));
+            if team_line { bare } else { line }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(org.join("okr-org.toml"), &uncommented).unwrap();
+    let output = okr(&org)
+        .args(["org", "check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 1);
+    let out = common::stdout(&output);
+    assert_eq!(out.matches("\"unsynced-team\"").count(), 2, "{out}");
+
+    // A second run overwrites nothing.
+    std::fs::write(
+        org.join("objectives/reliability.toml"),
+        "title = \"Mine\"\n",
+    )
+    .unwrap();
+    let output = okr(dir.path())
+        .args(["init", "--org", "acme-engineering"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    for file in files {
+        assert_stderr_has(&output, &format!("skipped {file}"));
+    }
+    assert_eq!(
+        std::fs::read_to_string(org.join("okr-org.toml")).unwrap(),
+        uncommented
+    );
+    assert_eq!(
+        std::fs::read_to_string(org.join("objectives/reliability.toml")).unwrap(),
+        "title = \"Mine\"\n"
+    );
+
+    // A team name has no place in an org.
+    let output = okr(dir.path())
+        .args(["init", "--org", "x", "--team", "Web"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 2);
+}

@@ -86,7 +86,7 @@ struct Initiative {
     confidence: &'static str,
     owner: &'static str,
     status: &'static str,
-    depends_on: Option<String>,
+    depends_on: Vec<String>,
     current: u64,
     /// In [`Shape::Checkins`]: the `current` of every key result after the first.
     more: Vec<u64>,
@@ -123,8 +123,9 @@ impl Initiative {
             self.impact, self.cost, self.confidence
         );
         let _ = writeln!(text, "status = \"{}\"", self.status);
-        if let Some(dependency) = &self.depends_on {
-            let _ = writeln!(text, "depends_on = [\"{dependency}\"]");
+        if !self.depends_on.is_empty() {
+            let targets: Vec<String> = self.depends_on.iter().map(|t| format!("\"{t}\"")).collect();
+            let _ = writeln!(text, "depends_on = [{}]", targets.join(", "));
         }
         let _ = writeln!(
             text,
@@ -159,13 +160,10 @@ impl Initiative {
     }
 }
 
-fn theme_text(index: usize) -> String {
-    theme_text_at(index, 22)
-}
-
-fn theme_text_at(index: usize, current: u64) -> String {
+fn theme_text_at(index: usize, current: u64, parent: Option<&str>) -> String {
+    let parent = parent.map_or_else(String::new, |parent| format!("parent = \"{parent}\"\n"));
     format!(
-        "title = \"Every {word} problem is solved ({index})\"\nwhy = \"Teams lose days to {word} every quarter.\"\nowner = \"{owner}\"\ntags = [\"{word}-{index}\"]\n\n[[key_results]]\ntitle = \"Incidents caused by {word}\"\nbaseline = 40\ntarget = 5\ncurrent = {current}\n",
+        "title = \"Every {word} problem is solved ({index})\"\nwhy = \"Teams lose days to {word} every quarter.\"\nowner = \"{owner}\"\ntags = [\"{word}-{index}\"]\n{parent}\n[[key_results]]\ntitle = \"Incidents caused by {word}\"\nbaseline = 40\ntarget = 5\ncurrent = {current}\n",
         word = WORDS[index % WORDS.len()],
         owner = OWNERS[index % OWNERS.len()],
     )
@@ -180,19 +178,74 @@ pub fn generate(dir: &Path, count: usize, themes: usize, commits: usize) {
 }
 
 pub fn generate_shape(dir: &Path, count: usize, themes: usize, commits: usize, shape: Shape) {
-    let commits = commits.max(1);
-    std::fs::create_dir_all(dir).expect("create the folder");
-    let git = |args: &[&str]| {
-        let status = Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .status()
-            .expect("run git");
-        assert!(status.success(), "git {args:?}");
-    };
-    git(&["init", "-q", "-b", "main"]);
+    let team = TeamPlan::new("Synthetic", 0x9E37_79B9_7F4A_7C15, count, themes, shape);
+    team.write(dir, commits, false);
+}
 
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+/// One team repository planned before it is written: its initiatives and themes, so that an
+/// org can point themes at its objectives and initiatives at other teams' before any is written.
+pub struct TeamPlan {
+    name: String,
+    rng: Rng,
+    initiatives: Vec<Initiative>,
+    /// Each theme's `parent`, where it has one.
+    parents: Vec<Option<String>>,
+    shape: Shape,
+}
+
+impl TeamPlan {
+    /// The initiatives of a team named `name` (its okr.toml's `[team].name`); the same `seed`
+    /// gives the same team.
+    pub fn new(name: &str, seed: u64, count: usize, themes: usize, shape: Shape) -> TeamPlan {
+        let mut rng = Rng(seed);
+        let initiatives = initiatives(&mut rng, count, themes, shape);
+        TeamPlan {
+            name: name.to_owned(),
+            rng,
+            initiatives,
+            parents: vec![None; themes],
+            shape,
+        }
+    }
+
+    /// The id of every initiative, in the order they are added.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.initiatives.iter().map(|i| i.id.as_str())
+    }
+
+    /// Makes theme `theme` serve the org objective `parent`.
+    pub fn set_parent(&mut self, theme: usize, parent: &str) {
+        self.parents[theme] = Some(parent.to_owned());
+    }
+
+    /// Makes initiative `index` depend on `target` (`team:id` for another team's) as well.
+    pub fn add_dependency(&mut self, index: usize, target: String) {
+        self.initiatives[index].depends_on.push(target);
+    }
+
+    /// Writes the repository into `dir` (a bare one when `bare`), `commits` commits on `main`.
+    pub fn write(self, dir: &Path, commits: usize, bare: bool) {
+        let TeamPlan {
+            name,
+            mut rng,
+            mut initiatives,
+            parents,
+            shape,
+        } = self;
+        write_repo(
+            dir,
+            &name,
+            &mut rng,
+            &mut initiatives,
+            &parents,
+            commits,
+            shape,
+            bare,
+        );
+    }
+}
+
+fn initiatives(rng: &mut Rng, count: usize, themes: usize, shape: Shape) -> Vec<Initiative> {
     let periods = ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"];
     let mut initiatives: Vec<Initiative> = (0..count)
         .map(|index| {
@@ -219,7 +272,7 @@ pub fn generate_shape(dir: &Path, count: usize, themes: usize, commits: usize, s
                 confidence: CONFIDENCE[rng.below(CONFIDENCE.len())],
                 owner: OWNERS[rng.below(OWNERS.len())],
                 status: STATUSES[rng.below(STATUSES.len())],
-                depends_on: None,
+                depends_on: Vec::new(),
                 current: 400,
                 more: Vec::new(),
                 outcome: false,
@@ -230,7 +283,8 @@ pub fn generate_shape(dir: &Path, count: usize, themes: usize, commits: usize, s
         if rng.below(5) == 0 {
             // Depend on an earlier one only, so there are no cycles.
             let target = rng.below(index);
-            initiatives[index].depends_on = Some(initiatives[target].id.clone());
+            let target = initiatives[target].id.clone();
+            initiatives[index].depends_on.push(target);
         }
     }
 
@@ -244,6 +298,37 @@ pub fn generate_shape(dir: &Path, count: usize, themes: usize, commits: usize, s
                 .collect();
         }
     }
+    initiatives
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_repo(
+    dir: &Path,
+    name: &str,
+    rng: &mut Rng,
+    initiatives: &mut [Initiative],
+    parents: &[Option<String>],
+    commits: usize,
+    shape: Shape,
+    bare: bool,
+) {
+    let (count, themes) = (initiatives.len(), parents.len());
+    let commits = commits.max(1);
+    std::fs::create_dir_all(dir).expect("create the folder");
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .status()
+            .expect("run git");
+        assert!(status.success(), "git {args:?}");
+    };
+    if bare {
+        git(&["init", "-q", "--bare", "-b", "main"]);
+    } else {
+        git(&["init", "-q", "-b", "main"]);
+    }
+
     let mut theme_current = vec![22_u64; themes];
 
     let mut stream = Vec::new();
@@ -266,13 +351,15 @@ pub fn generate_shape(dir: &Path, count: usize, themes: usize, commits: usize, s
             data(
                 &mut stream,
                 "okr.toml",
-                "[team]\nname = \"Synthetic\"\nperiod = \"2026-Q1\"\n\n[rules]\norphan = \"off\"\n",
+                &format!(
+                    "[team]\nname = \"{name}\"\nperiod = \"2026-Q1\"\n\n[rules]\norphan = \"off\"\n"
+                ),
             );
-            for theme in 0..themes {
+            for (theme, parent) in parents.iter().enumerate() {
                 data(
                     &mut stream,
                     &format!("themes/theme-{theme}.toml"),
-                    &theme_text(theme),
+                    &theme_text_at(theme, 22, parent.as_deref()),
                 );
             }
         }
@@ -285,7 +372,7 @@ pub fn generate_shape(dir: &Path, count: usize, themes: usize, commits: usize, s
             // Check in two initiatives added earlier: every key result moves.
             for _ in 0..2.min(added) {
                 let index = rng.below(added);
-                initiatives[index].check_in(&mut rng);
+                initiatives[index].check_in(rng);
                 let (path, text) = (initiatives[index].path.clone(), initiatives[index].text());
                 data(&mut stream, &path, &text);
             }
@@ -295,7 +382,7 @@ pub fn generate_shape(dir: &Path, count: usize, themes: usize, commits: usize, s
                 data(
                     &mut stream,
                     &format!("themes/theme-{theme}.toml"),
-                    &theme_text_at(theme, theme_current[theme]),
+                    &theme_text_at(theme, theme_current[theme], parents[theme].as_deref()),
                 );
             }
         } else if added > 0 {
@@ -333,5 +420,113 @@ pub fn generate_shape(dir: &Path, count: usize, themes: usize, commits: usize, s
     // across unrelated files. Let git choose the deltas again, as `git gc --aggressive` and
     // hosting servers' repacks do, so objects are laid out as in a team's clone.
     git(&["repack", "-a", "-d", "-f", "-q"]);
+    if !bare {
+        git(&["checkout", "-q", "-f", "main"]);
+    }
+}
+
+/// The name of team `index` of a generated org.
+pub fn team_name(index: usize) -> String {
+    format!("team-{index:04}")
+}
+
+/// An org of `teams` teams with `per_team` initiatives each, and `objectives` org objectives:
+/// `dir/org` (okr-org.toml, `objectives/`, a git repository with one commit) and
+/// `dir/teams/<name>.git`, bare team repositories with history, which okr-org.toml names by a
+/// path from the org. Most themes serve an objective (`parent`); two initiatives of every team
+/// but the first depend on an earlier team's (`team:id`), so the dependencies across teams have
+/// no cycle. The same arguments give the same repositories, byte for byte.
+pub fn generate_org(dir: &Path, teams: usize, per_team: usize, objectives: usize) {
+    use rayon::prelude::*;
+
+    let themes = (per_team / 40).max(1);
+    let commits = (per_team / 4).max(1);
+    let objective_ids: Vec<String> = (0..objectives.max(1))
+        .map(|k| format!("objective-{k}"))
+        .collect();
+    let mut plans: Vec<TeamPlan> = (0..teams)
+        .into_par_iter()
+        .map(|t| {
+            let seed = 0x9E37_79B9_7F4A_7C15 ^ ((t as u64 + 1).wrapping_mul(0x1000_0000_01B3));
+            let mut plan = TeamPlan::new(&team_name(t), seed, per_team, themes, Shape::Edits);
+            for theme in 0..themes {
+                // One theme in five serves no objective: the org's unaligned work.
+                if (t + theme) % 5 != 4 {
+                    plan.set_parent(theme, &objective_ids[(t + theme) % objective_ids.len()]);
+                }
+            }
+            plan
+        })
+        .collect();
+    let mut rng = Rng(0xA076_1D64_78BD_642F);
+    if per_team > 0 {
+        for t in 1..teams {
+            for _ in 0..2 {
+                let other = rng.below(t);
+                let id = plans[other].initiatives[rng.below(per_team)].id.clone();
+                let index = rng.below(per_team);
+                plans[t].add_dependency(index, format!("{}:{id}", team_name(other)));
+            }
+        }
+    }
+    let teams_dir = dir.join("teams");
+    plans.into_par_iter().enumerate().for_each(|(t, plan)| {
+        plan.write(
+            &teams_dir.join(format!("{}.git", team_name(t))),
+            commits,
+            true,
+        );
+    });
+
+    let org = dir.join("org");
+    std::fs::create_dir_all(&org).expect("create the org's folder");
+    let mut config = String::from("[org]\nname = \"Synthetic org\"\nperiod = \"2026-Q1\"\n");
+    for t in 0..teams {
+        let name = team_name(t);
+        let _ = write!(
+            config,
+            "\n[[teams]]\nname = \"{name}\"\nurl = \"../teams/{name}.git\"\n"
+        );
+    }
+    let time = 1_735_689_600; // 2025-01-01
+    let mut stream = Vec::new();
+    let message = "Plan the org";
+    let _ = write!(
+        stream,
+        "commit refs/heads/main\nauthor alice <alice@example.com> {time} +0000\ncommitter alice <alice@example.com> {time} +0000\ndata {}\n{message}\n",
+        message.len()
+    );
+    data(&mut stream, "okr-org.toml", &config);
+    for (k, id) in objective_ids.iter().enumerate() {
+        let word = WORDS[k % WORDS.len()];
+        let text = format!(
+            "title = \"Every {word} service runs itself ({k})\"\nwhy = \"Teams lose weeks to {word} every quarter.\"\nowner = \"{owner}\"\n\n[[key_results]]\ntitle = \"Hours lost to {word} a quarter\"\nbaseline = 400\ntarget = 50\ncurrent = 250\n",
+            owner = OWNERS[k % OWNERS.len()],
+        );
+        data(&mut stream, &format!("objectives/{id}.toml"), &text);
+    }
+    stream.push(b'\n');
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(&org)
+            .status()
+            .expect("run git");
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q", "-b", "main"]);
+    let mut child = Command::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(&org)
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("run git fast-import");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&stream)
+        .expect("write the stream");
+    assert!(child.wait().expect("git fast-import").success());
     git(&["checkout", "-q", "-f", "main"]);
 }

@@ -96,6 +96,10 @@ pub struct InitArgs {
     /// Team name for okr.toml (default: the folder's name).
     #[arg(long)]
     pub team: Option<String>,
+    /// Create an org repository instead: okr-org.toml, an example objective, and the
+    /// workflow that syncs and checks the teams daily.
+    #[arg(long, conflicts_with = "team")]
+    pub org: bool,
 }
 
 #[derive(Debug, Clone, Args)]

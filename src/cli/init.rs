@@ -1,5 +1,5 @@
-//! `okr init [DIR]`: a new team repository, from the files `scaffold` gives; an existing file
-//! is never overwritten.
+//! `okr init [DIR]`: a new team repository, or with `--org` an org repository, from the files
+//! `scaffold` gives; an existing file is never overwritten.
 
 use std::fs;
 use std::process::ExitCode;
@@ -18,27 +18,47 @@ const GITIGNORE_LIMIT: u64 = 1 << 20;
 pub(super) fn run(context: &Context, args: &InitArgs) -> Result<ExitCode> {
     let dir = context.user_path(&args.dir);
     fs::create_dir_all(&dir).map_err(|e| Error::io("create folder", &dir, e))?;
-    let team = match &args.team {
-        Some(team) => team.clone(),
-        None => dir
-            .canonicalize()
+    let folder_name = || {
+        dir.canonicalize()
             .ok()
             .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
             .and_then(|folder| scaffold::team_name(&folder))
-            .unwrap_or_else(|| "Our team".to_owned()),
     };
     let owner = crate::git::user_name(&dir).unwrap_or_else(|| "you".to_owned());
     let period = Period::current().to_string();
+    if args.org {
+        let org = folder_name().unwrap_or_else(|| "Our org".to_owned());
+        let skipped = write(context, &dir, scaffold::org_files(&org, &owner, &period))?;
+        if skipped == 0 {
+            context.say(
+                "next: list your teams in okr-org.toml, then `okr org sync` and `okr org check`",
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let team = match &args.team {
+        Some(team) => team.clone(),
+        None => folder_name().unwrap_or_else(|| "Our team".to_owned()),
+    };
     let files = scaffold::init_files(&team, &owner, &period);
+    let skipped = write(context, &dir, files)?;
+    ignore_output(context, &dir)?;
+    if skipped == 0 {
+        context.say("next: `okr check`, then `okr new \"Your idea\" --tag planning`");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `files` into `dir`, never over an existing file; how many were skipped.
+fn write(context: &Context, dir: &std::path::Path, files: Vec<(String, String)>) -> Result<usize> {
     // Every destination is checked before anything is written: `DIR` is the user's choice,
     // but the folders in it may be links the repository holds.
     for (path, _) in &files {
-        destination::parent_folder(&dir, path, false)?;
+        destination::parent_folder(dir, path, false)?;
     }
     let mut skipped = 0;
     for (path, contents) in files {
-        let target =
-            destination::parent_folder(&dir, &path, true)?.join(scaffold::file_name(&path));
+        let target = destination::parent_folder(dir, &path, true)?.join(scaffold::file_name(&path));
         if output::create_new(&target, contents.as_bytes())? {
             context.say(format!("created {path}"));
         } else {
@@ -48,11 +68,7 @@ pub(super) fn run(context: &Context, args: &InitArgs) -> Result<ExitCode> {
             ));
         }
     }
-    ignore_output(context, &dir)?;
-    if skipped == 0 {
-        context.say("next: `okr check`, then `okr new \"Your idea\" --tag planning`");
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(skipped)
 }
 
 /// Keeps the rendered documents out of the main branch: they are published to the docs branch,
