@@ -22,13 +22,44 @@ impl Repo {
             .and_then(|c| c.tree())
             .map_err(|e| git_error(format!("cannot read the tree of `{rev}`: {}", e.message())))?
             .id();
-        Ok(GitTree {
+        Ok(GitTree::new(rev, tree, self.prefix, self.repo.path()))
+    }
+}
+
+impl GitTree {
+    fn new(rev: &str, tree: Oid, prefix: String, git_dir: &Path) -> GitTree {
+        GitTree {
             rev: rev.to_owned(),
             tree,
-            prefix: self.prefix,
-            git_dir: self.repo.path().to_path_buf(),
-            repo: Mutex::new(self.repo),
+            prefix,
+            git_dir: git_dir.to_path_buf(),
             folders: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The tree of the commit that `reference` names in the git repository whose `.git` folder
+    /// is `git_dir`, read from its top; `None` when there is no such reference. Through this
+    /// thread's own handle on the repository: an org reads hundreds of teams from one
+    /// repository, and each opening of it lists every pack it holds.
+    pub fn at_reference(git_dir: &Path, reference: &str) -> Result<Option<GitTree>> {
+        super::repo::trust_objects();
+        with_thread_repo(git_dir, |repo| {
+            let commit = match repo.refname_to_id(reference) {
+                Ok(commit) => commit,
+                Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+                Err(e) => return Err(git_error(e.message())),
+            };
+            let tree = repo
+                .find_commit(commit)
+                .and_then(|c| c.tree())
+                .map_err(|e| {
+                    git_error(format!(
+                        "cannot read the tree of `{reference}`: {}",
+                        e.message()
+                    ))
+                })?
+                .id();
+            Ok(Some(GitTree::new(reference, tree, String::new(), git_dir)))
         })
     }
 }
@@ -38,10 +69,8 @@ pub struct GitTree {
     rev: String,
     tree: Oid,
     prefix: String,
-    /// The `.git` folder, for workers that open their own handle.
+    /// The `.git` folder: every read goes through the reading thread's own handle on it.
     git_dir: std::path::PathBuf,
-    // git2's Repository is not Sync; reads are short, so one lock is enough.
-    repo: Mutex<Repository>,
     /// The folders that symlinks were resolved in, each parsed once: libgit2 keeps no large
     /// tree parsed, and a folder of many links, each followed for a few hops, was parsed again
     /// at every hop.
@@ -237,15 +266,13 @@ impl GitTree {
     /// The `.toml` files below the folder `dir` (and symlinks, to report), sorted by path,
     /// listed without reading them.
     pub fn toml_entries(&self, dir: &str) -> Result<Vec<TreeFile>> {
-        let repo = self
-            .repo
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut entries = Vec::new();
-        if let Some(tree) = self.subtree(&repo, dir)? {
-            self.walk(&repo, (&tree, &self.full(dir), false), &mut entries)?;
-        }
-        drop(repo);
+        with_thread_repo(&self.git_dir, |repo| {
+            if let Some(tree) = self.subtree(repo, dir)? {
+                self.walk(repo, (&tree, &self.full(dir), false), &mut entries)?;
+            }
+            Ok(())
+        })?;
         let mut files: Vec<TreeFile> = entries
             .into_iter()
             .map(|(full, id, mode, hidden)| TreeFile {
@@ -309,27 +336,25 @@ impl GitTree {
 
 impl Source for GitTree {
     fn read(&self, path: &str) -> Result<Option<SourceFile>> {
-        let repo = self
-            .repo
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let root = repo
-            .find_tree(self.tree)
-            .map_err(|e| git_error(e.message()))?;
-        let full = self.full(path);
-        let entry = match root.get_path(Path::new(&full)) {
-            Ok(entry) => entry,
-            Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
-            Err(e) => return Err(git_error(e.message())),
-        };
-        if entry.kind() != Some(ObjectType::Blob) {
-            return Ok(None);
-        }
-        let content = self.content(&repo, &full, entry.id(), entry.filemode(), 0)?;
-        Ok(Some(SourceFile {
-            path: path.to_owned(),
-            content,
-        }))
+        with_thread_repo(&self.git_dir, |repo| {
+            let root = repo
+                .find_tree(self.tree)
+                .map_err(|e| git_error(e.message()))?;
+            let full = self.full(path);
+            let entry = match root.get_path(Path::new(&full)) {
+                Ok(entry) => entry,
+                Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+                Err(e) => return Err(git_error(e.message())),
+            };
+            if entry.kind() != Some(ObjectType::Blob) {
+                return Ok(None);
+            }
+            let content = self.content(repo, &full, entry.id(), entry.filemode(), 0)?;
+            Ok(Some(SourceFile {
+                path: path.to_owned(),
+                content,
+            }))
+        })
     }
 
     fn list_toml(&self, dir: &str) -> Result<Vec<crate::source::Listed>> {
@@ -348,20 +373,18 @@ impl Source for GitTree {
     }
 
     fn file_names(&self, dir: &str) -> Result<Vec<String>> {
-        let repo = self
-            .repo
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let Some(tree) = self.subtree(&repo, dir)? else {
-            return Ok(Vec::new());
-        };
-        let mut names: Vec<String> = tree
-            .iter()
-            .filter(|e| e.kind() == Some(ObjectType::Blob))
-            .filter_map(|e| e.name().ok().map(str::to_owned))
-            .collect();
-        names.sort();
-        Ok(names)
+        with_thread_repo(&self.git_dir, |repo| {
+            let Some(tree) = self.subtree(repo, dir)? else {
+                return Ok(Vec::new());
+            };
+            let mut names: Vec<String> = tree
+                .iter()
+                .filter(|e| e.kind() == Some(ObjectType::Blob))
+                .filter_map(|e| e.name().ok().map(str::to_owned))
+                .collect();
+            names.sort();
+            Ok(names)
+        })
     }
 }
 

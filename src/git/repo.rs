@@ -108,15 +108,6 @@ impl Repo {
         }
     }
 
-    /// The same repository, read from the top of its trees: a team's branch fetched into an
-    /// org repository has the team's okr.toml at its top, wherever the org's own files sit.
-    pub fn from_top(self) -> Repo {
-        Repo {
-            prefix: String::new(),
-            ..self
-        }
-    }
-
     /// The `.git` folder, for work that opens a handle of its own on each thread.
     pub fn git_dir(&self) -> &Path {
         self.repo.path()

@@ -64,9 +64,10 @@ struct Written {
 /// Checks the org whose files are `org` and whose git repository holds its root `root`.
 pub fn check(root: &Path, org: OrgFiles) -> Result<OrgChecked> {
     let teams = &org.config.teams;
+    let git_dir = crate::git::Repo::open(root)?.git_dir().to_path_buf();
     let read: Vec<Option<TeamRead>> = teams
         .par_iter()
-        .map(|team| read_team(root, team))
+        .map(|team| read_team(&git_dir, team))
         .collect::<Result<_>>()?;
 
     let mut own = org.findings;
@@ -116,14 +117,12 @@ pub fn check(root: &Path, org: OrgFiles) -> Result<OrgChecked> {
     })
 }
 
-/// Reads team `team` at its synced ref; `None` when it has not been synced.
-fn read_team(root: &Path, team: &Team) -> Result<Option<TeamRead>> {
-    let repo = crate::git::Repo::open(root)?.from_top();
-    let reference = team_ref(&team.name);
-    if repo.resolve_id(&reference).is_err() {
+/// Reads team `team` at its synced ref in the org repository whose `.git` folder is
+/// `git_dir`; `None` when it has not been synced.
+fn read_team(git_dir: &Path, team: &Team) -> Result<Option<TeamRead>> {
+    let Some(tree) = crate::git::GitTree::at_reference(git_dir, &team_ref(&team.name))? else {
         return Ok(None);
-    }
-    let tree = repo.tree_source(&reference)?;
+    };
     let mut workspace = match load::load_keeping::<Outline>(&tree, Keep::Quoted { stale: false }) {
         Ok(workspace) => workspace,
         // A broken okr.toml is the team's finding; the org goes on without the team's files.

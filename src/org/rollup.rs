@@ -166,11 +166,12 @@ pub fn read(root: &Path, org: &OrgFiles) -> Result<Rollup> {
         Some(period) => Some(View::choose(Some(period), None).map_err(Error::usage)?),
         None => None,
     };
+    let git_dir = crate::git::Repo::open(root)?.git_dir().to_path_buf();
     let states: Vec<TeamState> = org
         .config
         .teams
         .par_iter()
-        .map(|team| read_team(root, team, view))
+        .map(|team| read_team(&git_dir, team, view))
         .collect::<Result<_>>()?;
     let teams = org
         .config
@@ -191,14 +192,12 @@ pub fn read(root: &Path, org: &OrgFiles) -> Result<Rollup> {
     ))
 }
 
-/// Team `team` at its synced ref, ranked in `view` (its own period's without one).
-fn read_team(root: &Path, team: &Team, view: Option<View>) -> Result<TeamState> {
-    let repo = crate::git::Repo::open(root)?.from_top();
-    let reference = team_ref(&team.name);
-    if repo.resolve_id(&reference).is_err() {
+/// Team `team` at its synced ref in the org repository whose `.git` folder is `git_dir`, ranked
+/// in `view` (its own period's without one).
+fn read_team(git_dir: &Path, team: &Team, view: Option<View>) -> Result<TeamState> {
+    let Some(tree) = crate::git::GitTree::at_reference(git_dir, &team_ref(&team.name))? else {
         return Ok(TeamState::NotSynced);
-    }
-    let tree = repo.tree_source(&reference)?;
+    };
     let mut workspace = match load::load_keeping::<Ranked>(&tree, Keep::Quoted { stale: false }) {
         Ok(workspace) => workspace,
         Err(Error::Config { findings, .. }) => {
