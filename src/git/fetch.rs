@@ -23,8 +23,9 @@ pub enum Fetched {
 }
 
 /// Fetches `branch` of the repository at `url` into `local_ref` of the git repository whose
-/// `.git` folder is `git_dir`, with a handle of its own (git2's are not `Sync`: each thread
-/// opens one). The error is the reason, for a reader, naming no credentials.
+/// `.git` folder is `git_dir`, through the calling thread's own handle on it (git2's are not
+/// `Sync`; each thread opens one, once). The error is the reason, for a reader, naming no
+/// credentials.
 pub fn fetch_branch(
     git_dir: &Path,
     url: &str,
@@ -32,8 +33,18 @@ pub fn fetch_branch(
     local_ref: &str,
 ) -> Result<Fetched, String> {
     super::repo::trust_objects();
-    let repo = Repository::open(git_dir)
-        .map_err(|e| format!("cannot open the org's git repository: {}", e.message()))?;
+    // This thread's own handle: each opening of the org repository lists every pack it holds,
+    // and a synced org holds one for each team.
+    super::blobs::with_thread_repo(git_dir, |repo| Ok(fetch_with(repo, url, branch, local_ref)))
+        .unwrap_or_else(|e| Err(format!("cannot open the org's git repository: {e}")))
+}
+
+fn fetch_with(
+    repo: &Repository,
+    url: &str,
+    branch: &str,
+    local_ref: &str,
+) -> Result<Fetched, String> {
     let old = repo.refname_to_id(local_ref).ok();
     let config = repo
         .config()
