@@ -10,7 +10,7 @@
 #   OKR_BENCH_ORG=1 bash benches/cli.sh     the org run only: `okr org sync` from local bare
 #                                  repositories (first sync and a no-op re-sync, against `git
 #                                  fetch` of the same refs, as many at once as there are
-#                                  cores), `okr org check` at 100 teams of 200 initiatives
+#                                  cores; the no-op re-sync of 1,000 teams against 100), `okr org check` at 100 teams of 200 initiatives
 #                                  against its floor (`floor --refs`: every team's blobs read
 #                                  from refs/okr/teams/* with git2 and TOML-parsed), its peak
 #                                  memory, and 1,000 teams against 100
@@ -150,7 +150,8 @@ org_turn() { # ROUND -> results/org-{sync,check}.json.ROUND
     --prepare "rm -rf $dir100/work && cp -a $dir100/pristine $dir100/work" \
     "bash $fetch $dir100/work" "$okr -C $dir100/work -q org sync" >/dev/null
   hyperfine --runs 2 --export-json "$results/org-resync.json.$round" \
-    "bash $fetch $dir100/work" "$okr -C $dir100/work -q org sync" >/dev/null
+    "bash $fetch $dir100/work" "$okr -C $dir100/work -q org sync" \
+    "$okr -C $dir1000/org -q org sync" >/dev/null
   hyperfine --runs 2 --warmup 1 -N --export-json "$results/org-check.json.$round" \
     "$floor --refs $dir100/org" "$okr -C $dir100/org org check -q --format json" \
     "$floor --refs $dir1000/org" "$okr -C $dir1000/org org check -q --format json" >/dev/null
@@ -174,6 +175,7 @@ if [[ -n "${OKR_BENCH_ORG:-}" ]]; then
   echo "| --- | ---: | ---: |"
   echo "| \`okr org sync\`, first, 100 teams / \`git fetch\` of the same, one per core | $(ratio "$(median "$r-sync.json" 1)" "$(median "$r-sync.json" 0)") | - |"
   echo "| \`okr org sync\`, nothing new, 100 teams / \`git fetch\` of the same | $(ratio "$(median "$r-resync.json" 1)" "$(median "$r-resync.json" 0)") | - |"
+  echo "| \`okr org sync\`, nothing new, 1,000 teams / 100 teams | $(ratio "$(median "$r-resync.json" 2)" "$(median "$r-resync.json" 1)") | - |"
   echo "| \`okr org check\`, 100 teams / floor (\`floor --refs\`) | $(ratio "$check100" "$floor100") | ≤ 2 |"
   echo "| \`okr org check\`, 100 teams: peak memory (MiB) | $(peak_mib "$okr" -C "$(org_for 100)/org" org check -q --format json) | < 500 |"
   echo "| \`okr org check\`, 1,000 teams / 100 teams | $(ratio "$check1000" "$check100") | ≤ 11 |"
