@@ -64,7 +64,12 @@ struct Written {
 /// Checks the org whose files are `org` and whose git repository holds its root `root`.
 pub fn check(root: &Path, org: OrgFiles) -> Result<OrgChecked> {
     let teams = &org.config.teams;
-    let git_dir = crate::git::Repo::open(root)?.git_dir().to_path_buf();
+    // An org without teams needs no git repository.
+    let git_dir = if org.config.teams.is_empty() {
+        std::path::PathBuf::new()
+    } else {
+        crate::git::Repo::open(root)?.git_dir().to_path_buf()
+    };
     let read: Vec<Option<TeamRead>> = teams
         .par_iter()
         .map(|team| read_team(&git_dir, team))

@@ -166,7 +166,12 @@ pub fn read(root: &Path, org: &OrgFiles) -> Result<Rollup> {
         Some(period) => Some(View::choose(Some(period), None).map_err(Error::usage)?),
         None => None,
     };
-    let git_dir = crate::git::Repo::open(root)?.git_dir().to_path_buf();
+    // An org without teams needs no git repository.
+    let git_dir = if org.config.teams.is_empty() {
+        std::path::PathBuf::new()
+    } else {
+        crate::git::Repo::open(root)?.git_dir().to_path_buf()
+    };
     let states: Vec<TeamState> = org
         .config
         .teams
