@@ -860,6 +860,100 @@ fn org_render_writes_the_overview_and_one_document_per_objective() {
     assert!(out.join("reliability.md").exists());
 }
 
+/// `okr org publish` commits what `okr org render` writes to a branch, from git objects alone:
+/// no folder of documents appears, HEAD and the index stay as they are, and publishing the same
+/// documents again makes no commit.
+#[test]
+fn org_publish_commits_the_rendered_documents_to_a_branch_and_nothing_else() {
+    let org = rolled_org();
+    // The org's own files committed on its main branch, so HEAD and the index have something
+    // to keep.
+    let git = git2::Repository::open(org.root()).unwrap();
+    let head = common::commit(&git, "Test", common::START, "org files");
+    let head_name = git.head().unwrap().name().unwrap().to_owned();
+    let status = |git: &git2::Repository| -> Vec<(String, git2::Status)> {
+        let mut options = git2::StatusOptions::new();
+        options.include_untracked(true);
+        git.statuses(Some(&mut options))
+            .unwrap()
+            .iter()
+            .map(|e| (e.path().unwrap().to_owned(), e.status()))
+            .collect()
+    };
+    assert_eq!(status(&git), []);
+    let index = std::fs::read(org.root().join(".git/index")).unwrap();
+
+    let output = org.run(&["org", "publish", "--branch", "okr-docs", "-m", "Docs"]);
+    assert_exit(&output, 0);
+    assert_stderr_has(&output, "published 3 documents to `okr-docs`");
+    let published = stdout(&output).trim().to_owned();
+    let tip = git.refname_to_id("refs/heads/okr-docs").unwrap();
+    assert_eq!(published, tip.to_string());
+    let commit = git.find_commit(tip).unwrap();
+    assert_eq!(commit.message().unwrap(), "Docs");
+    assert_eq!(commit.parent_count(), 0);
+
+    // The branch holds exactly what `okr org render` writes, byte for byte.
+    let out = org.dir.path().join("rendered");
+    assert_exit(
+        &org.run(&["org", "render", "--out", out.to_str().unwrap()]),
+        0,
+    );
+    let tree = commit.tree().unwrap();
+    let mut names: Vec<String> = tree.iter().map(|e| e.name().unwrap().to_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["README.md", "growth.md", "reliability.md"]);
+    for name in &names {
+        let blob = tree
+            .get_name(name)
+            .unwrap()
+            .to_object(&git)
+            .unwrap()
+            .peel_to_blob()
+            .unwrap();
+        assert_eq!(
+            blob.content(),
+            std::fs::read(out.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+
+    // Nothing else moved: HEAD, its branch, the index, the working tree (no `okrs/`).
+    assert_eq!(git.head().unwrap().name().unwrap(), head_name);
+    assert_eq!(git.head().unwrap().target(), Some(head));
+    assert_eq!(std::fs::read(org.root().join(".git/index")).unwrap(), index);
+    assert!(!org.root().join("okrs").exists());
+    assert_eq!(status(&git), []);
+
+    // The same documents again: no commit.
+    let again = org.run(&["org", "publish", "--branch", "okr-docs"]);
+    assert_exit(&again, 0);
+    assert_stderr_has(
+        &again,
+        "`okr-docs` already has these documents; no commit made",
+    );
+    assert_eq!(stdout(&again).trim(), published);
+    assert_eq!(git.refname_to_id("refs/heads/okr-docs").unwrap(), tip);
+
+    // A change to the org's objectives is a new commit on top of the last.
+    std::fs::remove_file(org.root().join("objectives/growth.toml")).unwrap();
+    let changed = org.run(&["org", "publish", "--branch", "okr-docs"]);
+    assert_exit(&changed, 0);
+    assert_stderr_has(&changed, "published 2 documents to `okr-docs`");
+    let next = git.refname_to_id("refs/heads/okr-docs").unwrap();
+    let next = git.find_commit(next).unwrap();
+    assert_eq!(next.parent_ids().collect::<Vec<_>>(), [tip]);
+    assert!(next.tree().unwrap().get_name("growth.md").is_none());
+    assert_eq!(git.head().unwrap().target(), Some(head));
+
+    // The branch HEAD has checked out is refused, as for a team.
+    let branch = git.head().unwrap().shorthand().unwrap().to_owned();
+    let refused = org.run(&["org", "publish", "--branch", &branch]);
+    assert_exit(&refused, 2);
+    assert_stderr_has(&refused, "is checked out in the main worktree");
+    assert_eq!(git.head().unwrap().target(), Some(head));
+}
+
 #[path = "../benches/support/synthetic.rs"]
 mod synthetic;
 

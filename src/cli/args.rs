@@ -187,6 +187,19 @@ pub enum OrgCommand {
     Themes(OrgViewArgs),
     /// Write the org's documents: an overview and one document per org objective.
     Render(OrgRenderArgs),
+    /// Commit the org's documents, as `okr org render` writes them, to a branch; the working
+    /// tree, the index and HEAD are left as they are.
+    Publish(OrgPublishArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OrgPublishArgs {
+    /// The branch to commit the documents to (created when missing).
+    #[arg(long)]
+    pub branch: String,
+    /// The commit message.
+    #[arg(long, short)]
+    pub message: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::args::{
-    OrgArgs, OrgCheckArgs, OrgCommand, OrgRenderArgs, OrgSyncArgs, OrgViewArgs, TableFormat,
+    OrgArgs, OrgCheckArgs, OrgCommand, OrgPublishArgs, OrgRenderArgs, OrgSyncArgs, OrgViewArgs,
+    TableFormat,
 };
 use super::context::{Context, leave_to_exit, print, print_with};
 use crate::error::{Error, Result};
@@ -22,6 +23,7 @@ pub(super) fn run(context: &Context, args: OrgArgs) -> Result<ExitCode> {
         OrgCommand::List(args) => list(context, &args),
         OrgCommand::Themes(args) => themes(context, &args),
         OrgCommand::Render(args) => render(context, &args),
+        OrgCommand::Publish(args) => publish(context, &args),
     }
 }
 
@@ -194,16 +196,26 @@ fn render(context: &Context, args: &OrgRenderArgs) -> Result<ExitCode> {
         None => crate::destination::folder(&root, std::path::Path::new(ORG_OUTPUT), true)?,
     };
     let removed = crate::render::write(&root, &dir, &documents)?;
-    let unread = rollup
-        .teams
-        .iter()
-        .filter(|t| t.portfolio().is_none())
-        .count();
     context.say(format!(
         "rendered {} into {}",
         count(documents.len(), "document"),
         dir.display()
     ));
+    note_unread(context, &rollup);
+    for name in removed {
+        context.say(format!("removed {name}: its objective is gone"));
+    }
+    leave_to_exit(rollup);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A note when some teams could not be read: the documents mark them.
+fn note_unread(context: &Context, rollup: &org::rollup::Rollup) {
+    let unread = rollup
+        .teams
+        .iter()
+        .filter(|t| t.portfolio().is_none())
+        .count();
     if unread > 0 {
         context.say(format!(
             "note: {} could not be read and {} marked in README.md",
@@ -211,9 +223,35 @@ fn render(context: &Context, args: &OrgRenderArgs) -> Result<ExitCode> {
             if unread == 1 { "is" } else { "are" }
         ));
     }
-    for name in removed {
-        context.say(format!("removed {name}: its objective is gone"));
+}
+
+/// `okr org publish`: the documents `okr org render` would write, rendered in memory and
+/// committed to a branch as the whole of its tree, as `okr publish` does for a team; nothing
+/// in the working tree, the index or HEAD changes, and no commit is made when the branch
+/// already holds these documents.
+fn publish(context: &Context, args: &OrgPublishArgs) -> Result<ExitCode> {
+    let (root, rollup) = rollup(context)?;
+    let documents = crate::render::org_documents(&rollup)?;
+    let repo = crate::git::Repo::open(&root)?;
+    let message = args
+        .message
+        .clone()
+        .unwrap_or_else(|| format!("Publish the documents of {}", rollup.name));
+    let (id, created) = repo.commit_files(&args.branch, &documents, &message)?;
+    if created {
+        context.say(format!(
+            "published {} to `{}`",
+            count(documents.len(), "document"),
+            args.branch
+        ));
+    } else {
+        context.say(format!(
+            "`{}` already has these documents; no commit made",
+            args.branch
+        ));
     }
+    note_unread(context, &rollup);
+    print(&format!("{id}\n"))?;
     leave_to_exit(rollup);
     Ok(ExitCode::SUCCESS)
 }
