@@ -327,9 +327,21 @@ fn init_org_writes_an_org_that_passes_org_check_and_never_overwrites() {
         "okr org sync\n",
         "okr org check --format github\n",
         "--features https",
+        // Then it publishes the org's documents to okr-docs and pushes them, with the job's
+        // token: the one write permission it needs.
+        "    permissions:\n      contents: write ",
+        "OKR_ORG_TOKEN: ${{ github.token }}\n",
+        "okr org publish --branch okr-docs ",
+        "git push origin okr-docs\n",
     ] {
         assert!(workflow.contains(needed), "{needed}\n{workflow}");
     }
+    // The token is not left in .git/config, and the job asks for no other write permission.
+    assert!(
+        workflow.contains("persist-credentials: false"),
+        "{workflow}"
+    );
+    assert_eq!(workflow.matches(": write").count(), 1, "{workflow}");
     for placeholder in ["{{repository}}", "{{ref}}", "{{org}}"] {
         assert!(!workflow.contains(placeholder), "{workflow}");
     }
