@@ -7,47 +7,15 @@ use serde::Serialize;
 
 use super::Templates;
 use super::environment::{autolink, template_error, text_environment};
+use super::view::{KeyResultView, key_result_view};
 use crate::error::Result;
-use crate::model::{Checkin, Health, KeyResult, Measure};
+use crate::model::{Checkin, Health};
 use crate::org::rollup::{Child, Dependency, Rollup, TeamState};
 
 #[derive(Serialize)]
 struct OrgView<'a> {
     name: &'a str,
     period: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct KeyResultView<'a> {
-    title: &'a str,
-    unit: Option<&'a str>,
-    kind: &'static str,
-    baseline: Option<f64>,
-    target: Option<f64>,
-    current: Option<f64>,
-    done: Option<bool>,
-    progress: f64,
-}
-
-fn key_result_view(kr: &KeyResult) -> KeyResultView<'_> {
-    let (kind, baseline, target, current, done) = match kr.measure {
-        Measure::Numeric {
-            baseline,
-            target,
-            current,
-        } => ("numeric", Some(baseline), Some(target), Some(current), None),
-        Measure::Milestone { done } => ("milestone", None, None, None, Some(done)),
-    };
-    KeyResultView {
-        title: &kr.title,
-        unit: kr.unit.as_deref(),
-        kind,
-        baseline,
-        target,
-        current,
-        done,
-        progress: kr.progress(),
-    }
 }
 
 /// A team theme as the documents show it; `url` only when it is a plain web address, so that
@@ -85,7 +53,7 @@ struct ObjectiveView<'a> {
     progress: Option<f64>,
     own_progress: Option<f64>,
     health: Option<Health>,
-    key_results: Vec<KeyResultView<'a>>,
+    key_results: Vec<KeyResultView>,
     teams: Vec<&'a str>,
     /// Its children, by team in the order of okr-org.toml.
     by_team: Vec<TeamThemes<'a>>,
@@ -186,7 +154,11 @@ pub fn org_documents(rollup: &Rollup) -> Result<Vec<(String, String)>> {
                 progress: o.progress,
                 own_progress: o.own_progress,
                 health: o.health,
-                key_results: objective.key_results.iter().map(key_result_view).collect(),
+                key_results: objective
+                    .key_results
+                    .iter()
+                    .map(|kr| key_result_view(kr, None, None))
+                    .collect(),
                 teams: o.teams(),
                 by_team,
             }

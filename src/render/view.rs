@@ -18,7 +18,7 @@ fn not_blank(text: Option<&str>) -> Option<String> {
 }
 
 #[derive(Debug, Clone, Serialize)]
-struct KeyResultView {
+pub(super) struct KeyResultView {
     title: String,
     unit: Option<String>,
     kind: &'static str,
@@ -46,7 +46,13 @@ fn behind(progress: Option<f64>, pace: Option<f64>) -> bool {
     matches!((progress, pace), (Some(progress), Some(pace)) if pace - progress > BEHIND_PACE + 1e-9)
 }
 
-fn key_result_view(kr: &KeyResult, history: Option<&[Series]>, pace: Option<f64>) -> KeyResultView {
+/// A key result as the documents show it; `history` gives its values over time, `pace` the
+/// share of the period elapsed (none for the org's documents, which hold no date).
+pub(super) fn key_result_view(
+    kr: &KeyResult,
+    history: Option<&[Series]>,
+    pace: Option<f64>,
+) -> KeyResultView {
     let (kind, baseline, target, current, done) = match kr.measure {
         Measure::Numeric {
             baseline,
