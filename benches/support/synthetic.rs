@@ -169,6 +169,23 @@ fn theme_text_at(index: usize, current: u64, parent: Option<&str>) -> String {
     )
 }
 
+/// Feeds `stream` to `git fast-import` in the repository at `dir`.
+fn fast_import(dir: &Path, stream: &[u8]) {
+    let mut child = Command::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("run git fast-import");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stream)
+        .expect("write the stream");
+    assert!(child.wait().expect("git fast-import").success());
+}
+
 fn data(out: &mut Vec<u8>, path: &str, text: &str) {
     let _ = write!(out, "M 100644 inline {path}\ndata {}\n{text}\n", text.len());
 }
@@ -403,19 +420,7 @@ fn write_repo(
         }
         stream.push(b'\n');
     }
-    let mut child = Command::new("git")
-        .args(["fast-import", "--quiet"])
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("run git fast-import");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(&stream)
-        .expect("write the stream");
-    assert!(child.wait().expect("git fast-import").success());
+    fast_import(dir, &stream);
     // fast-import stores each blob as a delta of the one written before it, in chains 50 deep
     // across unrelated files. Let git choose the deltas again, as `git gc --aggressive` and
     // hosting servers' repacks do, so objects are laid out as in a team's clone.
@@ -515,18 +520,6 @@ pub fn generate_org(dir: &Path, teams: usize, per_team: usize, objectives: usize
         assert!(status.success(), "git {args:?}");
     };
     git(&["init", "-q", "-b", "main"]);
-    let mut child = Command::new("git")
-        .args(["fast-import", "--quiet"])
-        .current_dir(&org)
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("run git fast-import");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(&stream)
-        .expect("write the stream");
-    assert!(child.wait().expect("git fast-import").success());
+    fast_import(&org, &stream);
     git(&["checkout", "-q", "-f", "main"]);
 }
