@@ -1,24 +1,11 @@
 use super::*;
-use crate::model::Measure;
 
 fn numeric(baseline: f64, target: f64, current: f64) -> KeyResult {
-    KeyResult {
-        title: "kr".into(),
-        unit: None,
-        measure: Measure::Numeric {
-            baseline,
-            target,
-            current,
-        },
-    }
+    KeyResult::numeric(baseline, target, current)
 }
 
 fn milestone(done: bool) -> KeyResult {
-    KeyResult {
-        title: "m".into(),
-        unit: None,
-        measure: Measure::Milestone { done },
-    }
+    KeyResult::milestone(done)
 }
 
 fn initiative(status: Status, key_results: Vec<KeyResult>) -> Initiative {

@@ -1,15 +1,7 @@
 use super::*;
 
 fn numeric(baseline: f64, target: f64, current: f64) -> KeyResult {
-    KeyResult {
-        title: "kr".into(),
-        unit: None,
-        measure: Measure::Numeric {
-            baseline,
-            target,
-            current,
-        },
-    }
+    KeyResult::numeric(baseline, target, current)
 }
 
 #[test]
