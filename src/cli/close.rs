@@ -10,7 +10,7 @@ use crate::close::{self, Graded, Next, Request};
 use crate::error::{Error, Result};
 use crate::model::Kind;
 use crate::period::Period;
-use crate::source::{Source, WorkTree, find_root};
+use crate::source::{WorkTree, find_root};
 use crate::{config, load, output, table};
 
 pub(super) fn run(context: &Context, args: &CloseArgs) -> Result<ExitCode> {
@@ -22,7 +22,6 @@ pub(super) fn run(context: &Context, args: &CloseArgs) -> Result<ExitCode> {
         .map(|to| parse(to, "--to "))
         .transpose()?;
     let root = find_root(&context.dir)?;
-    let tree = WorkTree::new(&root)?;
     let opened = Opened {
         root: root.clone(),
         source: Box::new(WorkTree::new(&root)?),
@@ -33,7 +32,7 @@ pub(super) fn run(context: &Context, args: &CloseArgs) -> Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let read = |path: &str| -> Option<String> {
-        let file = tree.read(path).ok()??;
+        let file = opened.source.read(path).ok()??;
         load::decode(&file).ok().map(|text| text.to_string())
     };
     let request = Request {
