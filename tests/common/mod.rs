@@ -1,6 +1,8 @@
 //! Helpers for the integration tests: team repositories in temp folders and the built binary.
 #![allow(dead_code)]
 
+pub mod org;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
