@@ -150,6 +150,16 @@ pub fn work_cell(title: &str, id: &str) -> String {
     format!("{} ({})", markdown_inline(title), code_cell(id))
 }
 
+/// A GFM table: `header` (`| A | B |`), its delimiter row, then `rows`, each a line.
+pub fn table(out: &mut String, header: &str, rows: &[String]) {
+    let columns = header.matches('|').count() - 1;
+    let _ = writeln!(out, "{header}");
+    let _ = writeln!(out, "|{}", " --- |".repeat(columns));
+    for row in rows {
+        let _ = writeln!(out, "{row}");
+    }
+}
+
 /// A label Mermaid reads as plain text: letters, digits and a little punctuation, cut short.
 pub fn mermaid_label(text: &str) -> String {
     let cleaned: String = text

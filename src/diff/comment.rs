@@ -7,20 +7,11 @@ use super::changes::{
     theme_rank_move,
 };
 use crate::finding::Severity;
-use crate::markdown::{code, code_cell, markdown_inline, person};
+use crate::markdown::{code, code_cell, markdown_inline, person, table};
 use crate::text::score;
 
 /// Rows beyond this many go into a folded `<details>` block.
 const FOLD: usize = 10;
-
-fn table(out: &mut String, header: &str, rows: &[String]) {
-    let columns = header.matches('|').count() - 1;
-    let _ = writeln!(out, "{header}");
-    let _ = writeln!(out, "|{}", " --- |".repeat(columns));
-    for row in rows {
-        let _ = writeln!(out, "{row}");
-    }
-}
 
 fn section(out: &mut String, title: &str, header: &str, rows: Vec<String>) {
     if rows.is_empty() {
