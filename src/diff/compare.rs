@@ -390,6 +390,9 @@ pub fn diff(base: &Side, head: &Side) -> Diff {
         let owner = |t: &crate::portfolio::RankedTheme| t.theme.owner.clone().unwrap_or_default();
         changes.field("owner", owner(old), owner(new));
         changes.field("tags", list(&old.theme.tags), list(&new.theme.tags));
+        let parent = |t: &crate::portfolio::RankedTheme| t.theme.parent.clone().unwrap_or_default();
+        changes.field("parent", parent(old), parent(new));
+        changes.field("weight", number(old.theme.weight), number(new.theme.weight));
         changes.key_results(&old.theme.key_results, &new.theme.key_results);
         let changes = changes.0;
         let moved = old.rank != new.rank || (old.score - new.score).abs() > crate::portfolio::TIE;
