@@ -333,6 +333,10 @@ fn init_org_writes_an_org_that_passes_org_check_and_never_overwrites() {
         "OKR_ORG_TOKEN: ${{ github.token }}\n",
         "okr org publish --branch okr-docs ",
         "git push origin okr-docs\n",
+        // Then it records the sync on its own branch and summarises the day's changes.
+        "okr org diff HEAD --format markdown >> \"$GITHUB_STEP_SUMMARY\"\n",
+        "git add okr-org.lock\n",
+        "git push origin \"HEAD:${GITHUB_REF_NAME}\"\n",
     ] {
         assert!(workflow.contains(needed), "{needed}\n{workflow}");
     }

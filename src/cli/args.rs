@@ -175,7 +175,8 @@ pub struct OrgArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum OrgCommand {
-    /// Fetch each team's branch into `refs/okr/teams/<name>` of the org repository.
+    /// Fetch each team's branch into `refs/okr/teams/<name>` of the org repository, and
+    /// record the commits in okr-org.lock.
     Sync(OrgSyncArgs),
     /// Check the org's files and every synced team, each read at its ref with its own
     /// okr.toml; findings name their team.
@@ -190,6 +191,20 @@ pub enum OrgCommand {
     /// Commit the org's documents, as `okr org render` writes them, to a branch; the working
     /// tree, the index and HEAD are left as they are.
     Publish(OrgPublishArgs),
+    /// What changed in the org between two revisions of the org repository, each read at the
+    /// team commits its okr-org.lock records: objectives, alignment, dependencies across
+    /// teams, and each team's own diff.
+    Diff(OrgDiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OrgDiffArgs {
+    /// The revision of the org repository to compare from (e.g. `HEAD`: the last recorded sync).
+    pub base: String,
+    /// The revision to compare to [default: the working tree, with the teams as synced now].
+    pub head: Option<String>,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
 }
 
 #[derive(Debug, Args)]

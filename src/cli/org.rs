@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::args::{
-    OrgArgs, OrgCheckArgs, OrgCommand, OrgPublishArgs, OrgRenderArgs, OrgSyncArgs, OrgViewArgs,
-    TableFormat,
+    DiffFormat, OrgArgs, OrgCheckArgs, OrgCommand, OrgDiffArgs, OrgPublishArgs, OrgRenderArgs,
+    OrgSyncArgs, OrgViewArgs, TableFormat,
 };
 use super::context::{Context, leave_to_exit, print, print_with};
 use crate::error::{Error, Result};
@@ -24,6 +24,7 @@ pub(super) fn run(context: &Context, args: OrgArgs) -> Result<ExitCode> {
         OrgCommand::Themes(args) => themes(context, &args),
         OrgCommand::Render(args) => render(context, &args),
         OrgCommand::Publish(args) => publish(context, &args),
+        OrgCommand::Diff(args) => diff(context, &args),
     }
 }
 
@@ -71,6 +72,23 @@ fn sync(context: &Context, args: &OrgSyncArgs) -> Result<ExitCode> {
         out.push('\n');
     }
     print(&out)?;
+    // The record of what the org now reads, for `okr org diff`: every team's synced commit,
+    // those not fetched this time (named, or failed) as they were.
+    let names: Vec<&str> = config.teams.iter().map(|t| t.name.as_str()).collect();
+    let previous =
+        org::Lock::read(&WorkTree::new(&root)?, "the working tree").unwrap_or_else(|_| {
+            context.say(format!(
+                "note: {} was not one okr writes; it is written anew",
+                org::LOCK
+            ));
+            None
+        });
+    let lock = org::sync::lock(&repo, &config, previous.as_ref()).text(&names);
+    let path = root.join(org::LOCK);
+    if !crate::output::holds(&path, lock.as_bytes()) {
+        crate::output::write_atomic(&path, lock.as_bytes())?;
+        context.say(format!("wrote {}", org::LOCK));
+    }
     let failed = synced.iter().filter(|t| t.outcome.is_err()).count();
     if failed > 0 {
         // An error, said even with `-q`.
@@ -253,5 +271,38 @@ fn publish(context: &Context, args: &OrgPublishArgs) -> Result<ExitCode> {
     note_unread(context, &rollup);
     print(&format!("{id}\n"))?;
     leave_to_exit(rollup);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn diff(context: &Context, args: &OrgDiffArgs) -> Result<ExitCode> {
+    use crate::org::diff::{self, OrgSide};
+    let root = find_root_of(&context.dir, org::FILE)?;
+    let started = std::time::Instant::now();
+    let (base, head) = rayon::join(
+        || OrgSide::at_revision(&root, &args.base),
+        || match &args.head {
+            Some(rev) => OrgSide::at_revision(&root, rev),
+            None => OrgSide::working_tree(&root),
+        },
+    );
+    let (base, head) = (base?, head?);
+    for side in [&base, &head] {
+        if side.unrecorded {
+            context.say(format!(
+                "note: `{}` has no {}, so no team was recorded there; commit the file `okr org \
+                 sync` writes to keep a record of each sync",
+                side.label,
+                org::LOCK
+            ));
+        }
+    }
+    context.trace("read both sides", started);
+    let diff = diff::diff(&root, &base, &head)?;
+    context.trace("compared them", started);
+    match args.format {
+        DiffFormat::Json => super::context::print_json(&diff)?,
+        DiffFormat::Markdown => print(&diff::markdown(&diff))?,
+        DiffFormat::Human => print(&diff::human(&diff))?,
+    }
     Ok(ExitCode::SUCCESS)
 }

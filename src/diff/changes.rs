@@ -15,7 +15,7 @@ pub struct Move<T> {
 
 impl<T> Move<T> {
     /// What `get` reads from the old side and from the new.
-    pub(super) fn of<S>(old: &S, new: &S, get: impl Fn(&S) -> T) -> Move<T> {
+    pub(crate) fn of<S>(old: &S, new: &S, get: impl Fn(&S) -> T) -> Move<T> {
         Move {
             before: get(old),
             after: get(new),

@@ -146,6 +146,28 @@ fn field_changes(before: &Initiative, after: &Initiative) -> Vec<FieldChange> {
     changes.0
 }
 
+/// What differs between two versions of an org objective: its fields in its file's order,
+/// then its key results by title.
+pub fn objective_changes(
+    before: &crate::model::Objective,
+    after: &crate::model::Objective,
+) -> Vec<FieldChange> {
+    let mut changes = Changes::default();
+    let text = |o: &crate::model::Objective, key: &str| match key {
+        "title" => o.title.clone(),
+        "why" => o.why.clone().unwrap_or_default(),
+        "owner" => o.owner.clone().unwrap_or_default(),
+        "commitment" => o.commitment.to_string(),
+        "checkin" => o.checkin.as_ref().map(checkin_text).unwrap_or_default(),
+        _ => String::new(),
+    };
+    for key in ["title", "why", "owner", "commitment", "checkin"] {
+        changes.field(key, text(before, key), text(after, key));
+    }
+    changes.key_results(&before.key_results, &after.key_results);
+    changes.0
+}
+
 /// A theme's joined and left without the initiatives that were renamed: one that left as
 /// `from` and joined as `to` stayed.
 fn without_renames(

@@ -12,6 +12,6 @@ pub use changes::{
     ThemeEntry,
 };
 pub use comment::markdown;
-pub use compare::diff;
+pub use compare::{diff, objective_changes};
 pub use human::human;
 pub use side::{Side, short};

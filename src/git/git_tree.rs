@@ -42,24 +42,38 @@ impl GitTree {
     /// thread's own handle on the repository: an org reads hundreds of teams from one
     /// repository, and each opening of it lists every pack it holds.
     pub fn at_reference(git_dir: &Path, reference: &str) -> Result<Option<GitTree>> {
+        GitTree::at(git_dir, reference, |repo| repo.refname_to_id(reference))
+    }
+
+    /// The tree of commit `id` (a full hex id) in the git repository whose `.git` folder is
+    /// `git_dir`, as [`GitTree::at_reference`] reads it; `None` when the repository lacks it.
+    pub fn at_commit(git_dir: &Path, id: &str) -> Result<Option<GitTree>> {
+        GitTree::at(git_dir, id, |_| Oid::from_str(id))
+    }
+
+    fn at(
+        git_dir: &Path,
+        rev: &str,
+        commit: impl FnOnce(&Repository) -> std::result::Result<Oid, git2::Error>,
+    ) -> Result<Option<GitTree>> {
         super::repo::trust_objects();
         with_thread_repo(git_dir, |repo| {
-            let commit = match repo.refname_to_id(reference) {
+            let commit = match commit(repo) {
                 Ok(commit) => commit,
                 Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
                 Err(e) => return Err(git_error(e.message())),
             };
-            let tree = repo
-                .find_commit(commit)
-                .and_then(|c| c.tree())
-                .map_err(|e| {
-                    git_error(format!(
-                        "cannot read the tree of `{reference}`: {}",
+            let tree = match repo.find_commit(commit).and_then(|c| c.tree()) {
+                Ok(tree) => tree.id(),
+                Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+                Err(e) => {
+                    return Err(git_error(format!(
+                        "cannot read the tree of `{rev}`: {}",
                         e.message()
-                    ))
-                })?
-                .id();
-            Ok(Some(GitTree::new(reference, tree, String::new(), git_dir)))
+                    )));
+                }
+            };
+            Ok(Some(GitTree::new(rev, tree, String::new(), git_dir)))
         })
     }
 }

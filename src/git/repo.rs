@@ -91,6 +91,11 @@ impl Repo {
             .map(|c| c.id().to_string())
     }
 
+    /// The commit a reference names, as a hex id; `None` when there is no such reference.
+    pub fn reference_id(&self, name: &str) -> Option<String> {
+        self.repo.refname_to_id(name).ok().map(|id| id.to_string())
+    }
+
     /// The commit a revision names, as a hex id.
     pub fn resolve_id(&self, rev: &str) -> Result<String> {
         self.resolve(rev).map(|id| id.to_string())

@@ -5,6 +5,8 @@
 
 pub mod check;
 pub mod config;
+pub mod diff;
+pub mod lock;
 pub mod rollup;
 pub mod sync;
 pub mod table;
@@ -21,6 +23,7 @@ use crate::source::Source;
 use crate::validate::{check_id, objective};
 
 pub use config::{FILE, OrgConfig, Team};
+pub use lock::{LOCK, Lock};
 
 /// The folder of the org's objectives, `objectives/<id>.toml`.
 pub const OBJECTIVES: &str = "objectives";

@@ -24,9 +24,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::sync::team_ref;
-use super::{OrgFiles, Team};
+use super::{Lock, OrgFiles};
 use crate::error::{Error, Result};
 use crate::finding::Severity;
+use crate::git::GitTree;
 use crate::load::{self, Keep};
 use crate::model::{Health, Objective, Status, mean_progress};
 use crate::period::View;
@@ -162,6 +163,12 @@ pub struct Dependency {
 /// Reads every team of `org` at its synced ref in the org repository at `root`, and rolls the
 /// org up. Only an I/O or git failure is an error: a team that cannot be read is marked.
 pub fn read(root: &Path, org: &OrgFiles) -> Result<Rollup> {
+    read_at(root, org, None)
+}
+
+/// As [`read`], with each team read at the commit `lock` records for it instead of at its ref
+/// (a team the lock lacks, or whose commit the repository lacks, is not synced there).
+pub fn read_at(root: &Path, org: &OrgFiles, lock: Option<&Lock>) -> Result<Rollup> {
     let view = match &org.config.period {
         Some(period) => Some(View::choose(Some(period), None).map_err(Error::usage)?),
         None => None,
@@ -176,7 +183,19 @@ pub fn read(root: &Path, org: &OrgFiles) -> Result<Rollup> {
         .config
         .teams
         .par_iter()
-        .map(|team| read_team(&git_dir, team, view))
+        .map(|team| {
+            let tree = match lock {
+                None => GitTree::at_reference(&git_dir, &team_ref(&team.name))?,
+                Some(lock) => match lock.teams.get(&team.name) {
+                    Some(commit) => GitTree::at_commit(&git_dir, commit)?,
+                    None => None,
+                },
+            };
+            match tree {
+                Some(tree) => read_team(&tree, view),
+                None => Ok(TeamState::NotSynced),
+            }
+        })
         .collect::<Result<_>>()?;
     let teams = org
         .config
@@ -197,13 +216,9 @@ pub fn read(root: &Path, org: &OrgFiles) -> Result<Rollup> {
     ))
 }
 
-/// Team `team` at its synced ref in the org repository whose `.git` folder is `git_dir`, ranked
-/// in `view` (its own period's without one).
-fn read_team(git_dir: &Path, team: &Team, view: Option<View>) -> Result<TeamState> {
-    let Some(tree) = crate::git::GitTree::at_reference(git_dir, &team_ref(&team.name))? else {
-        return Ok(TeamState::NotSynced);
-    };
-    let mut workspace = match load::load_keeping::<Ranked>(&tree, Keep::Quoted { stale: false }) {
+/// A team read from `tree`, ranked in `view` (its own period's without one).
+fn read_team(tree: &GitTree, view: Option<View>) -> Result<TeamState> {
+    let mut workspace = match load::load_keeping::<Ranked>(tree, Keep::Quoted { stale: false }) {
         Ok(workspace) => workspace,
         Err(Error::Config { findings, .. }) => {
             return Ok(TeamState::Errors(findings.len().max(1)));

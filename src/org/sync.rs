@@ -6,8 +6,9 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::config::{Team, redact};
-use crate::git::{self, Fetched};
+use super::config::{OrgConfig, Team, redact};
+use super::lock::Lock;
+use crate::git::{self, Fetched, Repo};
 
 /// The ref of the org repository that holds a team's synced branch.
 pub fn team_ref(name: &str) -> String {
@@ -60,6 +61,24 @@ pub fn sync(root: &Path, git_dir: &Path, teams: &[&Team]) -> Vec<Synced> {
             }
         })
         .collect()
+}
+
+/// The lock of what `repo` holds now: the synced commit of every team of `config`; a team
+/// without a synced ref (one that could not be reached in a fresh clone) keeps its commit in
+/// `previous`, the lock as it was.
+pub fn lock(repo: &Repo, config: &OrgConfig, previous: Option<&Lock>) -> Lock {
+    Lock {
+        teams: config
+            .teams
+            .iter()
+            .filter_map(|t| {
+                let commit = repo
+                    .reference_id(&team_ref(&t.name))
+                    .or_else(|| previous?.teams.get(&t.name).cloned())?;
+                Some((t.name.clone(), commit))
+            })
+            .collect(),
+    }
 }
 
 /// Where git finds a team's repository.

@@ -112,4 +112,3 @@ pub const TEAM_OKR: &str = "[team]\nname = \"Team\"\n";
 pub fn short(id: &str) -> &str {
     &id[..7]
 }
-
