@@ -12,7 +12,7 @@
 //! - values are written exactly as they were (quotes, arrays, inline tables), so no value
 //!   changes; the file ends with one newline, and a byte-order mark is dropped.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use toml_edit::{DocumentMut, Item, Table};
@@ -22,8 +22,9 @@ use crate::error::{Error, Result};
 use crate::finding::{Finding, Rule, Texts};
 use crate::load;
 use crate::model::{INITIATIVE_KEYS, OBJECTIVE_KEYS};
+use crate::org;
 use crate::output;
-use crate::source::{Content, Source, WorkTree};
+use crate::source::{Content, Source, WorkTree, find_root_of};
 
 /// Which format a file has, which decides its key order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -253,7 +254,7 @@ fn arrange_table(table: &mut Table, kind: FileKind, path: &mut Vec<String>, posi
 }
 
 /// The folders okr.toml names, read leniently: `okr fmt` must work on a file okr check rejects.
-fn folders(tree: &WorkTree) -> Result<Paths> {
+fn folders_of(tree: &WorkTree) -> Result<Paths> {
     let mut paths = Paths::default();
     let Some(file) = tree.read(config::FILE)? else {
         return Ok(paths);
@@ -280,18 +281,75 @@ fn folders(tree: &WorkTree) -> Result<Paths> {
     Ok(paths)
 }
 
-/// Every file `okr fmt` formats, with its kind, sorted by path within each folder.
-fn files(tree: &WorkTree) -> Result<Vec<(crate::source::SourceFile, FileKind)>> {
-    let paths = folders(tree)?;
-    let mut files = Vec::new();
-    if let Some(file) = tree.read(config::FILE)? {
-        files.push((file, FileKind::Config));
+/// What a repository's folder holds: a team's okr.toml, an org's okr-org.toml, or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kinds {
+    pub team: bool,
+    pub org: bool,
+}
+
+/// The repository `okr fmt` formats from `start`: the nearest folder, `start` or one above it
+/// up to the top of its git repository, that holds okr.toml or okr-org.toml, and which of them
+/// it holds. A folder that holds both is both repositories, and both sets of files are
+/// formatted. Any entry of either name ends the search; one that is not a file (nor a link to
+/// one) is an error, as for every other command.
+pub fn find_repository(start: &Path) -> Result<(PathBuf, Kinds)> {
+    let start = start
+        .canonicalize()
+        .map_err(|e| Error::io("open", start, e))?;
+    for dir in start.ancestors() {
+        // An entry that cannot even be looked at counts as there: checking it says why.
+        let holds = |name: &str| {
+            !matches!(std::fs::symlink_metadata(dir.join(name)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound)
+        };
+        let kinds = Kinds {
+            team: holds(config::FILE),
+            org: holds(org::FILE),
+        };
+        if kinds.team || kinds.org {
+            for (held, name) in [(kinds.team, config::FILE), (kinds.org, org::FILE)] {
+                if held {
+                    find_root_of(dir, name)?;
+                }
+            }
+            return Ok((dir.to_path_buf(), kinds));
+        }
+        if std::fs::symlink_metadata(dir.join(".git")).is_ok() {
+            break;
+        }
     }
-    for (dir, kind) in [
-        (&paths.initiatives, FileKind::Initiative),
-        (&paths.themes, FileKind::Theme),
-    ] {
-        for file in tree.toml_files(dir)? {
+    Err(Error::usage(format!(
+        "not an okr repository: no {} or {} in `{}` or any folder above it (the search stops \
+         at the top of a git repository); run `okr init` (or `okr init --org`) to start one",
+        config::FILE,
+        org::FILE,
+        start.display()
+    )))
+}
+
+/// Every file `okr fmt` formats, with its kind, sorted by path within each folder: a team's
+/// okr.toml, initiatives and themes, and an org's okr-org.toml and objectives. A file in two
+/// folders (a team's themes in `objectives/`) is formatted once, as the first.
+fn files(tree: &WorkTree, kinds: Kinds) -> Result<Vec<(crate::source::SourceFile, FileKind)>> {
+    let mut files = Vec::new();
+    let mut folders: Vec<(String, FileKind)> = Vec::new();
+    if kinds.team {
+        let paths = folders_of(tree)?;
+        if let Some(file) = tree.read(config::FILE)? {
+            files.push((file, FileKind::Config));
+        }
+        folders.push((paths.initiatives, FileKind::Initiative));
+        folders.push((paths.themes, FileKind::Theme));
+    }
+    if kinds.org {
+        if let Some(file) = tree.read(org::FILE)? {
+            files.push((file, FileKind::Org));
+        }
+        folders.push((org::OBJECTIVES.to_owned(), FileKind::Objective));
+    }
+    for (dir, kind) in folders {
+        for file in tree.toml_files(&dir)? {
             if !files.iter().any(|(f, _)| f.path == file.path) {
                 files.push((file, kind));
             }
@@ -322,15 +380,28 @@ pub struct Outcome {
     pub texts: Texts,
 }
 
-/// Formats every file of the repository at `root`, or with `check` only finds the ones it
-/// would change. A file that cannot be read or parsed is a finding and is left untouched;
-/// every other file is still formatted.
-pub fn repository(root: &Path, check: bool, step: &mut dyn FnMut(Step)) -> Result<Outcome> {
+/// Formats every file of the repository at `root` (of `kinds`, as [`find_repository`] found
+/// it), or with `check` only finds the ones it would change. A file that cannot be read or
+/// parsed is a finding and is left untouched; every other file is still formatted.
+pub fn repository(
+    root: &Path,
+    kinds: Kinds,
+    check: bool,
+    step: &mut dyn FnMut(Step),
+) -> Result<Outcome> {
     let tree = WorkTree::new(root)?;
     let mut problems: Vec<Finding> = Vec::new();
     let mut texts = Texts::new();
     let mut changed = Vec::new();
-    for (file, kind) in files(&tree)? {
+    // The text quoted with a finding; okr-org.toml's with every URL's credentials masked.
+    let quoted = |kind: FileKind, text: &str| -> Arc<str> {
+        if kind == FileKind::Org {
+            Arc::from(org::config::redact(text))
+        } else {
+            Arc::from(text)
+        }
+    };
+    for (file, kind) in files(&tree, kinds)? {
         let absolute = tree.root().join(&file.path);
         if is_symlink(&absolute) {
             step(Step::SkippedLink(&file.path));
@@ -347,7 +418,7 @@ pub fn repository(root: &Path, check: bool, step: &mut dyn FnMut(Step)) -> Resul
                 if let Content::Bytes(bytes) = &file.content {
                     texts.insert(
                         file.path.clone(),
-                        Arc::from(String::from_utf8_lossy(bytes).as_ref()),
+                        quoted(kind, &String::from_utf8_lossy(bytes)),
                     );
                 }
                 problems.extend(findings);
@@ -366,7 +437,7 @@ pub fn repository(root: &Path, check: bool, step: &mut dyn FnMut(Step)) -> Resul
                         error.message().lines().next().unwrap_or("").trim()
                     ),
                 ));
-                texts.insert(file.path.clone(), text);
+                texts.insert(file.path.clone(), quoted(kind, &text));
                 continue;
             }
         };
@@ -451,18 +522,28 @@ done = false
 
     #[test]
     fn formatting_is_idempotent_on_the_init_files_and_examples() {
-        for (path, text) in crate::scaffold::init_files("T", "o", "2026-Q1") {
+        let files = crate::scaffold::init_files("T", "o", "2026-Q1")
+            .into_iter()
+            .chain(crate::scaffold::org_files("Acme", "o", "2026-Q1"));
+        let mut formats = Vec::new();
+        for (path, text) in files {
             let kind = match path.as_str() {
                 "okr.toml" => FileKind::Config,
+                "okr-org.toml" => FileKind::Org,
                 p if p.starts_with("initiatives/") => FileKind::Initiative,
                 p if p.starts_with("themes/") => FileKind::Theme,
+                p if p.starts_with("objectives/") => FileKind::Objective,
                 _ => continue,
             };
+            formats.push(kind);
             assert_eq!(
                 format(kind, &text).unwrap(),
                 text,
                 "{path} is not canonical"
             );
+        }
+        for kind in [FileKind::Org, FileKind::Objective] {
+            assert!(formats.contains(&kind), "no {kind:?} file was checked");
         }
     }
 

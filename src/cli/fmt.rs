@@ -9,14 +9,14 @@ use super::context::{Context, print};
 use crate::error::Result;
 use crate::fmt::{self, Step};
 use crate::output::terminal_safe;
-use crate::source::find_root;
 use crate::text::count;
 
-/// Formats every file of the repository, or with `--check` lists the ones it would change.
+/// Formats every file of the repository (a team's, an org's, or a folder that is both; see
+/// [`fmt::find_repository`]), or with `--check` lists the ones it would change.
 /// Exit 1 when `--check` finds one; exit 2 when a file could not be read or parsed (it is
 /// reported and left untouched, and every other file is still formatted).
 pub(super) fn run(context: &Context, args: &FmtArgs) -> Result<ExitCode> {
-    let root = find_root(&context.dir)?;
+    let (root, kinds) = fmt::find_repository(&context.dir)?;
     // A skipped file is said whatever the verbosity (only `-q` silences it): a file that okr
     // leaves alone unsaid would look formatted. `--check` cannot check what `fmt` would not
     // write, so it says so and leaves the exit code to the files it checked: failing would ask
@@ -26,7 +26,7 @@ pub(super) fn run(context: &Context, args: &FmtArgs) -> Result<ExitCode> {
     } else {
         ""
     };
-    let outcome = fmt::repository(&root, args.check, &mut |step| match step {
+    let outcome = fmt::repository(&root, kinds, args.check, &mut |step| match step {
         Step::SkippedLink(path) => context.say(format!(
             "note: skipped `{path}`: it is a symlink{unchecked}; okr fmt never writes through \
              a link (format the file it points to, or put the file in its place)"

@@ -203,7 +203,7 @@ const ORG_OUTPUT: &str = "okrs";
 
 fn render(context: &Context, args: &OrgRenderArgs) -> Result<ExitCode> {
     let (root, rollup) = rollup(context)?;
-    let documents = crate::render::org_documents(&rollup)?;
+    let documents = crate::render::org_documents(&rollup, org_templates(context, &root)?)?;
     let dir = match &args.out {
         // The user's own choice of folder, links and all.
         Some(out) => {
@@ -243,13 +243,29 @@ fn note_unread(context: &Context, rollup: &org::rollup::Rollup) {
     }
 }
 
+/// The org repository's templates over the built-ins, with a note for each file of its
+/// `templates/` folder that replaces none of them.
+fn org_templates(context: &Context, root: &std::path::Path) -> Result<crate::render::Templates> {
+    let templates = crate::render::Templates::load_org(&WorkTree::new(root)?)?;
+    for name in templates.unknown() {
+        context.say(format!(
+            "note: `{}/{}` replaces none of the org's templates ({}); okr uses it only where one \
+             of them includes it",
+            crate::render::ORG_TEMPLATES,
+            terminal_safe(name),
+            templates.built_in_names().join(", ")
+        ));
+    }
+    Ok(templates)
+}
+
 /// `okr org publish`: the documents `okr org render` would write, rendered in memory and
 /// committed to a branch as the whole of its tree, as `okr publish` does for a team; nothing
 /// in the working tree, the index or HEAD changes, and no commit is made when the branch
 /// already holds these documents.
 fn publish(context: &Context, args: &OrgPublishArgs) -> Result<ExitCode> {
     let (root, rollup) = rollup(context)?;
-    let documents = crate::render::org_documents(&rollup)?;
+    let documents = crate::render::org_documents(&rollup, org_templates(context, &root)?)?;
     let repo = crate::git::Repo::open(&root)?;
     let message = args
         .message

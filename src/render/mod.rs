@@ -27,7 +27,7 @@ use environment::{
     environment, template_error,
 };
 pub use org::org_documents;
-pub use templates::{BUILT_IN, Templates};
+pub use templates::{BUILT_IN, ORG_TEMPLATES, Templates};
 use view::{
     LazyInitiative, Shared, TeamView, by_status, last_period, objective_view, status_counts,
 };

@@ -1,6 +1,7 @@
 //! The org's documents (`okr org render`): an overview (`README.md`) and one document per org
 //! objective (`<id>.md`), from a [`Rollup`], through the built-in templates of
-//! `templates/org/`. No date or commit goes into them: the same teams render the same bytes.
+//! `templates/org/` or the org repository's own (see [`Templates::load_org`]). No date or
+//! commit goes into them: the same teams render the same bytes.
 
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
@@ -111,16 +112,18 @@ fn theme_view(child: &Child) -> ThemeView<'_> {
     }
 }
 
-/// Renders the org's documents in memory: (file name, contents), `README.md` first, then one
-/// per objective in the order of their ids.
-pub fn org_documents(rollup: &Rollup) -> Result<Vec<(String, String)>> {
+/// Renders the org's documents in memory through `templates`: (file name, contents),
+/// `README.md` first, then one per objective in the order of their ids.
+pub fn org_documents(rollup: &Rollup, templates: Templates) -> Result<Vec<(String, String)>> {
     let initiatives = rollup
         .teams
         .iter()
         .filter_map(|t| t.portfolio())
         .map(|p| p.initiatives.len())
         .sum::<usize>();
-    let env = text_environment(Templates::org(), initiatives + rollup.objectives.len());
+    // An error names the org's own file of a template, where it has one.
+    let files = templates.clone();
+    let env = text_environment(templates, initiatives + rollup.objectives.len());
     let org = Value::from(Serde(&OrgView {
         name: &rollup.name,
         period: rollup.period.as_deref(),
@@ -206,7 +209,7 @@ pub fn org_documents(rollup: &Rollup) -> Result<Vec<(String, String)>> {
     let render = |name: &str, context: Value| -> Result<String> {
         env.get_template(name)
             .and_then(|template| template.render(context))
-            .map_err(|e| template_error(name, &e))
+            .map_err(|e| template_error(&files.file(name), &e))
     };
     let objective_values: Vec<Value> = objectives.iter().map(|o| Value::from(Serde(o))).collect();
     let mut documents = vec![(
