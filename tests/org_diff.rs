@@ -284,7 +284,7 @@ fn org_diff_compares_two_recorded_syncs() {
     let out = stdout(&markdown);
     for part in [
         "**okr org**: 2 objectives changed, 1 dependency change, 2 teams changed (`HEAD~1` → `HEAD`)",
-        "| More teams pay (`growth`) | 50% → 65% | no health | now served by `payments` Fast pages (`db`) |",
+        "| More teams pay (`growth`) | 50% → 65% | - | now served by Fast pages (`db`) of `payments` |",
         "| moved | `payments` `upgrade-pg` (active) | `web` `cdn` (accepted → done) |",
         "<details><summary><b>payments</b>: 1 initiative added, 1 shifted, 1 theme changed</summary>",
         "| Fast pages (`db`) | changed |",

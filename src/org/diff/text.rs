@@ -241,13 +241,19 @@ fn change_cell(f: &FieldChange) -> String {
     format!("{field}: {} → {}", value(&f.before), value(&f.after))
 }
 
+/// `Fast pages (`db`) of `payments``.
 fn theme_cell(t: &ThemeRef) -> String {
     format!(
-        "{} {} ({})",
-        code_cell(&t.team),
+        "{} ({}) of {}",
         markdown_inline(&t.title),
-        code_cell(&t.theme)
+        code_cell(&t.theme),
+        code_cell(&t.team)
     )
+}
+
+/// A health in a cell: `-` for none.
+fn health_cell(health: Option<Health>) -> String {
+    health.map_or_else(|| "-".to_owned(), |h| h.to_string())
 }
 
 fn work_cell(team: &str, id: &str, status: String) -> String {
@@ -275,7 +281,7 @@ pub fn markdown(d: &OrgDiff) -> String {
             md(&o.title),
             code_cell(&o.id),
             percent(o.progress),
-            health_text(o.health),
+            health_cell(o.health),
             if o.teams.is_empty() {
                 String::new()
             } else {
@@ -411,7 +417,7 @@ fn objective_row(c: &ObjectiveChange) -> String {
         markdown_inline(&c.title),
         code_cell(&c.id),
         progress_move(&c.progress),
-        moved(health_text(c.health.before), health_text(c.health.after)),
+        moved(health_cell(c.health.before), health_cell(c.health.after)),
         if what.is_empty() {
             "-".to_owned()
         } else {
