@@ -429,6 +429,24 @@ fn bad_revisions_and_foreign_locks_are_usage_errors() {
     );
     assert_stderr_has(&output, "help: run `okr org sync` to write it again");
 
+    // A revision from before the org was made.
+    let empty = git.treebuilder(None).unwrap().write().unwrap();
+    let empty = git.find_tree(empty).unwrap();
+    let signature = git.signature().unwrap();
+    let before = git
+        .commit(None, &signature, &signature, "nothing", &empty, &[])
+        .unwrap()
+        .to_string();
+    let output = org.run(&["org", "diff", &before]);
+    assert_exit(&output, 2);
+    assert_stderr_has(
+        &output,
+        &format!(
+            "`{}` has no okr-org.toml: it is no revision of this org repository",
+            &before[..12]
+        ),
+    );
+
     let outside = tempfile::tempdir().unwrap();
     let output = common::okr(outside.path())
         .args(["org", "diff", "HEAD"])

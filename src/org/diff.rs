@@ -22,7 +22,7 @@ use crate::diff::{self, Diff, FieldChange, Move, Side};
 use crate::error::{Error, Result};
 use crate::git::{GitTree, Repo};
 use crate::model::{Health, Status};
-use crate::source::WorkTree;
+use crate::source::{Source, WorkTree};
 
 pub use text::{human, markdown};
 
@@ -43,6 +43,12 @@ impl OrgSide {
     pub fn at_revision(root: &Path, rev: &str) -> Result<OrgSide> {
         let tree = Repo::open(root)?.tree_source(rev)?;
         let label = diff::short(rev).to_owned();
+        if tree.read(super::FILE)?.is_none() {
+            return Err(Error::usage(format!(
+                "`{label}` has no {}: it is no revision of this org repository",
+                super::FILE
+            )));
+        }
         let files = super::load(&tree)?;
         let lock = Lock::read(&tree, &format!("`{label}`"))?;
         let unrecorded = lock.is_none();
