@@ -374,8 +374,38 @@ fn a_revision_without_a_record_or_with_a_commit_the_repository_lacks_says_so() {
         "note: `HEAD` has no okr-org.lock, so no team was recorded there",
     );
     let out = stdout(&output);
+    // No team was read at HEAD: reliability had no progress there.
+    assert!(
+        out.starts_with("HEAD → HEAD~1: 1 objective changed, 2 teams changed\n"),
+        "{out}"
+    );
     assert!(out.contains("~ payments (- → "), "{out}");
     assert!(out.contains("): synced"), "{out}");
+    let output = org.run(&["org", "diff", "HEAD", "HEAD~1", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        json["teams"][0]["problem"]["before"],
+        "not recorded: `HEAD` has no okr-org.lock"
+    );
+
+    // The working tree's side: a team never synced is not synced, whatever a revision holds.
+    org.write(
+        "okr-org.toml",
+        &format!("{ORG}\n[[teams]]\nname = \"search\"\nurl = \"../teams/search.git\"\n"),
+    );
+    let output = org.run(&["org", "diff", "HEAD~1", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let search = &json["teams"][0];
+    assert_eq!(search["team"], "search");
+    assert_eq!(
+        search["listed"],
+        serde_json::json!({"before": false, "after": true})
+    );
+    assert_eq!(
+        search["problem"]["after"],
+        "not synced: no `refs/okr/teams/search` (run `okr org sync search`)"
+    );
+    org.write("okr-org.toml", ORG);
 
     // A record of a commit that is not in the repository (a branch rewritten and gone).
     let missing = "0123456789abcdef0123456789abcdef01234567";
