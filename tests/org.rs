@@ -234,17 +234,58 @@ fn an_unreachable_team_or_a_missing_branch_fails_after_the_others_sync() {
     assert_eq!(org.refs(), [("refs/okr/teams/ok".to_owned(), ok)]);
 }
 
-#[test]
-fn a_transport_this_build_lacks_says_to_use_a_mirror() {
+/// An org of three teams: `web` over https to a port where nothing listens, `ok` and `api` by
+/// path; gives the commits of `ok` and `api`.
+fn org_with_an_https_team() -> (Org, String, String) {
     let org = Org::new(
-        "[org]\nname = \"Acme\"\n\n[[teams]]\nname = \"web\"\nurl = \"https://127.0.0.1:9/acme/web.git\"\n",
+        "[org]\nname = \"Acme\"\n\n[[teams]]\nname = \"ok\"\nurl = \"../teams/ok.git\"\n\n\
+         [[teams]]\nname = \"web\"\nurl = \"https://127.0.0.1:9/acme/web.git\"\n\n\
+         [[teams]]\nname = \"api\"\nurl = \"../teams/api.git\"\n",
     );
+    let ok = org.commit("ok", "main", &[("okr.toml", TEAM_OKR)]);
+    let api = org.commit("api", "main", &[("okr.toml", TEAM_OKR)]);
+    (org, ok, api)
+}
+
+#[cfg(feature = "https")]
+#[test]
+fn an_https_team_is_fetched_and_one_that_cannot_be_reached_says_why() {
+    let (org, ok, api) = org_with_an_https_team();
     let output = org.run(&["org", "sync"]);
     assert_exit(&output, 1);
     assert_eq!(
         stdout(&output),
-        "web: unreachable: this okr was built without https; use a local mirror or path \
-         (`git clone --mirror`, then `url = \"path/to/mirror\"`)\n"
+        format!(
+            "ok: new {}\nweb: unreachable: failed to connect to 127.0.0.1: Connection refused\n\
+             api: new {}\n",
+            short(&ok),
+            short(&api)
+        )
+    );
+    assert_stderr_has(&output, "1 of 3 teams could not be synced");
+    assert_eq!(
+        org.refs(),
+        [
+            ("refs/okr/teams/api".to_owned(), api),
+            ("refs/okr/teams/ok".to_owned(), ok)
+        ]
+    );
+}
+
+#[cfg(not(feature = "https"))]
+#[test]
+fn a_transport_this_build_lacks_says_to_use_a_mirror() {
+    let (org, ok, api) = org_with_an_https_team();
+    let output = org.run(&["org", "sync"]);
+    assert_exit(&output, 1);
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "ok: new {}\nweb: unreachable: this okr was built without https; use a local mirror \
+             or path (`git clone --mirror`, then `url = \"path/to/mirror\"`)\napi: new {}\n",
+            short(&ok),
+            short(&api)
+        )
     );
 }
 
