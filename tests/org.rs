@@ -126,18 +126,182 @@ fn an_unreachable_team_or_a_missing_branch_fails_after_the_others_sync() {
     assert_eq!(org.refs(), [("refs/okr/teams/ok".to_owned(), ok)]);
 }
 
-#[test]
-fn a_transport_this_build_lacks_says_to_use_a_mirror() {
+/// An org of three teams: `web` over https to a port where nothing listens, `ok` and `api` by
+/// path; gives the commits of `ok` and `api`.
+fn org_with_an_https_team() -> (Org, String, String) {
     let org = Org::new(
-        "[org]\nname = \"Acme\"\n\n[[teams]]\nname = \"web\"\nurl = \"https://127.0.0.1:9/acme/web.git\"\n",
+        "[org]\nname = \"Acme\"\n\n[[teams]]\nname = \"ok\"\nurl = \"../teams/ok.git\"\n\n\
+         [[teams]]\nname = \"web\"\nurl = \"https://127.0.0.1:9/acme/web.git\"\n\n\
+         [[teams]]\nname = \"api\"\nurl = \"../teams/api.git\"\n",
     );
+    let ok = org.commit("ok", "main", &[("okr.toml", TEAM_OKR)]);
+    let api = org.commit("api", "main", &[("okr.toml", TEAM_OKR)]);
+    (org, ok, api)
+}
+
+#[cfg(feature = "https")]
+#[test]
+fn an_https_team_is_fetched_and_one_that_cannot_be_reached_says_why() {
+    let (org, ok, api) = org_with_an_https_team();
     let output = org.run(&["org", "sync"]);
     assert_exit(&output, 1);
     assert_eq!(
         stdout(&output),
-        "web: unreachable: this okr was built without https; use a local mirror or path \
-         (`git clone --mirror`, then `url = \"path/to/mirror\"`)\n"
+        format!(
+            "ok: new {}\nweb: unreachable: failed to connect to 127.0.0.1: Connection refused\n\
+             api: new {}\n",
+            short(&ok),
+            short(&api)
+        )
     );
+    assert_stderr_has(&output, "1 of 3 teams could not be synced");
+    assert_eq!(
+        org.refs(),
+        [
+            ("refs/okr/teams/api".to_owned(), api),
+            ("refs/okr/teams/ok".to_owned(), ok)
+        ]
+    );
+}
+
+#[cfg(not(feature = "https"))]
+#[test]
+fn a_transport_this_build_lacks_says_to_use_a_mirror() {
+    let (org, ok, api) = org_with_an_https_team();
+    let output = org.run(&["org", "sync"]);
+    assert_exit(&output, 1);
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "ok: new {}\nweb: unreachable: this okr was built without https; use a local mirror \
+             or path (`git clone --mirror`, then `url = \"path/to/mirror\"`)\napi: new {}\n",
+            short(&ok),
+            short(&api)
+        )
+    );
+}
+
+/// A credential helper in the org repository's git config that answers with the password
+/// `SECRET` for every URL.
+fn give_secret_through_a_credential_helper(org: &Org) {
+    git2::Repository::open(org.root())
+        .unwrap()
+        .config()
+        .unwrap()
+        .open_level(git2::ConfigLevel::Local)
+        .unwrap()
+        .set_str(
+            "credential.helper",
+            "!f() { echo username=x; echo password=SECRET; }; f",
+        )
+        .unwrap();
+}
+
+/// With a credential helper set up, an https team that cannot be reached prints no credential.
+/// The connection fails before any authentication, so the helper is never asked: the test
+/// below, over http, is the one that reaches it.
+#[test]
+fn an_unreachable_https_team_prints_no_credential_from_the_helpers() {
+    let (org, _, _) = org_with_an_https_team();
+    give_secret_through_a_credential_helper(&org);
+    let output = org.run(&["org", "sync"]);
+    assert_exit(&output, 1);
+    let all = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(all.contains("web: unreachable: "), "{all}");
+    assert!(!all.contains("SECRET"), "{all}");
+}
+
+/// A server on 127.0.0.1 that answers every request with `401 Unauthorized` and a Basic
+/// challenge, and keeps the `Authorization` header of each request. It stops when told to, or
+/// after 60 seconds.
+#[cfg(feature = "https")]
+struct Refuser {
+    port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<Vec<String>>,
+}
+
+#[cfg(feature = "https")]
+impl Refuser {
+    fn start() -> Refuser {
+        use std::io::{BufRead, BufReader, Write};
+        use std::sync::atomic::Ordering;
+        use std::time::{Duration, Instant};
+
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            let mut authorizations = Vec::new();
+            while !stopped.load(Ordering::SeqCst) && Instant::now() < deadline {
+                let Ok((stream, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(10));
+                    continue;
+                };
+                stream.set_nonblocking(false).unwrap();
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(5)))
+                    .unwrap();
+                let mut reader = BufReader::new(&stream);
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                    if let Some((name, value)) = line.split_once(':')
+                        && name.eq_ignore_ascii_case("authorization")
+                    {
+                        authorizations.push(value.trim().to_owned());
+                    }
+                    line.clear();
+                }
+                let _ = (&stream).write_all(
+                    b"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"okr\"\r\n\
+                      Content-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            }
+            authorizations
+        });
+        Refuser { port, stop, thread }
+    }
+
+    /// Stops the server; gives the `Authorization` headers it was sent.
+    fn authorizations(self) -> Vec<String> {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.thread.join().unwrap()
+    }
+}
+
+/// libgit2's http transport, the one https uses, asks git's credential helper when the server
+/// wants credentials, sends what it gives, and the reason printed when the server refuses them
+/// names no credential.
+#[cfg(feature = "https")]
+#[test]
+fn credentials_come_from_gits_helpers_and_a_refusal_prints_none() {
+    let server = Refuser::start();
+    let org = Org::new(&format!(
+        "[org]\nname = \"Acme\"\n\n[[teams]]\nname = \"web\"\nurl = \"http://127.0.0.1:{}/acme/web.git\"\n",
+        server.port
+    ));
+    give_secret_through_a_credential_helper(&org);
+    let output = org.run(&["org", "sync"]);
+    let authorizations = server.authorizations();
+    assert_exit(&output, 1);
+    // `x:SECRET`, from the helper, in Basic authentication.
+    assert!(
+        authorizations.iter().any(|a| a == "Basic eDpTRUNSRVQ="),
+        "{authorizations:?}"
+    );
+    let all = format!("{}{}", stdout(&output), stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "web: unreachable: the credentials from git's credential helpers were refused\n"
+    );
+    assert!(
+        !all.contains("SECRET") && !all.contains("eDpTRUNSRVQ"),
+        "{all}"
+    );
+    assert!(org.refs().is_empty());
 }
 
 #[test]

@@ -326,7 +326,6 @@ fn init_org_writes_an_org_that_passes_org_check_and_never_overwrites() {
         "credential.https://github.com.helper",
         "okr org sync\n",
         "okr org check --format github\n",
-        "--features https",
         // Then it publishes the org's documents to okr-docs and pushes them, with the job's
         // token: the one write permission it needs.
         "    permissions:\n      contents: write ",
@@ -340,6 +339,9 @@ fn init_org_writes_an_org_that_passes_org_check_and_never_overwrites() {
     ] {
         assert!(workflow.contains(needed), "{needed}\n{workflow}");
     }
+    // The release binary fetches over https: nothing tells to build another okr for it.
+    assert!(!workflow.contains("--features"), "{workflow}");
+    assert!(!workflow.contains("cargo install"), "{workflow}");
     // The token is not left in .git/config, and the job asks for no other write permission.
     assert!(
         workflow.contains("persist-credentials: false"),

@@ -543,7 +543,7 @@ fn assert_escaped(what: &str, output: &std::process::Output) {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr),
     ] {
-        assert_eq!(raw_controls(&text), [], "{what}: {text:?}");
+        assert_eq!(raw_controls(&text), Vec::<char>::new(), "{what}: {text:?}");
     }
 }
 
