@@ -7,13 +7,19 @@
 #                                  also on the check-ins shape (about 7 files a commit); `due`
 #                                  and `report`, which read the same walk, at 10,000
 #   OKR_BENCH_QUICK=1 bash benches/cli.sh   the 10,000 run only
-#   OKR_BENCH_ORG=1 bash benches/cli.sh     the org run only: `okr org sync` from local bare
-#                                  repositories (first sync and a no-op re-sync, against `git
-#                                  fetch` of the same refs, as many at once as there are
-#                                  cores; the no-op re-sync of 1,000 teams against 100), `okr org check` at 100 teams of 200 initiatives
-#                                  against its floor (`floor --refs`: every team's blobs read
-#                                  from refs/okr/teams/* with git2 and TOML-parsed), its peak
-#                                  memory, and 1,000 teams against 100
+#   OKR_BENCH_ORG=1 bash benches/cli.sh     the org run only, teams of 200 initiatives:
+#     - `okr org sync` from local bare repositories, first sync and a no-op re-sync, each
+#       against `git fetch` of the same refs, as many at once as there are cores; the no-op
+#       re-sync of 1,000 teams against that of 100
+#     - `okr org check`, 100 teams, against its floor (`floor --refs`: every team's blobs read
+#       from refs/okr/teams/* with git2 and TOML-parsed); 1,000 teams against 100; peak memory
+#     - `okr org render`, 100 teams, into an emptied temp folder each run, against `okr org
+#       check` of the same org (render reads and checks the same teams, then writes the
+#       documents); peak memory
+#     - `okr org diff HEAD`, 100 teams, against `okr org check` of the same org: the org is
+#       committed after its first sync (so HEAD's okr-org.lock records every team), every
+#       team's branch then moves by one commit that changes 3 initiatives (`generate
+#       --advance`), and the org is synced again; the diff reads both sides; peak memory
 #
 # The floor is `examples/floor.rs`: read and TOML-parse every file of the repository on all
 # cores, nothing else. History is measured against `git log --name-only -- initiatives themes`.
@@ -33,6 +39,8 @@ generate="$target/release/examples/generate"
 repos="$target/bench-repos"
 results="$target/bench-results"
 mkdir -p "$repos" "$results"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
 
 repo_for() { # COUNT [SHAPE] -> path, generated once (SHAPE: the generator's, default edits)
   local dir="$repos/$1${2:+-$2}"
@@ -127,6 +135,24 @@ org_for() { # TEAMS -> the folder of a generated org of TEAMS teams of 200 initi
   printf '%s' "$dir"
 }
 
+# The 100-team org for `okr org diff HEAD`: synced, committed, every team moved by one commit,
+# synced again. Its own teams, so the other measures read the teams as generated.
+org_moved_for() { # TEAMS -> the folder
+  local dir="$repos/org-$1-moved"
+  if [[ ! -f "$dir/ready" ]]; then
+    rm -rf "$dir"
+    "$generate" --org "$dir" "$1" 200 >&2
+    "$okr" -C "$dir/org" -q org sync >/dev/null
+    git -C "$dir/org" add -A
+    git -C "$dir/org" -c user.name=bench -c user.email=bench@example.com commit -q -m "Record the sync"
+    "$generate" --advance "$dir" 3 >&2
+    "$okr" -C "$dir/org" -q org sync >/dev/null
+    "$okr" -C "$dir/org" org diff HEAD --format json >/dev/null # it reads both sides
+    touch "$dir/ready"
+  fi
+  printf '%s' "$dir"
+}
+
 # `git fetch` of every team's main into refs/okr/teams/<name>, as many at once as there are
 # cores: the reference for `okr org sync`.
 git_fetch_org() { # ORG_DIR TEAMS -> a script that does it
@@ -140,10 +166,11 @@ git_fetch_org() { # ORG_DIR TEAMS -> a script that does it
   printf '%s' "$script"
 }
 
-org_turn() { # ROUND -> results/org-{sync,check}.json.ROUND
-  local round=$1 dir100 dir1000 fetch
+org_turn() { # ROUND -> results/org-{sync,resync,check,diff}.json.ROUND
+  local round=$1 dir100 dir1000 moved100 fetch
   dir100=$(org_for 100)
   dir1000=$(org_for 1000)
+  moved100=$(org_moved_for 100)
   fetch=$(git_fetch_org "$dir100" 100)
   # The first sync into a fresh copy of the unsynced org, then the same again: nothing moved.
   hyperfine --runs 1 --export-json "$results/org-sync.json.$round" \
@@ -152,15 +179,22 @@ org_turn() { # ROUND -> results/org-{sync,check}.json.ROUND
   hyperfine --runs 2 --export-json "$results/org-resync.json.$round" \
     "bash $fetch $dir100/work" "$okr -C $dir100/work -q org sync" \
     "$okr -C $dir1000/org -q org sync" >/dev/null
+  # One preparation a command: render writes into an emptied folder every run.
   hyperfine --runs 2 --warmup 1 -N --export-json "$results/org-check.json.$round" \
+    --prepare true --prepare true --prepare true --prepare true \
+    --prepare "rm -rf $scratch/org-rendered-100" \
     "$floor --refs $dir100/org" "$okr -C $dir100/org org check -q --format json" \
-    "$floor --refs $dir1000/org" "$okr -C $dir1000/org org check -q --format json" >/dev/null
+    "$floor --refs $dir1000/org" "$okr -C $dir1000/org org check -q --format json" \
+    "$okr -C $dir100/org -q org render --out $scratch/org-rendered-100" >/dev/null
+  hyperfine --runs 2 --warmup 1 -N --export-json "$results/org-diff.json.$round" \
+    "$okr -C $moved100/org org check -q --format json" \
+    "$okr -C $moved100/org org diff HEAD --format json" >/dev/null
 }
 
 if [[ -n "${OKR_BENCH_ORG:-}" ]]; then
   rounds=3
   for ((round = 1; round <= rounds; round++)); do org_turn "$round"; done
-  for set in sync resync check; do
+  for set in sync resync check diff; do
     parts=()
     for ((round = 1; round <= rounds; round++)); do parts+=("$results/org-$set.json.$round"); done
     pool "$results/org-$set.json" "${parts[@]}"
@@ -170,6 +204,10 @@ if [[ -n "${OKR_BENCH_ORG:-}" ]]; then
   check100=$(median "$r-check.json" 1)
   floor1000=$(median "$r-check.json" 2)
   check1000=$(median "$r-check.json" 3)
+  render100=$(median "$r-check.json" 4)
+  moved_check100=$(median "$r-diff.json" 0)
+  diff100=$(median "$r-diff.json" 1)
+  rm -rf "$scratch/org-rendered-100"
   echo
   echo "| org measure (teams of 200 initiatives, 5 themes, 50 commits each) | ratio | target |"
   echo "| --- | ---: | ---: |"
@@ -182,6 +220,10 @@ if [[ -n "${OKR_BENCH_ORG:-}" ]]; then
   echo "| \`okr org check\`, 1,000 teams: peak memory (MiB) | $(peak_mib "$okr" -C "$(org_for 1000)/org" org check -q --format json) | < 500 |"
   echo "| \`okr org check\`, 1,000 teams / floor | $(ratio "$check1000" "$floor1000") | - |"
   echo "| the floor, 1,000 teams / 100 teams (reference) | $(ratio "$floor1000" "$floor100") | - |"
+  echo "| \`okr org render\`, 100 teams / \`okr org check\` of the same | $(ratio "$render100" "$check100") | - |"
+  echo "| \`okr org render\`, 100 teams: peak memory (MiB) | $(peak_mib "$okr" -C "$(org_for 100)/org" -q org render --out "$scratch/org-rendered-100") | - |"
+  echo "| \`okr org diff HEAD\`, 100 teams, each moved by one commit / \`okr org check\` of the same | $(ratio "$diff100" "$moved_check100") | - |"
+  echo "| \`okr org diff HEAD\`, 100 teams: peak memory (MiB) | $(peak_mib "$okr" -C "$(org_moved_for 100)/org" org diff HEAD --format json) | - |"
   exit 0
 fi
 

@@ -9,11 +9,15 @@
 //! `cargo run --release --example generate -- --org DIR TEAMS INITIATIVES_PER_TEAM [OBJECTIVES]`
 //! (default 10 objectives): `DIR/org`, the org repository, and `DIR/teams/<name>.git`, a bare
 //! repository with history for each team; run `okr org sync` in `DIR/org`. DIR must not exist.
+//!
+//! `cargo run --release --example generate -- --advance DIR [CHANGES]` (default 3): moves the
+//! `main` of every team of the org in DIR by one commit that changes CHANGES initiatives (a key
+//! result of each, and the status of one), for `okr org diff` after the next sync.
 
 #[path = "../benches/support/synthetic.rs"]
 mod synthetic;
 
-const USAGE: &str = "usage: generate [--shape edits|checkins] DIR [INITIATIVES] [THEMES] [COMMITS]\n       generate --org DIR TEAMS INITIATIVES_PER_TEAM [OBJECTIVES]";
+const USAGE: &str = "usage: generate [--shape edits|checkins] DIR [INITIATIVES] [THEMES] [COMMITS]\n       generate --org DIR TEAMS INITIATIVES_PER_TEAM [OBJECTIVES]\n       generate --advance DIR [CHANGES]";
 
 fn usage() -> ! {
     eprintln!("{USAGE}");
@@ -24,6 +28,10 @@ fn main() {
     let mut args: Vec<String> = std::env::args().collect();
     if args.get(1).is_some_and(|a| a == "--org") {
         org(&args[2..]);
+        return;
+    }
+    if args.get(1).is_some_and(|a| a == "--advance") {
+        advance(&args[2..]);
         return;
     }
     let mut shape = synthetic::Shape::Edits;
@@ -73,5 +81,30 @@ fn org(args: &[String]) {
         "{}: {teams} teams of {per_team} initiatives, {objectives} objectives, in {:.1} s",
         dir.display(),
         started.elapsed().as_secs_f64()
+    );
+}
+
+/// `--advance DIR [CHANGES]`
+fn advance(args: &[String]) {
+    let Some(dir) = args.first().map(std::path::Path::new) else {
+        usage();
+    };
+    let changes = match args.get(1).map(|a| a.parse::<usize>()) {
+        None => 3,
+        Some(Ok(changes)) if changes > 0 => changes,
+        Some(_) => usage(),
+    };
+    if !dir.join("teams").is_dir() {
+        eprintln!(
+            "generate: {} has no teams folder; give a folder `--org` wrote",
+            dir.display()
+        );
+        std::process::exit(2);
+    }
+    let moved = synthetic::advance_org(dir, changes);
+    println!(
+        "{}: moved {} teams by one commit of {changes} initiatives",
+        dir.display(),
+        moved.len()
     );
 }

@@ -1052,3 +1052,72 @@ fn a_generated_org_syncs_and_checks_clean_and_is_the_same_every_time() {
     assert!(out.matches("\"unknown-dependency\"").count() >= 2, "{out}");
     assert!(out.contains("\"unknown-parent\""), "{out}");
 }
+
+/// The generator's `--advance` moves every team of a generated org by one commit that changes
+/// the initiatives it names, the same way every time; after a sync the org still checks clean
+/// and `okr org diff HEAD` shows each team moved with those initiatives changed.
+#[test]
+fn a_generated_org_advances_every_team_the_same_way_and_org_diff_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    synthetic::generate_org(&a, 3, 40, 2);
+    synthetic::generate_org(&b, 3, 40, 2);
+    let org = a.join("org");
+    assert_exit(&okr(&org).args(["org", "sync"]).output().unwrap(), 0);
+    let git = git2::Repository::open(&org).unwrap();
+    common::commit(&git, "Test", common::START, "Record the first sync");
+    let head = |repo: &Path| {
+        let repo = git2::Repository::open(repo).unwrap();
+        repo.refname_to_id("refs/heads/main").unwrap()
+    };
+    let teams: Vec<String> = (0..3)
+        .map(|t| format!("teams/{}.git", synthetic::team_name(t)))
+        .collect();
+    let before: Vec<git2::Oid> = teams.iter().map(|team| head(&a.join(team))).collect();
+
+    let moved = synthetic::advance_org(&a, 3);
+    assert_eq!(moved, synthetic::advance_org(&b, 3));
+    assert_eq!(moved.len(), 3);
+    for (t, team) in teams.iter().enumerate() {
+        let after = head(&a.join(team));
+        assert_eq!(after, head(&b.join(team)), "{team}");
+        let repo = git2::Repository::open(a.join(team)).unwrap();
+        assert_eq!(
+            repo.find_commit(after).unwrap().parent_id(0).unwrap(),
+            before[t]
+        );
+        assert_eq!(moved[t].0, synthetic::team_name(t));
+        assert_eq!(moved[t].1.len(), 3, "{:?}", moved[t]);
+    }
+
+    assert_exit(&okr(&org).args(["org", "sync"]).output().unwrap(), 0);
+    let check = okr(&org).args(["org", "check"]).output().unwrap();
+    assert_exit(&check, 0);
+    let output = okr(&org)
+        .args(["org", "diff", "HEAD", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let changes = json["teams"].as_array().unwrap();
+    assert_eq!(changes.len(), 3, "{json}");
+    for ((name, ids), change) in moved.iter().zip(changes) {
+        assert_eq!(change["team"], name.as_str());
+        let changed: Vec<&str> = change["diff"]["changed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        for id in ids {
+            assert!(
+                changed.contains(&id.as_str()),
+                "{name}: {id} in {changed:?}"
+            );
+        }
+    }
+
+    // Moved again, other initiatives change.
+    let again = synthetic::advance_org(&a, 3);
+    assert_ne!(again, moved);
+}

@@ -523,3 +523,121 @@ pub fn generate_org(dir: &Path, teams: usize, per_team: usize, objectives: usize
     fast_import(&org, &stream);
     git(&["checkout", "-q", "-f", "main"]);
 }
+
+/// Moves the `main` of every team repository in `dir/teams` (an org [`generate_org`] wrote)
+/// by one commit that changes `changes` initiatives: the first key result's `current` of each
+/// moves by 10, and the first one's status moves on too. The initiatives are picked from the
+/// team's commit, so the same repositories move the same way, and moving them again changes
+/// others. Returns, per team in name order, the ids of the initiatives it changed.
+pub fn advance_org(dir: &Path, changes: usize) -> Vec<(String, Vec<String>)> {
+    use rayon::prelude::*;
+
+    let mut teams: Vec<(String, std::path::PathBuf)> = std::fs::read_dir(dir.join("teams"))
+        .expect("read the org's teams folder")
+        .map(|entry| entry.expect("a teams entry").path())
+        .filter_map(|path| {
+            let name = path.file_name()?.to_str()?.strip_suffix(".git")?.to_owned();
+            Some((name, path))
+        })
+        .collect();
+    teams.sort();
+    teams
+        .into_par_iter()
+        .map(|(name, repo)| {
+            let ids = advance_team(&repo, changes);
+            (name, ids)
+        })
+        .collect()
+}
+
+fn advance_team(repo: &Path, changes: usize) -> Vec<String> {
+    let git = |args: &[&str]| {
+        let output = Command::new("git")
+            .args(args)
+            .current_dir(repo)
+            .output()
+            .expect("run git");
+        assert!(
+            output.status.success(),
+            "git {args:?} in {}",
+            repo.display()
+        );
+        String::from_utf8(output.stdout).expect("git's output is UTF-8")
+    };
+    let head = git(&["rev-parse", "refs/heads/main"]).trim().to_owned();
+    let time: i64 = git(&["cat-file", "commit", &head])
+        .lines()
+        .find_map(|line| line.strip_prefix("committer "))
+        .and_then(|line| line.rsplit(' ').nth(1)?.parse().ok())
+        .expect("the head commit's time");
+    let listing = git(&["ls-tree", "-r", &head, "--", "initiatives"]);
+    // `<mode> blob <oid>\t<path>`, in path order.
+    let files: Vec<(&str, &str)> = listing
+        .lines()
+        .filter_map(|line| {
+            let (meta, path) = line.split_once('\t')?;
+            Some((meta.rsplit(' ').next()?, path))
+        })
+        .collect();
+    let mut rng = Rng(u64::from_str_radix(&head[..16], 16).expect("a hex commit id") | 1);
+    // A partial Fisher-Yates shuffle: `changes` distinct files.
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    let picked = changes.min(files.len());
+    for k in 0..picked {
+        let other = k + rng.below(order.len() - k);
+        order.swap(k, other);
+    }
+    let mut picked: Vec<usize> = order[..picked].to_vec();
+    picked.sort_unstable();
+
+    let time = time + 86_400 / 4;
+    let owner = OWNERS[rng.below(OWNERS.len())];
+    let message = format!("Check in {} initiatives", picked.len());
+    let mut stream = Vec::new();
+    let _ = write!(
+        stream,
+        "commit refs/heads/main\nauthor {owner} <{owner}@example.com> {time} +0000\ncommitter {owner} <{owner}@example.com> {time} +0000\ndata {}\n{message}\nfrom {head}\n",
+        message.len()
+    );
+    let mut ids = Vec::new();
+    for (n, &index) in picked.iter().enumerate() {
+        let (oid, path) = files[index];
+        let text = git(&["cat-file", "blob", oid]);
+        let mut current_moved = false;
+        let mut lines: Vec<String> = Vec::new();
+        for line in text.lines() {
+            if let Some(value) = line.strip_prefix("current = ")
+                && !current_moved
+            {
+                let value: u64 = value.parse().expect("a whole current");
+                let moved = if value >= 110 { value - 10 } else { value + 10 };
+                lines.push(format!("current = {moved}"));
+                current_moved = true;
+            } else if let Some(status) = line.strip_prefix("status = ")
+                && n == 0
+            {
+                let next = match status.trim_matches('"') {
+                    "proposed" => "accepted",
+                    "accepted" => "active",
+                    "active" => "done",
+                    _ => "active",
+                };
+                lines.push(format!("status = \"{next}\""));
+            } else {
+                lines.push(line.to_owned());
+            }
+        }
+        assert!(current_moved, "{path} has no key result to move");
+        let mut text = lines.join("\n");
+        text.push('\n');
+        data(&mut stream, path, &text);
+        let id = path
+            .rsplit('/')
+            .next()
+            .and_then(|file| file.strip_suffix(".toml"));
+        ids.push(id.expect("an initiative file").to_owned());
+    }
+    stream.push(b'\n');
+    fast_import(repo, &stream);
+    ids
+}
