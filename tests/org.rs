@@ -235,7 +235,7 @@ impl Refuser {
         let stopped = stop.clone();
         let thread = std::thread::spawn(move || {
             let deadline = Instant::now() + Duration::from_secs(60);
-            let mut authorizations = Vec::new();
+            let mut lines = Vec::new();
             while !stopped.load(Ordering::SeqCst) && Instant::now() < deadline {
                 let Ok((stream, _)) = listener.accept() else {
                     std::thread::sleep(Duration::from_millis(10));
@@ -248,11 +248,7 @@ impl Refuser {
                 let mut reader = BufReader::new(&stream);
                 let mut line = String::new();
                 while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
-                    if let Some((name, value)) = line.split_once(':')
-                        && name.eq_ignore_ascii_case("authorization")
-                    {
-                        authorizations.push(value.trim().to_owned());
-                    }
+                    lines.push(line.trim_end().to_owned());
                     line.clear();
                 }
                 let _ = (&stream).write_all(
@@ -260,15 +256,27 @@ impl Refuser {
                       Content-Length: 0\r\nConnection: close\r\n\r\n",
                 );
             }
-            authorizations
+            lines
         });
         Refuser { port, stop, thread }
     }
 
-    /// Stops the server; gives the `Authorization` headers it was sent.
-    fn authorizations(self) -> Vec<String> {
+    /// Stops the server; gives every line of the requests it was sent, headers included.
+    fn lines(self) -> Vec<String> {
         self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
         self.thread.join().unwrap()
+    }
+
+    /// Stops the server; gives the `Authorization` headers it was sent.
+    fn authorizations(self) -> Vec<String> {
+        self.lines()
+            .iter()
+            .filter_map(|line| {
+                let (name, value) = line.split_once(':')?;
+                name.eq_ignore_ascii_case("authorization")
+                    .then(|| value.trim().to_owned())
+            })
+            .collect()
     }
 }
 
@@ -300,6 +308,39 @@ fn credentials_come_from_gits_helpers_and_a_refusal_prints_none() {
     assert!(
         !all.contains("SECRET") && !all.contains("eDpTRUNSRVQ"),
         "{all}"
+    );
+    assert!(org.refs().is_empty());
+}
+
+/// git's `http.proxy` is honoured: an https fetch asks the proxy it names (here a server that
+/// refuses everything) to connect, rather than going straight to a host this machine cannot
+/// even resolve. (libgit2 sends plain http past a proxy; https is what teams use.)
+#[cfg(feature = "https")]
+#[test]
+fn a_fetch_goes_through_the_proxy_git_is_configured_with() {
+    let proxy = Refuser::start();
+    let org = Org::new(
+        "[org]\nname = \"Acme\"\n\n[[teams]]\nname = \"web\"\nurl = \"https://okr-proxy-test.invalid/acme/web.git\"\n",
+    );
+    git2::Repository::open(org.root())
+        .unwrap()
+        .config()
+        .unwrap()
+        .set_str("http.proxy", &format!("http://127.0.0.1:{}", proxy.port))
+        .unwrap();
+    let output = org.run(&["org", "sync"]);
+    let lines = proxy.lines();
+    assert_exit(&output, 1);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == "CONNECT okr-proxy-test.invalid:443 HTTP/1.1"),
+        "{lines:?}"
+    );
+    assert!(
+        stdout(&output).starts_with("web: unreachable: "),
+        "{}",
+        stdout(&output)
     );
     assert!(org.refs().is_empty());
 }

@@ -6,8 +6,8 @@ use std::cell::Cell;
 use std::path::Path;
 
 use git2::{
-    AutotagOption, Cred, CredentialType, Direction, ErrorClass, FetchOptions, RemoteCallbacks,
-    RemoteUpdateFlags, Repository,
+    AutotagOption, Cred, CredentialType, Direction, ErrorClass, FetchOptions, ProxyOptions,
+    RemoteCallbacks, RemoteUpdateFlags, Repository,
 };
 
 /// What a fetch did to the local ref, with full commit ids.
@@ -56,7 +56,11 @@ fn fetch_with(
     {
         let tried = Cell::new(false);
         let connection = remote
-            .connect_auth(Direction::Fetch, Some(callbacks(&config, &tried)), None)
+            .connect_auth(
+                Direction::Fetch,
+                Some(callbacks(&config, &tried)),
+                Some(proxy()),
+            )
             .map_err(|e| reason(url, &e))?;
         let heads = connection.list().map_err(|e| reason(url, &e))?;
         if !heads.iter().any(|head| head.name() == remote_ref) {
@@ -82,6 +86,7 @@ fn fetch_with(
     options
         .remote_callbacks(callbacks(&config, &tried))
         .download_tags(AutotagOption::None)
+        .proxy_options(proxy())
         .update_fetchhead(false);
     let refspec = format!("+{remote_ref}:{local_ref}");
     // Download, then update the one ref: `Remote::fetch` writes `FETCH_HEAD` whatever the
@@ -121,6 +126,14 @@ fn fetch_with(
             new: new.to_string(),
         },
     })
+}
+
+/// The proxy as git finds it: `http.proxy` in git's configuration, else the `https_proxy`,
+/// `http_proxy` and `no_proxy` variables, else none.
+fn proxy() -> ProxyOptions<'static> {
+    let mut proxy = ProxyOptions::new();
+    proxy.auto();
+    proxy
 }
 
 /// How many times a download that met another's lock on `.git/shallow` is tried again.
