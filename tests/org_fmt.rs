@@ -4,52 +4,15 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
+use common::org::Org;
 use common::{assert_exit, git_repo, no_panic, okr, snapshot_tree, stderr, stdout};
 
-/// A git repository in a temp folder holding an org's files.
-struct OrgRepo {
-    dir: tempfile::TempDir,
-}
-
-impl OrgRepo {
-    fn new() -> OrgRepo {
-        let dir = tempfile::tempdir().unwrap();
-        git_repo(dir.path());
-        let repo = OrgRepo { dir };
-        repo.write("okr-org.toml", ORG);
-        repo.write("objectives/reliable.toml", OBJECTIVE);
-        repo
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn file(&self, relative: &str) -> PathBuf {
-        self.path().join(relative)
-    }
-
-    fn write(&self, relative: &str, text: &str) {
-        let path = self.file(relative);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-
-    fn read(&self, relative: &str) -> String {
-        fs::read_to_string(self.file(relative)).unwrap()
-    }
-
-    fn run_in(&self, dir: &Path, args: &[&str]) -> std::process::Output {
-        let output = okr(dir).args(args).output().unwrap();
-        no_panic(&output);
-        output
-    }
-
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        self.run_in(self.path(), args)
-    }
+/// The org repository with [`ORG`] and [`OBJECTIVE`], out of their canonical layout.
+fn org_repo() -> Org {
+    let org = Org::new(ORG);
+    org.write("objectives/reliable.toml", OBJECTIVE);
+    org
 }
 
 /// okr-org.toml with its tables and keys out of order, indented, with comments.
@@ -117,7 +80,7 @@ target = 99.9
 
 #[test]
 fn fmt_check_lists_the_org_files_then_fmt_formats_them_keeping_comments() {
-    let repo = OrgRepo::new();
+    let repo = org_repo();
     let before = snapshot_tree(repo.path());
     let check = repo.run(&["fmt", "--check"]);
     assert_exit(&check, 1);
@@ -158,7 +121,7 @@ fn fmt_check_lists_the_org_files_then_fmt_formats_them_keeping_comments() {
 
 #[test]
 fn a_broken_objective_is_reported_and_left_as_it_is_and_the_rest_formatted() {
-    let repo = OrgRepo::new();
+    let repo = org_repo();
     let broken = "title = \"Broken\"\nkey_results = [\n";
     repo.write("objectives/broken.toml", broken);
     let output = repo.run(&["fmt"]);
@@ -181,7 +144,7 @@ fn a_broken_objective_is_reported_and_left_as_it_is_and_the_rest_formatted() {
 
 #[test]
 fn a_broken_okr_org_toml_is_reported_without_its_credentials() {
-    let repo = OrgRepo::new();
+    let repo = org_repo();
     let broken = "[[teams]]\nname = \"a\"\nurl = \"https://bob:s3cret@example.com/a.git\" x\n";
     repo.write("okr-org.toml", broken);
     let output = repo.run(&["fmt"]);
@@ -197,7 +160,7 @@ fn a_broken_okr_org_toml_is_reported_without_its_credentials() {
 #[cfg(unix)]
 #[test]
 fn a_linked_objective_is_skipped_and_said() {
-    let repo = OrgRepo::new();
+    let repo = org_repo();
     let outside = tempfile::tempdir().unwrap();
     let target = outside.path().join("elsewhere.toml");
     fs::write(&target, OBJECTIVE).unwrap();
@@ -218,7 +181,7 @@ const INITIATIVE: &str = "owner = \"dana\"\ntitle = \"Canary\"\n";
 
 #[test]
 fn the_nearest_folder_with_either_file_decides_and_one_with_both_is_both() {
-    let repo = OrgRepo::new();
+    let repo = org_repo();
     // From a folder below the org's root, the org is found.
     let output = repo.run_in(&repo.file("objectives"), &["fmt", "--check"]);
     assert_exit(&output, 1);
@@ -267,7 +230,7 @@ fn outside_any_repository_the_error_names_both_files() {
 #[cfg(unix)]
 #[test]
 fn an_okr_org_toml_that_is_a_folder_is_an_error_not_passed_over() {
-    let repo = OrgRepo::new();
+    let repo = org_repo();
     // A folder named okr-org.toml below the org's root ends the search there, as for
     // every command: it is never passed over for the okr-org.toml above.
     fs::create_dir_all(repo.file("sub/okr-org.toml")).unwrap();

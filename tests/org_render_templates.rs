@@ -4,69 +4,18 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
-use common::{assert_exit, assert_stderr_has, git_repo, no_panic, okr, stderr, stdout};
+use common::org::Org;
+use common::{assert_exit, assert_stderr_has, stderr, stdout};
 
-/// A git repository in a temp folder holding an org without teams and one objective.
-struct OrgRepo {
-    dir: tempfile::TempDir,
-}
-
-impl OrgRepo {
-    fn new() -> OrgRepo {
-        let dir = tempfile::tempdir().unwrap();
-        git_repo(dir.path());
-        let repo = OrgRepo { dir };
-        repo.write(
-            "okr-org.toml",
-            "[org]\nname = \"Acme\"\nperiod = \"2026-Q1\"\n",
-        );
-        repo.write(
-            "objectives/reliability.toml",
-            "title = \"Customers never notice an outage\"\nowner = \"dana\"\n",
-        );
-        repo
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn file(&self, relative: &str) -> PathBuf {
-        self.path().join(relative)
-    }
-
-    fn write(&self, relative: &str, text: &str) {
-        let path = self.file(relative);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-
-    fn read(&self, relative: &str) -> String {
-        fs::read_to_string(self.file(relative)).unwrap()
-    }
-
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        let output = okr(self.path()).args(args).output().unwrap();
-        no_panic(&output);
-        output
-    }
-
-    /// The text of `name` in the tree of the tip of `branch`.
-    fn published(&self, branch: &str, name: &str) -> String {
-        let git = git2::Repository::open(self.path()).unwrap();
-        let tip = git.refname_to_id(&format!("refs/heads/{branch}")).unwrap();
-        let tree = git.find_commit(tip).unwrap().tree().unwrap();
-        let blob = tree
-            .get_name(name)
-            .unwrap()
-            .to_object(&git)
-            .unwrap()
-            .peel_to_blob()
-            .unwrap();
-        String::from_utf8(blob.content().to_vec()).unwrap()
-    }
+/// An org repository without teams, with one objective.
+fn org_repo() -> Org {
+    let org = Org::new("[org]\nname = \"Acme\"\nperiod = \"2026-Q1\"\n");
+    org.write(
+        "objectives/reliability.toml",
+        "title = \"Customers never notice an outage\"\nowner = \"dana\"\n",
+    );
+    org
 }
 
 const INDEX: &str = "\
@@ -85,7 +34,7 @@ const INDEX_RENDERED: &str = "\
 
 #[test]
 fn an_orgs_template_replaces_the_built_in_one_in_render_and_publish() {
-    let repo = OrgRepo::new();
+    let repo = org_repo();
     // The built-in first, to tell the two apart.
     assert_exit(&repo.run(&["org", "render"]), 0);
     let built_in = repo.read("okrs/README.md");
@@ -126,7 +75,7 @@ fn an_orgs_template_replaces_the_built_in_one_in_render_and_publish() {
 
 #[test]
 fn a_template_with_a_syntax_error_names_the_file_and_writes_nothing() {
-    let repo = OrgRepo::new();
+    let repo = org_repo();
     repo.write(
         "templates/objective.md.j2",
         "# {{ objective.title }}\n\n{% if objective.owner %}\n",
@@ -160,7 +109,7 @@ fn a_template_with_a_syntax_error_names_the_file_and_writes_nothing() {
 
 #[test]
 fn a_template_name_the_org_does_not_have_is_reported() {
-    let repo = OrgRepo::new();
+    let repo = org_repo();
     // A team's kind of name, and a piece the overview includes.
     repo.write("templates/initiative.md.j2", "# {{ initiative.title }}\n");
     repo.write("templates/header.j2", "Made by {{ org.name | md }}.\n");
@@ -188,7 +137,7 @@ fn a_template_name_the_org_does_not_have_is_reported() {
 #[cfg(unix)]
 #[test]
 fn a_templates_folder_or_template_leading_out_of_the_repository_is_not_read() {
-    let repo = OrgRepo::new();
+    let repo = org_repo();
     let outside = tempfile::tempdir().unwrap();
     fs::write(outside.path().join("index.md.j2"), "secret\n").unwrap();
     std::os::unix::fs::symlink(outside.path(), repo.file("templates")).unwrap();
@@ -215,7 +164,7 @@ fn a_templates_folder_or_template_leading_out_of_the_repository_is_not_read() {
 
 #[test]
 fn a_template_that_never_ends_is_stopped() {
-    let repo = OrgRepo::new();
+    let repo = org_repo();
     repo.write(
         "templates/index.md.j2",
         "{% for a in range(100000) %}{% for b in range(100000) %}{{ a }}{% endfor %}{% endfor %}",

@@ -7,6 +7,8 @@ use super::{git_repo, no_panic, okr};
 /// A temp folder with an org repository in `org/` and bare team repositories in `teams/`.
 pub struct Org {
     pub dir: tempfile::TempDir,
+    /// `org/` in [`Org::dir`]: the org repository.
+    root: PathBuf,
 }
 
 impl Org {
@@ -15,13 +17,43 @@ impl Org {
         std::fs::create_dir_all(dir.path().join("org")).unwrap();
         std::fs::create_dir_all(dir.path().join("teams")).unwrap();
         git_repo(&dir.path().join("org"));
-        let org = Org { dir };
+        let root = dir.path().join("org");
+        let org = Org { dir, root };
         org.write("okr-org.toml", config);
         org
     }
 
     pub fn root(&self) -> PathBuf {
-        self.dir.path().join("org")
+        self.root.clone()
+    }
+
+    /// The org repository's folder.
+    pub fn path(&self) -> &Path {
+        &self.root
+    }
+
+    /// A file or folder of the org repository.
+    pub fn file(&self, relative: &str) -> PathBuf {
+        self.root.join(relative)
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.file(relative)).unwrap()
+    }
+
+    /// The text of `name` in the tree of the tip of `branch` of the org repository.
+    pub fn published(&self, branch: &str, name: &str) -> String {
+        let git = git2::Repository::open(&self.root).unwrap();
+        let tip = git.refname_to_id(&format!("refs/heads/{branch}")).unwrap();
+        let tree = git.find_commit(tip).unwrap().tree().unwrap();
+        let blob = tree
+            .get_name(name)
+            .unwrap()
+            .to_object(&git)
+            .unwrap()
+            .peel_to_blob()
+            .unwrap();
+        String::from_utf8(blob.content().to_vec()).unwrap()
     }
 
     pub fn team_dir(&self, name: &str) -> PathBuf {
@@ -81,11 +113,15 @@ impl Org {
     }
 
     pub fn run(&self, args: &[&str]) -> std::process::Output {
-        let output = okr(&self.root()).args(args).output().unwrap();
+        self.run_in(&self.root, args)
+    }
+
+    /// okr run in `dir` (a folder in or out of the org repository).
+    pub fn run_in(&self, dir: &Path, args: &[&str]) -> std::process::Output {
+        let output = okr(dir).args(args).output().unwrap();
         no_panic(&output);
         output
     }
-
     /// Every ref of the org repository, sorted, with the commit it names.
     pub fn refs(&self) -> Vec<(String, String)> {
         let git = git2::Repository::open(self.root()).unwrap();
