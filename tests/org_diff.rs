@@ -268,7 +268,7 @@ fn org_diff_compares_two_recorded_syncs() {
         "~ growth: More teams pay (progress 50% → 65%, no health)",
         "    + served by payments/db: Fast pages",
         "~ reliability: Nothing pages twice (progress 70% → 100%, no health)",
-        "    owner: dana → lee",
+        "    owner: \"dana\" → \"lee\"",
         "    - no longer served by payments/db: Fast pages",
         "~ payments/upgrade-pg (active) → web/cdn (accepted → done)",
         &format!("~ payments ({before} → {after}): 1 initiative added, 1 shifted, 1 theme changed"),

@@ -103,8 +103,8 @@ fn human_text(diff: &Diff) -> String {
     out
 }
 
-/// A field change a line, indented under its entry.
-fn field_lines(out: &mut String, changes: &[FieldChange]) {
+/// Each field change on a line of its own, indented under its entry, values quoted.
+pub fn field_lines(out: &mut String, changes: &[FieldChange]) {
     for change in changes {
         let _ = writeln!(
             out,

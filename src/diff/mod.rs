@@ -13,5 +13,5 @@ pub use changes::{
 };
 pub use comment::markdown;
 pub use compare::{diff, objective_changes};
-pub use human::human;
+pub use human::{field_lines, human};
 pub use side::{Side, short};

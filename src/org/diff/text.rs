@@ -120,9 +120,7 @@ fn human_text(d: &OrgDiff) -> String {
             progress_move(&c.progress),
             moved(health_text(c.health.before), health_text(c.health.after))
         );
-        for f in &c.changes {
-            let _ = writeln!(out, "    {}: {} → {}", f.field, f.before, f.after);
-        }
+        diff::field_lines(&mut out, &c.changes);
         for t in &c.joined {
             let _ = writeln!(out, "    + served by {}: {}", theme_name(t), t.title);
         }
