@@ -1152,3 +1152,18 @@ fn a_sync_in_a_shallow_clone_leaves_it_shallow() {
         "Add an objective"
     );
 }
+
+/// A `FETCH_HEAD` that git wrote before the sync is left as it was: libgit2 empties it on every
+/// fetch, and `okr org sync` writes only the teams' refs.
+#[test]
+fn a_sync_leaves_git_s_fetch_head_as_it_was() {
+    let org = Org::new(
+        "[org]\nname = \"Acme\"\n\n[[teams]]\nname = \"web\"\nurl = \"../teams/web.git\"\n",
+    );
+    org.commit("web", "main", &[("okr.toml", TEAM_OKR)]);
+    let fetch_head = org.root().join(".git/FETCH_HEAD");
+    let text = format!("{}\t\tbranch 'main' of ../elsewhere\n", "a".repeat(40));
+    std::fs::write(&fetch_head, &text).unwrap();
+    assert_exit(&org.run(&["org", "sync"]), 0);
+    assert_eq!(std::fs::read_to_string(&fetch_head).unwrap(), text);
+}
