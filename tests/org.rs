@@ -1155,3 +1155,49 @@ fn a_generated_org_advances_every_team_the_same_way_and_org_diff_shows_it() {
     let again = synthetic::advance_org(&a, 3);
     assert_ne!(again, moved);
 }
+
+/// A shallow clone of the org repository (actions/checkout's default) stays one after a sync:
+/// libgit2 rewrites `.git/shallow` on every download, and without it git takes the clone for a
+/// whole history whose first commit's parents are missing (`git log` fails).
+#[test]
+fn a_sync_in_a_shallow_clone_leaves_it_shallow() {
+    let org = Org::new(
+        "[org]\nname = \"Acme\"\n\n[[teams]]\nname = \"web\"\nurl = \"../../teams/web.git\"\n",
+    );
+    org.commit("web", "main", &[("okr.toml", TEAM_OKR)]);
+    let git = git_repo(&org.root());
+    common::commit(&git, "Test", common::START, "Start the org");
+    org.write("objectives/o.toml", "title = \"O\"\n");
+    common::commit(&git, "Test", common::START + 60, "Add an objective");
+    let clones = org.dir.path().join("clones");
+    std::fs::create_dir_all(&clones).unwrap();
+    let url = file_url(&org.root());
+    common::git_cli(&clones, &["clone", "-q", "--depth", "1", &url, "org"]);
+    let clone = clones.join("org");
+    let shallow = std::fs::read(clone.join(".git/shallow")).unwrap();
+
+    let output = okr(&clone).args(["org", "sync"]).output().unwrap();
+    no_panic(&output);
+    assert_exit(&output, 0);
+    assert_eq!(std::fs::read(clone.join(".git/shallow")).unwrap(), shallow);
+    // git still reads the history: one commit, its parent beyond the clone's depth.
+    assert_eq!(
+        common::git_cli(&clone, &["log", "--format=%s"]),
+        "Add an objective"
+    );
+}
+
+/// A `FETCH_HEAD` that git wrote before the sync is left as it was: libgit2 empties it on every
+/// fetch, and `okr org sync` writes only the teams' refs.
+#[test]
+fn a_sync_leaves_git_s_fetch_head_as_it_was() {
+    let org = Org::new(
+        "[org]\nname = \"Acme\"\n\n[[teams]]\nname = \"web\"\nurl = \"../teams/web.git\"\n",
+    );
+    org.commit("web", "main", &[("okr.toml", TEAM_OKR)]);
+    let fetch_head = org.root().join(".git/FETCH_HEAD");
+    let text = format!("{}\t\tbranch 'main' of ../elsewhere\n", "a".repeat(40));
+    std::fs::write(&fetch_head, &text).unwrap();
+    assert_exit(&org.run(&["org", "sync"]), 0);
+    assert_eq!(std::fs::read_to_string(&fetch_head).unwrap(), text);
+}

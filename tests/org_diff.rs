@@ -167,6 +167,46 @@ fn a_sync_records_every_teams_commit_and_keeps_those_it_did_not_fetch() {
     assert!(!lock.contains("web ="), "{lock}");
 }
 
+/// An okr-org.lock that is a folder or a link is refused before any team is fetched: the sync
+/// could not record what it fetched, so it fetches nothing and no ref moves.
+#[test]
+fn a_lock_that_is_not_a_file_stops_the_sync_before_it_fetches() {
+    let org = Org::new(ORG);
+    org.commit("payments", "main", &[("okr.toml", TEAM_OKR)]);
+    org.commit("web", "main", &[("okr.toml", TEAM_OKR)]);
+    let lock = org.root().join("okr-org.lock");
+    let outside = org.dir.path().join("outside.lock");
+    std::fs::write(&outside, "kept\n").unwrap();
+    for (what, make) in [
+        (
+            "a folder",
+            Box::new(|| std::fs::create_dir(&lock).unwrap()) as Box<dyn Fn()>,
+        ),
+        (
+            "a symlink",
+            Box::new(|| std::os::unix::fs::symlink(&outside, &lock).unwrap()),
+        ),
+    ] {
+        make();
+        let output = org.run(&["org", "sync"]);
+        assert_exit(&output, 2);
+        assert_stderr_has(&output, &format!("okr-org.lock` is {what}"));
+        assert!(
+            !stderr(&output).contains("written anew"),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(stdout(&output), "");
+        assert!(
+            org.refs()
+                .iter()
+                .all(|(name, _)| !name.starts_with("refs/okr/"))
+        );
+        let _ = std::fs::remove_dir(&lock).or_else(|_| std::fs::remove_file(&lock));
+    }
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "kept\n");
+}
+
 /// The second sync: payments' theme now serves `growth` and its key result is at 8 of 10, it
 /// adds an initiative; web's `cdn` is done; the org renames `reliability`'s owner.
 fn second_sync(org: &Org) {

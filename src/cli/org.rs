@@ -60,6 +60,12 @@ fn sync(context: &Context, args: &OrgSyncArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let repo = crate::git::Repo::open(&root)?;
+    // The lock must be writable as a file before anything is fetched: a folder or a link there
+    // would leave the refs moved and the record of them not written.
+    let path = root.join(org::LOCK);
+    if let crate::output::Existing::Other(what) = crate::output::existing(&path)? {
+        return Err(crate::output::not_a_file(&path, what));
+    }
     let started = std::time::Instant::now();
     let synced = org::sync::sync(&root, repo.git_dir(), &teams);
     context.trace(
@@ -84,7 +90,6 @@ fn sync(context: &Context, args: &OrgSyncArgs) -> Result<ExitCode> {
             None
         });
     let lock = org::sync::lock(&repo, &config, previous.as_ref()).text(&names);
-    let path = root.join(org::LOCK);
     if !crate::output::holds(&path, lock.as_bytes()) {
         crate::output::write_atomic(&path, lock.as_bytes())?;
         context.say(format!("wrote {}", org::LOCK));

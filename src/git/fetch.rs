@@ -219,27 +219,60 @@ pub fn short_id(id: &str) -> &str {
 }
 
 /// libgit2 truncates `FETCH_HEAD` on every fetch, even one asked to leave it alone: an empty
-/// file that names nothing. Held over a sync, this removes the file again when the sync made
-/// it, so the repository is left as it was but for the refs fetched into.
+/// file that names nothing, or one git wrote emptied. And every download rewrites
+/// `.git/shallow` with the shallow roots that download received, none for a whole branch: in a
+/// shallow clone of the org repository (actions/checkout's default) the file was removed, and
+/// git then took the clone for a whole history whose oldest commit's parents are missing (`git
+/// log` fails). Held over a sync, this puts both files back as they were (removed when there
+/// was none), so the repository is left as it was but for the refs fetched into.
 pub struct FetchHeadGuard {
-    path: std::path::PathBuf,
-    existed: bool,
+    kept: [Kept; 2],
 }
 
 impl FetchHeadGuard {
     pub fn new(git_dir: &Path) -> FetchHeadGuard {
-        let path = git_dir.join("FETCH_HEAD");
-        let existed = path.symlink_metadata().is_ok();
-        FetchHeadGuard { path, existed }
+        FetchHeadGuard {
+            kept: [
+                Kept::new(git_dir.join("FETCH_HEAD")),
+                Kept::new(git_dir.join("shallow")),
+            ],
+        }
     }
 }
 
 impl Drop for FetchHeadGuard {
     fn drop(&mut self) {
-        let made_empty = std::fs::symlink_metadata(&self.path)
-            .is_ok_and(|meta| meta.is_file() && meta.len() == 0);
-        if !self.existed && made_empty {
-            let _ = std::fs::remove_file(&self.path);
+        for kept in &self.kept {
+            kept.restore();
+        }
+    }
+}
+
+/// A file of `.git` and its bytes before a sync; `None` when there was none.
+struct Kept {
+    path: std::path::PathBuf,
+    was: Option<Vec<u8>>,
+}
+
+impl Kept {
+    fn new(path: std::path::PathBuf) -> Kept {
+        let was = std::fs::read(&path).ok();
+        Kept { path, was }
+    }
+
+    /// Puts the file back as it was, when the sync changed it.
+    fn restore(&self) {
+        if std::fs::read(&self.path).ok() == self.was {
+            return;
+        }
+        match &self.was {
+            Some(bytes) => {
+                let _ = crate::output::stage(&self.path, bytes, None)
+                    .and_then(crate::output::Staged::commit);
+            }
+            None => {
+                let _ = std::fs::remove_file(&self.path);
+            }
         }
     }
 }
