@@ -177,3 +177,36 @@ fn a_template_that_never_ends_is_stopped() {
         "{err}"
     );
 }
+
+/// A folder that is a team repository too: the team's documents and templates would be the
+/// org's, so the org's documents are neither rendered there nor published from there.
+#[test]
+fn a_folder_that_is_also_a_team_repository_renders_no_org_documents() {
+    let repo = org_repo();
+    repo.write("okr.toml", "[team]\nname = \"Team\"\n");
+    repo.write("okrs/README.md", "the team's own documents\n");
+    for args in [
+        &["org", "render"][..],
+        &["org", "render", "--out", "elsewhere"],
+        &["org", "publish", "--branch", "okr-docs"],
+    ] {
+        let output = repo.run(args);
+        assert_exit(&output, 2);
+        assert_stderr_has(
+            &output,
+            "holds okr.toml as well as okr-org.toml: the org's documents and templates would \
+             share `okrs/` and `templates/` with the team's",
+        );
+        assert_stderr_has(
+            &output,
+            "help: keep the org repository in a folder of its own",
+        );
+    }
+    assert_eq!(repo.read("okrs/README.md"), "the team's own documents\n");
+    assert!(!repo.file("elsewhere").exists());
+    let git = git2::Repository::open(repo.path()).unwrap();
+    assert!(
+        git.find_branch("okr-docs", git2::BranchType::Local)
+            .is_err()
+    );
+}

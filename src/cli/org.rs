@@ -251,6 +251,18 @@ fn note_unread(context: &Context, rollup: &org::rollup::Rollup) {
 /// The org repository's templates over the built-ins, with a note for each file of its
 /// `templates/` folder that replaces none of them.
 fn org_templates(context: &Context, root: &std::path::Path) -> Result<crate::render::Templates> {
+    // A team's documents and templates take `okrs/` and `templates/` by default too: rendered
+    // here, the org's would replace and remove the team's.
+    if std::fs::symlink_metadata(root.join(crate::config::FILE)).is_ok() {
+        return Err(Error::usage(format!(
+            "`{}` holds {} as well as {}: the org's documents and templates would share `{ORG_OUTPUT}/` \
+             and `{}/` with the team's\nhelp: keep the org repository in a folder of its own",
+            root.display(),
+            crate::config::FILE,
+            org::FILE,
+            crate::render::ORG_TEMPLATES,
+        )));
+    }
     let templates = crate::render::Templates::load_org(&WorkTree::new(root)?)?;
     for name in templates.unknown() {
         context.say(format!(
