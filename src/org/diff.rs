@@ -52,10 +52,14 @@ impl OrgSide {
         let files = super::load(&tree)?;
         let lock = Lock::read(&tree, &format!("`{label}`"))?;
         let unrecorded = lock.is_none();
-        OrgSide::of(root, label, files, lock.unwrap_or_default(), unrecorded).map(|side| OrgSide {
-            revision: true,
-            ..side
-        })
+        OrgSide::of(
+            root,
+            label,
+            files,
+            lock.unwrap_or_default(),
+            true,
+            unrecorded,
+        )
     }
 
     /// The org as it is now: its files in the working tree, its teams at their synced refs.
@@ -66,7 +70,7 @@ impl OrgSide {
         } else {
             sync::lock(&Repo::open(root)?, &files.config, None)
         };
-        OrgSide::of(root, "working tree".to_owned(), files, lock, false)
+        OrgSide::of(root, "working tree".to_owned(), files, lock, false, false)
     }
 
     fn of(
@@ -74,6 +78,7 @@ impl OrgSide {
         label: String,
         files: OrgFiles,
         lock: Lock,
+        revision: bool,
         unrecorded: bool,
     ) -> Result<OrgSide> {
         let rollup = rollup::read_at(root, &files, Some(&lock))?;
@@ -81,7 +86,7 @@ impl OrgSide {
             label,
             files,
             lock,
-            revision: false,
+            revision,
             unrecorded,
             rollup,
         })
@@ -327,12 +332,12 @@ type ObjectiveChanges = (
 );
 
 fn objectives(base: &Rollup, head: &Rollup, counted: &dyn Fn(&str) -> bool) -> ObjectiveChanges {
-    let by_id = |r: &'_ Rollup| -> BTreeMap<String, ObjectiveRollup> {
+    fn by_id(r: &Rollup) -> BTreeMap<&str, &ObjectiveRollup> {
         r.objectives
             .iter()
-            .map(|o| (o.objective.id.clone(), o.clone()))
+            .map(|o| (o.objective.id.as_str(), o))
             .collect()
-    };
+    }
     let (before, after) = (by_id(base), by_id(head));
     let added = after
         .iter()
@@ -369,7 +374,7 @@ fn objectives(base: &Rollup, head: &Rollup, counted: &dyn Fn(&str) -> bool) -> O
                 .collect()
         };
         let change = ObjectiveChange {
-            id: id.clone(),
+            id: (*id).to_owned(),
             title: new.objective.title.clone(),
             changes: diff::objective_changes(&old.objective, &new.objective),
             progress: Move::of(old, new, |o| o.progress),
@@ -495,156 +500,4 @@ fn team_diff(git_dir: &Path, old: &str, new: &str) -> Result<Option<Diff>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn empty() -> OrgDiff {
-        OrgDiff {
-            base: "a".into(),
-            head: "b".into(),
-            objectives_added: Vec::new(),
-            objectives_removed: Vec::new(),
-            objectives_changed: Vec::new(),
-            unaligned_added: Vec::new(),
-            unaligned_removed: Vec::new(),
-            dependencies_added: Vec::new(),
-            dependencies_removed: Vec::new(),
-            dependencies_changed: Vec::new(),
-            teams: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn any_one_change_is_a_change_and_the_summary_counts_it() {
-        let entry = ObjectiveEntry {
-            id: "o".into(),
-            title: "O".into(),
-            progress: None,
-            health: None,
-            teams: Vec::new(),
-        };
-        let unaligned = Unaligned {
-            team: "web".into(),
-            theme: "t".into(),
-            title: "T".into(),
-            parent: None,
-            url: None,
-        };
-        let dependency = Dependency {
-            from_team: "web".into(),
-            from: "a".into(),
-            from_status: Status::Active,
-            to_team: "api".into(),
-            to: "b".into(),
-            to_status: None,
-        };
-        let team = TeamChange {
-            team: "web".into(),
-            listed: Move {
-                before: false,
-                after: true,
-            },
-            commit: Move {
-                before: None,
-                after: None,
-            },
-            problem: Move {
-                before: None,
-                after: None,
-            },
-            diff: None,
-        };
-        let change = ObjectiveChange {
-            id: "o".into(),
-            title: "O".into(),
-            changes: Vec::new(),
-            progress: Move {
-                before: None,
-                after: Some(0.5),
-            },
-            health: Move {
-                before: None,
-                after: None,
-            },
-            joined: Vec::new(),
-            left: Vec::new(),
-        };
-        let moved = DependencyChange {
-            from_team: "web".into(),
-            from: "a".into(),
-            to_team: "api".into(),
-            to: "b".into(),
-            from_status: Move {
-                before: Status::Active,
-                after: Status::Done,
-            },
-            to_status: Move {
-                before: None,
-                after: None,
-            },
-        };
-        type Make = Box<dyn Fn(&mut OrgDiff)>;
-        let cases: Vec<(Make, &str)> = vec![
-            (
-                Box::new(|_| {}),
-                "no change to the org's objectives or teams",
-            ),
-            (
-                Box::new(move |d| d.objectives_added.push(entry.clone())),
-                "1 objective added",
-            ),
-            (
-                Box::new(|d| {
-                    d.objectives_removed.push(ObjectiveEntry {
-                        id: "gone".into(),
-                        title: "Gone".into(),
-                        progress: None,
-                        health: None,
-                        teams: Vec::new(),
-                    })
-                }),
-                "1 objective removed",
-            ),
-            (
-                Box::new(move |d| d.objectives_changed.push(change.clone())),
-                "1 objective changed",
-            ),
-            (
-                Box::new({
-                    let unaligned = unaligned.clone();
-                    move |d| d.unaligned_added.push(unaligned.clone())
-                }),
-                "1 team theme newly unaligned",
-            ),
-            (
-                Box::new(move |d| d.unaligned_removed.push(unaligned.clone())),
-                "1 team theme no longer unaligned",
-            ),
-            (
-                Box::new({
-                    let dependency = dependency.clone();
-                    move |d| d.dependencies_added.push(dependency.clone())
-                }),
-                "1 dependency change",
-            ),
-            (
-                Box::new(move |d| d.dependencies_removed.push(dependency.clone())),
-                "1 dependency change",
-            ),
-            (
-                Box::new(move |d| d.dependencies_changed.push(moved.clone())),
-                "1 dependency change",
-            ),
-            (
-                Box::new(move |d| d.teams.push(team.clone())),
-                "1 team changed",
-            ),
-        ];
-        for (index, (make, summary)) in cases.into_iter().enumerate() {
-            let mut diff = empty();
-            make(&mut diff);
-            assert_eq!(diff.is_empty(), index == 0, "{summary}");
-            assert_eq!(diff.summary(), summary);
-        }
-    }
-}
+mod tests;
