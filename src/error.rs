@@ -64,6 +64,27 @@ impl Error {
         }
     }
 
+    /// The error as met reading revision `rev`: a settings file's findings name the file as
+    /// git does, `REV:okr.toml`, so a reader knows it is not the working tree's.
+    pub fn at_revision(self, rev: &str) -> Error {
+        match self {
+            Error::Config { findings, texts } => {
+                let prefix = format!("{rev}:");
+                Error::Config {
+                    findings: findings
+                        .into_iter()
+                        .map(|mut finding| {
+                            finding.file.insert_str(0, &prefix);
+                            finding
+                        })
+                        .collect(),
+                    texts: texts.prefixed(&prefix),
+                }
+            }
+            other => other,
+        }
+    }
+
     /// A closed pipe on stdout (`okr list | head`) is not an error.
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)

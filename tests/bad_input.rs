@@ -532,6 +532,31 @@ fn every_command_stops_on_a_broken_okr_toml() {
     }
 }
 
+/// A revision's broken okr.toml is named as git names it, `REV:okr.toml`: the working tree's
+/// may be fine.
+#[test]
+fn a_diff_names_the_revision_whose_okr_toml_is_broken() {
+    let repo = committed(|repo| {
+        repo.write("okr.toml", "[team\nname = 1\n");
+    });
+    repo.write("okr.toml", "[team]\nname = \"Fixed\"\n");
+    for (args, file) in [
+        (&["diff", "HEAD"][..], "HEAD:okr.toml"),
+        (&["diff", "HEAD~1", "HEAD"], "HEAD:okr.toml"),
+        (&["diff", "HEAD", "HEAD~1"], "HEAD:okr.toml"),
+    ] {
+        let output = repo.okr().args(args).output().unwrap();
+        assert_no_panic(&output, &args.join(" "));
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let err = stderr(&output);
+        assert!(err.contains(&format!("--> {file}:1:")), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!("error: {file} has 1 problem")),
+            "{args:?}: {err}"
+        );
+    }
+}
+
 /// The states of a repository that the check-in commands (`checkin`, `due`, `report`,
 /// `history`) and the dated views (`render --as-of`, `list --period`) meet.
 #[derive(Debug, Clone, Copy)]

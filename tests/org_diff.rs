@@ -499,6 +499,18 @@ fn bad_revisions_and_foreign_locks_are_usage_errors() {
     );
     assert_stderr_has(&output, "help: run `okr org sync` to write it again");
 
+    // A revision whose okr-org.toml is broken: the findings name it as git does.
+    org.write(
+        "okr-org.toml",
+        &format!("{ORG}\n[[teams]]\nname = \"web\"\nurl = \"x\"\n"),
+    );
+    commit(&git, "Test", common::START + 120, "List web twice");
+    let output = org.run(&["org", "diff", "HEAD", "HEAD~1"]);
+    assert_exit(&output, 2);
+    assert_stderr_has(&output, "--> HEAD:okr-org.toml:14:8");
+    assert_stderr_has(&output, "error: HEAD:okr-org.toml has 1 problem");
+    org.write("okr-org.toml", ORG);
+
     // A revision from before the org was made.
     let empty = git.treebuilder(None).unwrap().write().unwrap();
     let empty = git.find_tree(empty).unwrap();

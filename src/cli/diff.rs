@@ -38,7 +38,10 @@ pub(super) fn run(context: &Context, args: &DiffArgs) -> Result<ExitCode> {
         None => {
             let head_source = WorkTree::new(&root)?;
             rayon::join(
-                || diff::Side::read(&base_source, base_label),
+                || {
+                    diff::Side::read(&base_source, base_label)
+                        .map_err(|e| e.at_revision(&args.base))
+                },
                 || diff::Side::read(&head_source, "working tree"),
             )
         }

@@ -95,7 +95,8 @@ pub fn load_revisions<I: Outlined>(
     base: &GitTree,
     head: &GitTree,
 ) -> Result<(Workspace<I>, Workspace<I>)> {
-    let (base_config, head_config) = (load_config(base)?, load_config(head)?);
+    let config = |tree: &GitTree| load_config(tree).map_err(|e| e.at_revision(tree.rev()));
+    let (base_config, head_config) = (config(base)?, config(head)?);
     // A shared document is built once per side: the two okr.toml files may differ.
     fn build<I: Outlined>(config: &Config) -> impl Build<InitiativeFile, I, Facts> + '_ {
         move |document, findings: &mut Vec<Finding>| {

@@ -49,7 +49,7 @@ impl OrgSide {
                 super::FILE
             )));
         }
-        let files = super::load(&tree)?;
+        let files = super::load(&tree).map_err(|e| e.at_revision(&label))?;
         let lock = Lock::read(&tree, &format!("`{label}`"))?;
         let unrecorded = lock.is_none();
         OrgSide::of(
