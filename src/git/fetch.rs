@@ -225,13 +225,13 @@ pub fn short_id(id: &str) -> &str {
 /// git then took the clone for a whole history whose oldest commit's parents are missing (`git
 /// log` fails). Held over a sync, this puts both files back as they were (removed when there
 /// was none), so the repository is left as it was but for the refs fetched into.
-pub struct FetchHeadGuard {
+pub struct GitFilesGuard {
     kept: [Kept; 2],
 }
 
-impl FetchHeadGuard {
-    pub fn new(git_dir: &Path) -> FetchHeadGuard {
-        FetchHeadGuard {
+impl GitFilesGuard {
+    pub fn new(git_dir: &Path) -> GitFilesGuard {
+        GitFilesGuard {
             kept: [
                 Kept::new(git_dir.join("FETCH_HEAD")),
                 Kept::new(git_dir.join("shallow")),
@@ -240,7 +240,7 @@ impl FetchHeadGuard {
     }
 }
 
-impl Drop for FetchHeadGuard {
+impl Drop for GitFilesGuard {
     fn drop(&mut self) {
         for kept in &self.kept {
             kept.restore();

@@ -42,7 +42,7 @@ impl Synced {
 /// `git_dir`, in parallel, and gives the outcomes in the order of `teams`. A relative path is
 /// taken from `root`, the folder of okr-org.toml.
 pub fn sync(root: &Path, git_dir: &Path, teams: &[&Team]) -> Vec<Synced> {
-    let _fetch_head = git::FetchHeadGuard::new(git_dir);
+    let _git_files = git::GitFilesGuard::new(git_dir);
     teams
         .par_iter()
         .map(|team| {
