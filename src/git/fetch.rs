@@ -91,21 +91,15 @@ fn fetch_with(
     let refspec = format!("+{remote_ref}:{local_ref}");
     // Download, then update the one ref: `Remote::fetch` writes `FETCH_HEAD` whatever the
     // options say, and that file is a ref to git.
-    let mut attempt = 0;
-    loop {
-        match remote.download(&[refspec.as_str()], Some(&mut options)) {
-            Ok(()) => break,
-            // Every download rewrites `.git/shallow` under a lock that libgit2 never waits
-            // for: two teams fetched at once can meet there. The pack is in by then; the
-            // download is tried again after the other has let go.
-            Err(error) if is_shallow_lock(&error) && attempt < SHALLOW_RETRIES => {
-                attempt += 1;
-                remote.disconnect().ok();
-                std::thread::sleep(std::time::Duration::from_millis(5 * attempt));
-            }
-            Err(error) => return Err(reason(url, &error)),
-        }
-    }
+    past_shallow_lock(
+        || {
+            // A try that met the lock left its connection open.
+            remote.disconnect().ok();
+            remote.download(&[refspec.as_str()], Some(&mut options))
+        },
+        |attempt| std::thread::sleep(std::time::Duration::from_millis(5 * attempt)),
+    )
+    .map_err(|e| reason(url, &e))?;
     remote
         .update_tips(
             None,
@@ -138,6 +132,26 @@ fn proxy() -> ProxyOptions<'static> {
 
 /// How many times a download that met another's lock on `.git/shallow` is tried again.
 const SHALLOW_RETRIES: u64 = 20;
+
+/// `download`, tried again up to [`SHALLOW_RETRIES`] times while it fails on the lock of
+/// `.git/shallow`, with `wait(attempt)` before each new try. Every download rewrites that file
+/// under a lock libgit2 never waits for: two teams fetched at once can meet there. The pack is
+/// in by then; the download is tried again once the other has let go.
+fn past_shallow_lock(
+    mut download: impl FnMut() -> Result<(), git2::Error>,
+    mut wait: impl FnMut(u64),
+) -> Result<(), git2::Error> {
+    let mut attempt = 0;
+    loop {
+        match download() {
+            Err(error) if is_shallow_lock(&error) && attempt < SHALLOW_RETRIES => {
+                attempt += 1;
+                wait(attempt);
+            }
+            done => return done,
+        }
+    }
+}
 
 /// Whether libgit2 failed for want of the lock on `.git/shallow`, which another fetch into the
 /// same repository holds.
@@ -274,5 +288,79 @@ impl Kept {
                 let _ = std::fs::remove_file(&self.path);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use git2::{ErrorClass, ErrorCode};
+
+    fn locked() -> git2::Error {
+        git2::Error::new(ErrorCode::Locked, ErrorClass::Os, "failed to lock file")
+    }
+
+    fn shallow_lock_message() -> git2::Error {
+        git2::Error::new(
+            ErrorCode::GenericError,
+            ErrorClass::Os,
+            "failed to create locked file '/x/.git/shallow.lock': File exists",
+        )
+    }
+
+    fn other() -> git2::Error {
+        git2::Error::new(
+            ErrorCode::GenericError,
+            ErrorClass::Net,
+            "connection refused",
+        )
+    }
+
+    #[test]
+    fn the_lock_of_git_shallow_is_known_by_code_or_by_name() {
+        assert!(is_shallow_lock(&locked()));
+        assert!(is_shallow_lock(&shallow_lock_message()));
+        assert!(!is_shallow_lock(&other()));
+    }
+
+    /// Tries `download` failing `failures` times with `error` and then succeeding; gives the
+    /// outcome and the waits, in order.
+    fn run(failures: u64, error: fn() -> git2::Error) -> (Result<(), git2::Error>, Vec<u64>) {
+        let (mut tries, mut waits) = (0, Vec::new());
+        let outcome = past_shallow_lock(
+            || {
+                tries += 1;
+                if tries <= failures {
+                    Err(error())
+                } else {
+                    Ok(())
+                }
+            },
+            |attempt| waits.push(attempt),
+        );
+        (outcome, waits)
+    }
+
+    #[test]
+    fn a_download_that_meets_the_lock_is_tried_again_up_to_the_limit() {
+        let (outcome, waits) = run(3, locked);
+        assert!(outcome.is_ok());
+        assert_eq!(waits, [1, 2, 3]);
+
+        let (outcome, waits) = run(SHALLOW_RETRIES, shallow_lock_message);
+        assert!(outcome.is_ok());
+        assert_eq!(waits.len() as u64, SHALLOW_RETRIES);
+
+        let (outcome, waits) = run(SHALLOW_RETRIES + 1, locked);
+        assert_eq!(outcome.unwrap_err().code(), ErrorCode::Locked);
+        assert_eq!(waits.len() as u64, SHALLOW_RETRIES);
+    }
+
+    #[test]
+    fn any_other_failure_is_not_tried_again() {
+        let (outcome, waits) = run(1, other);
+        assert_eq!(outcome.unwrap_err().message(), "connection refused");
+        assert!(waits.is_empty());
+        assert!(run(0, other).0.is_ok());
     }
 }
