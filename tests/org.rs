@@ -345,6 +345,22 @@ fn a_fetch_goes_through_the_proxy_git_is_configured_with() {
     assert!(org.refs().is_empty());
 }
 
+/// okr is built without ssh: both of git's ways of writing an ssh URL say so and what to do,
+/// where libgit2 says only "unsupported URL protocol".
+#[test]
+fn an_ssh_team_says_this_okr_has_no_ssh_and_what_to_do() {
+    let org = Org::new(
+        "[org]\nname = \"Acme\"\n\n[[teams]]\nname = \"web\"\nurl = \"ssh://git@127.0.0.1:9/acme/web.git\"\n\n\
+         [[teams]]\nname = \"api\"\nurl = \"git@127.0.0.1:acme/api.git\"\n",
+    );
+    let output = org.run(&["org", "sync"]);
+    assert_exit(&output, 1);
+    let why = "unreachable: this okr was built without ssh; use a local mirror or path (`git \
+               clone --mirror`, then `url = \"path/to/mirror\"`)";
+    assert_eq!(stdout(&output), format!("web: {why}\napi: {why}\n"));
+    assert!(org.refs().is_empty());
+}
+
 #[test]
 fn a_url_with_credentials_is_refused_before_any_fetch_and_never_printed() {
     let org = Org::new(

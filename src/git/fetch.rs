@@ -209,11 +209,20 @@ fn credentials(
     ))
 }
 
+/// Whether git reads `url`, which has no `://`, as ssh's short form, `[user@]host:path`: a `:`
+/// before any `/`. A colon second (`C:/okr`) is a Windows drive.
+pub fn is_scp_like(url: &str) -> bool {
+    url.find(':')
+        .is_some_and(|colon| !url[..colon].contains('/') && colon > 1)
+}
+
 /// Why a fetch failed, for a reader; a transport this build lacks says what to do instead.
 fn reason(url: &str, error: &git2::Error) -> String {
-    let scheme = url
-        .split_once("://")
-        .map(|(scheme, _)| scheme.to_ascii_lowercase());
+    let scheme = match url.split_once("://") {
+        Some((scheme, _)) => Some(scheme.to_ascii_lowercase()),
+        None if is_scp_like(url) => Some("ssh".to_owned()),
+        None => None,
+    };
     let message = error.message();
     let unsupported = message.contains("unsupported URL protocol")
         || message.contains("no TLS stream available")
@@ -314,6 +323,16 @@ mod tests {
             ErrorClass::Net,
             "connection refused",
         )
+    }
+
+    #[test]
+    fn ssh_short_forms_are_known_and_drives_and_paths_are_not() {
+        for url in ["git@github.com:acme/x", "host:x", "git@h:"] {
+            assert!(is_scp_like(url), "{url}");
+        }
+        for url in ["C:/okr/x", "C:x", "../x:y", "dir/x:y", "x", ":x"] {
+            assert!(!is_scp_like(url), "{url}");
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ mod tree;
 mod walk;
 
 pub use blobs::{Blobs, blob_id};
-pub use fetch::{Fetched, GitFilesGuard, fetch_branch, short_id};
+pub use fetch::{Fetched, GitFilesGuard, fetch_branch, is_scp_like, short_id};
 pub use git_tree::{GitTree, TreeFile};
 pub use publish::branch_ref;
 pub use repo::{Repo, in_repository, shallow_message, user_name};

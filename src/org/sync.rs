@@ -92,10 +92,7 @@ enum Location {
 /// A URL as it is, a path taken from `root`. As git reads it, a URL has `://`, or a `:`
 /// before any `/` (`git@host:path`).
 fn location(root: &Path, url: &str) -> Location {
-    let scp_like = url
-        .find(':')
-        .is_some_and(|colon| !url[..colon].contains('/') && colon > 1);
-    if url.contains("://") || scp_like {
+    if url.contains("://") || git::is_scp_like(url) {
         return Location::Url(url.to_owned());
     }
     Location::Path(root.join(url).to_string_lossy().into_owned())
