@@ -149,3 +149,70 @@ fn any_one_change_is_a_change_and_the_summary_counts_it() {
         assert_eq!(diff.summary(), summary);
     }
 }
+
+/// An org of one objective `o` (title `O`, half way, on track, served by none), as `edit`
+/// leaves it.
+fn rollup(edit: impl FnOnce(&mut ObjectiveRollup)) -> Rollup {
+    let mut objective = ObjectiveRollup {
+        objective: crate::model::Objective {
+            id: "o".into(),
+            file: "objectives/o.toml".into(),
+            title: "O".into(),
+            why: None,
+            owner: None,
+            commitment: crate::model::Commitment::Committed,
+            checkin: None,
+            key_results: Vec::new(),
+        },
+        own_progress: None,
+        progress: Some(0.5),
+        health: Some(Health::OnTrack),
+        children: Vec::new(),
+    };
+    edit(&mut objective);
+    Rollup {
+        name: "Acme".into(),
+        period: None,
+        teams: Vec::new(),
+        objectives: vec![objective],
+        unaligned: Vec::new(),
+        dependencies: Vec::new(),
+    }
+}
+
+fn child(team: &str) -> rollup::Child {
+    rollup::Child {
+        team: team.into(),
+        theme: "t".into(),
+        title: "T".into(),
+        owner: None,
+        weight: 1.0,
+        rank: 1,
+        progress: None,
+        health: None,
+        url: None,
+    }
+}
+
+#[test]
+fn an_objective_changed_in_any_one_way_alone_is_changed() {
+    let base = rollup(|_| {});
+    let counted = |_: &str| true;
+    let changed = |head: Rollup| objectives(&base, &head, &counted).2;
+    assert!(changed(rollup(|_| {})).is_empty());
+    // Less than half a percent is no move a reader sees.
+    assert!(changed(rollup(|o| o.progress = Some(0.504))).is_empty());
+    assert_eq!(changed(rollup(|o| o.progress = Some(0.51))).len(), 1);
+    assert_eq!(changed(rollup(|o| o.health = None)).len(), 1);
+    let retitled = changed(rollup(|o| o.objective.title = "P".into()));
+    assert_eq!(retitled[0].changes[0].field, "title");
+    let joined = changed(rollup(|o| o.children.push(child("web"))));
+    assert_eq!(joined[0].joined[0].team, "web");
+    assert!(joined[0].left.is_empty());
+    let base = rollup(|o| o.children.push(child("web")));
+    let left = objectives(&base, &rollup(|_| {}), &counted).2;
+    assert_eq!(left[0].left[0].team, "web");
+    // A team read on one side only joins or leaves nothing.
+    let skipped = objectives(&base, &rollup(|_| {}), &|team: &str| team != "web").2;
+    assert!(skipped.is_empty());
+}
