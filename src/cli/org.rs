@@ -207,6 +207,8 @@ fn themes(context: &Context, args: &OrgViewArgs) -> Result<ExitCode> {
 const ORG_OUTPUT: &str = "okrs";
 
 fn render(context: &Context, args: &OrgRenderArgs) -> Result<ExitCode> {
+    // Before every team is read.
+    own_folder(&find_root_of(&context.dir, org::FILE)?)?;
     let (root, rollup) = rollup(context)?;
     let documents = crate::render::org_documents(&rollup, org_templates(context, &root)?)?;
     let dir = match &args.out {
@@ -248,11 +250,10 @@ fn note_unread(context: &Context, rollup: &org::rollup::Rollup) {
     }
 }
 
-/// The org repository's templates over the built-ins, with a note for each file of its
-/// `templates/` folder that replaces none of them.
-fn org_templates(context: &Context, root: &std::path::Path) -> Result<crate::render::Templates> {
-    // A team's documents and templates take `okrs/` and `templates/` by default too: rendered
-    // here, the org's would replace and remove the team's.
+/// Refuses a folder that is a team repository too: a team's documents and templates take
+/// `okrs/` and `templates/` by default, and the org's, rendered there, would replace and remove
+/// them.
+fn own_folder(root: &std::path::Path) -> Result<()> {
     if std::fs::symlink_metadata(root.join(crate::config::FILE)).is_ok() {
         return Err(Error::usage(format!(
             "`{}` holds {} as well as {}: the org's documents and templates would share `{ORG_OUTPUT}/` \
@@ -263,6 +264,12 @@ fn org_templates(context: &Context, root: &std::path::Path) -> Result<crate::ren
             crate::render::ORG_TEMPLATES,
         )));
     }
+    Ok(())
+}
+
+/// The org repository's templates over the built-ins, with a note for each file of its
+/// `templates/` folder that replaces none of them.
+fn org_templates(context: &Context, root: &std::path::Path) -> Result<crate::render::Templates> {
     let templates = crate::render::Templates::load_org(&WorkTree::new(root)?)?;
     for name in templates.unknown() {
         context.say(format!(
@@ -281,6 +288,8 @@ fn org_templates(context: &Context, root: &std::path::Path) -> Result<crate::ren
 /// in the working tree, the index or HEAD changes, and no commit is made when the branch
 /// already holds these documents.
 fn publish(context: &Context, args: &OrgPublishArgs) -> Result<ExitCode> {
+    // Before every team is read.
+    own_folder(&find_root_of(&context.dir, org::FILE)?)?;
     let (root, rollup) = rollup(context)?;
     let documents = crate::render::org_documents(&rollup, org_templates(context, &root)?)?;
     let repo = crate::git::Repo::open(&root)?;
